@@ -1,0 +1,170 @@
+"""`aoi doctor`: check every file of the store and, with --repair, restore a
+damaged one from its newest good backup. A damaged file is never overwritten:
+it is moved to `quarantine/` first."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aoi_tui.backups import Backups
+from aoi_tui.durable import ensure_private_dir, write_atomic
+from aoi_tui.keyfile import KeyFile
+from aoi_tui.storage import StoreFileError, decrypt_file
+from aoi_tui.store import INDEX, INDEX_ID, KEYS, Store
+
+
+@dataclass
+class Finding:
+    path: Path
+    problem: str
+    repaired: str = ""
+
+
+@dataclass
+class DoctorReport:
+    checked: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        return all(f.repaired for f in self.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "healthy": self.healthy,
+            "checked": self.checked,
+            "findings": [
+                {"path": str(f.path), "problem": f.problem, "repaired": f.repaired or None}
+                for f in self.findings
+            ],
+        }
+
+    def human(self) -> str:
+        lines = [f"Checked {self.checked} file(s)."]
+        for f in self.findings:
+            fix = f" — repaired: {f.repaired}" if f.repaired else ""
+            lines.append(f"  {f.path}: {f.problem}{fix}")
+        if not self.findings:
+            lines.append("The store is healthy.")
+        elif not self.healthy:
+            lines.append("Run `aoi doctor --repair` to restore from backups.")
+        return "\n".join(lines)
+
+
+def _quarantine(root: Path, path: Path) -> Path:
+    folder = root / "quarantine"
+    ensure_private_dir(folder)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = folder / f"{path.name}.{stamp}"
+    shutil.move(path, target)
+    return target
+
+
+def _restore(root: Path, path: Path, good: Callable[[bytes], bool], backups: Backups) -> str:
+    for backup in backups.list(path):
+        data = backup.read_bytes()
+        if good(data):
+            if path.exists():
+                _quarantine(root, path)
+            write_atomic(path, data)
+            return f"restored from backup {backup.name}"
+    return ""
+
+
+def run_doctor(root: Path, unlock: Callable[[], Store], repair: bool = False) -> DoctorReport:
+    report = DoctorReport()
+    backups = Backups(root / "backups")
+
+    # Leftovers of an interrupted write are harmless; clear them on repair.
+    for tmp in root.rglob(".*.tmp"):
+        report.findings.append(Finding(tmp, "leftover temporary file"))
+        if repair:
+            tmp.unlink()
+            report.findings[-1].repaired = "removed"
+
+    keys = root / KEYS
+    report.checked += 1
+    try:
+        KeyFile.load(keys)
+    except StoreFileError as exc:
+        finding = Finding(keys, exc.reason)
+        report.findings.append(finding)
+        if repair:
+            finding.repaired = _restore(root, keys, _keyfile_ok, backups)
+        if not finding.repaired:
+            return report
+
+    store = unlock()
+    checks: list[tuple[Path, bytes, str]] = [(root / INDEX, store.master, INDEX_ID)]
+    for eid in sorted(store.keyfile.engagement_keys):
+        checks.append((root / "engagements" / f"{eid}.db", store.engagement_key(eid), eid))
+    index_broken = False
+    for path, key, file_id in checks:
+        report.checked += 1
+        if not path.exists():
+            if file_id == INDEX_ID:
+                index_broken = True
+            report.findings.append(Finding(path, "missing"))
+        else:
+            try:
+                decrypt_file(path, key, file_id)
+                continue
+            except StoreFileError as exc:
+                report.findings.append(Finding(path, exc.reason))
+                index_broken = index_broken or file_id == INDEX_ID
+        finding = report.findings[-1]
+        if repair:
+            finding.repaired = _restore(root, path, _decrypts(path, key, file_id), backups)
+            store.cache.drop(path)
+
+    known = set(store.keyfile.engagement_keys)
+    for path in sorted((root / "engagements").glob("*.db")):
+        if path.stem not in known:
+            report.findings.append(Finding(path, "no key for this file (erased engagement?)"))
+            if repair:
+                report.findings[-1].repaired = f"moved to {_quarantine(root, path)}"
+
+    if repair and (index_broken or _index_incomplete(store)):
+        for eid in sorted(known):
+            with contextlib.suppress(StoreFileError, KeyError):
+                store.refresh_summary(eid)
+        for f in report.findings:
+            if f.path == root / INDEX and not f.repaired:
+                f.repaired = "rebuilt from the engagement files"
+    return report
+
+
+def _index_incomplete(store: Store) -> bool:
+    try:
+        listed = {s.id for s in store.list_engagements()}
+    except StoreFileError:
+        return True
+    return listed != set(store.keyfile.engagement_keys)
+
+
+def _keyfile_ok(data: bytes) -> bool:
+    try:
+        KeyFile.from_json(Path(KEYS), json.loads(data))
+    except (StoreFileError, ValueError):
+        return False
+    return True
+
+
+def _decrypts(path: Path, key: bytes, file_id: str) -> Callable[[bytes], bool]:
+    from aoi_tui.storage import decode
+
+    def good(data: bytes) -> bool:
+        try:
+            decode(path, data, key, file_id)
+        except StoreFileError:
+            return False
+        return True
+
+    return good

@@ -1,0 +1,372 @@
+"""The domain: an engagement and everything recorded in it.
+
+Every stored record carries its own random `id` and a schema version `v`
+(see `migrations.py`). Free text is cleaned of control characters on the
+way in (`text.clean`)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from enum import IntEnum, StrEnum
+from typing import Annotated, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from aoi_tui import clock
+from aoi_tui.ids import new_id
+from aoi_tui.phases import phase_ids, phases_for
+from aoi_tui.text import clean, clean_line
+
+SCHEMA_VERSION = 1
+
+Text = Annotated[str, AfterValidator(clean)]
+Line = Annotated[str, AfterValidator(clean_line)]
+
+
+class Format(StrEnum):
+    AOI = "aoi"
+    COACHING = "coaching"
+    SHORT = "short"
+
+
+PLANNED_SESSIONS = {Format.AOI: 8, Format.COACHING: 12, Format.SHORT: 3}
+"""Default planned sessions: AOI 6–8, coaching 10–20, short 2–3 (seeds 000, 002)."""
+
+
+class Status(StrEnum):
+    FRAMING = "framing"
+    ACTIVE = "active"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+class SessionKind(StrEnum):
+    KICKOFF = "kickoff"
+    AOI = "aoi"
+    COACHING = "coaching"
+    MIDPOINT = "midpoint"
+    CLOSING = "closing"
+
+
+class Role(StrEnum):
+    MIRROR = "mirror"
+    SPUR = "spur"
+    MODERATOR = "moderator"
+    INTEGRATOR = "integrator"
+
+
+class NoteKind(StrEnum):
+    OBSERVATION = "observation"
+    SUCCESS = "success"
+    DIFFICULTY = "difficulty"
+    FEEDBACK = "feedback"
+    REFLECTION = "reflection"
+    ACTION = "action"
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"
+    SHAREABLE = "shareable"
+
+
+class Owner(StrEnum):
+    COACHEE = "coachee"
+    COACH = "coach"
+    SPONSOR = "sponsor"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+    MOVED = "moved"
+
+
+class Area(StrEnum):
+    """Seed 000's six areas, plus Posture for professional coaching (seeds 002, 004)."""
+
+    SAFETY = "safety"
+    QUALITY = "quality"
+    COSTS = "costs"
+    DEADLINES = "deadlines"
+    MOTIVATION = "motivation"
+    ENVIRONMENT = "environment"
+    POSTURE = "posture"
+
+
+class ObjectiveStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    REACHED = "reached"
+    NOT_REACHED = "not_reached"
+    DROPPED = "dropped"
+
+
+class Level(IntEnum):
+    """The FSAC level scale."""
+
+    NOT_ACQUIRED = 1
+    IN_PROGRESS = 2
+    ACQUIRED = 3
+    MASTERED = 4
+
+
+class Assessor(StrEnum):
+    SELF = "self"
+    COACH = "coach"
+
+
+class Timing(StrEnum):
+    HOT = "hot"  # at the end of a session
+    COLD = "cold"  # weeks later
+
+
+class Audience(StrEnum):
+    SHARED = "shared"
+    CONFIDENTIAL = "confidential"
+    RECAP = "recap"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Record(Model):
+    """Anything stored as its own document."""
+
+    table: ClassVar[str]
+    id: str = Field(default_factory=new_id)
+    v: int = SCHEMA_VERSION
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Validation(Model):
+    """The coachee's validation of exactly this text, at this time."""
+
+    at: datetime
+    text_sha256: str
+
+
+class Shareable(Record):
+    """A note or an action: private by default; reaches the sponsor only when
+    shareable *and* validated by the coachee for its current text."""
+
+    text: Text
+    visibility: Visibility = Visibility.PRIVATE
+    validation: Validation | None = None
+    created_at: datetime = Field(default_factory=clock.now)
+    edited_at: datetime | None = None
+
+    @property
+    def validated(self) -> bool:
+        return self.validation is not None and self.validation.text_sha256 == text_hash(self.text)
+
+    @property
+    def shared(self) -> bool:
+        """The allow-list test used by every shared export."""
+        return self.visibility is Visibility.SHAREABLE and self.validated
+
+    def edit(self, text: str) -> None:
+        """Change the text; a validation given for the old text no longer holds."""
+        text = clean(text)
+        if text != self.text:
+            self.text = text
+            self.validation = None
+            self.edited_at = clock.now()
+
+    def validate_by_coachee(self) -> None:
+        if self.visibility is not Visibility.SHAREABLE:
+            raise ValueError("only a shareable item can be validated")
+        self.validation = Validation(at=clock.now(), text_sha256=text_hash(self.text))
+
+
+class Agreement(Model):
+    """The three-way agreement. Reporting flags say what may reach the sponsor
+    beyond what the coachee validates; each is off unless agreed."""
+
+    consent_date: date | None = None
+    confidentiality: Text = ""
+    report_attendance: bool = True
+    report_objective_status: bool = False
+    report_competencies: bool = False
+    right_to_withdraw: bool = True
+
+
+class Engagement(Record):
+    table: ClassVar[str] = "engagement"
+
+    coachee: Line
+    sponsor: Line
+    coach: Line = ""
+    organisation: Line = ""
+    format: Format = Format.AOI
+    planned_sessions: int = Field(default=8, ge=1, le=60)
+    cadence_days: int = Field(default=21, ge=1, le=365)
+    status: Status = Status.FRAMING
+    coachee_expectations: Text = ""
+    sponsor_expectations: Text = ""
+    next_session: date | None = None
+    agreement: Agreement = Field(default_factory=Agreement)
+    strategy: Text = ""
+    created_at: datetime = Field(default_factory=clock.now)
+    closed_on: date | None = None
+    withdrawn_on: date | None = None
+    demo: bool = False  # the fictional engagement of `aoi demo`
+
+    @model_validator(mode="after")
+    def _names(self) -> Engagement:
+        if not self.coachee or not self.sponsor:
+            raise ValueError("coachee and sponsor need a name")
+        return self
+
+
+class Objective(Record):
+    table: ClassVar[str] = "objectives"
+
+    statement: Text
+    area: Area | None = None
+    indicator: Text = ""
+    expected_result: Text = ""
+    status: ObjectiveStatus = ObjectiveStatus.OPEN
+
+
+class Competency(Record):
+    table: ClassVar[str] = "competencies"
+
+    name: Line
+    behaviours: list[Text] = Field(default_factory=list)
+    start_level: Level | None = None
+    target: Level | None = None
+
+
+class Assessment(Record):
+    """One FSAC mark: who assessed, when, hot or cold."""
+
+    table: ClassVar[str] = "assessments"
+
+    competency_id: str
+    level: Level
+    by: Assessor
+    timing: Timing = Timing.HOT
+    on: date = Field(default_factory=clock.today)
+    session: int | None = None
+
+
+class PhaseRun(Model):
+    phase: str
+    target_minutes: int
+    overrun_minutes: int
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+class Session(Record):
+    table: ClassVar[str] = "sessions"
+
+    kind: SessionKind
+    number: int = Field(ge=1)
+    held_on: date = Field(default_factory=clock.today)
+    phases: list[PhaseRun] = Field(default_factory=list)
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    feeling: int | None = Field(default=None, ge=1, le=5)
+    feeling_note: Text = ""
+    coachee_log: Text = ""
+    sponsor_message: Text = ""
+    sponsor_message_validation: Validation | None = None
+
+    @classmethod
+    def planned(cls, kind: SessionKind, number: int) -> Session:
+        phases = [
+            PhaseRun(phase=p.id, target_minutes=p.target_minutes, overrun_minutes=p.overrun_minutes)
+            for p in phases_for(kind.value)
+        ]
+        return cls(kind=kind, number=number, phases=phases)
+
+    @property
+    def phase_ids(self) -> list[str]:
+        return [p.phase for p in self.phases] or phase_ids(self.kind.value)
+
+    @property
+    def sponsor_message_validated(self) -> bool:
+        v = self.sponsor_message_validation
+        return bool(self.sponsor_message) and v is not None and v.text_sha256 == text_hash(
+            self.sponsor_message
+        )
+
+    def set_sponsor_message(self, text: str) -> None:
+        text = clean(text)
+        if text != self.sponsor_message:
+            self.sponsor_message = text
+            self.sponsor_message_validation = None
+
+    def validate_sponsor_message(self) -> None:
+        if not self.sponsor_message:
+            raise ValueError("there is no message for the N+1 to validate")
+        self.sponsor_message_validation = Validation(
+            at=clock.now(), text_sha256=text_hash(self.sponsor_message)
+        )
+
+
+class Note(Shareable):
+    table: ClassVar[str] = "notes"
+
+    session: int = Field(ge=1)
+    phase: str
+    role: Role | None = None
+    kind: NoteKind = NoteKind.OBSERVATION
+
+
+class Action(Shareable):
+    table: ClassVar[str] = "actions"
+
+    session: int = Field(ge=1)
+    owner: Owner = Owner.COACHEE
+    due: date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+
+
+class MaturityMark(Model):
+    on: date
+    level: Level
+    session: int | None = None
+
+
+class Tool(Record):
+    """A tool or practice introduced during the engagement, and its maturity."""
+
+    table: ClassVar[str] = "tools"
+
+    name: Line
+    description: Text = ""
+    introduced_session: int | None = None
+    maturity: list[MaturityMark] = Field(default_factory=list)
+
+
+class ExportRecord(Record):
+    """What left the store, when, in which format, under which file name."""
+
+    table: ClassVar[str] = "exports"
+
+    at: datetime = Field(default_factory=clock.now)
+    audience: Audience
+    format: str
+    filename: str
+    session: int | None = None
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Engagement,
+    Objective,
+    Competency,
+    Assessment,
+    Session,
+    Note,
+    Action,
+    Tool,
+    ExportRecord,
+)

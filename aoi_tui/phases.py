@@ -1,0 +1,50 @@
+"""The phases of each session kind, read from `data/phases.toml`."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class PhaseDef:
+    id: str
+    target_minutes: int
+    overrun_minutes: int
+    label_fr: str
+    label_en: str
+
+    def label(self, lang: str) -> str:
+        return self.label_fr if lang == "fr" else self.label_en
+
+
+@cache
+def _all() -> dict[str, tuple[PhaseDef, ...]]:
+    raw = tomllib.loads(resources.files("aoi_tui.data").joinpath("phases.toml").read_text("utf-8"))
+    return {
+        kind: tuple(
+            PhaseDef(
+                id=p["id"],
+                target_minutes=p["target"],
+                overrun_minutes=p.get("overrun", p["target"]),
+                label_fr=p["fr"],
+                label_en=p["en"],
+            )
+            for p in phases
+        )
+        for kind, phases in raw.items()
+    }
+
+
+def phases_for(kind: str) -> tuple[PhaseDef, ...]:
+    return _all()[kind]
+
+
+def phase_ids(kind: str) -> list[str]:
+    return [p.id for p in phases_for(kind)]
+
+
+def session_kinds() -> list[str]:
+    return list(_all())

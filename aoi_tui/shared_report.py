@@ -1,0 +1,190 @@
+"""What may reach the sponsor, built from an allow-list.
+
+Each field of `SharedReport` is either a fact agreed in the three-way kickoff
+or an item the coachee validated for its current text. Nothing here filters
+private items out: the report is built by picking allowed items in, and the
+renderers only ever see this model, never the store."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from aoi_tui.engagement_file import EngagementFile
+from aoi_tui.models import (
+    Area,
+    Level,
+    Model,
+    ObjectiveStatus,
+    Owner,
+    SessionKind,
+    Status,
+)
+from aoi_tui.store import StoreError
+
+
+class ConsentMissing(StoreError):
+    """No shared report leaves before the coachee's consent is recorded."""
+
+
+class SharedAgreement(Model):
+    consent_date: date
+    confidentiality: str
+    report_attendance: bool
+    report_objective_status: bool
+    report_competencies: bool
+    right_to_withdraw: bool
+
+
+class SharedSession(Model):
+    number: int
+    kind: SessionKind
+    held_on: date
+
+
+class SharedObjective(Model):
+    statement: str
+    area: Area | None
+    indicator: str
+    expected_result: str
+    status: ObjectiveStatus | None  # only where the agreement reports it
+
+
+class SharedMessage(Model):
+    session: int
+    text: str
+    validated_on: date
+
+
+class SharedNote(Model):
+    session: int
+    text: str
+    validated_on: date
+
+
+class SharedAction(Model):
+    session: int
+    text: str
+    owner: Owner
+    due: date | None
+    validated_on: date | None  # None for an action the sponsor owns
+
+
+class SharedCompetency(Model):
+    name: str
+    start_level: Level | None
+    latest_level: Level | None
+    target: Level | None
+
+
+class SharedReport(Model):
+    coachee: str
+    sponsor: str
+    coach: str
+    organisation: str
+    status: Status
+    period_start: date | None
+    period_end: date | None
+    planned_sessions: int
+    agreement: SharedAgreement
+    sessions: list[SharedSession] = Field(default_factory=list)
+    objectives: list[SharedObjective] = Field(default_factory=list)
+    messages: list[SharedMessage] = Field(default_factory=list)
+    notes: list[SharedNote] = Field(default_factory=list)
+    actions: list[SharedAction] = Field(default_factory=list)
+    competencies: list[SharedCompetency] | None = None  # None: not agreed to report
+    validation_dates: list[date] = Field(default_factory=list)
+
+
+def build_shared_report(ef: EngagementFile) -> SharedReport:
+    eng = ef.engagement()
+    agreement = eng.agreement
+    if agreement.consent_date is None:
+        raise ConsentMissing(
+            "no consent recorded for this engagement: record it first "
+            "(`aoi engagement consent ENGAGEMENT --date YYYY-MM-DD`)"
+        )
+    sessions = ef.sessions()
+    dates = [s.held_on for s in sessions]
+
+    messages = [
+        SharedMessage(
+            session=s.number, text=s.sponsor_message, validated_on=s.sponsor_message_validation.at.date()
+        )
+        for s in sessions
+        if s.sponsor_message_validated and s.sponsor_message_validation is not None
+    ]
+    notes = [
+        SharedNote(session=n.session, text=n.text, validated_on=n.validation.at.date())
+        for n in ef.notes()
+        if n.shared and n.validation is not None
+    ]
+    actions = [
+        SharedAction(
+            session=a.session,
+            text=a.text,
+            owner=a.owner,
+            due=a.due,
+            validated_on=a.validation.at.date() if a.shared and a.validation else None,
+        )
+        for a in ef.actions()
+        if a.shared or a.owner is Owner.SPONSOR
+    ]
+    competencies = None
+    if agreement.report_competencies:
+        competencies = []
+        assessments = ef.all_assessments()
+        for c in ef.competencies():
+            marks = sorted((a for a in assessments if a.competency_id == c.id), key=lambda a: a.on)
+            competencies.append(
+                SharedCompetency(
+                    name=c.name,
+                    start_level=c.start_level,
+                    latest_level=marks[-1].level if marks else None,
+                    target=c.target,
+                )
+            )
+    validation_dates = sorted(
+        {m.validated_on for m in messages}
+        | {n.validated_on for n in notes}
+        | {a.validated_on for a in actions if a.validated_on}
+    )
+    return SharedReport(
+        coachee=eng.coachee,
+        sponsor=eng.sponsor,
+        coach=eng.coach,
+        organisation=eng.organisation,
+        status=eng.status,
+        period_start=min(dates, default=None),
+        period_end=max(dates, default=None),
+        planned_sessions=eng.planned_sessions,
+        agreement=SharedAgreement(
+            consent_date=agreement.consent_date,
+            confidentiality=agreement.confidentiality,
+            report_attendance=agreement.report_attendance,
+            report_objective_status=agreement.report_objective_status,
+            report_competencies=agreement.report_competencies,
+            right_to_withdraw=agreement.right_to_withdraw,
+        ),
+        sessions=[
+            SharedSession(number=s.number, kind=s.kind, held_on=s.held_on) for s in sessions
+        ]
+        if agreement.report_attendance
+        else [],
+        objectives=[
+            SharedObjective(
+                statement=o.statement,
+                area=o.area,
+                indicator=o.indicator,
+                expected_result=o.expected_result,
+                status=o.status if agreement.report_objective_status else None,
+            )
+            for o in ef.objectives()
+        ],
+        messages=messages,
+        notes=notes,
+        actions=actions,
+        competencies=competencies,
+        validation_dates=validation_dates,
+    )

@@ -1,0 +1,124 @@
+"""The TinyDB Storage every aoi file goes through: encrypted, durable, and
+re-read only when another process changed the file.
+
+File layout: MAGIC || nonce || AES-GCM(JSON), with MAGIC and the file's id as
+associated data, so a file cannot be swapped for another store's."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from aoi_tui.crypto import DecryptionError, seal, unseal
+from aoi_tui.durable import write_atomic
+
+MAGIC = b"AOIDB\x01\n"
+
+
+class StoreFileError(Exception):
+    """A file that is unreadable, corrupt or not ours. Never overwritten."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass
+class FileCache:
+    """The last contents read or written, keyed by the file's identity.
+
+    Every write renames a fresh file into place, so (inode, mtime, size) changes
+    whenever any process wrote it; an unchanged signature means nothing to re-read."""
+
+    entries: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = field(default_factory=dict)
+
+    def get(self, path: Path, sig: tuple[int, int, int]) -> dict[str, Any] | None:
+        hit = self.entries.get(path)
+        return hit[1] if hit and hit[0] == sig else None
+
+    def put(self, path: Path, sig: tuple[int, int, int], data: dict[str, Any]) -> None:
+        self.entries[path] = (sig, data)
+
+    def drop(self, path: Path) -> None:
+        self.entries.pop(path, None)
+
+
+def _signature(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def decrypt_file(path: Path, key: bytes, file_id: str) -> dict[str, Any]:
+    """Read and decrypt one aoi file, or raise StoreFileError naming it."""
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise StoreFileError(path, f"cannot be read ({exc.strerror})") from exc
+    return decode(path, blob, key, file_id)
+
+
+def decode(path: Path, blob: bytes, key: bytes, file_id: str) -> dict[str, Any]:
+    if not blob.startswith(MAGIC):
+        raise StoreFileError(path, "not an aoi file")
+    try:
+        plain = unseal(key, blob[len(MAGIC) :], MAGIC + file_id.encode())
+    except DecryptionError as exc:
+        raise StoreFileError(path, "corrupt, or encrypted with another key") from exc
+    try:
+        data = json.loads(plain)
+    except ValueError as exc:
+        raise StoreFileError(path, "corrupt contents") from exc
+    if not isinstance(data, dict):
+        raise StoreFileError(path, "unexpected contents")
+    return data
+
+
+def encode(data: dict[str, Any], key: bytes, file_id: str) -> bytes:
+    plain = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return MAGIC + seal(key, plain, MAGIC + file_id.encode())
+
+
+class EncryptedStorage(Storage):  # type: ignore[misc]
+    """TinyDB Storage: callers hold the file's lock around each read-modify-write."""
+
+    def __init__(self, path: Path, key: bytes, file_id: str, cache: FileCache) -> None:
+        self.path = path
+        self.key = key
+        self.file_id = file_id
+        self.cache = cache
+        self.held: dict[str, Any] | None = None  # writes deferred inside a batch
+
+    def read(self) -> dict[str, Any] | None:
+        if self.held is not None:
+            return self.held
+        try:
+            sig = _signature(os.stat(self.path))
+        except FileNotFoundError:
+            return None
+        cached = self.cache.get(self.path, sig)
+        if cached is not None:
+            return cached
+        data = decrypt_file(self.path, self.key, self.file_id)
+        self.cache.put(self.path, sig, data)
+        return data
+
+    def write(self, data: dict[str, Any]) -> None:
+        if self.held is not None:
+            self.held = data
+            return
+        self.flush(data)
+
+    def flush(self, data: dict[str, Any]) -> None:
+        # TinyDB mutates the dict it read: if the write fails the cached copy
+        # is ahead of the disk, so forget it before trying.
+        self.cache.drop(self.path)
+        write_atomic(self.path, encode(data, self.key, self.file_id))
+        self.cache.put(self.path, _signature(os.stat(self.path)), data)
+
+    def close(self) -> None:
+        pass

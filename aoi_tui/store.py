@@ -1,0 +1,268 @@
+"""The store: a data folder holding the key file, a small encrypted index of
+engagements, and one encrypted TinyDB file per engagement.
+
+    DATA/keys.json              wrapped master key, wrapped data keys (no personal data)
+    DATA/index.db               engagement summaries, for the first screen
+    DATA/engagements/<id>.db    everything about one engagement
+    DATA/backups/               rotating copies of the above (still encrypted)
+    DATA/locks/                 short locks around each read-modify-write
+
+Saving a note rewrites one engagement's file only, so its cost does not grow
+with the number of engagements."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB, where
+
+from aoi_tui import backups
+from aoi_tui.durable import ensure_private_dir
+from aoi_tui.engagement_file import EngagementFile
+from aoi_tui.keyfile import KeyFile
+from aoi_tui.models import Engagement, Model, SessionKind, Status
+from aoi_tui.storage import EncryptedStorage, FileCache, StoreFileError
+
+KEYS = "keys.json"
+INDEX = "index.db"
+INDEX_ID = "index"
+LOCK_TIMEOUT_S = 15.0
+
+T = TypeVar("T")
+
+
+class StoreError(Exception):
+    """A problem the coach can act on; the message says what and where."""
+
+
+class NoSuchEngagement(StoreError):
+    pass
+
+
+class StoreBusy(StoreError):
+    pass
+
+
+class EngagementSummary(Model):
+    """What the first screen shows, without opening every engagement."""
+
+    id: str
+    coachee: str
+    sponsor: str
+    coach: str = ""
+    format: str
+    status: str
+    planned_sessions: int
+    sessions_held: int = 0
+    last_session: date | None = None
+    next_session: date | None = None
+    cadence_days: int = 21
+    created_at: datetime
+    demo: bool = False
+
+    def cadence_overdue(self, today: date) -> int:
+        """Days past the agreed cadence since the last session (0 when on time)."""
+        if self.status not in (Status.ACTIVE, Status.FRAMING) or self.last_session is None:
+            return 0
+        return max(0, (today - self.last_session).days - self.cadence_days)
+
+
+def store_exists(root: Path) -> bool:
+    return (root / KEYS).exists()
+
+
+class Store:
+    """An unlocked store. Construct with `Store.create` or `unlock.open_store`."""
+
+    def __init__(self, root: Path, keyfile: KeyFile, master: bytes) -> None:
+        self.root = root
+        self.keyfile = keyfile
+        self.master = master
+        self.cache = FileCache()
+        self.backups = backups.Backups(root / "backups")
+        self._index = EncryptedStorage(root / INDEX, master, INDEX_ID, self.cache)
+        self._files: dict[str, EngagementFile] = {}
+        self._locks: dict[str, FileLock] = {}
+
+    # -- creation -----------------------------------------------------------------
+
+    @classmethod
+    def create(cls, root: Path, passphrase: str, recovery_code: str) -> Store:
+        if store_exists(root):
+            raise StoreError(f"a store already exists in {root}")
+        ensure_private_dir(root)
+        for sub in ("engagements", "backups", "locks"):
+            ensure_private_dir(root / sub)
+        keyfile, master = KeyFile.create(passphrase, recovery_code)
+        store = cls(root, keyfile, master)
+        with store.lock("keys"):
+            keyfile.save(root / KEYS)
+        return store
+
+    # -- locking ------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self, name: str) -> Iterator[None]:
+        """A short lock around one read-modify-write; never held for a session."""
+        lock = self._locks.get(name)
+        if lock is None:
+            ensure_private_dir(self.root / "locks")
+            # One instance per name, so a lock is re-entrant within a thread.
+            lock = FileLock(self.root / "locks" / f"{name}.lock", timeout=LOCK_TIMEOUT_S, mode=0o600)
+            self._locks[name] = lock
+        try:
+            with lock:
+                yield
+        except Timeout:
+            raise StoreBusy(
+                f"the store in {self.root} is busy (another aoi is writing); try again"
+            ) from None
+
+    # -- key file -----------------------------------------------------------------
+
+    def update_keyfile(self, change: Callable[[KeyFile], T]) -> T:
+        """Re-read the key file under its lock, change it, back up the old one, save."""
+        path = self.root / KEYS
+        with self.lock("keys"):
+            keyfile = KeyFile.load(path)
+            result = change(keyfile)
+            self.backups.keep(path, every_write=True)
+            keyfile.save(path)
+            self.keyfile = keyfile
+            return result
+
+    def engagement_key(self, engagement_id: str) -> bytes:
+        if engagement_id not in self.keyfile.engagement_keys:
+            self.keyfile = KeyFile.load(self.root / KEYS)  # created by another process
+        try:
+            return self.keyfile.engagement_key(self.master, engagement_id)
+        except KeyError:
+            raise NoSuchEngagement(f"no engagement {engagement_id}") from None
+
+    # -- index --------------------------------------------------------------------
+
+    def _index_db(self) -> TinyDB:
+        index = self._index
+        return TinyDB(storage=lambda: index)
+
+    def list_engagements(self) -> list[EngagementSummary]:
+        rows = self._index_db().table("engagements").all()
+        summaries = [EngagementSummary.model_validate(dict(r)) for r in rows]
+        return sorted(summaries, key=lambda s: (s.coachee.casefold(), s.created_at))
+
+    def summary(self, engagement_id: str) -> EngagementSummary:
+        for s in self.list_engagements():
+            if s.id == engagement_id:
+                return s
+        raise NoSuchEngagement(f"no engagement {engagement_id}")
+
+    def resolve(self, prefix: str) -> str:
+        """An engagement id from a unique prefix of it."""
+        prefix = prefix.strip().lower()
+        if not prefix:
+            raise NoSuchEngagement("give an engagement id (as `aoi engagement list` shows)")
+        ids = [s.id for s in self.list_engagements()]
+        if prefix in ids:
+            return prefix
+        matches = [i for i in ids if i.startswith(prefix)]
+        if not matches:
+            raise NoSuchEngagement(f"no engagement with id {prefix!r}")
+        if len(matches) > 1:
+            raise NoSuchEngagement(
+                f"{prefix!r} matches {len(matches)} engagements: give more characters"
+            )
+        return matches[0]
+
+    def refresh_summary(self, engagement_id: str) -> EngagementSummary:
+        """Recompute one index row from the engagement's own file."""
+        ef = self.engagement(engagement_id)
+        eng = ef.engagement()
+        sessions = ef.sessions()
+        held = [s for s in sessions if s.kind is not SessionKind.KICKOFF]
+        summary = EngagementSummary(
+            id=eng.id,
+            coachee=eng.coachee,
+            sponsor=eng.sponsor,
+            coach=eng.coach,
+            format=eng.format.value,
+            status=eng.status.value,
+            planned_sessions=eng.planned_sessions,
+            sessions_held=len(held),
+            last_session=max((s.held_on for s in sessions), default=None),
+            next_session=eng.next_session,
+            cadence_days=eng.cadence_days,
+            created_at=eng.created_at,
+            demo=eng.demo,
+        )
+        doc = summary.model_dump(mode="json")
+        with self.lock(INDEX_ID):
+            self.backups.keep(self._index.path)
+            table = self._index_db().table("engagements")
+            if not table.update(doc, where("id") == eng.id):
+                table.insert(doc)
+        return summary
+
+    # -- engagements --------------------------------------------------------------
+
+    def create_engagement(self, engagement: Engagement) -> EngagementFile:
+        self.update_keyfile(lambda kf: kf.add_engagement(self.master, engagement.id))
+        ef = self.engagement(engagement.id)
+        ef.insert(engagement)
+        self.refresh_summary(engagement.id)
+        return ef
+
+    def engagement(self, engagement_id: str) -> EngagementFile:
+        ef = self._files.get(engagement_id)
+        if ef is None:
+            key = self.engagement_key(engagement_id)
+            path = self.root / "engagements" / f"{engagement_id}.db"
+            ef = EngagementFile(self, engagement_id, path, key)
+            self._files[engagement_id] = ef
+        return ef
+
+    def erase(self, engagement_id: str) -> list[Path]:
+        """Erase one engagement for good: its data key (here and in every backup
+        of the key file, so no copy can be decrypted again), its file, its
+        backups and its index row. Returns the files removed."""
+        removed: list[Path] = []
+        with self.lock(engagement_id):
+            self.update_keyfile(lambda kf: kf.forget_engagement(engagement_id))
+            self.backups.rewrite_all(
+                self.root / KEYS, lambda raw: _forget_in_raw_keyfile(raw, engagement_id)
+            )
+            path = self.root / "engagements" / f"{engagement_id}.db"
+            if path.exists():
+                path.unlink()
+                removed.append(path)
+            removed += self.backups.remove_all(path)
+            for draft in (self.root / "drafts").glob(f"{engagement_id}*"):
+                draft.unlink()
+                removed.append(draft)
+        with self.lock(INDEX_ID):
+            self._index_db().table("engagements").remove(where("id") == engagement_id)
+        self._files.pop(engagement_id, None)
+        self.cache.drop(path)
+        return removed
+
+
+def _forget_in_raw_keyfile(raw: bytes, engagement_id: str) -> bytes:
+    keyfile = KeyFile.from_json(Path(KEYS), json.loads(raw))
+    keyfile.forget_engagement(engagement_id)
+    return keyfile.dumps()
+
+
+__all__ = [
+    "EngagementSummary",
+    "NoSuchEngagement",
+    "Store",
+    "StoreBusy",
+    "StoreError",
+    "StoreFileError",
+    "store_exists",
+]

@@ -1,0 +1,95 @@
+"""Finding the key to a store: `AOI_PASSPHRASE`, then a master key remembered
+in the OS keyring, then the coach typing the passphrase (three tries)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from aoi_tui import crypto, keyring_access
+from aoi_tui.keyfile import KeyFile, WrongSecret
+from aoi_tui.store import KEYS, Store, StoreError, store_exists
+
+PASSPHRASE_ENV = "AOI_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "AOI_NEW_PASSPHRASE"
+RECOVERY_ENV = "AOI_RECOVERY_CODE"
+TRIES = 3
+MIN_PASSPHRASE = 8
+
+Prompt = Callable[[str], str]
+
+
+class UnlockError(StoreError):
+    pass
+
+
+class NoStore(StoreError):
+    pass
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise UnlockError(f"the passphrase needs at least {MIN_PASSPHRASE} characters")
+
+
+def create_store(root: Path, passphrase: str) -> tuple[Store, str]:
+    """A new store and its recovery code (shown to the coach once)."""
+    check_new_passphrase(passphrase)
+    code = crypto.new_recovery_code()
+    return Store.create(root, passphrase, code), code
+
+
+def load_keyfile(root: Path) -> KeyFile:
+    if not store_exists(root):
+        raise NoStore(f"no aoi store in {root} yet")
+    return KeyFile.load(root / KEYS)
+
+
+def remembered_master(keyfile: KeyFile) -> bytes | None:
+    """The keyring's master key if it still opens this store; a stale entry is dropped."""
+    try:
+        master = keyring_access.recall(keyfile.store_id)
+    except keyring_access.NoKeyring:
+        return None
+    if master is None:
+        return None
+    if keyfile.check_master(master):
+        return master
+    try:
+        keyring_access.forget(keyfile.store_id)
+    except keyring_access.NoKeyring:
+        pass
+    return None
+
+
+def open_store(root: Path, prompt: Prompt | None, *, use_keyring: bool = True) -> Store:
+    keyfile = load_keyfile(root)
+    env = os.environ.get(PASSPHRASE_ENV)
+    if env is not None:
+        try:
+            return Store(root, keyfile, keyfile.unlock(env))
+        except WrongSecret:
+            raise UnlockError(f"{PASSPHRASE_ENV} does not open the store in {root}") from None
+    if use_keyring:
+        master = remembered_master(keyfile)
+        if master is not None:
+            return Store(root, keyfile, master)
+    if prompt is None:
+        raise UnlockError(
+            f"the store in {root} is locked: set {PASSPHRASE_ENV}, run aoi in a terminal, "
+            "or remember the key with `aoi keyring remember`"
+        )
+    for attempt in range(1, TRIES + 1):
+        try:
+            return Store(root, keyfile, keyfile.unlock(prompt("Passphrase: ")))
+        except WrongSecret:
+            if attempt < TRIES:
+                prompt_error(f"Wrong passphrase ({TRIES - attempt} tries left).")
+    raise UnlockError(f"wrong passphrase {TRIES} times; the store in {root} stays locked")
+
+
+def prompt_error(message: str) -> None:
+    import sys
+
+    print(message, file=sys.stderr)

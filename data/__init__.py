@@ -1,0 +1,1 @@
+"""Data shipped with aoi (phases, card decks, referentials), read with importlib.resources."""

@@ -1,0 +1,1 @@
+"""The Textual UI. It depends on the core (`aoi_tui`); the core never imports it."""
