@@ -27,7 +27,7 @@ class Backups:
     def folder_for(self, path: Path) -> Path:
         return self.folder / path.name
 
-    def list(self, path: Path) -> list[Path]:
+    def newest_first(self, path: Path) -> list[Path]:
         """Backups of `path`, newest first."""
         folder = self.folder_for(path)
         if not folder.is_dir():
@@ -47,11 +47,11 @@ class Backups:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         write_atomic(folder / f"{stamp}.bak", path.read_bytes())
         self._last[path] = time.monotonic()
-        for old in self.list(path)[KEEP_KEYS if every_write else KEEP :]:
+        for old in self.newest_first(path)[KEEP_KEYS if every_write else KEEP :]:
             old.unlink()
 
     def remove_all(self, path: Path) -> list[Path]:
-        removed = self.list(path)
+        removed = self.newest_first(path)
         for backup in removed:
             backup.unlink()
         folder = self.folder_for(path)
@@ -62,7 +62,7 @@ class Backups:
 
     def rewrite_all(self, path: Path, change: Callable[[bytes], bytes]) -> int:
         """Apply `change` to every backup of `path` (erasure, passphrase change)."""
-        backups = self.list(path)
+        backups = self.newest_first(path)
         for backup in backups:
             write_atomic(backup, change(backup.read_bytes()))
         return len(backups)

@@ -153,7 +153,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
         create_demo(store)
     if not sys.stdout.isatty():
         raise CliError("the TUI needs a terminal; see `aoi --help` for the commands")
-    from aoi_tui.screens.app import run_app  # the one place the core reaches for Textual
+    from aoi_tui.screens.app import run_app  # type: ignore[import-not-found,unused-ignore]
 
     run_app(store)
     return 0
@@ -323,7 +323,7 @@ def cmd_note_list(args: argparse.Namespace) -> int:
     store = _store(args)
     ef = store.engagement(_engagement_id(store, args.engagement))
     notes = ef.notes(args.session)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": n.id,
             "session": n.session,
@@ -338,11 +338,14 @@ def cmd_note_list(args: argparse.Namespace) -> int:
     ]
 
     def human() -> str:
-        return "\n".join(
-            f"{r['id']}  s{r['session']} {r['phase']:<12} {r['visibility']:<9}"
-            f"{' validated' if r['validated'] else ''}  {r['text'].splitlines()[0] if r['text'] else ''}"
-            for r in rows
-        ) or "No note."
+        return (
+            "\n".join(
+                f"{r['id']}  s{r['session']} {r['phase']:<12} {r['visibility']:<9}"
+                f"{' validated' if r['validated'] else ''}  {r['text'].splitlines()[0] if r['text'] else ''}"
+                for r in rows
+            )
+            or "No note."
+        )
 
     _out(args, rows, human)
     return 0
@@ -359,7 +362,9 @@ def cmd_note_validate(args: argparse.Namespace) -> int:
         except KeyError:
             raise CliError(f"no note {args.note} in this engagement") from None
         if note.visibility is not Visibility.SHAREABLE:
-            raise CliError("this note is private: make it shareable before the coachee validates it")
+            raise CliError(
+                "this note is private: make it shareable before the coachee validates it"
+            )
         note.validate_by_coachee()
         ef.update(note)
     _out(args, {"id": note.id, "validated": True}, "Validated by the coachee.")
@@ -481,14 +486,22 @@ def build_parser() -> argparse.ArgumentParser:
         "standard input.",
     )
     p.add_argument("--version", action="version", version=f"aoi {__version__}")
-    p.add_argument("--data-dir", metavar="DIR", help="data folder (default: $AOI_DATA_DIR, "
-                   "else the platform's user data folder)")
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="data folder (default: $AOI_DATA_DIR, else the platform's user data folder)",
+    )
     p.add_argument("--lang", choices=i18n.LANGUAGES, help="language of the UI and exports")
     p.set_defaults(func=cmd_tui)
     sub = p.add_subparsers(title="commands", metavar="COMMAND")
 
-    def command(name: str, func: Callable[[argparse.Namespace], int], help: str,
-                parent: Any = sub, json_flag: bool = True) -> argparse.ArgumentParser:
+    def command(
+        name: str,
+        func: Callable[[argparse.Namespace], int],
+        help: str,
+        parent: Any = sub,
+        json_flag: bool = True,
+    ) -> argparse.ArgumentParser:
         sp: argparse.ArgumentParser = parent.add_parser(name, help=help, description=help)
         sp.set_defaults(func=func)
         if json_flag:
@@ -542,8 +555,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("engagement", metavar="ENGAGEMENT")
     sp.add_argument("note", metavar="NOTE_ID")
 
-    sp = command("export", cmd_export, "export the sponsor's report or the confidential file",
-                 json_flag=False)
+    sp = command(
+        "export",
+        cmd_export,
+        "export the sponsor's report or the confidential file",
+        json_flag=False,
+    )
     sp.add_argument("engagement", metavar="ENGAGEMENT")
     who = sp.add_mutually_exclusive_group(required=True)
     who.add_argument("--shared", action="store_true", help="the report for the sponsor")
@@ -556,8 +573,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--yes", action="store_true", help="confirm without asking")
 
     sp = command("passphrase", cmd_passphrase, f"change the passphrase (${NEW_PASSPHRASE_ENV})")
-    sp.add_argument("--recover", action="store_true", help="use the recovery code "
-                    f"(${RECOVERY_ENV}) instead of the current passphrase")
+    sp.add_argument(
+        "--recover",
+        action="store_true",
+        help=f"use the recovery code (${RECOVERY_ENV}) instead of the current passphrase",
+    )
 
     sp = command("keyring", cmd_keyring, "remember or forget the key in the OS keyring")
     sp.add_argument("action", choices=["remember", "forget"])

@@ -38,7 +38,16 @@ DEMO_COACHEE = "Camille Lefèvre (démo)"
 
 # (session kind, days ago, feeling, coachee log, message for the N+1, notes)
 # a note: (phase, role, kind, text, shareable, validated)
-_SESSIONS: list[tuple[SessionKind, int, int | None, str, str, list[tuple[str, Role | None, NoteKind, str, bool, bool]]]] = [
+_SESSIONS: list[
+    tuple[
+        SessionKind,
+        int,
+        int | None,
+        str,
+        str,
+        list[tuple[str, Role | None, NoteKind, str, bool, bool]],
+    ]
+] = [
     (
         SessionKind.KICKOFF,
         62,
@@ -46,11 +55,22 @@ _SESSIONS: list[tuple[SessionKind, int, int | None, str, str, list[tuple[str, Ro
         "",
         "",
         [
-            ("expectations", None, NoteKind.OBSERVATION,
-             "Camille souhaite gagner en assurance pour recadrer sans s'épuiser.", False, False),
-            ("objectives", None, NoteKind.OBSERVATION,
-             "Feuille de route partagée : sécurité au poste, briefing de prise de poste, délais de livraison.",
-             True, True),
+            (
+                "expectations",
+                None,
+                NoteKind.OBSERVATION,
+                "Camille souhaite gagner en assurance pour recadrer sans s'épuiser.",
+                False,
+                False,
+            ),
+            (
+                "objectives",
+                None,
+                NoteKind.OBSERVATION,
+                "Feuille de route partagée : sécurité au poste, briefing de prise de poste, délais de livraison.",
+                True,
+                True,
+            ),
         ],
     ),
     (
@@ -62,17 +82,46 @@ _SESSIONS: list[tuple[SessionKind, int, int | None, str, str, list[tuple[str, Ro
         "Le briefing de prise de poste est en place chaque matin ; prochain axe : les points "
         "sécurité au poste.",
         [
-            ("review", Role.MIRROR, NoteKind.SUCCESS,
-             "Le briefing du lundi a été tenu en 10 minutes, avec les trois points prévus.", True, True),
-            ("review", Role.MODERATOR, NoteKind.DIFFICULTY,
-             "Tension avec Julien sur les congés : Camille évite la discussion depuis deux semaines.",
-             False, False),
-            ("field", Role.MIRROR, NoteKind.OBSERVATION,
-             "En atelier, Camille donne les consignes de dos à l'équipe, voix basse.", False, False),
-            ("field", None, NoteKind.OBSERVATION,
-             "Point sécurité fait spontanément sur la ligne 3 : port des gants rappelé.", True, False),
-            ("debrief", Role.INTEGRATOR, NoteKind.REFLECTION,
-             "Camille relie la tension avec Julien à sa peur de paraître injuste.", False, False),
+            (
+                "review",
+                Role.MIRROR,
+                NoteKind.SUCCESS,
+                "Le briefing du lundi a été tenu en 10 minutes, avec les trois points prévus.",
+                True,
+                True,
+            ),
+            (
+                "review",
+                Role.MODERATOR,
+                NoteKind.DIFFICULTY,
+                "Tension avec Julien sur les congés : Camille évite la discussion depuis deux semaines.",
+                False,
+                False,
+            ),
+            (
+                "field",
+                Role.MIRROR,
+                NoteKind.OBSERVATION,
+                "En atelier, Camille donne les consignes de dos à l'équipe, voix basse.",
+                False,
+                False,
+            ),
+            (
+                "field",
+                None,
+                NoteKind.OBSERVATION,
+                "Point sécurité fait spontanément sur la ligne 3 : port des gants rappelé.",
+                True,
+                False,
+            ),
+            (
+                "debrief",
+                Role.INTEGRATOR,
+                NoteKind.REFLECTION,
+                "Camille relie la tension avec Julien à sa peur de paraître injuste.",
+                False,
+                False,
+            ),
         ],
     ),
     (
@@ -84,16 +133,40 @@ _SESSIONS: list[tuple[SessionKind, int, int | None, str, str, list[tuple[str, Ro
         "Les points sécurité sont faits à chaque prise de poste. Camille travaille la gestion "
         "des aléas de planning avec l'équipe.",
         [
-            ("review", Role.SPUR, NoteKind.FEEDBACK,
-             "Le recadrage de Julien a été préparé avec la méthode vue en formation ; à refaire "
-             "sans attendre la crise.", True, True),
-            ("field", Role.MIRROR, NoteKind.SUCCESS,
-             "Consignes données face à l'équipe, reformulation demandée à un opérateur.", True, True),
-            ("field", None, NoteKind.DIFFICULTY,
-             "Face au retard fournisseur, Camille reprend elle-même la tâche au lieu de "
-             "réorganiser.", False, False),
-            ("debrief", Role.INTEGRATOR, NoteKind.ACTION,
-             "Préparer un plan B planning pour les retards fournisseurs.", True, False),
+            (
+                "review",
+                Role.SPUR,
+                NoteKind.FEEDBACK,
+                "Le recadrage de Julien a été préparé avec la méthode vue en formation ; à refaire "
+                "sans attendre la crise.",
+                True,
+                True,
+            ),
+            (
+                "field",
+                Role.MIRROR,
+                NoteKind.SUCCESS,
+                "Consignes données face à l'équipe, reformulation demandée à un opérateur.",
+                True,
+                True,
+            ),
+            (
+                "field",
+                None,
+                NoteKind.DIFFICULTY,
+                "Face au retard fournisseur, Camille reprend elle-même la tâche au lieu de "
+                "réorganiser.",
+                False,
+                False,
+            ),
+            (
+                "debrief",
+                Role.INTEGRATOR,
+                NoteKind.ACTION,
+                "Préparer un plan B planning pour les retards fournisseurs.",
+                True,
+                False,
+            ),
         ],
     ),
     (
@@ -104,13 +177,30 @@ _SESSIONS: list[tuple[SessionKind, int, int | None, str, str, list[tuple[str, Ro
         "15 minutes.",
         "",
         [
-            ("review", Role.MIRROR, NoteKind.SUCCESS,
-             "Plan B appliqué : réaffectation de l'équipe en 15 minutes.", True, False),
-            ("field", Role.SPUR, NoteKind.OBSERVATION,
-             "Camille délègue le point sécurité à un chef d'équipe, puis le laisse conduire.",
-             False, False),
-            ("debrief", Role.MODERATOR, NoteKind.REFLECTION,
-             "Camille doute encore de sa légitimité face aux anciens de l'équipe.", False, False),
+            (
+                "review",
+                Role.MIRROR,
+                NoteKind.SUCCESS,
+                "Plan B appliqué : réaffectation de l'équipe en 15 minutes.",
+                True,
+                False,
+            ),
+            (
+                "field",
+                Role.SPUR,
+                NoteKind.OBSERVATION,
+                "Camille délègue le point sécurité à un chef d'équipe, puis le laisse conduire.",
+                False,
+                False,
+            ),
+            (
+                "debrief",
+                Role.MODERATOR,
+                NoteKind.REFLECTION,
+                "Camille doute encore de sa légitimité face aux anciens de l'équipe.",
+                False,
+                False,
+            ),
         ],
     ),
 ]
@@ -163,29 +253,54 @@ def create_demo(store: Store) -> tuple[str, bool]:
     ef = store.create_engagement(engagement)
     with ef.batch():
         objectives = [
-            Objective(area=Area.SAFETY, statement="Faire un point sécurité à chaque prise de poste",
-                      indicator="Points sécurité tenus / prises de poste",
-                      expected_result="100 % sur un mois", status=ObjectiveStatus.IN_PROGRESS),
-            Objective(area=Area.DEADLINES, statement="Réduire les retards de livraison de la ligne 3",
-                      indicator="Retards par semaine", expected_result="Moins de 2 par semaine",
-                      status=ObjectiveStatus.IN_PROGRESS),
-            Objective(area=Area.MOTIVATION, statement="Conduire les recadrages sans attendre la crise",
-                      indicator="Entretiens tenus dans la semaine du fait",
-                      expected_result="Systématique", status=ObjectiveStatus.OPEN),
+            Objective(
+                area=Area.SAFETY,
+                statement="Faire un point sécurité à chaque prise de poste",
+                indicator="Points sécurité tenus / prises de poste",
+                expected_result="100 % sur un mois",
+                status=ObjectiveStatus.IN_PROGRESS,
+            ),
+            Objective(
+                area=Area.DEADLINES,
+                statement="Réduire les retards de livraison de la ligne 3",
+                indicator="Retards par semaine",
+                expected_result="Moins de 2 par semaine",
+                status=ObjectiveStatus.IN_PROGRESS,
+            ),
+            Objective(
+                area=Area.MOTIVATION,
+                statement="Conduire les recadrages sans attendre la crise",
+                indicator="Entretiens tenus dans la semaine du fait",
+                expected_result="Systématique",
+                status=ObjectiveStatus.OPEN,
+            ),
         ]
         for objective in objectives:
             ef.insert(objective)
-        briefing = Competency(name="Animer le briefing de prise de poste",
-                              behaviours=["Annonce les objectifs du jour", "Vérifie la compréhension"],
-                              start_level=Level.NOT_ACQUIRED, target=Level.ACQUIRED)
-        reframing = Competency(name="Recadrer un collaborateur",
-                               behaviours=["Décrit les faits", "Fixe une attente claire"],
-                               start_level=Level.NOT_ACQUIRED, target=Level.ACQUIRED)
+        briefing = Competency(
+            name="Animer le briefing de prise de poste",
+            behaviours=["Annonce les objectifs du jour", "Vérifie la compréhension"],
+            start_level=Level.NOT_ACQUIRED,
+            target=Level.ACQUIRED,
+        )
+        reframing = Competency(
+            name="Recadrer un collaborateur",
+            behaviours=["Décrit les faits", "Fixe une attente claire"],
+            start_level=Level.NOT_ACQUIRED,
+            target=Level.ACQUIRED,
+        )
         ef.insert(briefing)
         ef.insert(reframing)
-        ef.insert(Tool(name="Briefing en 3 points", introduced_session=2,
-                       maturity=[MaturityMark(on=today - timedelta(days=44), level=Level.IN_PROGRESS, session=2),
-                                 MaturityMark(on=today - timedelta(days=8), level=Level.ACQUIRED, session=4)]))
+        ef.insert(
+            Tool(
+                name="Briefing en 3 points",
+                introduced_session=2,
+                maturity=[
+                    MaturityMark(on=today - timedelta(days=44), level=Level.IN_PROGRESS, session=2),
+                    MaturityMark(on=today - timedelta(days=8), level=Level.ACQUIRED, session=4),
+                ],
+            )
+        )
 
         for number, (kind, days_ago, feeling, log, message, notes) in enumerate(_SESSIONS, start=1):
             session = Session.planned(kind, number)
@@ -201,36 +316,93 @@ def create_demo(store: Store) -> tuple[str, bool]:
                 )
             ef.insert(session)
             for i, (phase, role, note_kind, text, shareable, validated) in enumerate(notes):
-                note = Note(session=number, phase=phase, role=role, kind=note_kind, text=text,
-                            visibility=Visibility.SHAREABLE if shareable else Visibility.PRIVATE,
-                            created_at=at(days_ago, 10 + 25 * i))
+                note = Note(
+                    session=number,
+                    phase=phase,
+                    role=role,
+                    kind=note_kind,
+                    text=text,
+                    visibility=Visibility.SHAREABLE if shareable else Visibility.PRIVATE,
+                    created_at=at(days_ago, 10 + 25 * i),
+                )
                 if validated:
-                    note.validation = Validation(at=at(days_ago, 190), text_sha256=text_hash(note.text))
+                    note.validation = Validation(
+                        at=at(days_ago, 190), text_sha256=text_hash(note.text)
+                    )
                 ef.insert(note)
             if kind is SessionKind.AOI:
-                for competency, level in ((briefing, min(number, 3)), (reframing, max(1, number - 1))):
-                    ef.insert(Assessment(competency_id=competency.id, level=Level(level),
-                                         by=Assessor.COACH, timing=Timing.HOT,
-                                         on=session.held_on, session=number))
-                    ef.insert(Assessment(competency_id=competency.id, level=Level(max(1, level - 1)),
-                                         by=Assessor.SELF, timing=Timing.HOT,
-                                         on=session.held_on, session=number))
+                for competency, level in (
+                    (briefing, min(number, 3)),
+                    (reframing, max(1, number - 1)),
+                ):
+                    ef.insert(
+                        Assessment(
+                            competency_id=competency.id,
+                            level=Level(level),
+                            by=Assessor.COACH,
+                            timing=Timing.HOT,
+                            on=session.held_on,
+                            session=number,
+                        )
+                    )
+                    ef.insert(
+                        Assessment(
+                            competency_id=competency.id,
+                            level=Level(max(1, level - 1)),
+                            by=Assessor.SELF,
+                            timing=Timing.HOT,
+                            on=session.held_on,
+                            session=number,
+                        )
+                    )
 
-        ef.insert(Action(session=2, text="Préparer l'entretien avec Julien (faits, attente, délai).",
-                         owner=Owner.COACHEE, status=ActionStatus.DONE, visibility=Visibility.PRIVATE,
-                         created_at=at(44, 195)))
-        plan_b = Action(session=3, text="Formaliser un plan B planning pour les retards fournisseurs.",
-                        owner=Owner.COACHEE, due=today - timedelta(days=12), status=ActionStatus.DONE,
-                        visibility=Visibility.SHAREABLE, created_at=at(26, 195))
+        ef.insert(
+            Action(
+                session=2,
+                text="Préparer l'entretien avec Julien (faits, attente, délai).",
+                owner=Owner.COACHEE,
+                status=ActionStatus.DONE,
+                visibility=Visibility.PRIVATE,
+                created_at=at(44, 195),
+            )
+        )
+        plan_b = Action(
+            session=3,
+            text="Formaliser un plan B planning pour les retards fournisseurs.",
+            owner=Owner.COACHEE,
+            due=today - timedelta(days=12),
+            status=ActionStatus.DONE,
+            visibility=Visibility.SHAREABLE,
+            created_at=at(26, 195),
+        )
         plan_b.validation = Validation(at=at(26, 196), text_sha256=text_hash(plan_b.text))
         ef.insert(plan_b)
-        ef.insert(Action(session=4, text="Déléguer le point sécurité du jeudi à un chef d'équipe.",
-                         owner=Owner.COACHEE, due=today + timedelta(days=5),
-                         visibility=Visibility.SHAREABLE, created_at=at(8, 195)))
-        ef.insert(Action(session=4, text="Libérer 30 minutes pour la prochaine séance sur la ligne 3.",
-                         owner=Owner.SPONSOR, due=today + timedelta(days=10),
-                         created_at=at(8, 196)))
-        ef.insert(Action(session=4, text="Relire mes notes sur la légitimité avant la séance 5.",
-                         owner=Owner.COACH, created_at=at(8, 197)))
+        ef.insert(
+            Action(
+                session=4,
+                text="Déléguer le point sécurité du jeudi à un chef d'équipe.",
+                owner=Owner.COACHEE,
+                due=today + timedelta(days=5),
+                visibility=Visibility.SHAREABLE,
+                created_at=at(8, 195),
+            )
+        )
+        ef.insert(
+            Action(
+                session=4,
+                text="Libérer 30 minutes pour la prochaine séance sur la ligne 3.",
+                owner=Owner.SPONSOR,
+                due=today + timedelta(days=10),
+                created_at=at(8, 196),
+            )
+        )
+        ef.insert(
+            Action(
+                session=4,
+                text="Relire mes notes sur la légitimité avant la séance 5.",
+                owner=Owner.COACH,
+                created_at=at(8, 197),
+            )
+        )
     store.refresh_summary(ef.id)
     return ef.id, True

@@ -68,7 +68,7 @@ def _quarantine(root: Path, path: Path) -> Path:
 
 
 def _restore(root: Path, path: Path, good: Callable[[bytes], bool], backups: Backups) -> str:
-    for backup in backups.list(path):
+    for backup in backups.newest_first(path):
         data = backup.read_bytes()
         if good(data):
             if path.exists():

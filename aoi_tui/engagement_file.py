@@ -85,7 +85,9 @@ class EngagementFile:
         try:
             return cls.model_validate(upgrade(cls.table, doc))
         except ValueError as exc:
-            raise StoreFileError(self.path, f"a {cls.table} record does not validate: {exc}") from exc
+            raise StoreFileError(
+                self.path, f"a {cls.table} record does not validate: {exc}"
+            ) from exc
 
     def all(self, cls: type[R]) -> list[R]:
         return [self._load(cls, d) for d in self._rows(cls.table)]

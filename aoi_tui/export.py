@@ -31,7 +31,9 @@ class Export:
     default_name: str
 
 
-def build_export(store: Store, engagement_id: str, audience: Audience, fmt: str, lang: str) -> Export:
+def build_export(
+    store: Store, engagement_id: str, audience: Audience, fmt: str, lang: str
+) -> Export:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     ef = store.engagement(engagement_id)

@@ -59,9 +59,7 @@ class KeyFile:
             store_id=store_id,
             kdf=kdf,
             by_passphrase=_wrap(master, passphrase, store_id, kdf),
-            by_recovery=_wrap(
-                master, crypto.normalise_recovery_code(recovery_code), store_id, kdf
-            ),
+            by_recovery=_wrap(master, crypto.normalise_recovery_code(recovery_code), store_id, kdf),
         )
         keyfile.probe = crypto.seal(master, b"aoi", keyfile._probe_aad())
         return keyfile, master

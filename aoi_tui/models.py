@@ -294,8 +294,10 @@ class Session(Record):
     @property
     def sponsor_message_validated(self) -> bool:
         v = self.sponsor_message_validation
-        return bool(self.sponsor_message) and v is not None and v.text_sha256 == text_hash(
-            self.sponsor_message
+        return (
+            bool(self.sponsor_message)
+            and v is not None
+            and v.text_sha256 == text_hash(self.sponsor_message)
         )
 
     def set_sponsor_message(self, text: str) -> None:

@@ -7,6 +7,7 @@ opening the report never fetches anything."""
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Sequence
 from importlib import resources
 
@@ -27,7 +28,9 @@ def _image_as_link(
 ) -> str:
     token = tokens[idx]
     src = str(token.attrGet("src") or "")
-    alt = html.escape(self.renderInlineAsText(token.children or [], options, env)) or html.escape(src)
+    alt = html.escape(self.renderInlineAsText(token.children or [], options, env)) or html.escape(
+        src
+    )
     return f'<a href="{html.escape(src)}">{alt}</a>'
 
 
@@ -49,7 +52,7 @@ def to_html(
     `session_prefixes` starts a new printed page."""
     md = _parser()
     tokens = md.parse(markdown)
-    for heading, inline in zip(tokens, tokens[1:], strict=False):
+    for heading, inline in itertools.pairwise(tokens):
         if (
             session_prefixes
             and heading.type == "heading_open"

@@ -27,7 +27,7 @@ def _item(text: str, marker: str = "- ") -> str:
 
 
 def _label(label: str, lang: str) -> str:
-    """"Label: " in English, "Label : " in French typography."""
+    """A label and its colon, as each language writes it."""
     return f"{label} : " if lang == "fr" else f"{label}: "
 
 
@@ -68,9 +68,13 @@ def shared_markdown(report: SharedReport, lang: str) -> str:
     add(f"## {t('export.agreement', lang)}\n")
     a = report.agreement
     add(f"- {_label(t('field.consent_date', lang), lang)}{_d(a.consent_date, lang)}")
-    add(f"- {_label(t('field.right_to_withdraw', lang), lang)}{t('yes' if a.right_to_withdraw else 'no', lang)}")
+    add(
+        f"- {_label(t('field.right_to_withdraw', lang), lang)}{t('yes' if a.right_to_withdraw else 'no', lang)}"
+    )
     for flag in ("report_attendance", "report_objective_status", "report_competencies"):
-        add(f"- {_label(t('field.' + flag, lang), lang)}{t('yes' if getattr(a, flag) else 'no', lang)}")
+        add(
+            f"- {_label(t('field.' + flag, lang), lang)}{t('yes' if getattr(a, flag) else 'no', lang)}"
+        )
     if a.confidentiality:
         add("")
         add(_item(a.confidentiality, "> "))
@@ -90,9 +94,13 @@ def shared_markdown(report: SharedReport, lang: str) -> str:
             if o.indicator:
                 add(f"  - {_label(t('field.indicator', lang), lang)}{_inline(o.indicator)}")
             if o.expected_result:
-                add(f"  - {_label(t('field.expected_result', lang), lang)}{_inline(o.expected_result)}")
+                add(
+                    f"  - {_label(t('field.expected_result', lang), lang)}{_inline(o.expected_result)}"
+                )
             if o.status is not None:
-                add(f"  - {_label(t('field.status', lang), lang)}{t('objective.' + o.status.value, lang)}")
+                add(
+                    f"  - {_label(t('field.status', lang), lang)}{t('objective.' + o.status.value, lang)}"
+                )
         add("")
 
     if report.messages:
@@ -156,7 +164,9 @@ def confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
     add(f"- {_label(t('field.organisation', lang), lang)}{_inline(eng.organisation) or '—'}")
     add(f"- {_label(t('field.format', lang), lang)}{t('format.' + eng.format.value, lang)}")
     add(f"- {_label(t('field.planned_sessions', lang), lang)}{eng.planned_sessions}")
-    add(f"- {_label(t('field.cadence', lang), lang)}{t('cadence.days', lang, days=eng.cadence_days)}")
+    add(
+        f"- {_label(t('field.cadence', lang), lang)}{t('cadence.days', lang, days=eng.cadence_days)}"
+    )
     add(f"- {_label(t('field.status', lang), lang)}{t('status.' + eng.status.value, lang)}")
     add(f"- {_label(t('field.consent_date', lang), lang)}{_d(eng.agreement.consent_date, lang)}\n")
     for key, text in (
@@ -198,7 +208,9 @@ def confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
         add(f"## {t('session.kind.' + s.kind.value, lang)} {s.number} — {_d(s.held_on, lang)}\n")
         add(banner + "\n")
         if s.feeling is not None:
-            add(f"- {_label(t('field.feeling', lang), lang)}{s.feeling}/5 {_inline(s.feeling_note)}")
+            add(
+                f"- {_label(t('field.feeling', lang), lang)}{s.feeling}/5 {_inline(s.feeling_note)}"
+            )
         if s.coachee_log:
             add(f"\n### {t('field.coachee_log', lang)}\n")
             add(clean(s.coachee_log).strip() + "\n")
@@ -237,8 +249,8 @@ def confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
     if cf.tools:
         add(f"## {t('export.tools', lang)}\n")
         for tool in cf.tools:
-            marks = ", ".join(f"{_d(m.on, lang)} {_level(m.level, lang)}" for m in tool.maturity)
-            add(_item(f"{tool.name}" + (f" — {marks}" if marks else "")))
+            maturity = ", ".join(f"{_d(m.on, lang)} {_level(m.level, lang)}" for m in tool.maturity)
+            add(_item(f"{tool.name}" + (f" — {maturity}" if maturity else "")))
         add("")
 
     if cf.exports:

@@ -110,7 +110,9 @@ def build_shared_report(ef: EngagementFile) -> SharedReport:
 
     messages = [
         SharedMessage(
-            session=s.number, text=s.sponsor_message, validated_on=s.sponsor_message_validation.at.date()
+            session=s.number,
+            text=s.sponsor_message,
+            validated_on=s.sponsor_message_validation.at.date(),
         )
         for s in sessions
         if s.sponsor_message_validated and s.sponsor_message_validation is not None
@@ -167,9 +169,7 @@ def build_shared_report(ef: EngagementFile) -> SharedReport:
             report_competencies=agreement.report_competencies,
             right_to_withdraw=agreement.right_to_withdraw,
         ),
-        sessions=[
-            SharedSession(number=s.number, kind=s.kind, held_on=s.held_on) for s in sessions
-        ]
+        sessions=[SharedSession(number=s.number, kind=s.kind, held_on=s.held_on) for s in sessions]
         if agreement.report_attendance
         else [],
         objectives=[

@@ -83,7 +83,7 @@ def encode(data: dict[str, Any], key: bytes, file_id: str) -> bytes:
     return MAGIC + seal(key, plain, MAGIC + file_id.encode())
 
 
-class EncryptedStorage(Storage):  # type: ignore[misc]
+class EncryptedStorage(Storage):
     """TinyDB Storage: callers hold the file's lock around each read-modify-write."""
 
     def __init__(self, path: Path, key: bytes, file_id: str, cache: FileCache) -> None:

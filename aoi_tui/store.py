@@ -114,7 +114,9 @@ class Store:
         if lock is None:
             ensure_private_dir(self.root / "locks")
             # One instance per name, so a lock is re-entrant within a thread.
-            lock = FileLock(self.root / "locks" / f"{name}.lock", timeout=LOCK_TIMEOUT_S, mode=0o600)
+            lock = FileLock(
+                self.root / "locks" / f"{name}.lock", timeout=LOCK_TIMEOUT_S, mode=0o600
+            )
             self._locks[name] = lock
         try:
             with lock:

@@ -3,7 +3,9 @@ in the OS keyring, then the coach typing the passphrase (three tries)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,10 +58,8 @@ def remembered_master(keyfile: KeyFile) -> bytes | None:
         return None
     if keyfile.check_master(master):
         return master
-    try:
+    with contextlib.suppress(keyring_access.NoKeyring):
         keyring_access.forget(keyfile.store_id)
-    except keyring_access.NoKeyring:
-        pass
     return None
 
 
@@ -90,6 +90,4 @@ def open_store(root: Path, prompt: Prompt | None, *, use_keyring: bool = True) -
 
 
 def prompt_error(message: str) -> None:
-    import sys
-
     print(message, file=sys.stderr)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from aoi_tui.screens.engagements import EngagementsScreen
 from textual.app import App
 
 from aoi_tui.store import Store
-from aoi_tui.screens.engagements import EngagementsScreen
 
 
 class AoiApp(App[None]):

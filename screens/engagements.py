@@ -42,6 +42,4 @@ class EngagementsScreen(Screen[None]):
                 f"OVERDUE +{overdue} d" if overdue else "ok",
                 key=s.id,
             )
-        self.query_one("#empty", Static).update(
-            "" if rows else t("export.engagement") + ": —"
-        )
+        self.query_one("#empty", Static).update("" if rows else t("export.engagement") + ": —")

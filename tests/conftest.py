@@ -1,0 +1,71 @@
+"""Shared fixtures. Every test gets its own data and config folders; the
+Argon2id key derivation runs once per test session (a store template is
+created once and copied), never with a lowered cost."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aoi_tui.keyfile import KeyFile
+from aoi_tui.store import KEYS, Store
+from aoi_tui.unlock import create_store
+
+PASSPHRASE = "correct horse battery staple"
+FIXED_NOW = "2026-11-23T10:00:00+01:00"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in (
+        "AOI_PASSPHRASE",
+        "AOI_NEW_PASSPHRASE",
+        "AOI_RECOVERY_CODE",
+        "AOI_NOW",
+        "AOI_DEBUG",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AOI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("AOI_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("AOI_LANG", "en")
+    # A bare Linux machine: no keyring. Tests that want one set their own.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    import keyring.core
+
+    keyring.core._keyring_backend = None  # re-read the backend from the environment
+
+
+@pytest.fixture(scope="session")
+def store_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes, str]:
+    """A store made once (one key derivation): its folder, master key, recovery code."""
+    root = tmp_path_factory.mktemp("template") / "data"
+    store, code = create_store(root, PASSPHRASE)
+    return root, store.master, code
+
+
+@pytest.fixture
+def store(store_template: tuple[Path, bytes, str], tmp_path: Path) -> Store:
+    """A fresh, empty, unlocked store in this test's data folder."""
+    template, master, _ = store_template
+    root = tmp_path / "data"
+    shutil.copytree(template, root)
+    return Store(root, KeyFile.load(root / KEYS), master)
+
+
+@pytest.fixture
+def cli_env(store: Store) -> Iterator[dict[str, str]]:
+    """Environment for running `aoi` as a subprocess against `store`."""
+    env = dict(os.environ)
+    env["AOI_PASSPHRASE"] = PASSPHRASE
+    env["AOI_DATA_DIR"] = str(store.root)
+    yield env
+
+
+def aoi_command() -> list[str]:
+    return [sys.executable, "-m", "aoi_tui"]
