@@ -44,6 +44,10 @@ def seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
 
 
 def unseal(key: bytes, blob: bytes, aad: bytes) -> bytes:
+    # A key of another length (e.g. a keyring entry that is not ours) would make
+    # AESGCM raise ValueError: it is a wrong key like any other.
+    if len(key) != KEY_BYTES:
+        raise DecryptionError("not a key of this store")
     if len(blob) < NONCE_BYTES + 16:
         raise DecryptionError("too short")
     try:

@@ -1,0 +1,140 @@
+"""A session being run: its draft and who holds it.
+
+- The draft (what is in the note input, with its kind, role and visibility)
+  is saved encrypted as it is typed, so a crash or a dropped SSH link loses no
+  character. It lives in `DATA/drafts/<engagement id>.draft`.
+- A lease (`DATA/live/<engagement id>.lease`: a random token and a pid, no
+  personal data) says which process runs the session. Resuming elsewhere takes
+  the lease over; the old process sees it is no longer the holder, stops
+  writing and says so."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from aoi_tui import clock
+from aoi_tui.durable import ensure_private_dir, write_atomic
+from aoi_tui.engagement_file import EngagementFile
+from aoi_tui.ids import new_id
+from aoi_tui.models import NoteKind, Role, Session, Visibility
+from aoi_tui.storage import StoreFileError, decode, encode
+
+
+class TakenOver(Exception):
+    """Another aoi took this session over; this one must stop writing."""
+
+    def __init__(self, holder: dict[str, object] | None) -> None:
+        pid = holder.get("pid") if holder else "?"
+        host = holder.get("host") if holder else "?"
+        super().__init__(
+            f"this session was resumed by another aoi (pid {pid} on {host}); "
+            "this window no longer saves"
+        )
+
+
+@dataclass
+class Draft:
+    session: int
+    phase: str
+    text: str = ""
+    kind: str = NoteKind.OBSERVATION.value
+    visibility: str = Visibility.PRIVATE.value
+    role: str | None = None
+    saved_at: str = ""
+
+
+class LiveSession:
+    def __init__(self, ef: EngagementFile, session_number: int) -> None:
+        self.ef = ef
+        self.number = session_number
+        root = ef.store.root
+        self.draft_path = root / "drafts" / f"{ef.id}.draft"
+        self.lease_path = root / "live" / f"{ef.id}.lease"
+        self.token = new_id(16)
+        self.lost = False
+
+    # -- the lease ------------------------------------------------------------------
+
+    def take(self) -> None:
+        """Hold the session from now on (a resumed session takes it over)."""
+        ensure_private_dir(self.lease_path.parent)
+        lease = {
+            "token": self.token,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "session": self.number,
+            "at": clock.now().isoformat(),
+        }
+        write_atomic(self.lease_path, json.dumps(lease).encode())
+        self.lost = False
+
+    def holder(self) -> dict[str, object] | None:
+        try:
+            value = json.loads(self.lease_path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        return value if isinstance(value, dict) else None
+
+    def check(self) -> None:
+        """Raise TakenOver when another process holds the session now."""
+        holder = self.holder()
+        if holder is not None and holder.get("token") != self.token:
+            self.lost = True
+            raise TakenOver(holder)
+
+    def release(self) -> None:
+        holder = self.holder()
+        if holder is not None and holder.get("token") == self.token:
+            with contextlib.suppress(OSError):
+                self.lease_path.unlink()
+
+    # -- writes that go through the lease ------------------------------------------------
+
+    def save_session(self, session: Session) -> None:
+        self.check()
+        self.ef.update(session)
+
+    def save_draft(self, draft: Draft) -> None:
+        self.check()
+        draft.saved_at = clock.now().isoformat()
+        ensure_private_dir(self.draft_path.parent)
+        data = encode(asdict(draft), self.ef.storage.key, f"draft:{self.ef.id}")
+        write_atomic(self.draft_path, data)
+
+    def clear_draft(self) -> None:
+        self.check()
+        with contextlib.suppress(FileNotFoundError):
+            self.draft_path.unlink()
+
+    def load_draft(self) -> Draft | None:
+        if not self.draft_path.exists():
+            return None
+        try:
+            raw = decode(
+                self.draft_path,
+                self.draft_path.read_bytes(),
+                self.ef.storage.key,
+                f"draft:{self.ef.id}",
+            )
+            draft = Draft(**raw)
+        except (OSError, StoreFileError, TypeError):
+            return None
+        return draft if draft.session == self.number else None
+
+
+def open_session(ef: EngagementFile) -> Session | None:
+    """The session started and not finished, if any (the one to resume)."""
+    running = [s for s in ef.sessions() if s.started_at and not s.ended_at]
+    return running[-1] if running else None
+
+
+def draft_exists(root: Path, engagement_id: str) -> bool:
+    return (root / "drafts" / f"{engagement_id}.draft").exists()
+
+
+__all__ = ["Draft", "LiveSession", "Role", "TakenOver", "draft_exists", "open_session"]
