@@ -144,18 +144,20 @@ def _parse_date(value: str) -> date:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CliError("the TUI needs a terminal; `aoi --help` lists the commands")
     root = _root(args)
-    first_use = not store_exists(root)
-    store = _store(args, create=True)
-    if first_use:
-        from aoi_tui.demo import create_demo
-
-        create_demo(store)
-    if not sys.stdout.isatty():
-        raise CliError("the TUI needs a terminal; see `aoi --help` for the commands")
+    store: Store | None = None
+    if store_exists(root):
+        # AOI_PASSPHRASE or a remembered key opens it here; otherwise the TUI asks.
+        try:
+            store = open_store(root, prompt=None)
+        except UnlockError:
+            if os.environ.get(PASSPHRASE_ENV) is not None:
+                raise
     from aoi_tui.screens.app import run_app  # type: ignore[import-not-found,unused-ignore]
 
-    run_app(store)
+    run_app(root, store)
     return 0
 
 

@@ -61,8 +61,12 @@ class DoctorReport:
 def _quarantine(root: Path, path: Path) -> Path:
     folder = root / "quarantine"
     ensure_private_dir(folder)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{path.name}.{stamp}"
+    n = 1
+    while target.exists():  # never overwrite an earlier damaged copy
+        target = folder / f"{path.name}.{stamp}.{n}"
+        n += 1
     shutil.move(path, target)
     return target
 
@@ -132,6 +136,13 @@ def run_doctor(root: Path, unlock: Callable[[], Store], repair: bool = False) ->
                 report.findings[-1].repaired = f"moved to {_quarantine(root, path)}"
 
     if repair and (index_broken or _index_incomplete(store)):
+        index = root / INDEX
+        if _index_unreadable(store) and index.exists():
+            # No good backup: set the damaged index aside, or every refresh
+            # below would fail on it and nothing would be rebuilt.
+            _quarantine(root, index)
+            store.cache.drop(index)
+        store.prune_index()
         for eid in sorted(known):
             with contextlib.suppress(StoreFileError, KeyError):
                 store.refresh_summary(eid)
@@ -139,6 +150,14 @@ def run_doctor(root: Path, unlock: Callable[[], Store], repair: bool = False) ->
             if f.path == root / INDEX and not f.repaired:
                 f.repaired = "rebuilt from the engagement files"
     return report
+
+
+def _index_unreadable(store: Store) -> bool:
+    try:
+        store.list_engagements()
+    except StoreFileError:
+        return True
+    return False
 
 
 def _index_incomplete(store: Store) -> bool:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tinydb import TinyDB, where
 
-from aoi_tui.migrations import upgrade
+from aoi_tui.migrations import TooNew, upgrade
 from aoi_tui.models import (
     Action,
     Assessment,
@@ -60,8 +60,11 @@ class EngagementFile:
         """One lock and one durable write for several changes."""
         with self._thread_lock, self.store.lock(self.id):
             if self._depth == 0:
+                # Read before backing up: a damaged file raises here, instead of
+                # a copy of it pushing a good backup out of the rotation.
+                held = self.storage.read() or {}
                 self.store.backups.keep(self.path)
-                self.storage.held = self.storage.read() or {}
+                self.storage.held = held
             self._depth += 1
             try:
                 yield
@@ -84,6 +87,10 @@ class EngagementFile:
     def _load(self, cls: type[R], doc: dict[str, Any]) -> R:
         try:
             return cls.model_validate(upgrade(cls.table, doc))
+        except TooNew as exc:
+            # Not a ValueError: without this it escaped as an unexpected error
+            # that named no file.
+            raise StoreFileError(self.path, str(exc)) from exc
         except ValueError as exc:
             raise StoreFileError(
                 self.path, f"a {cls.table} record does not validate: {exc}"

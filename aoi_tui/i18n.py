@@ -17,10 +17,18 @@ LANG_ENV = "AOI_LANG"
 _current: str | None = None
 
 
+CATALOGS = ("{lang}.toml", "{lang}.ui.toml")
+"""Per language: the core's texts (exports, messages), then the TUI's."""
+
+
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    raw = resources.files("aoi_tui.data").joinpath(f"i18n/{lang}.toml").read_text("utf-8")
-    return _flatten(tomllib.loads(raw))
+    merged: dict[str, str] = {}
+    folder = resources.files("aoi_tui.data").joinpath("i18n")
+    for name in CATALOGS:
+        raw = folder.joinpath(name.format(lang=lang)).read_text("utf-8")
+        merged.update(_flatten(tomllib.loads(raw)))
+    return merged
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:

@@ -38,9 +38,11 @@ def _bounded(call: Callable[[], T], what: str) -> T:
     worker.start()
     worker.join(TIMEOUT_S)
     if worker.is_alive():
-        raise NoKeyring(f"the keyring did not answer within {TIMEOUT_S:.0f} s ({what})")
+        raise NoKeyring(f"the keyring did not answer within {TIMEOUT_S:.0f} s when {what}")
     if error:
-        raise NoKeyring(f"the keyring failed ({what}): {error[0]}") from error[0]
+        if isinstance(error[0], NoKeyring):  # no keyring at all: say so, not "it failed"
+            raise error[0]
+        raise NoKeyring(f"the keyring failed when {what}: {error[0]}") from error[0]
     return result[0]  # type: ignore[no-any-return]
 
 
@@ -61,7 +63,7 @@ def _backend() -> Any:
 
 
 def recall(store_id: str) -> bytes | None:
-    """The remembered master key of this store, or None."""
+    """The remembered master key of this store (maybe stale), or None."""
 
     def get() -> str | None:
         value: str | None = _backend().get_password(SERVICE, store_id)
@@ -73,7 +75,8 @@ def recall(store_id: str) -> bytes | None:
     try:
         return base64.b64decode(value, validate=True)
     except ValueError:
-        return None
+        # Not ours: b"" opens nothing, so the caller drops the entry as stale.
+        return b""
 
 
 def remember(store_id: str, master: bytes) -> None:

@@ -138,3 +138,11 @@ def draft_exists(root: Path, engagement_id: str) -> bool:
 
 
 __all__ = ["Draft", "LiveSession", "Role", "TakenOver", "draft_exists", "open_session"]
+
+
+def live_engagements(root: Path) -> list[str]:
+    """Engagements whose session was live when an aoi stopped (lease left behind)."""
+    folder = root / "live"
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.lease"))

@@ -278,6 +278,7 @@ class Session(Record):
     coachee_log: Text = ""
     sponsor_message: Text = ""
     sponsor_message_validation: Validation | None = None
+    cards_drawn: dict[Role, int] = Field(default_factory=dict)  # the coach's balance of roles
 
     @classmethod
     def planned(cls, kind: SessionKind, number: int) -> Session:
@@ -357,7 +358,7 @@ class ExportRecord(Record):
     at: datetime = Field(default_factory=clock.now)
     audience: Audience
     format: str
-    filename: str
+    filename: Line  # typed by the coach (`-o`): cleaned, it is shown in the confidential file
     session: int | None = None
 
 

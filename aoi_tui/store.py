@@ -13,6 +13,7 @@ with the number of engagements."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -27,7 +28,7 @@ from aoi_tui.durable import ensure_private_dir
 from aoi_tui.engagement_file import EngagementFile
 from aoi_tui.keyfile import KeyFile
 from aoi_tui.models import Engagement, Model, SessionKind, Status
-from aoi_tui.storage import EncryptedStorage, FileCache, StoreFileError
+from aoi_tui.storage import EncryptedStorage, FileCache, StoreFileError, decode, encode
 
 KEYS = "keys.json"
 INDEX = "index.db"
@@ -103,6 +104,7 @@ class Store:
         store = cls(root, keyfile, master)
         with store.lock("keys"):
             keyfile.save(root / KEYS)
+            store.backups.keep(root / KEYS, every_write=True)
         return store
 
     # -- locking ------------------------------------------------------------------
@@ -134,8 +136,11 @@ class Store:
         with self.lock("keys"):
             keyfile = KeyFile.load(path)
             result = change(keyfile)
-            self.backups.keep(path, every_write=True)
             keyfile.save(path)
+            # Back up the new state, not only the old one: a key file restored
+            # from a backup taken before a change would lack the newest
+            # engagement's data key, and that engagement would be lost for good.
+            self.backups.keep(path, every_write=True)
             self.keyfile = keyfile
             return result
 
@@ -204,18 +209,37 @@ class Store:
         )
         doc = summary.model_dump(mode="json")
         with self.lock(INDEX_ID):
+            self._index.read()  # a damaged index raises here, before it is backed up
             self.backups.keep(self._index.path)
             table = self._index_db().table("engagements")
             if not table.update(doc, where("id") == eng.id):
                 table.insert(doc)
         return summary
 
+    def prune_index(self) -> None:
+        """Drop index rows of engagements whose key is gone (an index restored
+        from an older backup): they could not be opened."""
+        known = set(self.keyfile.engagement_keys)
+        with self.lock(INDEX_ID):
+            self._index_db().table("engagements").remove(where("id").test(lambda i: i not in known))
+
     # -- engagements --------------------------------------------------------------
 
     def create_engagement(self, engagement: Engagement) -> EngagementFile:
-        self.update_keyfile(lambda kf: kf.add_engagement(self.master, engagement.id))
-        ef = self.engagement(engagement.id)
+        # The file first, its key second. Killed in between, the store holds a
+        # file nobody can read, which `aoi doctor --repair` sets aside; the
+        # other way round it held a key without a file, an engagement reported
+        # "missing" that no repair could ever clear.
+        staged = dataclasses.replace(self.keyfile, engagement_keys={})
+        data_key = staged.add_engagement(self.master, engagement.id)
+        wrapped = staged.engagement_keys[engagement.id]
+        path = self.root / "engagements" / f"{engagement.id}.db"
+        if path.exists():
+            raise StoreError(f"an engagement with id {engagement.id} already exists")
+        ef = EngagementFile(self, engagement.id, path, data_key)
         ef.insert(engagement)
+        self.update_keyfile(lambda kf: kf.engagement_keys.__setitem__(engagement.id, wrapped))
+        self._files[engagement.id] = ef
         self.refresh_summary(engagement.id)
         return ef
 
@@ -234,23 +258,47 @@ class Store:
         backups and its index row. Returns the files removed."""
         removed: list[Path] = []
         with self.lock(engagement_id):
-            self.update_keyfile(lambda kf: kf.forget_engagement(engagement_id))
-            self.backups.rewrite_all(
-                self.root / KEYS, lambda raw: _forget_in_raw_keyfile(raw, engagement_id)
-            )
+            # Under the key file's lock, so no other process rotates or adds a
+            # backup of it between the change and the rewrite of the backups.
+            with self.lock("keys"):
+                self.update_keyfile(lambda kf: kf.forget_engagement(engagement_id))
+                self.backups.rewrite_all(
+                    self.root / KEYS, lambda raw: _forget_in_raw_keyfile(raw, engagement_id)
+                )
             path = self.root / "engagements" / f"{engagement_id}.db"
             if path.exists():
                 path.unlink()
                 removed.append(path)
             removed += self.backups.remove_all(path)
+            # Leftovers of an interrupted write of this file.
+            for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+                tmp.unlink()
+                removed.append(tmp)
             for draft in (self.root / "drafts").glob(f"{engagement_id}*"):
                 draft.unlink()
                 removed.append(draft)
         with self.lock(INDEX_ID):
             self._index_db().table("engagements").remove(where("id") == engagement_id)
+            # The index's backups hold the coachee's and the sponsor's names,
+            # encrypted with the master key: an erasure must reach them too.
+            self.backups.rewrite_all(
+                self._index.path,
+                lambda raw: _forget_in_raw_index(raw, self.master, engagement_id),
+            )
         self._files.pop(engagement_id, None)
         self.cache.drop(path)
         return removed
+
+
+def _forget_in_raw_index(raw: bytes, master: bytes, engagement_id: str) -> bytes:
+    try:
+        data = decode(Path(INDEX), raw, master, INDEX_ID)
+    except StoreFileError:
+        return raw  # a damaged backup nobody can decrypt: nothing to erase in it
+    rows = data.get("engagements", {})
+    for doc_id in [k for k, doc in rows.items() if doc.get("id") == engagement_id]:
+        del rows[doc_id]
+    return encode(data, master, INDEX_ID)
 
 
 def _forget_in_raw_keyfile(raw: bytes, engagement_id: str) -> bytes:

@@ -11,7 +11,9 @@ import re
 # C0 controls except tab and newline, DEL, and the C1 range.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ANSI_SEQUENCE = re.compile(
-    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL/ST
+    # OSC ... BEL/ST. The terminator is required and the body stays on one line:
+    # a stray "ESC ]" must not swallow the rest of the note (never lose a word).
+    r"\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)"
     r"|\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
     r"|\x1b[@-Z\\-_]"  # other two-byte escapes
 )

@@ -50,17 +50,23 @@ def load_keyfile(root: Path) -> KeyFile:
 
 def remembered_master(keyfile: KeyFile) -> bytes | None:
     """The keyring's master key if it still opens this store; a stale entry is dropped."""
+    return _remembered(keyfile)[0]
+
+
+def _remembered(keyfile: KeyFile) -> tuple[bytes | None, str]:
+    """As `remembered_master`, plus why there is no usable keyring (none, plaintext,
+    failed, hung), or "" when the keyring answered, so the coach is told."""
     try:
         master = keyring_access.recall(keyfile.store_id)
-    except keyring_access.NoKeyring:
-        return None
+    except keyring_access.NoKeyring as exc:
+        return None, str(exc)
     if master is None:
-        return None
+        return None, ""
     if keyfile.check_master(master):
-        return master
+        return master, ""
     with contextlib.suppress(keyring_access.NoKeyring):
         keyring_access.forget(keyfile.store_id)
-    return None
+    return None, ""
 
 
 def open_store(root: Path, prompt: Prompt | None, *, use_keyring: bool = True) -> Store:
@@ -71,11 +77,17 @@ def open_store(root: Path, prompt: Prompt | None, *, use_keyring: bool = True) -
             return Store(root, keyfile, keyfile.unlock(env))
         except WrongSecret:
             raise UnlockError(f"{PASSPHRASE_ENV} does not open the store in {root}") from None
+    no_keyring = ""
     if use_keyring:
-        master = remembered_master(keyfile)
+        master, no_keyring = _remembered(keyfile)
         if master is not None:
             return Store(root, keyfile, master)
     if prompt is None:
+        if no_keyring:  # `aoi keyring remember` would not help: say why instead
+            raise UnlockError(
+                f"the store in {root} is locked ({no_keyring}): set {PASSPHRASE_ENV} "
+                "or run aoi in a terminal"
+            )
         raise UnlockError(
             f"the store in {root} is locked: set {PASSPHRASE_ENV}, run aoi in a terminal, "
             "or remember the key with `aoi keyring remember`"
@@ -85,7 +97,8 @@ def open_store(root: Path, prompt: Prompt | None, *, use_keyring: bool = True) -
             return Store(root, keyfile, keyfile.unlock(prompt("Passphrase: ")))
         except WrongSecret:
             if attempt < TRIES:
-                prompt_error(f"Wrong passphrase ({TRIES - attempt} tries left).")
+                left = TRIES - attempt
+                prompt_error(f"Wrong passphrase ({left} {'try' if left == 1 else 'tries'} left).")
     raise UnlockError(f"wrong passphrase {TRIES} times; the store in {root} stays locked")
 
 

@@ -83,7 +83,9 @@ def pct(values: list[float], p: float) -> float:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--data-dir", required=True, type=Path)
     ap.add_argument("--engagements", type=int, default=300)
     ap.add_argument("--notes", type=int, default=1000)
@@ -102,13 +104,19 @@ def main() -> int:
     p50_big, p95_big = pct(big_t, 50), pct(big_t, 95)
     p50_one, p95_one = pct(single_t, 50), pct(single_t, 95)
     ratio = p50_big / p50_one
-    print(f"note save, {args.engagements} engagements: p50 {p50_big:.2f} ms  p95 {p95_big:.2f} ms  "
-          f"(mean {statistics.mean(big_t) * 1000:.2f} ms)")
+    print(
+        f"note save, {args.engagements} engagements: p50 {p50_big:.2f} ms  p95 {p95_big:.2f} ms  "
+        f"(mean {statistics.mean(big_t) * 1000:.2f} ms)"
+    )
     print(f"note save, 1 engagement:       p50 {p50_one:.2f} ms  p95 {p95_one:.2f} ms")
-    print(f"p50 ratio: {ratio:.2f}   targets: p95 <= 10 ms -> {'ok' if p95_big <= 10 else 'MISSED'}; "
-          f"ratio <= 1.5 -> {'ok' if ratio <= 1.5 else 'MISSED'}")
+    print(
+        f"p50 ratio: {ratio:.2f}   targets: p95 <= 10 ms -> {'ok' if p95_big <= 10 else 'MISSED'}; "
+        f"ratio <= 1.5 -> {'ok' if ratio <= 1.5 else 'MISSED'}"
+    )
     if os.environ.get("AOI_PASSPHRASE") == DEFAULT_PASSPHRASE:
-        print(f"(open it with: AOI_PASSPHRASE='{DEFAULT_PASSPHRASE}' aoi --data-dir {args.data_dir})")
+        print(
+            f"(open it with: AOI_PASSPHRASE='{DEFAULT_PASSPHRASE}' aoi --data-dir {args.data_dir})"
+        )
     return 0
 
 

@@ -1,24 +1,76 @@
-"""The Textual App: thin. It holds the unlocked store and pushes the first screen."""
+"""The Textual App: thin. It unlocks the store (or creates it at first use),
+then shows the engagements; it owns the sponsor-safe switch every screen obeys."""
 
 from __future__ import annotations
 
-from aoi_tui.screens.engagements import EngagementsScreen
-from textual.app import App
+from pathlib import Path
 
-from aoi_tui.store import Store
+from aoi_tui.screens.commands import AoiCommands
+from aoi_tui.screens.engagements import EngagementsScreen
+from aoi_tui.screens.unlock import FirstUseScreen, UnlockScreen
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from aoi_tui.i18n import t
+from aoi_tui.store import Store, store_exists
 
 
 class AoiApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "aoi"
+    COMMANDS = App.COMMANDS | {AoiCommands}
+    BINDINGS = [
+        Binding(
+            "f2", "toggle_sponsor_safe", t("ui.key.sponsor_safe"), id="sponsor_safe", priority=True
+        ),
+        Binding("ctrl+q", "quit", t("ui.key.quit"), id="quit", priority=True),
+    ]
 
-    def __init__(self, store: Store) -> None:
+    sponsor_safe: reactive[bool] = reactive(False)
+    """When on, private notes and drafts leave the screen (the N+1 is in the room)."""
+
+    def __init__(self, root: Path, store: Store | None = None) -> None:
         super().__init__()
-        self.store = store
+        self.root = root
+        self.store: Store | None = store
 
     def on_mount(self) -> None:
+        self.theme = "textual-dark" if not self.no_color else "textual-ansi"
+        if self.store is not None:
+            self.show_engagements()
+        elif store_exists(self.root):
+            self.push_screen(UnlockScreen(self.root), self._unlocked)
+        else:
+            self.push_screen(FirstUseScreen(self.root), self._unlocked)
+
+    def _unlocked(self, store: Store | None) -> None:
+        if store is None:
+            self.exit()
+            return
+        self.store = store
+        self.show_engagements()
+
+    def show_engagements(self) -> None:
         self.push_screen(EngagementsScreen())
 
+    def watch_sponsor_safe(self, on: bool) -> None:
+        self.screen.set_class(on, "-sponsor-safe")
+        for screen in self.screen_stack:
+            screen.set_class(on, "-sponsor-safe")
+            refresh = getattr(screen, "refresh_sponsor_safe", None)
+            if refresh is not None:
+                refresh()
 
-def run_app(store: Store) -> None:
-    AoiApp(store).run()
+    def action_toggle_sponsor_safe(self) -> None:
+        self.sponsor_safe = not self.sponsor_safe
+        self.notify(t("ui.sponsor_safe.on" if self.sponsor_safe else "ui.sponsor_safe.off"))
+
+    @property
+    def unlocked(self) -> Store:
+        assert self.store is not None, "the store is unlocked before any screen uses it"
+        return self.store
+
+
+def run_app(root: Path, store: Store | None) -> None:
+    AoiApp(root, store).run()

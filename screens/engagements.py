@@ -1,9 +1,12 @@
-"""The first screen: every engagement, with its progress and cadence."""
+"""The first screen: every engagement, its progress and its cadence."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from aoi_tui.screens.engagement import EngagementScreen, start_or_resume
+from aoi_tui.screens.resume import ResumeScreen
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -11,35 +14,106 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from aoi_tui import clock
 from aoi_tui.i18n import t
+from aoi_tui.live_session import live_engagements
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
 
 
+def cadence_cell(overdue: int, status: str) -> Text:
+    if status not in ("active", "framing"):
+        return Text(t(f"status.{status}"))
+    if overdue:
+        return Text(t("ui.cadence.overdue", days=overdue), style="bold reverse")
+    return Text(t("ui.cadence.ok"))
+
+
 class EngagementsScreen(Screen[None]):
-    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="quit")]
+    BINDINGS = [
+        Binding("enter", "open", t("ui.key.open"), id="engagements.open"),
+        Binding("n", "new_session", t("ui.key.new_session"), id="engagements.new_session"),
+        Binding("r", "resume", t("ui.key.resume"), id="engagements.resume"),
+    ]
+    _offered_resume = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="empty")
-        yield DataTable(id="engagements", cursor_type="row")
+        yield Static(t("ui.engagements.title"), classes="screen-title")
+        yield DataTable(id="engagements", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="empty", classes="explain")
         yield Footer()
 
+    @property
+    def aoi(self) -> AoiApp:
+        return self.app  # type: ignore[return-value]
+
     def on_mount(self) -> None:
-        app: AoiApp = self.app  # type: ignore[assignment]
         table = self.query_one(DataTable)
-        table.add_columns("Coachee", "N+1", "Format", "Sessions", "Last", "Cadence")
+        table.add_column(t("ui.col.coachee"), key="coachee")
+        table.add_column(t("ui.col.sponsor"), key="sponsor")
+        table.add_column(t("ui.col.format"), key="format")
+        table.add_column(t("ui.col.sessions"), key="sessions")
+        table.add_column(t("ui.col.last"), key="last")
+        table.add_column(t("ui.col.cadence"), key="cadence")
+        self.reload()
+        if not EngagementsScreen._offered_resume:
+            EngagementsScreen._offered_resume = True
+            self.offer_resume()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
         today = clock.today()
-        rows = app.store.list_engagements()
+        rows = self.aoi.unlocked.list_engagements()
         for s in rows:
-            overdue = s.cadence_overdue(today)
             table.add_row(
-                s.coachee,
-                s.sponsor,
-                s.format,
+                Text(s.coachee),
+                Text(s.sponsor),
+                t(f"ui.format.{s.format}"),
                 f"{s.sessions_held}/{s.planned_sessions}",
                 s.last_session.isoformat() if s.last_session else "—",
-                f"OVERDUE +{overdue} d" if overdue else "ok",
+                cadence_cell(s.cadence_overdue(today), s.status),
                 key=s.id,
             )
-        self.query_one("#empty", Static).update("" if rows else t("export.engagement") + ": —")
+        self.query_one("#empty", Static).update("" if rows else t("ui.engagements.empty"))
+        table.focus()
+
+    def selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_open(self) -> None:
+        eid = self.selected()
+        if eid:
+            self.app.push_screen(EngagementScreen(eid))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(EngagementScreen(str(event.row_key.value)))
+
+    def action_new_session(self) -> None:
+        eid = self.selected()
+        if eid:
+            start_or_resume(self.aoi, eid, new=True)
+
+    def action_resume(self) -> None:
+        eid = self.selected()
+        if eid:
+            start_or_resume(self.aoi, eid, new=False)
+
+    def offer_resume(self) -> None:
+        store = self.aoi.unlocked
+        for eid in live_engagements(store.root):
+            try:
+                summary = store.summary(eid)
+            except Exception:
+                continue
+            self.app.push_screen(
+                ResumeScreen(summary.coachee),
+                lambda yes, eid=eid: start_or_resume(self.aoi, eid, new=False) if yes else None,
+            )
+            return

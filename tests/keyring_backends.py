@@ -23,7 +23,7 @@ class JsonFileKeyring(KeyringBackend):
     """A working keyring: its entries persist in the JSON file named by
     $AOI_TEST_KEYRING_FILE, so a subprocess sees what another one remembered."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     @staticmethod
     def path() -> Path:
@@ -64,7 +64,7 @@ class HangingKeyring(KeyringBackend):
     """A locked Secret Service on a headless machine: every call waits for a
     GUI prompt that never comes."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     @staticmethod
     def _forever() -> None:

@@ -5,9 +5,11 @@ it) without re-encrypting anything."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +18,7 @@ from aoi_tui.crypto import DecryptionError, KdfParams
 from aoi_tui.keyfile import KeyFile, WrongSecret
 from aoi_tui.models import Engagement, SessionKind
 from aoi_tui.passphrase import change_passphrase
+from aoi_tui.storage import StoreFileError
 from aoi_tui.store import KEYS, Store
 from aoi_tui.unlock import UnlockError
 
@@ -270,3 +273,61 @@ def test_change_passphrase_refuses_a_short_one(store: Store) -> None:
     with pytest.raises(UnlockError, match="at least"):
         change_passphrase(store, "short")
     assert (store.root / KEYS).read_bytes() == before
+
+
+# -- a damaged key file ---------------------------------------------------------------
+
+
+def _damage(raw: dict[str, Any], path: str, value: object) -> dict[str, Any]:
+    damaged = copy.deepcopy(raw)
+    *parents, last = path.split(".")
+    node = damaged
+    for name in parents:
+        node = node[name]
+    if value is _DROP:
+        del node[last]
+    else:
+        node[last] = value
+    return damaged
+
+
+_DROP = object()
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("format", "something-else"),
+        ("v", "1"),
+        ("v", None),
+        ("store_id", _DROP),
+        ("kdf", _DROP),
+        ("kdf.memory_kib", "47104"),
+        ("kdf.iterations", None),
+        ("passphrase", []),
+        ("passphrase.salt", 5),
+        ("passphrase.wrapped", "not base64!"),
+        ("recovery", _DROP),
+        ("probe", 7),
+        ("engagements", ["a", "b"]),
+        ("engagements", {"abc": 3}),
+    ],
+)
+def test_damaged_key_file_is_a_clear_error(
+    store_template: tuple[Path, bytes, str], tmp_path: Path, path: str, value: object
+) -> None:
+    root, _, _ = store_template
+    target = tmp_path / KEYS
+    raw = json.loads((root / KEYS).read_bytes())
+    target.write_text(json.dumps(_damage(raw, path, value)))
+    with pytest.raises(StoreFileError) as err:
+        KeyFile.load(target)
+    assert str(target) in str(err.value)
+
+
+def test_key_file_that_is_not_json_is_a_clear_error(tmp_path: Path) -> None:
+    for content in (b"", b"{", b"\xff\xfe", b"[]", b"null"):
+        target = tmp_path / KEYS
+        target.write_bytes(content)
+        with pytest.raises(StoreFileError):
+            KeyFile.load(target)

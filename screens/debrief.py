@@ -1,0 +1,399 @@
+"""The debrief with the coachee: decide together what is shared, record the
+coachee's validation, write the message for the N+1, set the actions until
+the next session, the FSAC levels and the coachee's feeling, and see exactly
+what the sponsor would receive."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Markdown,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+
+from aoi_tui.i18n import language, t
+from aoi_tui.models import (
+    Action,
+    ActionStatus,
+    Assessment,
+    Assessor,
+    Level,
+    Note,
+    Owner,
+    Timing,
+    Visibility,
+)
+from aoi_tui.render_markdown import shared_markdown
+from aoi_tui.shared_report import ConsentMissing, build_shared_report
+from aoi_tui.text import clean
+
+if TYPE_CHECKING:
+    from aoi_tui.screens.app import AoiApp
+
+STATUS_CYCLE = [ActionStatus.OPEN, ActionStatus.DONE, ActionStatus.DROPPED, ActionStatus.MOVED]
+
+
+def visibility_words(item: Note | Action) -> tuple[str, str]:
+    vis = t("ui.vis.shareable") if item.visibility is Visibility.SHAREABLE else t("ui.vis.private")
+    if item.validated:
+        state = t("validated")
+    elif item.validation is not None:
+        state = t("ui.debrief.edited_since")
+    else:
+        state = "—"
+    return vis, state
+
+
+class DebriefScreen(Screen[None]):
+    BINDINGS = [
+        Binding("f3", "toggle_share", t("ui.key.share"), id="debrief.share"),
+        Binding("f4", "validate", t("ui.key.validate"), id="debrief.validate"),
+        Binding("f5", "validate_all", t("ui.key.validate_all"), id="debrief.validate_all"),
+        Binding("f6", "preview", t("ui.key.preview"), id="debrief.preview"),
+        Binding("f7", "action_status", t("ui.key.action_status"), id="debrief.action_status"),
+        Binding("escape", "back", t("ui.key.back"), id="debrief.back"),
+    ]
+
+    def __init__(self, engagement_id: str, number: int) -> None:
+        super().__init__()
+        self.engagement_id = engagement_id
+        self.number = number
+
+    @property
+    def aoi(self) -> AoiApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="tabs"):
+            with TabPane(t("ui.debrief.tab_notes"), id="tab-notes"):
+                yield DataTable(id="debrief-notes", cursor_type="row")
+            with TabPane(t("ui.debrief.tab_message"), id="tab-message"):
+                yield Static(id="message-state")
+                yield TextArea(id="message", language="markdown", soft_wrap=True)
+            with TabPane(t("ui.debrief.tab_actions"), id="tab-actions"):
+                yield DataTable(id="actions", cursor_type="row")
+                with Horizontal(id="new-action"):
+                    yield Input(placeholder=t("ui.debrief.action_text"), id="action-text")
+                    yield Select(
+                        [(t(f"owner.{o.value}"), o.value) for o in Owner],
+                        value=Owner.COACHEE.value,
+                        allow_blank=False,
+                        id="action-owner",
+                    )
+                    yield Input(placeholder=t("ui.debrief.due"), id="action-due")
+            with TabPane(t("ui.debrief.tab_fsac"), id="tab-fsac"), VerticalScroll():
+                yield Static(t("ui.debrief.feeling"), classes="section")
+                with RadioSet(id="feeling"):
+                    for n in range(1, 6):
+                        yield RadioButton(t(f"ui.feeling.{n}"), id=f"feeling-{n}")
+                yield Static(t("ui.debrief.fsac"), classes="section")
+                yield Vertical(id="fsac")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.ef = self.aoi.unlocked.engagement(self.engagement_id)
+        self.session = self.ef.session(self.number)
+        self.sub_title = t("ui.debrief.title", number=self.number)
+        notes = self.query_one("#debrief-notes", DataTable)
+        for key in ("visibility", "validation", "kind", "text"):
+            notes.add_column(t(f"ui.col.{key}"), key=key)
+        actions = self.query_one("#actions", DataTable)
+        for key in ("status", "owner", "due", "visibility", "validation", "text"):
+            actions.add_column(t(f"ui.col.{key}"), key=key)
+        self.query_one("#message", TextArea).load_text(self.session.sponsor_message)
+        if self.session.feeling:
+            self.query_one(f"#feeling-{self.session.feeling}", RadioButton).value = True
+        self.build_fsac()
+        self.reload()
+
+    def refresh_sponsor_safe(self) -> None:
+        self.reload()
+
+    # -- tables ---------------------------------------------------------------------
+
+    def reload(self) -> None:
+        safe = self.aoi.sponsor_safe
+        table = self.query_one("#debrief-notes", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for n in self.ef.notes(self.number):
+            if safe and not n.shared:
+                continue
+            vis, state = visibility_words(n)
+            table.add_row(vis, state, t(f"kind.{n.kind.value}"), Text(clean(n.text)), key=n.id)
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+        actions = self.query_one("#actions", DataTable)
+        row = actions.cursor_row
+        actions.clear()
+        for a in self.session_actions():
+            if safe and not (a.shared or a.owner is Owner.SPONSOR):
+                continue
+            vis, state = visibility_words(a)
+            actions.add_row(
+                t(f"action.{a.status.value}"),
+                t(f"owner.{a.owner.value}"),
+                a.due.isoformat() if a.due else "—",
+                vis,
+                state,
+                Text(clean(a.text)),
+                key=a.id,
+            )
+        if actions.row_count:
+            actions.move_cursor(row=min(row, actions.row_count - 1))
+        self.show_message_state()
+
+    def session_actions(self) -> list[Action]:
+        """This session's actions, and those still open from earlier sessions."""
+        return [
+            a
+            for a in self.ef.actions()
+            if a.session == self.number
+            or (a.session < self.number and a.status is ActionStatus.OPEN)
+        ]
+
+    def show_message_state(self) -> None:
+        s = self.session
+        if not s.sponsor_message:
+            state = t("ui.debrief.message_empty")
+        elif s.sponsor_message_validated:
+            state = t("ui.debrief.message_validated")
+        else:
+            state = t("ui.debrief.message_pending")
+        self.query_one("#message-state", Static).update(Text(state, style="bold"))
+
+    def _selected(self, table_id: str) -> str | None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def _active_tab(self) -> str:
+        return self.query_one("#tabs", TabbedContent).active
+
+    # -- sharing and validation ----------------------------------------------------------
+
+    def action_toggle_share(self) -> None:
+        tab = self._active_tab()
+        cls: type[Note] | type[Action]
+        if tab == "tab-notes":
+            cls, item_id = Note, self._selected("debrief-notes")
+        elif tab == "tab-actions":
+            cls, item_id = Action, self._selected("actions")
+        else:
+            return
+        if item_id is None:
+            return
+        with self.ef.batch():
+            item = self.ef.get(cls, item_id)
+            item.visibility = (
+                Visibility.PRIVATE
+                if item.visibility is Visibility.SHAREABLE
+                else Visibility.SHAREABLE
+            )
+            item.validation = None  # sharing changed: the coachee validates again
+            self.ef.update(item)
+        self.reload()
+
+    def action_validate(self) -> None:
+        tab = self._active_tab()
+        if tab == "tab-message":
+            self.save_message()
+            try:
+                self.session.validate_sponsor_message()
+            except ValueError:
+                self.notify(t("ui.debrief.message_empty"), severity="warning")
+                return
+            self.ef.update(self.session)
+            self.show_message_state()
+            self.notify(t("ui.debrief.validated"))
+            return
+        cls: type[Note] | type[Action]
+        if tab == "tab-notes":
+            cls, item_id = Note, self._selected("debrief-notes")
+        elif tab == "tab-actions":
+            cls, item_id = Action, self._selected("actions")
+        else:
+            return
+        if item_id is None:
+            return
+        with self.ef.batch():
+            item = self.ef.get(cls, item_id)
+            if item.visibility is not Visibility.SHAREABLE:
+                self.notify(t("ui.debrief.private_first"), severity="warning")
+                return
+            item.validate_by_coachee()
+            self.ef.update(item)
+        self.notify(t("ui.debrief.validated"))
+        self.reload()
+
+    def action_validate_all(self) -> None:
+        count = 0
+        with self.ef.batch():
+            for n in self.ef.notes(self.number):
+                if n.visibility is Visibility.SHAREABLE and not n.validated:
+                    n.validate_by_coachee()
+                    self.ef.update(n)
+                    count += 1
+        self.notify(t("ui.debrief.validated_n", n=count))
+        self.reload()
+
+    def action_preview(self) -> None:
+        self.save_message()
+        try:
+            report = build_shared_report(self.ef)
+        except ConsentMissing as exc:
+            self.notify(str(exc), severity="warning", timeout=8)
+            return
+        self.app.push_screen(PreviewScreen(shared_markdown(report, language())))
+
+    # -- message for the N+1 -------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#message")
+    def message_changed(self, event: TextArea.Changed) -> None:
+        cleaned = clean(event.text_area.text)
+        if cleaned != event.text_area.text:
+            event.text_area.load_text(cleaned)
+
+    def save_message(self) -> None:
+        text = clean(self.query_one("#message", TextArea).text).strip()
+        if text != self.session.sponsor_message:
+            self.session.set_sponsor_message(text)  # an edit clears the validation
+            self.ef.update(self.session)
+            self.show_message_state()
+
+    @on(TabbedContent.TabActivated)
+    def tab_changed(self) -> None:
+        self.save_message()
+
+    # -- actions --------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#action-text")
+    @on(Input.Submitted, "#action-due")
+    def add_action(self) -> None:
+        text_field = self.query_one("#action-text", Input)
+        due_field = self.query_one("#action-due", Input)
+        text = clean(text_field.value).strip()
+        if not text:
+            text_field.focus()
+            return
+        due: date | None = None
+        if due_field.value.strip():
+            try:
+                due = date.fromisoformat(due_field.value.strip())
+            except ValueError:
+                self.notify(t("ui.debrief.bad_date", value=due_field.value), severity="error")
+                due_field.focus()
+                return
+        owner = Owner(str(self.query_one("#action-owner", Select).value))
+        self.ef.insert(Action(session=self.number, text=text, owner=owner, due=due))
+        text_field.value = ""
+        due_field.value = ""
+        text_field.focus()
+        self.reload()
+
+    def action_action_status(self) -> None:
+        item_id = self._selected("actions")
+        if item_id is None or self._active_tab() != "tab-actions":
+            return
+        with self.ef.batch():
+            action = self.ef.get(Action, item_id)
+            action.status = STATUS_CYCLE[
+                (STATUS_CYCLE.index(action.status) + 1) % len(STATUS_CYCLE)
+            ]
+            self.ef.update(action)
+        self.reload()
+
+    # -- feeling and FSAC ---------------------------------------------------------------------
+
+    @on(RadioSet.Changed, "#feeling")
+    def feeling_changed(self, event: RadioSet.Changed) -> None:
+        self.session.feeling = event.radio_set.pressed_index + 1
+        self.ef.update(self.session)
+
+    def build_fsac(self) -> None:
+        box = self.query_one("#fsac", Vertical)
+        competencies = self.ef.competencies()
+        if not competencies:
+            box.mount(Static(t("ui.debrief.no_competencies"), classes="explain"))
+            return
+        marks = [a for a in self.ef.all_assessments() if a.session == self.number]
+        levels = [(t(f"level.{lvl.value}"), lvl.value) for lvl in Level]
+        for c in competencies:
+            current = {a.by: a.level.value for a in marks if a.competency_id == c.id}
+            box.mount(Static(Text(c.name, style="bold")))
+            row = Horizontal(classes="fsac-row")
+            box.mount(row)
+            for by in Assessor:
+                row.mount(
+                    Select(
+                        levels,
+                        value=current.get(by, Select.BLANK),
+                        prompt=t(f"assessor.{by.value}"),
+                        id=f"fsac-{by.value}-{c.id}",
+                        classes="fsac-level",
+                    )
+                )
+
+    @on(Select.Changed, ".fsac-level")
+    def level_changed(self, event: Select.Changed) -> None:
+        if event.value is Select.BLANK or event.select.id is None:
+            return
+        _, by, competency_id = event.select.id.split("-", 2)
+        with self.ef.batch():
+            for a in self.ef.all_assessments():
+                if (
+                    a.session == self.number
+                    and a.competency_id == competency_id
+                    and a.by.value == by
+                ):
+                    self.ef.delete(Assessment, a.id)
+            self.ef.insert(
+                Assessment(
+                    competency_id=competency_id,
+                    level=Level(int(str(event.value))),
+                    by=Assessor(by),
+                    timing=Timing.HOT,
+                    session=self.number,
+                )
+            )
+
+    def action_back(self) -> None:
+        self.save_message()
+        self.app.pop_screen()
+
+
+class PreviewScreen(ModalScreen[None]):
+    """Exactly what the sponsor's report would hold now."""
+
+    BINDINGS = [Binding("escape,f6", "app.pop_screen", t("ui.key.back"), id="preview.back")]
+
+    def __init__(self, markdown: str) -> None:
+        super().__init__()
+        self.markdown = markdown
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide"):
+            yield Static(t("ui.preview.title"), classes="dialog-title")
+            yield Markdown(self.markdown)
+        yield Footer()

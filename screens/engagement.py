@@ -1,0 +1,208 @@
+"""One engagement at a glance: its sessions, open actions and objectives."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from aoi_tui import clock
+from aoi_tui.i18n import t
+from aoi_tui.live_session import open_session
+from aoi_tui.models import ActionStatus, Format, SessionKind, Status
+
+if TYPE_CHECKING:
+    from aoi_tui.screens.app import AoiApp
+
+
+def default_kind(fmt: Format, sessions: int) -> SessionKind:
+    if sessions == 0:
+        return SessionKind.KICKOFF
+    return SessionKind.AOI if fmt is Format.AOI else SessionKind.COACHING
+
+
+def start_or_resume(app: AoiApp, engagement_id: str, new: bool) -> None:
+    """Resume the open session; or, with `new`, ask for a kind and start one."""
+    from aoi_tui.screens.session import SessionScreen
+
+    ef = app.unlocked.engagement(engagement_id)
+    running = open_session(ef)
+    if running is not None:
+        app.push_screen(SessionScreen(engagement_id, running.number, resume=True))
+        return
+    if not new:
+        app.notify(t("ui.session.none_open"))
+        return
+    engagement = ef.engagement()
+    if engagement.status is Status.WITHDRAWN:
+        app.notify(t("ui.session.withdrawn"), severity="warning")
+        return
+    default = default_kind(engagement.format, len(ef.sessions()))
+
+    def chosen(kind: SessionKind | None) -> None:
+        if kind is not None:
+            session = ef.new_session(kind)
+            app.push_screen(SessionScreen(engagement_id, session.number, resume=False))
+
+    app.push_screen(NewSessionScreen(default), chosen)
+
+
+class NewSessionScreen(ModalScreen[SessionKind | None]):
+    BINDINGS = [Binding("escape", "cancel", t("ui.key.cancel"), id="new_session.cancel")]
+
+    def __init__(self, default: SessionKind) -> None:
+        super().__init__()
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        kinds = list(SessionKind)
+        options = OptionList(
+            *[Option(t(f"session.kind.{k.value}"), id=k.value) for k in kinds], id="kinds"
+        )
+        options.highlighted = kinds.index(self.default)
+        with Vertical(classes="dialog"):
+            yield Static(t("ui.new_session.title"), classes="dialog-title")
+            yield options
+        yield Footer()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(SessionKind(str(event.option.id)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EngagementScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", t("ui.key.back"), id="engagement.back"),
+        Binding("enter", "open_session", t("ui.key.open"), id="engagement.open"),
+        Binding("n", "new_session", t("ui.key.new_session"), id="engagement.new_session"),
+        Binding("r", "resume", t("ui.key.resume"), id="engagement.resume"),
+    ]
+
+    def __init__(self, engagement_id: str) -> None:
+        super().__init__()
+        self.engagement_id = engagement_id
+
+    @property
+    def aoi(self) -> AoiApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="summary", classes="screen-title")
+        with VerticalScroll():
+            yield Static(t("ui.engagement.sessions"), classes="section")
+            yield DataTable(id="sessions", cursor_type="row")
+            yield Static(t("ui.engagement.actions"), classes="section")
+            yield Static(id="actions")
+            yield Static(t("ui.engagement.objectives"), classes="section")
+            yield Static(id="objectives")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        for key in ("number", "kind", "date", "notes", "state"):
+            table.add_column(t(f"ui.col.{key}"), key=key)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def refresh_sponsor_safe(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        ef = self.aoi.unlocked.engagement(self.engagement_id)
+        e = ef.engagement()
+        summary = self.aoi.unlocked.summary(self.engagement_id)
+        overdue = summary.cadence_overdue(clock.today())
+        line = Text.assemble(
+            (e.coachee, "bold"),
+            f"  · {t('ui.col.sponsor')}: {e.sponsor}  · {t(f'ui.format.{e.format.value}')}",
+            f"  · {summary.sessions_held}/{e.planned_sessions}",
+            f"  · {t(f'status.{e.status.value}')}",
+        )
+        if overdue:
+            line.append("  " + t("ui.cadence.overdue", days=overdue), style="bold reverse")
+        self.query_one("#summary", Static).update(line)
+
+        safe = self.aoi.sponsor_safe
+        table = self.query_one("#sessions", DataTable)
+        table.clear()
+        notes = ef.notes()
+        for s in ef.sessions():
+            count = sum(1 for n in notes if n.session == s.number and (not safe or n.shared))
+            state = (
+                t("ui.session.ended")
+                if s.ended_at
+                else t("ui.session.running")
+                if s.started_at
+                else t("ui.session.planned")
+            )
+            table.add_row(
+                str(s.number),
+                t(f"session.kind.{s.kind.value}"),
+                s.held_on.isoformat(),
+                str(count),
+                state,
+                key=str(s.number),
+            )
+
+        actions = [
+            a
+            for a in ef.actions()
+            if a.status is ActionStatus.OPEN
+            and (not safe or a.shared or a.owner.value == "sponsor")
+        ]
+        self.query_one("#actions", Static).update(
+            Text(
+                "\n".join(
+                    f"• {a.text}  ({t(f'owner.{a.owner.value}')}"
+                    + (f", {a.due.isoformat()}" if a.due else "")
+                    + ")"
+                    for a in actions
+                )
+                or "—"
+            )
+        )
+        objectives = ef.objectives()
+        self.query_one("#objectives", Static).update(
+            Text(
+                "\n".join(
+                    f"• {o.statement}"
+                    + (f" [{t(f'area.{o.area.value}')}]" if o.area else "")
+                    + ("" if safe else f" — {t(f'objective.{o.status.value}')}")
+                    for o in objectives
+                )
+                or "—"
+            )
+        )
+
+    def _selected_session(self) -> int | None:
+        table = self.query_one("#sessions", DataTable)
+        if not table.row_count:
+            return None
+        return int(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def action_open_session(self) -> None:
+        from aoi_tui.screens.session import SessionScreen
+
+        number = self._selected_session()
+        if number is not None:
+            self.app.push_screen(SessionScreen(self.engagement_id, number, resume=False))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open_session()
+
+    def action_new_session(self) -> None:
+        start_or_resume(self.aoi, self.engagement_id, new=True)
+
+    def action_resume(self) -> None:
+        start_or_resume(self.aoi, self.engagement_id, new=False)

@@ -1,0 +1,56 @@
+"""A multi-line Markdown editor for a longer note, without leaving the session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static, TextArea
+
+from aoi_tui.i18n import t
+from aoi_tui.text import clean
+
+
+class NoteEditorScreen(ModalScreen[tuple[str, bool] | None]):
+    """Returns (text, save?): ctrl+o saves, Escape gives the text back unsaved."""
+
+    BINDINGS = [
+        Binding("ctrl+o", "close(True)", t("ui.key.save"), id="editor.save", priority=True),
+        Binding("escape", "close(False)", t("ui.key.back_keep"), id="editor.back", priority=True),
+    ]
+
+    def __init__(
+        self, text: str, title: str, on_change: Callable[[str], None] | None = None
+    ) -> None:
+        super().__init__()
+        self.text = text
+        self.title_text = title
+        self.on_change = on_change
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield TextArea(self.text, language="markdown", id="editor", soft_wrap=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @on(TextArea.Changed)
+    def changed(self, event: TextArea.Changed) -> None:
+        text = event.text_area.text
+        cleaned = clean(text)
+        if cleaned != text:
+            event.text_area.load_text(cleaned)
+            return
+        if self.on_change is not None:
+            self.on_change(cleaned)  # the draft survives a crash here too
+
+    def action_close(self, save: bool) -> None:
+        self.dismiss((clean(self.query_one(TextArea).text), save))

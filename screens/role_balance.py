@@ -1,0 +1,50 @@
+"""End of session: the balance of the coach's four roles (notes and cards per
+role), for the coach's own reflection."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from aoi_tui.i18n import t
+from aoi_tui.models import Note, Role, Session
+
+BAR = 24
+
+
+def balance_text(session: Session, notes: list[Note]) -> Text:
+    counts = {r: sum(1 for n in notes if n.role is r) for r in Role}
+    cards = {r: session.cards_drawn.get(r, 0) for r in Role}
+    top = max([*counts.values(), *cards.values(), 1])
+    text = Text(t("ui.balance.header") + "\n\n", style="bold")
+    for r in Role:
+        label = f"{t(f'role.{r.value}'):<12}"
+        text.append(label)
+        text.append("█" * round(BAR * counts[r] / top) or "·")
+        text.append(f" {t('ui.balance.notes', n=counts[r])}\n")
+        text.append(" " * 12)
+        text.append("░" * round(BAR * cards[r] / top) or "·")
+        text.append(f" {t('ui.balance.cards', n=cards[r])}\n")
+    untagged = sum(1 for n in notes if n.role is None)
+    text.append("\n" + t("ui.balance.untagged", n=untagged))
+    return text
+
+
+class RoleBalanceScreen(Screen[None]):
+    BINDINGS = [Binding("enter,escape", "app.pop_screen", t("ui.key.done"), id="balance.done")]
+
+    def __init__(self, session: Session, notes: list[Note]) -> None:
+        super().__init__()
+        self.session = session
+        self.notes = notes
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="dialog"):
+            yield Static(t("ui.balance.title"), classes="dialog-title")
+            yield Static(balance_text(self.session, self.notes), id="balance")
+        yield Footer()

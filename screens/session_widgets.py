@@ -1,0 +1,117 @@
+"""The parts of the live session screen: the phase stepper, the card panel,
+the line that says what the next note will be, and how a note is shown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Markdown, Static
+
+from aoi_tui.cards import Card
+from aoi_tui.i18n import language, t
+from aoi_tui.models import Note, NoteKind, Role, Session, Visibility
+from aoi_tui.phases import phases_for
+from aoi_tui.session_clock import current_index, format_duration, phase_times, session_elapsed
+from aoi_tui.text import clean
+
+ROLES = list(Role)
+QUICK_KINDS = [
+    NoteKind.OBSERVATION,
+    NoteKind.SUCCESS,
+    NoteKind.DIFFICULTY,
+    NoteKind.FEEDBACK,
+    NoteKind.ACTION,
+    NoteKind.REFLECTION,
+]
+
+
+def phase_label(session: Session, phase: str) -> str:
+    for p in phases_for(session.kind.value):
+        if p.id == phase:
+            return p.label(language())
+    return phase
+
+
+class PhaseStepper(Static):
+    """Phases with elapsed / target time; the running one marked in words and brackets."""
+
+    def show(self, session: Session, now: datetime) -> None:
+        times = phase_times(session, now)
+        current = current_index(session)
+        line = Text()
+        for i, pt in enumerate(times):
+            if i:
+                line.append(" › ", style="dim")
+            label = f"{i + 1} {phase_label(session, pt.phase)}"
+            if i == current:
+                line.append(f"[{label}", style="bold reverse")
+                line.append(
+                    f" {format_duration(pt.elapsed)}/{pt.target.seconds // 60}′]",
+                    style="bold reverse",
+                )
+                if pt.overrun:
+                    line.append(" " + t("ui.phase.overrun"), style="bold underline")
+                elif pt.over_target:
+                    line.append(" " + t("ui.phase.over_target"), style="underline")
+            else:
+                done = pt.elapsed.total_seconds() > 0
+                line.append(label + (f" {format_duration(pt.elapsed)}" if done else ""))
+        line.append(f"   {t('ui.session.total')} {format_duration(session_elapsed(session, now))}")
+        self.update(line)
+
+
+class CardPanel(Vertical):
+    """The card for the current role and phase, in Markdown."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="card-role")
+        yield Static(id="card-title")
+        yield Markdown(id="card-text")
+
+    def show(self, role: Role, card: Card | None) -> None:
+        self.query_one("#card-role", Static).update(
+            Text.assemble((t(f"role.{role.value}"), "bold reverse"), " ", (t("ui.card.keys"), "dim"))
+        )
+        if card is None:
+            self.query_one("#card-title", Static).update(t("ui.card.none"))
+            self.query_one("#card-text", Markdown).update("")
+            return
+        mine = f" · {t('ui.card.own')}" if card.own else ""
+        self.query_one("#card-title", Static).update(Text(card.title + mine, style="italic"))
+        self.query_one("#card-text", Markdown).update(card.text)
+
+
+def next_note_line(kind: NoteKind, visibility: Visibility, role: Role | None) -> Text:
+    """What the next note will be, in words (never colour alone)."""
+    line = Text(t("ui.next_note") + " ")
+    if visibility is Visibility.SHAREABLE:
+        line.append(t("ui.vis.SHAREABLE"), style="bold reverse")
+    else:
+        line.append(t("ui.vis.PRIVATE"), style="bold")
+    line.append(f" · {t(f'kind.{kind.value}')}")
+    line.append(f" · {t('ui.tag')}: {t(f'role.{role.value}') if role else t('ui.untagged')}")
+    return line
+
+
+def note_line(note: Note, state: str, session: Session) -> Text:
+    """One note in the live list: save state, visibility, kind, role, text."""
+    line = Text()
+    if state == "saving":
+        line.append(t("ui.note.saving") + " ", style="italic")
+    elif state == "failed":
+        line.append(t("ui.note.failed") + " ", style="bold reverse")
+    if note.shared:
+        line.append(t("ui.vis.VALIDATED"), style="bold")
+    elif note.visibility is Visibility.SHAREABLE:
+        line.append(t("ui.vis.shareable"), style="bold")
+    else:
+        line.append(t("ui.vis.private"))
+    line.append(f" {t(f'kind.{note.kind.value}')}")
+    if note.role:
+        line.append(f" [{t(f'role.{note.role.value}')}]")
+    line.append(f" {phase_label(session, note.phase)[:12]}: ", style="dim")
+    line.append(clean(note.text))  # shown as text, never as markup
+    return line

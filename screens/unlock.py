@@ -1,0 +1,160 @@
+"""Unlocking the store in the TUI: choosing the passphrase at first use
+(twice, with a word on why it matters, then the recovery code once), or typing
+it later (three tries)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Input, Label, Static
+
+from aoi_tui import keyring_access
+from aoi_tui.demo import create_demo
+from aoi_tui.i18n import t
+from aoi_tui.keyfile import WrongSecret
+from aoi_tui.store import Store
+from aoi_tui.unlock import TRIES, UnlockError, check_new_passphrase, create_store, load_keyfile
+
+
+class UnlockScreen(Screen[Store | None]):
+    BINDINGS = [Binding("escape", "give_up", t("ui.key.quit"), id="unlock.quit")]
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+        self.tries = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("ui.unlock.title"), classes="dialog-title")
+            yield Label(t("ui.unlock.prompt"))
+            yield Input(password=True, id="passphrase")
+            yield Checkbox(t("ui.unlock.remember"), id="remember")
+            yield Static("", id="message", classes="message")
+        yield Footer()
+
+    @on(Input.Submitted, "#passphrase")
+    def try_passphrase(self, event: Input.Submitted) -> None:
+        event.input.disabled = True
+        self.query_one("#message", Static).update(t("ui.unlock.checking"))
+        self.unlock(event.value, self.query_one("#remember", Checkbox).value)
+
+    @work(thread=True, exclusive=True)
+    def unlock(self, passphrase: str, remember: bool) -> None:
+        keyfile = load_keyfile(self.root)
+        try:
+            master = keyfile.unlock(passphrase)
+        except WrongSecret:
+            self.app.call_from_thread(self.wrong)
+            return
+        note = ""
+        if remember:
+            try:
+                keyring_access.remember(keyfile.store_id, master)
+                note = t("ui.unlock.remembered")
+            except keyring_access.NoKeyring as exc:
+                note = t("ui.unlock.no_keyring", reason=str(exc))
+        store = Store(self.root, keyfile, master)
+        self.app.call_from_thread(self.done, store, note)
+
+    def done(self, store: Store, note: str) -> None:
+        if note:
+            self.app.notify(note)
+        self.dismiss(store)
+
+    def wrong(self) -> None:
+        self.tries += 1
+        field = self.query_one("#passphrase", Input)
+        message = self.query_one("#message", Static)
+        if self.tries >= TRIES:
+            message.update(t("ui.unlock.too_many", tries=TRIES))
+            self.set_timer(2.0, lambda: self.dismiss(None))
+            return
+        message.update(t("ui.unlock.wrong", left=TRIES - self.tries))
+        field.value = ""
+        field.disabled = False
+        field.focus()
+
+    def action_give_up(self) -> None:
+        self.dismiss(None)
+
+
+class FirstUseScreen(Screen[Store | None]):
+    """Choose the passphrase, see the recovery code once, start on the demo."""
+
+    BINDINGS = [Binding("escape", "give_up", t("ui.key.quit"), id="first_use.quit")]
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+        self.store: Store | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("ui.first_use.title"), classes="dialog-title")
+            yield Static(t("ui.first_use.why"), classes="explain")
+            yield Label(t("ui.first_use.passphrase"))
+            yield Input(password=True, id="first")
+            yield Label(t("ui.first_use.again"))
+            yield Input(password=True, id="second")
+            yield Static("", id="message", classes="message")
+        yield Footer()
+
+    @on(Input.Submitted, "#first")
+    def next_field(self) -> None:
+        self.query_one("#second", Input).focus()
+
+    @on(Input.Submitted, "#second")
+    def choose(self) -> None:
+        first = self.query_one("#first", Input).value
+        second = self.query_one("#second", Input).value
+        message = self.query_one("#message", Static)
+        try:
+            check_new_passphrase(first)
+        except UnlockError as exc:
+            message.update(str(exc))
+            self.query_one("#first", Input).focus()
+            return
+        if first != second:
+            message.update(t("ui.first_use.differ"))
+            self.query_one("#second", Input).value = ""
+            return
+        message.update(t("ui.unlock.checking"))
+        self.create(first)
+
+    @work(thread=True, exclusive=True)
+    def create(self, passphrase: str) -> None:
+        store, code = create_store(self.root, passphrase)
+        create_demo(store)
+        self.app.call_from_thread(self.show_code, store, code)
+
+    def show_code(self, store: Store, code: str) -> None:
+        self.store = store
+        self.app.push_screen(RecoveryCodeScreen(code), lambda _: self.dismiss(store))
+
+    def action_give_up(self) -> None:
+        self.dismiss(self.store)
+
+
+class RecoveryCodeScreen(Screen[None]):
+    BINDINGS = [Binding("enter", "done", t("ui.key.written_down"), id="recovery.done")]
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("ui.recovery.title"), classes="dialog-title")
+            yield Static(t("ui.recovery.explain"), classes="explain")
+            yield Static(self.code, id="code")
+            yield Static(t("ui.recovery.continue"), classes="explain")
+        yield Footer()
+
+    def action_done(self) -> None:
+        self.dismiss(None)

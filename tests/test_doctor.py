@@ -1,0 +1,193 @@
+"""`aoi doctor`: finds what is wrong with a store and, with repair, restores a
+damaged file from its newest good backup without ever destroying the damaged
+one (it goes to quarantine/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from aoi_tui import backups
+from aoi_tui.doctor import DoctorReport, run_doctor
+from aoi_tui.models import SessionKind
+from aoi_tui.storage import StoreFileError
+from aoi_tui.store import INDEX, KEYS, Store
+from tests.test_store import eng_path, new_engagement, note_texts, reopen
+
+GARBAGE = b"\x00\x01 this is not an aoi file \xff" * 20
+
+
+def doctor(store: Store, repair: bool = False) -> DoctorReport:
+    return run_doctor(store.root, lambda: reopen(store), repair=repair)
+
+
+def problems(report: DoctorReport) -> dict[Path, str]:
+    return {f.path: f.problem for f in report.findings}
+
+
+def quarantined(store: Store) -> list[bytes]:
+    folder = store.root / "quarantine"
+    return [p.read_bytes() for p in sorted(folder.iterdir())] if folder.is_dir() else []
+
+
+def with_backup(store: Store) -> tuple[str, Path]:
+    """An engagement with two notes and a backup holding both."""
+    ef = new_engagement(store)
+    ef.add_note(1, "une")
+    ef.add_note(1, "deux")
+    reopen(store).engagement(ef.id).add_note(1, "trois")  # a new process backs up first
+    return ef.id, eng_path(store, ef.id)
+
+
+def test_a_healthy_store_is_reported_healthy(store: Store) -> None:
+    new_engagement(store)
+    new_engagement(store, coachee="Yann Le Goff")
+    report = doctor(store)
+    assert report.findings == []
+    assert report.healthy
+    assert report.checked == 4  # key file, index, two engagements
+    assert "healthy" in report.human()
+
+
+def test_leftover_temporary_files_are_reported_and_removed(store: Store) -> None:
+    eid, path = with_backup(store)
+    leftover = path.with_name(f".{path.name}.abcdefgh.tmp")
+    leftover.write_bytes(b"half a write")
+    report = doctor(store)
+    assert problems(report) == {leftover: "leftover temporary file"}
+    assert leftover.exists()
+    report = doctor(store, repair=True)
+    assert report.healthy and report.findings[0].repaired == "removed"
+    assert not leftover.exists()
+    assert note_texts(store, eid) == ["une", "deux", "trois"]
+
+
+def test_a_corrupt_engagement_file_is_restored_from_its_newest_backup(store: Store) -> None:
+    eid, path = with_backup(store)
+    path.write_bytes(GARBAGE)
+
+    report = doctor(store)
+    assert not report.healthy
+    assert problems(report) == {path: "not an aoi file"}
+    assert "--repair" in report.human()
+    assert path.read_bytes() == GARBAGE  # looking changes nothing
+
+    report = doctor(store, repair=True)
+    assert report.healthy
+    assert report.findings[0].repaired.startswith("restored from backup")
+    assert note_texts(store, eid) == ["une", "deux"]  # the state the backup holds
+    assert quarantined(store) == [GARBAGE]
+    assert doctor(store).findings == []
+
+
+def test_a_swapped_in_file_is_quarantined_and_restored(store: Store) -> None:
+    eid, path = with_backup(store)
+    other = new_engagement(store, coachee="Yann Le Goff")
+    foreign = eng_path(store, other.id).read_bytes()
+    path.write_bytes(foreign)
+
+    report = doctor(store, repair=True)
+    assert problems(report) == {path: "corrupt, or encrypted with another key"}
+    assert report.healthy
+    assert note_texts(store, eid) == ["une", "deux"]
+    assert quarantined(store) == [foreign]
+
+
+def test_failed_saves_on_a_corrupt_file_do_not_rotate_the_good_backups_away(
+    store: Store,
+) -> None:
+    eid, path = with_backup(store)
+    path.write_bytes(GARBAGE)
+    for _ in range(backups.KEEP + 1):  # the coach retries, each time a new `aoi`
+        with pytest.raises(StoreFileError):
+            reopen(store).engagement(eid).add_note(1, "quatre")
+        with pytest.raises(StoreFileError):
+            reopen(store).engagement(eid).new_session(SessionKind.AOI)
+    assert path.read_bytes() == GARBAGE
+    report = doctor(store, repair=True)
+    assert report.healthy, report.human()
+    assert note_texts(store, eid) == ["une", "deux"]
+
+
+def test_a_missing_engagement_file_is_restored(store: Store) -> None:
+    eid, path = with_backup(store)
+    path.unlink()
+    report = doctor(store)
+    assert problems(report) == {path: "missing"}
+    assert doctor(store, repair=True).healthy
+    assert note_texts(store, eid) == ["une", "deux"]
+
+
+def test_without_a_good_backup_the_damage_is_reported_not_hidden(store: Store) -> None:
+    ef = new_engagement(store)
+    path = eng_path(store, ef.id)
+    for backup in store.backups.newest_first(path):
+        backup.write_bytes(GARBAGE)
+    path.write_bytes(GARBAGE)
+    report = doctor(store, repair=True)
+    assert not report.healthy
+    assert problems(report)[path] == "not an aoi file"
+    assert path.read_bytes() == GARBAGE
+
+
+def test_a_corrupt_index_without_backups_is_rebuilt_from_the_engagement_files(
+    store: Store,
+) -> None:
+    a = new_engagement(store)
+    b = new_engagement(store, coachee="Yann Le Goff")
+    index = store.root / INDEX
+    store.backups.remove_all(index)
+    index.write_bytes(GARBAGE)
+    with pytest.raises(StoreFileError):
+        reopen(store).list_engagements()
+
+    report = doctor(store, repair=True)
+    assert report.healthy, report.human()
+    listed = {(s.id, s.coachee, s.sessions_held) for s in reopen(store).list_engagements()}
+    assert listed == {(a.id, "Zoé Marchand", 1), (b.id, "Yann Le Goff", 1)}
+    assert quarantined(store) == [GARBAGE]
+
+
+def test_an_index_restored_from_an_old_backup_is_completed(store: Store) -> None:
+    a = new_engagement(store)
+    reopen(store).refresh_summary(a.id)  # a new process: backs up an index listing `a`
+    b = new_engagement(store, coachee="Yann Le Goff")
+    (store.root / INDEX).write_bytes(GARBAGE)
+
+    report = doctor(store, repair=True)
+    assert report.healthy, report.human()
+    assert {s.id for s in reopen(store).list_engagements()} == {a.id, b.id}
+
+
+def test_a_missing_index_is_rebuilt(store: Store) -> None:
+    a = new_engagement(store)
+    (store.root / INDEX).unlink()
+    store.backups.remove_all(store.root / INDEX)
+    report = doctor(store, repair=True)
+    assert report.healthy, report.human()
+    assert [s.id for s in reopen(store).list_engagements()] == [a.id]
+
+
+def test_a_corrupt_key_file_is_restored_from_its_backup(store: Store) -> None:
+    eid, _ = with_backup(store)
+    keys = store.root / KEYS
+    keys.write_bytes(b'{"format": "aoi-keys", "v": 1, "store_id": ')
+    report = doctor(store, repair=True)
+    assert problems(report)[keys] == "corrupt key file"
+    assert report.healthy, report.human()
+    assert eid in json.loads(keys.read_bytes())["engagements"]
+    assert note_texts(store, eid) == ["une", "deux", "trois"]
+
+
+def test_an_engagement_file_without_a_key_is_moved_aside(store: Store) -> None:
+    eid, path = with_backup(store)
+    stray = path.with_name("0123456789ab.db")
+    stray.write_bytes(path.read_bytes())
+    report = doctor(store)
+    assert problems(report) == {stray: "no key for this file (erased engagement?)"}
+    report = doctor(store, repair=True)
+    assert report.healthy and not stray.exists()
+    assert len(quarantined(store)) == 1
+    assert note_texts(store, eid) == ["une", "deux", "trois"]

@@ -1,0 +1,684 @@
+"""Exports, in process: the sponsor's report never carries a private or
+unvalidated word in any format, the confidential file carries everything,
+HTML never runs or fetches anything, and no escape sequence gets out raw."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aoi_tui import demo
+from aoi_tui.engagement_file import EngagementFile
+from aoi_tui.export import FORMATS, build_export, write_export
+from aoi_tui.i18n import LANGUAGES, t
+from aoi_tui.ids import new_id
+from aoi_tui.models import (
+    Action,
+    Agreement,
+    Area,
+    Assessment,
+    Assessor,
+    Audience,
+    Competency,
+    Engagement,
+    ExportRecord,
+    Level,
+    Note,
+    NoteKind,
+    Objective,
+    Owner,
+    Role,
+    Session,
+    SessionKind,
+    Status,
+    Tool,
+    Visibility,
+)
+from aoi_tui.shared_report import ConsentMissing, build_shared_report
+from aoi_tui.store import Store
+
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+BASE_DAY = date(2026, 3, 2)
+BASE_TIME = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def exports(store: Store, eid: str, audience: Audience, lang: str = "en") -> dict[str, str]:
+    return {fmt: build_export(store, eid, audience, fmt, lang).content for fmt in FORMATS}
+
+
+def forms(token: str) -> tuple[str, str, str]:
+    """A token as it would appear raw, HTML-escaped or JSON-escaped."""
+    return token, html.escape(token), json.dumps(token)[1:-1]
+
+
+def assert_absent(token: str, rendered: dict[str, str]) -> None:
+    for fmt, content in rendered.items():
+        for form in forms(token):
+            assert form not in content, f"{token!r} leaked into the {fmt} export as {form!r}"
+
+
+def assert_present(token: str, rendered: dict[str, str]) -> None:
+    assert token in rendered["md"], f"{token!r} missing from the Markdown"
+    assert token in rendered["json"], f"{token!r} missing from the JSON"
+    assert html.escape(token) in rendered["html"], f"{token!r} missing from the HTML"
+
+
+# -- a generated engagement -------------------------------------------------------------
+
+# Filler around the tokens: Markdown punctuation, French letters, control
+# characters. No digit and no "é" (the tokens' own characters) so that filler can
+# never spell a token; no brackets, parentheses, colon or "@" so that a token
+# cannot end up inside a link destination (where it would be percent-encoded).
+FILLER = st.text(
+    alphabet="abcdefgxyzàçèAZ \n\t\r*_`#>-=+.!|~&;,'\"<\\\x1b\x9b\x07",
+    max_size=24,
+)
+STATES = ("none", "validated", "edited", "stale")
+"""none: never validated; validated: validated for its current text; edited:
+validated, then edited (validation cleared); stale: validated, then the text
+changed behind `edit()` (the hash no longer matches)."""
+
+message_states = st.sampled_from(("absent", *STATES))
+note_specs = st.tuples(
+    st.integers(min_value=0, max_value=9),  # session (modulo the number of sessions)
+    st.sampled_from(Visibility),
+    st.sampled_from(STATES),
+    st.none() | st.sampled_from(Role),
+    st.sampled_from(NoteKind),
+    FILLER,
+    FILLER,
+)
+action_specs = st.tuples(
+    st.integers(min_value=0, max_value=9),
+    st.sampled_from(Visibility),
+    st.sampled_from(STATES),
+    st.sampled_from(Owner),
+    st.booleans(),  # has a due date
+    FILLER,
+    FILLER,
+)
+engagement_specs = st.fixed_dictionaries(
+    {
+        "status": st.sampled_from(Status),
+        "flags": st.tuples(st.booleans(), st.booleans(), st.booleans()),
+        "sessions": st.lists(
+            st.tuples(st.sampled_from(SessionKind), message_states, FILLER), min_size=1, max_size=4
+        ),
+        "notes": st.lists(note_specs, max_size=10),
+        "actions": st.lists(action_specs, max_size=5),
+        "competency": st.booleans(),
+        "lang": st.sampled_from(LANGUAGES),
+    }
+)
+
+
+@dataclass
+class Built:
+    eid: str
+    twin: str  # the same engagement holding only what may be shared
+    secret: list[str] = field(default_factory=list)  # must never reach the sponsor
+    shown: list[str] = field(default_factory=list)  # must reach the sponsor
+    gone: list[str] = field(default_factory=list)  # texts replaced by an edit
+
+
+class Tokens:
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self, kind: str) -> str:
+        self.n += 1
+        return f"{kind}{self.n:04d}&éZ"
+
+
+def _validate_then(item: Note | Action, state: str, new_text: str) -> None:
+    """Bring a shareable item to `state`."""
+    if state == "none":
+        return
+    item.validate_by_coachee()
+    if state == "edited":
+        item.edit(new_text)
+    elif state == "stale":
+        item.text = new_text
+
+
+def build(store: Store, spec: dict[str, Any]) -> Built:
+    tok = Tokens()
+    attendance, objective_status, competencies = spec["flags"]
+    engagement = Engagement(
+        coachee="Camille Test",
+        sponsor="Marc Test",
+        coach="Claire Test",
+        organisation="Atelier Test",
+        status=spec["status"],
+        agreement=Agreement(
+            consent_date=BASE_DAY,
+            confidentiality="Seuls les éléments validés sont transmis.",
+            report_attendance=attendance,
+            report_objective_status=objective_status,
+            report_competencies=competencies,
+        ),
+    )
+    full = store.create_engagement(engagement)
+    twin = store.create_engagement(engagement.model_copy(update={"id": new_id()}))
+    built = Built(full.id, twin.id)
+    allowed: list[Any] = []  # records to copy into the twin
+
+    with full.batch():
+        objective = Objective(
+            statement="Faire un point sécurité",
+            area=Area.SAFETY,
+            indicator="Points tenus",
+            expected_result="100 %",
+        )
+        full.insert(objective)
+        allowed.append(objective)
+        if spec["competency"]:
+            c = Competency(name="Animer le briefing", start_level=Level.NOT_ACQUIRED)
+            a = Assessment(
+                competency_id=c.id, level=Level.IN_PROGRESS, by=Assessor.COACH, on=BASE_DAY
+            )
+            full.insert(c)
+            full.insert(a)
+            allowed += [c, a]
+
+        n_sessions = len(spec["sessions"])
+        for number, (kind, state, filler) in enumerate(spec["sessions"], start=1):
+            s = Session.planned(kind, number)
+            s.held_on = BASE_DAY + timedelta(days=14 * number)
+            twin_session = s.model_copy(deep=True)
+            if state != "absent":
+                first = tok("V" if state == "validated" else "S")
+                s.set_sponsor_message(f"{filler} {first} {filler}")
+                if state == "none":
+                    built.secret.append(first)
+                elif state == "validated":
+                    s.validate_sponsor_message()
+                    built.shown.append(first)
+                    twin_session = s.model_copy(deep=True)
+                else:
+                    s.validate_sponsor_message()
+                    second = tok("S")
+                    if state == "edited":
+                        s.set_sponsor_message(f"{filler} {second}")
+                    else:
+                        s.sponsor_message = f"{filler} {second}"
+                    built.gone.append(first)
+                    built.secret += [first, second]
+            full.insert(s)
+            allowed.append(twin_session)
+
+        for i, (index, visibility, state, role, kind, before, after) in enumerate(spec["notes"]):
+            shown = visibility is Visibility.SHAREABLE and state == "validated"
+            first = tok("V" if shown else "S")
+            n = Note(
+                session=index % n_sessions + 1,
+                phase=Session.planned(spec["sessions"][index % n_sessions][0], 1).phase_ids[0],
+                role=role,
+                kind=kind,
+                text=f"{before} {first} {after}",
+                visibility=Visibility.SHAREABLE,
+                created_at=BASE_TIME + timedelta(minutes=i),
+            )
+            second = tok("S")
+            _validate_then(n, state, f"{after} {second} {before}")
+            n.visibility = visibility
+            full.insert(n)
+            if shown:
+                built.shown.append(first)
+                allowed.append(n)
+            elif state in ("edited", "stale"):
+                built.gone.append(first)
+                built.secret += [first, second]
+            else:
+                built.secret.append(first)
+
+        for i, (index, visibility, state, owner, due, before, after) in enumerate(spec["actions"]):
+            shown = owner is Owner.SPONSOR or (
+                visibility is Visibility.SHAREABLE and state == "validated"
+            )
+            first = tok("V" if shown else "S")
+            a = Action(
+                session=index % n_sessions + 1,
+                owner=owner,
+                due=BASE_DAY + timedelta(days=30) if due else None,
+                text=f"{before} {first} {after}",
+                visibility=Visibility.SHAREABLE,
+                created_at=BASE_TIME + timedelta(minutes=100 + i),
+            )
+            second = tok("V" if owner is Owner.SPONSOR else "S")
+            _validate_then(a, state, f"{after} {second} {before}")
+            a.visibility = visibility
+            full.insert(a)
+            if owner is Owner.SPONSOR:
+                built.shown.append(second if state in ("edited", "stale") else first)
+                if state in ("edited", "stale"):
+                    built.gone.append(first)
+                    built.secret.append(first)
+                allowed.append(a)
+            elif shown:
+                built.shown.append(first)
+                allowed.append(a)
+            elif state in ("edited", "stale"):
+                built.gone.append(first)
+                built.secret += [first, second]
+            else:
+                built.secret.append(first)
+
+    with twin.batch():
+        for record in allowed:
+            twin.insert(record)  # same ids: an assessment names its competency
+    return built
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(spec=engagement_specs)
+def test_no_private_or_unvalidated_word_reaches_the_sponsor(
+    store: Store, spec: dict[str, Any]
+) -> None:
+    built = build(store, spec)
+    lang = spec["lang"]
+    shared = exports(store, built.eid, Audience.SHARED, lang)
+    for token in built.secret:
+        assert_absent(token, shared)
+    for token in built.shown:
+        assert_present(token, shared)
+    # Built from an allow-list: the same engagement without any private or
+    # unvalidated item gives the very same report, so nothing hints at them
+    # (no count, no gap, no "3 notes hidden").
+    assert shared == exports(store, built.twin, Audience.SHARED, lang)
+    # The confidential file holds everything there is.
+    confidential = exports(store, built.eid, Audience.CONFIDENTIAL, lang)
+    for token in set(built.secret + built.shown) - set(built.gone):
+        assert_present(token, confidential)
+    for content in (*shared.values(), *confidential.values()):
+        assert not FORBIDDEN.search(content)
+
+
+# -- fixed engagements ------------------------------------------------------------------
+
+
+def make_engagement(store: Store, consent: bool = True, **kw: Any) -> EngagementFile:
+    values: dict[str, Any] = {
+        "coachee": "Camille Martin",
+        "sponsor": "Marc Dubois",
+        "coach": "Claire Moreau",
+        "agreement": Agreement(consent_date=BASE_DAY if consent else None),
+        **kw,
+    }
+    return store.create_engagement(Engagement(**values))
+
+
+def add_session(ef: EngagementFile, kind: SessionKind = SessionKind.AOI) -> Session:
+    session = ef.new_session(kind)
+    session.held_on = BASE_DAY + timedelta(days=7 * session.number)
+    ef.update(session)
+    return session
+
+
+def shared_note(ef: EngagementFile, session: int, text: str, **kw: Any) -> Note:
+    note = ef.add_note(session, text, visibility=Visibility.SHAREABLE, **kw)
+    note.validate_by_coachee()
+    ef.update(note)
+    return note
+
+
+def test_shared_export_refuses_without_consent(store: Store) -> None:
+    ef = make_engagement(store, consent=False)
+    add_session(ef)
+    shared_note(ef, 1, "Validé, mais pas de consentement.")
+    with pytest.raises(ConsentMissing, match="consent"):
+        build_shared_report(ef)
+    for fmt in FORMATS:
+        with pytest.raises(ConsentMissing):
+            build_export(store, ef.id, Audience.SHARED, fmt, "fr")
+    # The coach's own file needs no consent.
+    assert "Validé" in build_export(store, ef.id, Audience.CONFIDENTIAL, "md", "fr").content
+
+
+def test_shared_export_has_no_role_tag_and_no_hint_of_hidden_notes(store: Store) -> None:
+    ef = make_engagement(store)
+    add_session(ef)
+    for role in Role:
+        shared_note(ef, 1, f"Note validée {role.value}-ok", role=role, phase="field")
+    for i in range(3):
+        ef.add_note(1, f"Note privée numéro {i}", role=Role.SPUR)
+        ef.add_note(1, f"En attente {i}", visibility=Visibility.SHAREABLE)
+    for lang in LANGUAGES:
+        rendered = exports(store, ef.id, Audience.SHARED, lang)
+        for role in Role:
+            assert f"{role.value}-ok" in rendered["md"]
+        labels = [t(f"role.{r.value}", lg) for r in Role for lg in LANGUAGES]
+        labels += [t("visibility.private", lg) for lg in LANGUAGES]
+        labels += [t(f"kind.{k.value}", lg) for k in NoteKind for lg in LANGUAGES]
+        for content in (rendered["md"], rendered["html"]):
+            for label in labels:
+                assert label not in content
+            assert "privée" not in content and "En attente" not in content
+            assert not re.search(r"\b(hidden|masqu|[0-9]+ notes?\b)", content, re.I)
+        doc = json.loads(rendered["json"])
+        assert doc["format"] == "aoi-shared-report"
+        assert len(doc["notes"]) == len(Role)
+        for entry in doc["notes"]:
+            assert set(entry) == {"session", "text", "validated_on"}
+        assert "role" not in rendered["json"] and "visibility" not in rendered["json"]
+
+
+def test_validation_of_old_text_does_not_share_the_new(store: Store) -> None:
+    ef = make_engagement(store)
+    add_session(ef)
+    note = shared_note(ef, 1, "Version validée")
+    note.edit("Version modifiée après validation")
+    ef.update(note)
+    rendered = exports(store, ef.id, Audience.SHARED)
+    assert_absent("Version modifiée", rendered)
+    assert_absent("Version validée", rendered)
+    note.validate_by_coachee()
+    ef.update(note)
+    assert_present("Version modifiée après validation", exports(store, ef.id, Audience.SHARED))
+
+
+def test_competencies_and_attendance_follow_the_agreement(store: Store) -> None:
+    ef = make_engagement(store)
+    add_session(ef)
+    ef.insert(Competency(name="Recadrer un collaborateur", start_level=Level.NOT_ACQUIRED))
+    rendered = exports(store, ef.id, Audience.SHARED)
+    assert_absent("Recadrer", rendered)  # report_competencies is off by default
+    assert json.loads(rendered["json"])["competencies"] is None
+    assert len(json.loads(rendered["json"])["sessions"]) == 1
+
+    eng = ef.engagement()
+    eng.agreement = eng.agreement.model_copy(
+        update={"report_competencies": True, "report_attendance": False}
+    )
+    ef.save_engagement(eng)
+    rendered = exports(store, ef.id, Audience.SHARED)
+    assert_present("Recadrer un collaborateur", rendered)
+    assert json.loads(rendered["json"])["sessions"] == []
+
+
+def test_demo_engagement_shares_only_what_was_validated(store: Store) -> None:
+    eid, created = demo.create_demo(store)
+    assert created
+    assert demo.create_demo(store) == (eid, False)
+    rendered = exports(store, eid, Audience.SHARED, "fr")
+    confidential = exports(store, eid, Audience.CONFIDENTIAL, "fr")
+    private, shared = [], []
+    for _kind, _days, _feeling, log, message, notes in demo._SESSIONS:
+        if log:
+            private.append(log.splitlines()[0])
+        if message:
+            shared.append(message)
+        for _phase, _role, _note_kind, text, shareable, validated in notes:
+            (shared if shareable and validated else private).append(text)
+    assert private and shared
+    for text in private:
+        assert_absent(text, rendered)
+        assert text in confidential["md"]
+    for text in shared:
+        assert text in rendered["md"]
+        assert text in json.loads(rendered["json"])["notes"][0]["text"] or any(
+            text == m["text"]
+            for m in json.loads(rendered["json"])["messages"]
+            + json.loads(rendered["json"])["notes"]
+        )
+    for action in ef_actions(store, eid):
+        if action.shared or action.owner is Owner.SPONSOR:
+            assert action.text in rendered["md"]
+        else:
+            assert_absent(action.text, rendered)
+
+
+def ef_actions(store: Store, eid: str) -> list[Action]:
+    return store.engagement(eid).actions()
+
+
+# -- the confidential file ----------------------------------------------------------------
+
+
+def test_confidential_file_is_marked_and_written_0600(store: Store, tmp_path: Path) -> None:
+    ef = make_engagement(store)
+    add_session(ef)
+    add_session(ef, SessionKind.COACHING)
+    ef.add_note(1, "Note privée du coach", role=Role.MIRROR)
+    for lang in LANGUAGES:
+        banner = t("export.confidential.banner", lang)
+        md = build_export(store, ef.id, Audience.CONFIDENTIAL, "md", lang).content
+        assert md.startswith(f"# {t('export.confidential.title', lang)}")
+        assert md.count(banner) >= 2 + 2  # top, each session, bottom
+        page = build_export(store, ef.id, Audience.CONFIDENTIAL, "html", lang).content
+        assert f'<div class="page-banner">{html.escape(banner)}</div>' in page
+        assert page.count('class="session"') == 2  # a page break before each session
+        doc = json.loads(build_export(store, ef.id, Audience.CONFIDENTIAL, "json", lang).content)
+        assert doc["format"] == "aoi-confidential-file"
+        assert doc["notes"][0]["role"] == "mirror"
+
+    for fmt in FORMATS:
+        export = build_export(store, ef.id, Audience.CONFIDENTIAL, fmt, "en")
+        target = tmp_path / f"out.{fmt}"
+        target.write_text("old")
+        target.chmod(0o644)  # an existing, world-readable file is tightened
+        path = write_export(store, ef.id, export, str(target))
+        assert path == target
+        assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+        assert target.read_text("utf-8") == export.content
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    export = build_export(store, ef.id, Audience.SHARED, "md", "en")
+    path = write_export(store, ef.id, export, str(folder))
+    assert path == folder / export.default_name
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    records = ef.all(ExportRecord)
+    assert len(records) == len(FORMATS) + 1
+    assert {r.audience for r in records} == {Audience.CONFIDENTIAL, Audience.SHARED}
+    assert str(path.resolve()) in {r.filename for r in records}
+
+
+# -- HTML safety --------------------------------------------------------------------------
+
+HOSTILE = [
+    "<script>alert('note')</script>",
+    "[click me](javascript:alert(1))",
+    "[mixed case](JaVaScRiPt:alert(1))",
+    "[entity](&#106;avascript:alert(1))",
+    "<javascript:alert(1)>",
+    "[data](data:text/html;base64,PHNjcmlwdD4=)",
+    "[vb](vbscript:msgbox(1))",
+    "[relative](//evil.example/x)",
+    "![pixel](https://tracker.example/pixel.png)",
+    '<img src="https://tracker.example/raw.png">',
+    "<iframe src=https://evil.example></iframe>",
+    '<a href="javascript:alert(2)">raw link</a>',
+    "[ok link](https://example.com/ok)",
+    "<https://example.com/auto>",
+    "[write](mailto:coach@example.com)",
+    '![alt text](http://images.example/x.png "title")',
+    "<style>@import url(https://evil.example/x.css)</style>",
+    '<svg onload="alert(3)"></svg>',
+]
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.style = ""
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.style += data
+
+
+SAFE_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "div", "h1", "h2", "h3", "h4",
+    "p", "ul", "ol", "li", "em", "strong", "blockquote", "table", "thead", "tbody",
+    "tr", "th", "td", "a", "code", "pre", "hr", "br",
+}  # fmt: skip
+
+
+def check_safe_html(page: str) -> None:
+    parser = _Collector()
+    parser.feed(page)
+    assert {tag for tag, _ in parser.tags} <= SAFE_TAGS
+    assert [tag for tag, _ in parser.tags].count("style") == 1
+    for tag, attrs in parser.tags:
+        for name, value in attrs:
+            assert not name.startswith("on"), (tag, name)
+            value = (value or "").strip().lower()
+            if tag == "a" and name == "href":
+                assert value.startswith(("http://", "https://", "mailto:")), value
+            elif tag == "meta" and name == "content":
+                continue  # charset and the Content-Security-Policy
+            else:
+                assert "http" not in value and "//" not in value, (tag, name, value)
+                assert "javascript" not in value, (tag, name, value)
+    assert "url(" not in parser.style and "@import" not in parser.style
+    assert "default-src 'none'" in page  # the CSP forbids any fetch as well
+
+
+def test_html_never_runs_or_fetches_anything(store: Store) -> None:
+    ef = make_engagement(store, coachee="Camille <b>Martin</b>")
+    session = add_session(ef)
+    for text in HOSTILE:
+        shared_note(ef, 1, text)
+        ef.add_note(1, text)  # private copies for the confidential file
+    session = ef.session(session.number)
+    session.set_sponsor_message("\n".join(HOSTILE))
+    session.validate_sponsor_message()
+    ef.update(session)
+    for audience in (Audience.SHARED, Audience.CONFIDENTIAL):
+        for lang in LANGUAGES:
+            page = build_export(store, ef.id, audience, "html", lang).content
+            check_safe_html(page)
+            assert "<script" not in page and "&lt;script&gt;" in page
+            assert "<img" not in page and "&lt;img" in page
+            assert "<iframe" not in page and "<svg" not in page
+            assert "Camille &lt;b&gt;Martin&lt;/b&gt;" in page
+            # the image became a plain link to its address, its alt text kept
+            assert '<a href="https://tracker.example/pixel.png">pixel</a>' in page
+            assert '<a href="http://images.example/x.png">alt text</a>' in page
+            assert '<a href="https://example.com/ok">ok link</a>' in page
+            assert '<a href="mailto:coach@example.com">write</a>' in page
+            assert "click me" in page and "raw link" in page  # shown, not linked
+
+
+# -- terminal control sequences -----------------------------------------------------------
+
+NASTY = "a\x1b[31mred\x1b[0m \x1b]0;title\x07 \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ \x9b2J \x07\x00\x7f\x85 \x1b] tail\r\nend"
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (k, *_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_escape_sequences_never_reach_an_export_raw(store: Store, tmp_path: Path) -> None:
+    ef = make_engagement(
+        store,
+        coachee=f"Camille {NASTY}",
+        sponsor=f"Marc {NASTY}",
+        coach=f"Claire {NASTY}",
+        organisation=NASTY,
+        coachee_expectations=NASTY,
+        sponsor_expectations=NASTY,
+        strategy=NASTY,
+        agreement=Agreement(consent_date=BASE_DAY, confidentiality=NASTY, report_competencies=True),
+    )
+    session = add_session(ef)
+    session.set_sponsor_message(NASTY)
+    session.validate_sponsor_message()
+    session.coachee_log = NASTY
+    session.feeling_note = NASTY
+    session.feeling = 3
+    ef.update(session)
+    with ef.batch():
+        ef.insert(Objective(statement=NASTY, indicator=NASTY, expected_result=NASTY))
+        c = Competency(name=NASTY, behaviours=[NASTY])
+        ef.insert(c)
+        ef.insert(Assessment(competency_id=c.id, level=Level.ACQUIRED, by=Assessor.SELF))
+        ef.insert(Tool(name=NASTY, description=NASTY))
+        for owner in Owner:
+            action = Action(session=1, text=NASTY, owner=owner, visibility=Visibility.SHAREABLE)
+            action.validate_by_coachee()
+            ef.insert(action)
+    shared_note(ef, 1, NASTY)
+    ef.add_note(1, NASTY)
+    # An output file name typed by the coach lands in the export history.
+    odd_name = tmp_path / "export\x1b[31m\x9b2J\x07.md"
+    write_export(
+        store, ef.id, build_export(store, ef.id, Audience.SHARED, "md", "en"), str(odd_name)
+    )
+    for audience in (Audience.SHARED, Audience.CONFIDENTIAL):
+        for lang in LANGUAGES:
+            rendered = exports(store, ef.id, audience, lang)
+            for fmt, content in rendered.items():
+                assert not FORBIDDEN.search(content), (audience, fmt)
+                assert "end" in content and "tail" in content  # the words themselves stay
+            for s in _strings(json.loads(rendered["json"])):
+                assert not FORBIDDEN.search(s), s
+
+
+# -- shapes ---------------------------------------------------------------------------------
+
+
+def test_shared_json_shape(store: Store) -> None:
+    ef = make_engagement(store)
+    add_session(ef)
+    shared_note(ef, 1, "Validée")
+    doc = json.loads(build_export(store, ef.id, Audience.SHARED, "json", "fr").content)
+    assert doc["format"] == "aoi-shared-report"
+    assert doc["version"] == 1
+    assert doc["lang"] == "fr"
+    assert doc["coachee"] == "Camille Martin"
+    assert doc["agreement"]["consent_date"] == BASE_DAY.isoformat()
+    assert doc["notes"] == [
+        {"session": 1, "text": "Validée", "validated_on": doc["validation_dates"][0]}
+    ]
+    assert doc["period_start"] == doc["period_end"] == (BASE_DAY + timedelta(days=7)).isoformat()
+
+
+def test_unknown_format_and_audience_are_refused(store: Store) -> None:
+    ef = make_engagement(store)
+    with pytest.raises(ValueError):
+        build_export(store, ef.id, Audience.SHARED, "pdf", "en")
+    with pytest.raises(ValueError):
+        build_export(store, ef.id, Audience.RECAP, "md", "en")
+
+
+def test_dates_follow_the_language(store: Store) -> None:
+    ef = make_engagement(store)
+    add_session(ef)
+    day = BASE_DAY + timedelta(days=7)
+    fr = build_export(store, ef.id, Audience.SHARED, "md", "fr").content
+    en = build_export(store, ef.id, Audience.SHARED, "md", "en").content
+    assert day.strftime("%d/%m/%Y") in fr and t("export.shared.title", "fr") in fr
+    assert day.isoformat() in en and t("export.shared.title", "en") in en
+    assert datetime.combine(day, time()).date() == day
