@@ -52,17 +52,27 @@ class Backups:
 
     def remove_all(self, path: Path) -> list[Path]:
         removed = self.newest_first(path)
+        folder = self.folder_for(path)
+        if folder.is_dir():
+            # Partial copies left by a backup cut short too, or rmdir fails
+            # and an erasure stops half-way.
+            removed += sorted(folder.glob(".*.tmp"))
         for backup in removed:
             backup.unlink()
-        folder = self.folder_for(path)
         if folder.is_dir():
             folder.rmdir()
         self._last.pop(path, None)
         return removed
 
-    def rewrite_all(self, path: Path, change: Callable[[bytes], bytes]) -> int:
-        """Apply `change` to every backup of `path` (erasure, passphrase change)."""
+    def rewrite_all(self, path: Path, change: Callable[[bytes], bytes | None]) -> int:
+        """Apply `change` to every backup of `path` (erasure, passphrase change).
+        A backup for which `change` returns None is removed (a damaged copy
+        that cannot be rewritten must not keep what is being erased)."""
         backups = self.newest_first(path)
         for backup in backups:
-            write_atomic(backup, change(backup.read_bytes()))
+            new = change(backup.read_bytes())
+            if new is None:
+                backup.unlink()
+            else:
+                write_atomic(backup, new)
         return len(backups)

@@ -16,6 +16,7 @@ A coach's card file:
 
 from __future__ import annotations
 
+import os
 import random
 import tomllib
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from aoi_tui.models import Role
 
 PLANES = ("peers", "organisation", "team")
 USER_CARDS = "cards.toml"
+SEED_ENV = "AOI_CARD_SEED"
+"""An integer that makes the draws repeatable (tests and snapshots); unset, they are random."""
 
 
 class CardFileError(Exception):
@@ -100,7 +103,11 @@ def load_deck(lang: str, folder: Path | None = None) -> Deck:
     """Shipped cards and the coach's own; an own card with a shipped id replaces it."""
     own = user_cards(lang, folder)
     own_ids = {c.id for c in own}
-    return Deck([c for c in shipped_cards(lang) if c.id not in own_ids] + own)
+    seed = os.environ.get(SEED_ENV, "").strip()
+    return Deck(
+        [c for c in shipped_cards(lang) if c.id not in own_ids] + own,
+        seed=int(seed) if seed.lstrip("-").isdigit() else None,
+    )
 
 
 class Deck:

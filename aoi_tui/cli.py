@@ -49,6 +49,14 @@ class CliError(Exception):
     """Bad input: the message is shown as is."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors (a bad date, a missing argument) as one short line too:
+    argparse's own error prints the whole usage block, which breaks the contract."""
+
+    def error(self, message: str) -> NoReturn:
+        _fail(f"{message} (see `{self.prog} --help`)", 2)
+
+
 # -- helpers -------------------------------------------------------------------------
 
 
@@ -480,7 +488,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="aoi",
         description="aoi: guide coaching sessions, keep notes encrypted, export the "
         "confidential file and the sponsor's report separately. With no command: the TUI.",

@@ -83,8 +83,9 @@ def write_export(
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
+                # An existing file keeps its mode on open: tighten it before any byte lands.
+                os.fchmod(f.fileno(), 0o600)
                 f.write(export.content)
-            os.chmod(path, 0o600)
         except OSError as exc:
             raise StoreWriteError(path, exc) from exc
     store.engagement(engagement_id).insert(

@@ -145,21 +145,38 @@ class KeyFile:
     def from_json(cls, path: Path, raw: Any) -> KeyFile:
         if not isinstance(raw, dict) or raw.get("format") != KEYFILE_FORMAT:
             raise StoreFileError(path, "not an aoi key file")
-        if raw.get("v", 0) > KEYFILE_VERSION:
+        version = raw.get("v", 0)
+        if not isinstance(version, int):
+            raise StoreFileError(path, "corrupt key file")
+        if version > KEYFILE_VERSION:
             raise StoreFileError(path, "written by a newer aoi: upgrade aoi to open it")
+        # A field of the wrong type (damaged or hand-edited) must read as a corrupt
+        # file, not escape as an AttributeError/TypeError later (at unlock time).
         try:
             kdf = raw["kdf"]
             keyfile = cls(
-                store_id=raw["store_id"],
-                kdf=KdfParams(kdf["memory_kib"], kdf["iterations"], kdf["lanes"]),
+                store_id=_str(raw["store_id"]),
+                kdf=KdfParams(_int(kdf["memory_kib"]), _int(kdf["iterations"]), _int(kdf["lanes"])),
                 by_passphrase=Wrapped.from_json(raw["passphrase"]),
                 by_recovery=Wrapped.from_json(raw["recovery"]),
                 engagement_keys={k: crypto.b64d(v) for k, v in raw["engagements"].items()},
                 probe=crypto.b64d(raw["probe"]),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise StoreFileError(path, "corrupt key file") from exc
         return keyfile
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError("not an integer")
+    return value
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
 
 
 def _wrap(master: bytes, secret: str, store_id: str, kdf: KdfParams) -> Wrapped:

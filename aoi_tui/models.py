@@ -212,6 +212,11 @@ class Engagement(Record):
     next_session: date | None = None
     agreement: Agreement = Field(default_factory=Agreement)
     strategy: Text = ""
+    strategy_competence: Level | None = None  # the strategy grid (seed 000): competence ...
+    strategy_motivation: str | None = Field(default=None, pattern="^(low|medium|high)$")  # ... x motivation
+    closing_synthesis: Text = ""  # the closing three-way review: what was learned
+    closing_next: Text = ""  # what continues with the N+1
+    closing_validation: Validation | None = None  # the coachee validated the two texts above
     created_at: datetime = Field(default_factory=clock.now)
     closed_on: date | None = None
     withdrawn_on: date | None = None

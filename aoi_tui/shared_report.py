@@ -120,7 +120,7 @@ def build_shared_report(ef: EngagementFile) -> SharedReport:
     notes = [
         SharedNote(session=n.session, text=n.text, validated_on=n.validation.at.date())
         for n in ef.notes()
-        if n.validation is not None
+        if n.shared and n.validation is not None
     ]
     actions = [
         SharedAction(

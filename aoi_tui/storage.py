@@ -14,7 +14,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from aoi_tui.crypto import DecryptionError, seal, unseal
+from aoi_tui.crypto import NONCE_BYTES, DecryptionError, seal, unseal
 from aoi_tui.durable import write_atomic
 
 MAGIC = b"AOIDB\x01\n"
@@ -29,28 +29,37 @@ class StoreFileError(Exception):
         self.reason = reason
 
 
+Signature = tuple[int, int, int, bytes]
+
+
 @dataclass
 class FileCache:
     """The last contents read or written, keyed by the file's identity.
 
-    Every write renames a fresh file into place, so (inode, mtime, size) changes
-    whenever any process wrote it; an unchanged signature means nothing to re-read."""
+    (inode, mtime, size) alone is not enough: inode numbers are reused at once
+    and mtimes are coarse, so two writes of the same size a few ms apart can
+    look identical, and a stale copy would then drop another process's change
+    at the next save. Every write starts with a fresh random nonce: it is part
+    of the signature, so an unchanged signature means nothing to re-read."""
 
-    entries: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = field(default_factory=dict)
+    entries: dict[Path, tuple[Signature, dict[str, Any]]] = field(default_factory=dict)
 
-    def get(self, path: Path, sig: tuple[int, int, int]) -> dict[str, Any] | None:
+    def get(self, path: Path, sig: Signature) -> dict[str, Any] | None:
         hit = self.entries.get(path)
         return hit[1] if hit and hit[0] == sig else None
 
-    def put(self, path: Path, sig: tuple[int, int, int], data: dict[str, Any]) -> None:
+    def put(self, path: Path, sig: Signature, data: dict[str, Any]) -> None:
         self.entries[path] = (sig, data)
 
     def drop(self, path: Path) -> None:
         self.entries.pop(path, None)
 
 
-def _signature(st: os.stat_result) -> tuple[int, int, int]:
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
+HEAD_BYTES = len(MAGIC) + NONCE_BYTES
+
+
+def _signature(st: os.stat_result, head: bytes) -> Signature:
+    return (st.st_ino, st.st_mtime_ns, st.st_size, head[:HEAD_BYTES])
 
 
 def decrypt_file(path: Path, key: bytes, file_id: str) -> dict[str, Any]:
@@ -97,13 +106,18 @@ class EncryptedStorage(Storage):
         if self.held is not None:
             return self.held
         try:
-            sig = _signature(os.stat(self.path))
+            with open(self.path, "rb") as f:  # signature and contents of one version
+                head = f.read(HEAD_BYTES)
+                sig = _signature(os.fstat(f.fileno()), head)
+                cached = self.cache.get(self.path, sig)
+                if cached is not None:
+                    return cached
+                blob = head + f.read()
         except FileNotFoundError:
             return None
-        cached = self.cache.get(self.path, sig)
-        if cached is not None:
-            return cached
-        data = decrypt_file(self.path, self.key, self.file_id)
+        except OSError as exc:
+            raise StoreFileError(self.path, f"cannot be read ({exc.strerror})") from exc
+        data = decode(self.path, blob, self.key, self.file_id)
         self.cache.put(self.path, sig, data)
         return data
 
@@ -117,8 +131,9 @@ class EncryptedStorage(Storage):
         # TinyDB mutates the dict it read: if the write fails the cached copy
         # is ahead of the disk, so forget it before trying.
         self.cache.drop(self.path)
-        write_atomic(self.path, encode(data, self.key, self.file_id))
-        self.cache.put(self.path, _signature(os.stat(self.path)), data)
+        blob = encode(data, self.key, self.file_id)
+        write_atomic(self.path, blob)
+        self.cache.put(self.path, _signature(os.stat(self.path), blob), data)
 
     def close(self) -> None:
         pass

@@ -24,7 +24,7 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB, where
 
 from aoi_tui import backups
-from aoi_tui.durable import ensure_private_dir
+from aoi_tui.durable import StoreWriteError, ensure_private_dir
 from aoi_tui.engagement_file import EngagementFile
 from aoi_tui.keyfile import KeyFile
 from aoi_tui.models import Engagement, Model, SessionKind, Status
@@ -131,16 +131,19 @@ class Store:
     # -- key file -----------------------------------------------------------------
 
     def update_keyfile(self, change: Callable[[KeyFile], T]) -> T:
-        """Re-read the key file under its lock, change it, back up the old one, save."""
+        """Re-read the key file under its lock, change it, save it, back it up."""
         path = self.root / KEYS
         with self.lock("keys"):
             keyfile = KeyFile.load(path)
             result = change(keyfile)
             keyfile.save(path)
-            # Back up the new state, not only the old one: a key file restored
-            # from a backup taken before a change would lack the newest
+            # Back up the state just saved, not the one before: restored from a
+            # copy taken before the change, the key file would lack the newest
             # engagement's data key, and that engagement would be lost for good.
-            self.backups.keep(path, every_write=True)
+            # The change is saved: a full disk here must not report it failed
+            # (the next change backs up again).
+            with contextlib.suppress(StoreWriteError):
+                self.backups.keep(path, every_write=True)
             self.keyfile = keyfile
             return result
 
@@ -221,7 +224,7 @@ class Store:
         from an older backup): they could not be opened."""
         known = set(self.keyfile.engagement_keys)
         with self.lock(INDEX_ID):
-            self._index_db().table("engagements").remove(where("id").test(lambda i: i not in known))
+            self._index_db().table("engagements").remove(lambda row: row.get("id") not in known)
 
     # -- engagements --------------------------------------------------------------
 
@@ -290,19 +293,25 @@ class Store:
         return removed
 
 
-def _forget_in_raw_index(raw: bytes, master: bytes, engagement_id: str) -> bytes:
+def _forget_in_raw_index(raw: bytes, master: bytes, engagement_id: str) -> bytes | None:
     try:
         data = decode(Path(INDEX), raw, master, INDEX_ID)
     except StoreFileError:
-        return raw  # a damaged backup nobody can decrypt: nothing to erase in it
+        # Damaged: it cannot be rewritten, yet the master key still deciphers
+        # most of it (AES-GCM encrypts in counter mode). Remove it.
+        return None
     rows = data.get("engagements", {})
     for doc_id in [k for k, doc in rows.items() if doc.get("id") == engagement_id]:
         del rows[doc_id]
     return encode(data, master, INDEX_ID)
 
 
-def _forget_in_raw_keyfile(raw: bytes, engagement_id: str) -> bytes:
-    keyfile = KeyFile.from_json(Path(KEYS), json.loads(raw))
+def _forget_in_raw_keyfile(raw: bytes, engagement_id: str) -> bytes | None:
+    try:
+        keyfile = KeyFile.from_json(Path(KEYS), json.loads(raw))
+    except (StoreFileError, ValueError):
+        # Damaged: it may still hold the data key in plain base64. Remove it.
+        return None
     keyfile.forget_engagement(engagement_id)
     return keyfile.dumps()
 

@@ -34,6 +34,8 @@ class AoiApp(App[None]):
         super().__init__()
         self.root = root
         self.store: Store | None = store
+        self.resume_offered = False
+        """The first screen offers to resume a live session once per run, not once per process."""
 
     def on_mount(self) -> None:
         self.theme = "textual-dark" if not self.no_color else "textual-ansi"

@@ -84,6 +84,11 @@ class EngagementScreen(Screen[None]):
         Binding("enter", "open_session", t("ui.key.open"), id="engagement.open"),
         Binding("n", "new_session", t("ui.key.new_session"), id="engagement.new_session"),
         Binding("r", "resume", t("ui.key.resume"), id="engagement.resume"),
+        Binding("f", "framing", t("ui.key.framing"), id="engagement.framing"),
+        Binding("p", "follow_up", t("ui.key.follow_up"), id="engagement.follow_up"),
+        Binding("c", "closing", t("ui.key.closing"), id="engagement.closing"),
+        Binding("w", "withdraw", t("ui.key.withdraw"), id="engagement.withdraw", show=False),
+        Binding("ctrl+e", "erase", t("ui.key.erase"), id="engagement.erase", show=False),
     ]
 
     def __init__(self, engagement_id: str) -> None:
@@ -206,3 +211,68 @@ class EngagementScreen(Screen[None]):
 
     def action_resume(self) -> None:
         start_or_resume(self.aoi, self.engagement_id, new=False)
+
+    def action_framing(self) -> None:
+        from aoi_tui.screens.framing import FramingScreen
+
+        self.app.push_screen(FramingScreen(self.engagement_id))
+
+    def action_follow_up(self) -> None:
+        from aoi_tui.screens.follow_up import FollowUpScreen
+
+        self.app.push_screen(FollowUpScreen(self.engagement_id))
+
+    def action_closing(self) -> None:
+        from aoi_tui.screens.closing import ClosingScreen
+
+        self.app.push_screen(ClosingScreen(self.engagement_id))
+
+    def action_withdraw(self) -> None:
+        from aoi_tui.screens.resume import ConfirmScreen
+
+        store = self.aoi.unlocked
+        ef = store.engagement(self.engagement_id)
+        e = ef.engagement()
+        if e.status is Status.WITHDRAWN:
+            return
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            with ef.batch():
+                current = ef.engagement()
+                current.status = Status.WITHDRAWN
+                current.withdrawn_on = clock.today()
+                ef.update(current)
+            store.refresh_summary(self.engagement_id)
+            self.notify(t("ui.withdraw.done"))
+            self.reload()
+
+        self.app.push_screen(
+            ConfirmScreen(t("ui.withdraw.title"), t("ui.withdraw.question", coachee=e.coachee)),
+            answer,
+        )
+
+    def action_erase(self) -> None:
+        from aoi_tui.screens.resume import ConfirmScreen
+
+        store = self.aoi.unlocked
+        ef = store.engagement(self.engagement_id)
+        e = ef.engagement()
+        question = t(
+            "ui.erase.question",
+            coachee=e.coachee,
+            sessions=len(ef.sessions()),
+            notes=len(ef.notes()),
+            actions=len(ef.actions()),
+            backups=len(store.backups.newest_first(ef.path)),
+        )
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            store.erase(self.engagement_id)
+            self.app.notify(t("ui.erase.done", coachee=e.coachee))
+            self.app.pop_screen()
+
+        self.app.push_screen(ConfirmScreen(t("ui.erase.title"), question), answer)

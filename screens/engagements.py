@@ -33,8 +33,8 @@ class EngagementsScreen(Screen[None]):
         Binding("enter", "open", t("ui.key.open"), id="engagements.open"),
         Binding("n", "new_session", t("ui.key.new_session"), id="engagements.new_session"),
         Binding("r", "resume", t("ui.key.resume"), id="engagements.resume"),
+        Binding("ctrl+n", "new_engagement", t("ui.key.new_engagement"), id="engagements.new"),
     ]
-    _offered_resume = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,8 +56,8 @@ class EngagementsScreen(Screen[None]):
         table.add_column(t("ui.col.last"), key="last")
         table.add_column(t("ui.col.cadence"), key="cadence")
         self.reload()
-        if not EngagementsScreen._offered_resume:
-            EngagementsScreen._offered_resume = True
+        if not self.aoi.resume_offered:
+            self.aoi.resume_offered = True
             self.offer_resume()
 
     def on_screen_resume(self) -> None:
@@ -117,3 +117,13 @@ class EngagementsScreen(Screen[None]):
                 lambda yes, eid=eid: start_or_resume(self.aoi, eid, new=False) if yes else None,
             )
             return
+
+    def action_new_engagement(self) -> None:
+        from aoi_tui.screens.framing import FramingScreen
+
+        def framed(engagement_id: str | None) -> None:
+            self.reload()
+            if engagement_id:
+                self.app.push_screen(EngagementScreen(engagement_id))
+
+        self.app.push_screen(FramingScreen(None), framed)

@@ -73,7 +73,9 @@ class CardPanel(Vertical):
 
     def show(self, role: Role, card: Card | None) -> None:
         self.query_one("#card-role", Static).update(
-            Text.assemble((t(f"role.{role.value}"), "bold reverse"), " ", (t("ui.card.keys"), "dim"))
+            Text.assemble(
+                (t(f"role.{role.value}"), "bold reverse"), " ", (t("ui.card.keys"), "dim")
+            )
         )
         if card is None:
             self.query_one("#card-title", Static).update(t("ui.card.none"))

@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from aoi_tui import i18n
 from aoi_tui.keyfile import KeyFile
 from aoi_tui.store import KEYS, Store
 from aoi_tui.unlock import create_store
+
+# English before any screen module is imported: key labels are read at import.
+i18n.set_language("en")
 
 PASSPHRASE = "correct horse battery staple"
 FIXED_NOW = "2026-11-23T10:00:00+01:00"

@@ -301,6 +301,7 @@ _DROP = object()
         ("v", "1"),
         ("v", None),
         ("store_id", _DROP),
+        ("store_id", 5),
         ("kdf", _DROP),
         ("kdf.memory_kib", "47104"),
         ("kdf.iterations", None),

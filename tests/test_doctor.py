@@ -181,6 +181,14 @@ def test_a_corrupt_key_file_is_restored_from_its_backup(store: Store) -> None:
     assert note_texts(store, eid) == ["une", "deux", "trois"]
 
 
+def test_a_deleted_key_file_is_restored_from_its_backup(store: Store) -> None:
+    eid, _ = with_backup(store)
+    (store.root / KEYS).unlink()
+    report = doctor(store, repair=True)
+    assert report.healthy, report.human()
+    assert note_texts(store, eid) == ["une", "deux", "trois"]
+
+
 def test_an_engagement_file_without_a_key_is_moved_aside(store: Store) -> None:
     eid, path = with_backup(store)
     stray = path.with_name("0123456789ab.db")
@@ -191,3 +199,14 @@ def test_an_engagement_file_without_a_key_is_moved_aside(store: Store) -> None:
     assert report.healthy and not stray.exists()
     assert len(quarantined(store)) == 1
     assert note_texts(store, eid) == ["une", "deux", "trois"]
+
+
+def test_index_rows_without_a_key_are_dropped(store: Store) -> None:
+    a = new_engagement(store)
+    b = new_engagement(store, coachee="Yann Le Goff")
+    store.update_keyfile(lambda kf: kf.forget_engagement(b.id))  # its key lost, not its row
+    assert {s.id for s in reopen(store).list_engagements()} == {a.id, b.id}
+    report = doctor(store, repair=True)
+    assert report.healthy, report.human()
+    assert [s.id for s in reopen(store).list_engagements()] == [a.id]
+    assert not eng_path(store, b.id).exists()  # unreadable without its key: quarantined

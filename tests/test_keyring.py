@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from aoi_tui import crypto, keyring_access
+from aoi_tui.models import Engagement
 from aoi_tui.store import KEYS, Store
 
 from .conftest import REPO
@@ -83,6 +84,7 @@ def test_remember_then_open_without_passphrase_then_forget(
     keyring_file: Path,
     in_process_keyring: JsonFileKeyring,
 ) -> None:
+    store.create_engagement(Engagement(coachee="Keyring Coachee", sponsor="Keyring Sponsor"))
     with_pass = keyring_env(cli_env, BACKENDS + "JsonFileKeyring", keyring_file)
     without = keyring_env(cli_env, BACKENDS + "JsonFileKeyring", keyring_file, passphrase=False)
 
@@ -94,7 +96,7 @@ def test_remember_then_open_without_passphrase_then_forget(
 
     listed = aoi(without, "engagement", "list", "--json")
     assert listed.returncode == 0, listed.stderr
-    assert json.loads(listed.stdout) == []
+    assert [e["coachee"] for e in json.loads(listed.stdout)] == ["Keyring Coachee"]
 
     forgot = aoi(without, "keyring", "forget", "--json")
     assert forgot.returncode == 0, forgot.stderr

@@ -38,7 +38,7 @@ from aoi_tui.models import (
     Visibility,
 )
 from aoi_tui.storage import MAGIC, StoreFileError, decrypt_file, encode
-from aoi_tui.store import INDEX, INDEX_ID, KEYS, NoSuchEngagement, Store
+from aoi_tui.store import INDEX, INDEX_ID, KEYS, NoSuchEngagement, Store, StoreError
 from aoi_tui.text import clean
 
 COACHEE = "Zoé Marchand"
@@ -167,6 +167,15 @@ def test_engagement_changes_reach_the_index(store: Store) -> None:
     ef.save_engagement(eng)
     [summary] = reopen(store).list_engagements()
     assert (summary.coachee, summary.planned_sessions) == ("Zoé Marchand-Roux", 6)
+
+
+def test_creating_an_engagement_twice_never_replaces_its_key(store: Store) -> None:
+    ef = new_engagement(store)
+    ef.add_note(1, "à garder")
+    with pytest.raises(StoreError, match="already exists"):
+        store.create_engagement(ef.engagement())  # e.g. a script run twice
+    assert note_texts(store, ef.id) == ["à garder"]
+    assert len(reopen(store).list_engagements()) == 1
 
 
 def test_unknown_engagement_is_a_clear_error(store: Store) -> None:
@@ -433,6 +442,34 @@ def test_erase_removes_every_copy_and_every_key(store: Store) -> None:
     leftovers = [p for p in store.root.rglob(f"*{gone.id}*") if p.parent.name != "locks"]
     assert leftovers == []
     assert note_texts(store, kept.id) == ["kept 0", "kept 1", "kept 2"]
+
+
+def test_erase_goes_through_damaged_backups_and_leftovers(store: Store) -> None:
+    gone = new_engagement(store)
+    kept = new_engagement(store, coachee="Yann Le Goff")
+    reopen(store).engagement(gone.id).add_note(1, "secret")  # a backup of its file
+    reopen(store).refresh_summary(gone.id)  # a backup of the index listing it
+    path = eng_path(store, gone.id)
+    # A killed backup left a partial copy; a key file backup and an index
+    # backup were damaged (truncated: the key and the names are still inside).
+    backup_folder = store.root / "backups" / path.name
+    (backup_folder / ".20260101T000000000000Z.bak.abcdefgh.tmp").write_bytes(b"partial")
+    path.with_name(f".{path.name}.abcdefgh.tmp").write_bytes(b"partial")
+    newest_keys = store.backups.newest_first(store.root / KEYS)[0]
+    raw = newest_keys.read_bytes()
+    assert gone.id.encode() in raw
+    newest_keys.write_bytes(raw[: raw.index(gone.id.encode()) + 60])
+    newest_index = store.backups.newest_first(store.root / INDEX)[0]
+    newest_index.write_bytes(newest_index.read_bytes()[:-20])
+
+    reopen(store).erase(gone.id)
+
+    assert not backup_folder.exists()
+    assert [p for p in store.root.rglob(f"*{gone.id}*") if p.parent.name != "locks"] == []
+    for backup in store.backups.newest_first(store.root / KEYS):
+        assert gone.id.encode() not in backup.read_bytes()
+    assert newest_index not in store.backups.newest_first(store.root / INDEX)
+    assert [s.id for s in reopen(store).list_engagements()] == [kept.id]
 
 
 # -- schema versions --------------------------------------------------------------------------

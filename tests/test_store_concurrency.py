@@ -3,6 +3,7 @@ note, a second SSH login) never lose or corrupt each other's writes."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -10,6 +11,7 @@ import threading
 import pytest
 
 from aoi_tui import store as store_module
+from aoi_tui.storage import decrypt_file, encode
 from aoi_tui.store import Store, StoreBusy
 from tests.test_store import eng_path, new_engagement, note_texts, reopen
 from tests.test_store_crash import acknowledged, spawn_writer
@@ -120,3 +122,34 @@ def test_a_lock_held_too_long_is_a_clear_busy_error(
         holder.wait()
     busy.add_note(1, "after")  # the lock died with its holder
     assert note_texts(store, ef.id) == ["before", "after"]
+
+
+def test_a_change_is_seen_even_when_the_file_looks_unchanged(store: Store) -> None:
+    """Inode numbers are reused at once and file times are coarse (a few ms):
+    another process's write can leave the same inode, time and size. The
+    cached copy must not be trusted on those alone, or the next save of this
+    process would silently drop the other's change."""
+    ef = new_engagement(store)
+    ef.add_note(1, "version A")
+    path = eng_path(store, ef.id)
+    assert [n.text for n in ef.notes()] == ["version A"]  # cached here
+    st = path.stat()
+
+    # Another process changes the note; its write reuses the inode (here: the
+    # same file rewritten) within the same tick (here: the time set back).
+    key = store.engagement_key(ef.id)
+    data = decrypt_file(path, key, ef.id)
+    [doc] = data["notes"].values()
+    doc["text"] = "version B"  # same length: the file keeps its size
+    path.write_bytes(encode(data, key, ef.id))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        st.st_ino,
+        st.st_size,
+        st.st_mtime_ns,
+    )
+
+    assert [n.text for n in ef.notes()] == ["version B"]
+    ef.add_note(1, "C")
+    assert note_texts(store, ef.id) == ["version B", "C"]

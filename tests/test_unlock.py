@@ -5,6 +5,7 @@ the recovery code) through the CLI."""
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import subprocess
@@ -307,3 +308,14 @@ def test_cli_recover_with_the_recovery_code(tmp_path: Path) -> None:
     assert "does not open" in cli_error(aoi(env, "engagement", "list"))
     # The recovery code keeps working after the change.
     assert KeyFile.load(root / KEYS).unlock_with_recovery(code)
+
+
+def test_cli_damaged_key_file_is_one_line_and_left_alone(cli_env: dict[str, str]) -> None:
+    keys = Path(cli_env["AOI_DATA_DIR"]) / KEYS
+    raw = json.loads(keys.read_bytes())
+    raw["passphrase"]["salt"] = 5
+    damaged = json.dumps(raw).encode()
+    keys.write_bytes(damaged)
+    message = cli_error(aoi(cli_env, "engagement", "list"))
+    assert str(keys) in message and "corrupt key file" in message
+    assert keys.read_bytes() == damaged

@@ -1,0 +1,240 @@
+"""Following the engagement: progress (sessions, cadence, objectives, the
+coachee's feeling), the FSAC sheet drawn in the terminal, and the tools and
+practices with their maturity over time."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    OptionList,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+from textual.widgets.option_list import Option
+
+from aoi_tui import clock
+from aoi_tui.fsac import bar, fsac_rows, sparkline
+from aoi_tui.i18n import t
+from aoi_tui.models import Assessment, Assessor, Level, MaturityMark, Timing, Tool
+from aoi_tui.progress import progress
+from aoi_tui.text import clean
+
+if TYPE_CHECKING:
+    from aoi_tui.screens.app import AoiApp
+
+
+def level_short(level: Level | None) -> str:
+    return "—" if level is None else f"{level.value} {t(f'level.{level.value}')}"
+
+
+class LevelPicker(ModalScreen[Level | None]):
+    BINDINGS = [Binding("escape", "cancel", t("ui.key.cancel"), id="level.cancel")]
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield OptionList(*[Option(level_short(lvl), id=str(lvl.value)) for lvl in Level])
+        yield Footer()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(Level(int(str(event.option.id))))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FollowUpScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", t("ui.key.back"), id="follow.back"),
+        Binding("f3", "assess('coach')", t("ui.key.assess_coach"), id="follow.assess_coach"),
+        Binding("f4", "assess('self')", t("ui.key.assess_self"), id="follow.assess_self"),
+        Binding("f7", "maturity", t("ui.key.maturity"), id="follow.maturity"),
+    ]
+
+    def __init__(self, engagement_id: str, tab: str = "tab-progress") -> None:
+        super().__init__()
+        self.engagement_id = engagement_id
+        self.tab = tab
+
+    @property
+    def aoi(self) -> AoiApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="follow-tabs", initial=self.tab):
+            with TabPane(t("ui.follow.tab_progress"), id="tab-progress"), VerticalScroll():
+                yield Static(id="progress")
+            with TabPane(t("ui.follow.tab_fsac"), id="tab-fsac"):
+                yield DataTable(id="fsac", cursor_type="row")
+                yield Static(t("ui.follow.fsac_legend"), classes="explain")
+            with TabPane(t("ui.follow.tab_tools"), id="tab-tools"):
+                yield DataTable(id="tools", cursor_type="row")
+                yield Input(placeholder=t("ui.follow.new_tool"), id="new-tool")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.ef = self.aoi.unlocked.engagement(self.engagement_id)
+        self.sub_title = self.ef.engagement().coachee
+        fsac = self.query_one("#fsac", DataTable)
+        for key in ("competency", "start", "coach_now", "self_now", "target", "history"):
+            fsac.add_column(t(f"ui.col.{key}"), key=key)
+        tools = self.query_one("#tools", DataTable)
+        for key in ("tool", "maturity", "history"):
+            tools.add_column(t(f"ui.col.{key}"), key=key)
+        self.reload()
+
+    def refresh_sponsor_safe(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        e = self.ef.engagement()
+        p = progress(e, self.ef.sessions(), self.ef.objectives(), clock.today())
+        text = Text()
+        text.append(t("ui.follow.sessions", held=p.held, planned=p.planned) + "\n", style="bold")
+        text.append("█" * p.held + "░" * max(0, p.planned - p.held) + "\n\n")
+        if p.days_since_last is None:
+            text.append(t("ui.follow.no_session") + "\n")
+        else:
+            text.append(t("ui.follow.since_last", days=p.days_since_last, cadence=p.cadence_days))
+            if p.overdue_days:
+                text.append(
+                    "  " + t("ui.cadence.overdue", days=p.overdue_days), style="bold reverse"
+                )
+            text.append("\n")
+        if e.next_session:
+            text.append(t("ui.follow.next", date=e.next_session.isoformat()) + "\n")
+        text.append("\n" + t("ui.engagement.objectives") + "\n", style="bold")
+        for o in self.ef.objectives():
+            text.append(f"• {clean(o.statement)} — {t(f'objective.{o.status.value}')}\n")
+        if not self.aoi.sponsor_safe:
+            text.append("\n" + t("ui.follow.feeling") + " ", style="bold")
+            if p.feelings:
+                trend = {
+                    1: t("ui.follow.rising"),
+                    -1: t("ui.follow.falling"),
+                    0: t("ui.follow.steady"),
+                }
+                text.append(
+                    f"{sparkline([Level(min(4, max(1, round(f * 4 / 5)))) for f in p.feelings])}  "
+                    f"{' → '.join(str(f) for f in p.feelings)} /5  ({trend[p.feeling_trend]})"
+                )
+            else:
+                text.append("—")
+        self.query_one("#progress", Static).update(text)
+
+        table = self.query_one("#fsac", DataTable)
+        row = table.cursor_row
+        table.clear()
+        safe = self.aoi.sponsor_safe and not e.agreement.report_competencies
+        for r in fsac_rows(self.ef.competencies(), self.ef.all_assessments()):
+            name = Text(r.competency.name[:30] + ("…" if len(r.competency.name) > 30 else ""))
+            if safe:
+                table.add_row(name, "·", "·", "·", "·", "", key=r.competency.id)
+                continue
+            table.add_row(
+                name,
+                bar(r.start, r.target),
+                f"{bar(r.coach_now, r.target)} {r.coach_now.value if r.coach_now else '—'}",
+                f"{bar(r.self_now, r.target)} {r.self_now.value if r.self_now else '—'}",
+                str(r.target.value) if r.target else "—",
+                f"{sparkline(r.coach_history)} / {sparkline(r.self_history)}",
+                key=r.competency.id,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+        tools = self.query_one("#tools", DataTable)
+        row = tools.cursor_row
+        tools.clear()
+        for tool in self.ef.tools():
+            latest = tool.maturity[-1].level if tool.maturity else None
+            tools.add_row(
+                Text(tool.name),
+                level_short(latest),
+                sparkline([m.level for m in tool.maturity]),
+                key=tool.id,
+            )
+        if tools.row_count:
+            tools.move_cursor(row=min(row, tools.row_count - 1))
+
+    def _selected(self, table_id: str) -> str | None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_assess(self, by: str) -> None:
+        """A cold assessment, weeks after a session (hot ones are made in the debrief)."""
+        competency_id = self._selected("fsac")
+        if (
+            competency_id is None
+            or self.query_one("#follow-tabs", TabbedContent).active != "tab-fsac"
+        ):
+            return
+
+        def chosen(level: Level | None) -> None:
+            if level is not None:
+                self.ef.insert(
+                    Assessment(
+                        competency_id=competency_id,
+                        level=level,
+                        by=Assessor(by),
+                        timing=Timing.COLD,
+                    )
+                )
+                self.reload()
+
+        self.app.push_screen(LevelPicker(t(f"ui.follow.assess_{by}")), chosen)
+
+    @on(Input.Submitted, "#new-tool")
+    def add_tool(self, event: Input.Submitted) -> None:
+        name = clean(event.value).strip()
+        if not name:
+            return
+        sessions = self.ef.sessions()
+        self.ef.insert(
+            Tool(name=name, introduced_session=sessions[-1].number if sessions else None)
+        )
+        event.input.value = ""
+        self.reload()
+
+    def action_maturity(self) -> None:
+        tool_id = self._selected("tools")
+        if tool_id is None or self.query_one("#follow-tabs", TabbedContent).active != "tab-tools":
+            return
+
+        def chosen(level: Level | None) -> None:
+            if level is None:
+                return
+            with self.ef.batch():
+                tool = self.ef.get(Tool, tool_id)
+                sessions = self.ef.sessions()
+                tool.maturity = [
+                    *tool.maturity,
+                    MaturityMark(
+                        on=clock.today(),
+                        level=level,
+                        session=sessions[-1].number if sessions else None,
+                    ),
+                ]
+                self.ef.update(tool)
+            self.reload()
+
+        self.app.push_screen(LevelPicker(t("ui.follow.maturity")), chosen)

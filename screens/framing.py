@@ -1,0 +1,444 @@
+"""The three-way framing (kickoff) of an engagement, with coachee, N+1 and
+coach: the roadmap (objectives), format and cadence, each party's
+expectations, the agreement, and the competencies with the coaching
+strategy. Shown in the sponsor-safe view, since the N+1 is in the room.
+Every change is saved on leaving the screen (Escape) or with ctrl+o."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+
+from aoi_tui import clock
+from aoi_tui.i18n import language, t
+from aoi_tui.models import (
+    PLANNED_SESSIONS,
+    Agreement,
+    Area,
+    Competency,
+    Engagement,
+    Format,
+    Level,
+    Objective,
+    ObjectiveStatus,
+    Status,
+)
+from aoi_tui.referentials import referentials, to_competency
+from aoi_tui.text import clean
+
+if TYPE_CHECKING:
+    from aoi_tui.screens.app import AoiApp
+
+OBJECTIVE_CYCLE = list(ObjectiveStatus)
+LEVELS = [None, *Level]
+MOTIVATION = ("low", "medium", "high")
+
+
+def default_confidentiality() -> str:
+    return t("ui.framing.default_confidentiality")
+
+
+class FramingScreen(Screen[str | None]):
+    """Dismisses with the engagement id (None when nothing was created)."""
+
+    BINDINGS = [
+        Binding("ctrl+o", "save", t("ui.key.save"), id="framing.save", priority=True),
+        Binding("escape", "leave", t("ui.key.save_back"), id="framing.back"),
+        Binding("f7", "cycle", t("ui.key.cycle"), id="framing.cycle"),
+        Binding("f8", "cycle_target", t("ui.key.cycle_target"), id="framing.cycle_target"),
+        Binding("f6", "remove", t("ui.key.remove"), id="framing.remove"),
+    ]
+
+    def __init__(self, engagement_id: str | None) -> None:
+        super().__init__()
+        self.engagement_id = engagement_id
+
+    @property
+    def aoi(self) -> AoiApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="framing-tabs"):
+            with TabPane(t("ui.framing.tab_frame"), id="tab-frame"), VerticalScroll():
+                for field in ("coachee", "sponsor", "coach", "organisation"):
+                    yield Label(t(f"field.{field}"))
+                    yield Input(id=f"f-{field}")
+                yield Label(t("field.format"))
+                yield Select(
+                    [(t(f"format.{f.value}"), f.value) for f in Format],
+                    allow_blank=False,
+                    id="f-format",
+                )
+                with Horizontal(classes="row"):
+                    yield Label(t("field.planned_sessions"))
+                    yield Input(id="f-planned", type="integer", classes="short")
+                    yield Label(t("ui.framing.cadence_days"))
+                    yield Input(id="f-cadence", type="integer", classes="short")
+                yield Label(t("ui.framing.next_session"))
+                yield Input(id="f-next", placeholder="YYYY-MM-DD", classes="short")
+            with TabPane(t("ui.framing.tab_expectations"), id="tab-expectations"):
+                yield Label(t("field.coachee_expectations"))
+                yield TextArea(id="f-coachee-exp", soft_wrap=True, classes="half")
+                yield Label(t("field.sponsor_expectations"))
+                yield TextArea(id="f-sponsor-exp", soft_wrap=True, classes="half")
+            with TabPane(t("ui.framing.tab_objectives"), id="tab-objectives"):
+                yield DataTable(id="objectives", cursor_type="row")
+                yield Static(t("ui.framing.objective_hint"), classes="explain")
+                with Horizontal(classes="row"):
+                    yield Select(
+                        [(t(f"area.{a.value}"), a.value) for a in Area],
+                        prompt=t("ui.framing.area"),
+                        id="o-area",
+                    )
+                    yield Input(placeholder=t("ui.framing.statement"), id="o-statement")
+                with Horizontal(classes="row"):
+                    yield Input(placeholder=t("field.indicator"), id="o-indicator")
+                    yield Input(placeholder=t("field.expected_result"), id="o-expected")
+            with TabPane(t("ui.framing.tab_agreement"), id="tab-agreement"), VerticalScroll():
+                with Horizontal(classes="row"):
+                    yield Checkbox(t("ui.framing.consent"), id="a-consent")
+                    yield Input(placeholder="YYYY-MM-DD", id="a-consent-date", classes="short")
+                yield Static(t("ui.framing.flags"), classes="section")
+                for flag in ("report_attendance", "report_objective_status", "report_competencies"):
+                    yield Checkbox(t(f"field.{flag}"), id=f"a-{flag}")
+                yield Checkbox(t("field.right_to_withdraw"), id="a-withdraw", value=True)
+                yield Label(t("field.confidentiality"))
+                yield TextArea(id="a-confidentiality", soft_wrap=True, classes="half")
+            with TabPane(t("ui.framing.tab_competencies"), id="tab-competencies"):
+                with Horizontal(classes="row"):
+                    yield Select(
+                        [(r.name, r.id) for r in referentials(language())],
+                        prompt=t("ui.framing.referential"),
+                        id="c-referential",
+                    )
+                    yield Input(placeholder=t("ui.framing.own_competency"), id="c-own")
+                yield DataTable(id="competencies", cursor_type="row")
+                yield Static(t("ui.framing.competency_hint"), classes="explain")
+                yield Static(t("ui.framing.strategy_title"), classes="section")
+                with Horizontal(classes="row"):
+                    yield Select(
+                        [(t(f"level.{lvl.value}"), lvl.value) for lvl in Level],
+                        prompt=t("ui.framing.competence_level"),
+                        id="s-competence",
+                    )
+                    yield Select(
+                        [(t(f"ui.motivation.{m}"), m) for m in MOTIVATION],
+                        prompt=t("ui.framing.motivation"),
+                        id="s-motivation",
+                    )
+                yield Static(id="strategy-grid")
+                yield Input(placeholder=t("ui.framing.strategy"), id="s-strategy")
+        yield Static(id="framing-message", classes="message")
+        yield Footer()
+
+    # -- loading -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.aoi.sponsor_safe = True  # the N+1 is in the room
+        objectives = self.query_one("#objectives", DataTable)
+        for key in ("area", "statement", "status"):
+            objectives.add_column(t(f"ui.col.{key}"), key=key)
+        competencies = self.query_one("#competencies", DataTable)
+        for key in ("competency", "start", "target"):
+            competencies.add_column(t(f"ui.col.{key}"), key=key)
+        self.objectives: list[Objective] = []
+        self.competencies: list[Competency] = []
+        self.removed: list[tuple[type[Objective] | type[Competency], str]] = []
+        engagement = self.load()
+        self.fill(engagement)
+        self.query_one("#f-coachee", Input).focus()
+
+    def load(self) -> Engagement | None:
+        if self.engagement_id is None:
+            return None
+        ef = self.aoi.unlocked.engagement(self.engagement_id)
+        self.objectives = ef.objectives()
+        self.competencies = ef.competencies()
+        return ef.engagement()
+
+    def fill(self, e: Engagement | None) -> None:
+        def put(selector: str, value: str) -> None:
+            self.query_one(selector, Input).value = value
+
+        fmt = e.format if e else Format.AOI
+        put("#f-coachee", e.coachee if e else "")
+        put("#f-sponsor", e.sponsor if e else "")
+        put("#f-coach", e.coach if e else "")
+        put("#f-organisation", e.organisation if e else "")
+        self.query_one("#f-format", Select).value = fmt.value
+        put("#f-planned", str(e.planned_sessions if e else PLANNED_SESSIONS[fmt]))
+        put("#f-cadence", str(e.cadence_days if e else 21))
+        put("#f-next", e.next_session.isoformat() if e and e.next_session else "")
+        self.query_one("#f-coachee-exp", TextArea).load_text(e.coachee_expectations if e else "")
+        self.query_one("#f-sponsor-exp", TextArea).load_text(e.sponsor_expectations if e else "")
+        agreement = e.agreement if e else Agreement()
+        self.query_one("#a-consent", Checkbox).value = agreement.consent_date is not None
+        put("#a-consent-date", agreement.consent_date.isoformat() if agreement.consent_date else "")
+        for flag in ("report_attendance", "report_objective_status", "report_competencies"):
+            self.query_one(f"#a-{flag}", Checkbox).value = getattr(agreement, flag)
+        self.query_one("#a-withdraw", Checkbox).value = agreement.right_to_withdraw
+        self.query_one("#a-confidentiality", TextArea).load_text(
+            agreement.confidentiality or default_confidentiality()
+        )
+        if e and e.strategy_competence:
+            self.query_one("#s-competence", Select).value = e.strategy_competence.value
+        if e and e.strategy_motivation:
+            self.query_one("#s-motivation", Select).value = e.strategy_motivation
+        put("#s-strategy", e.strategy if e else "")
+        self.show_objectives()
+        self.show_competencies()
+        self.show_grid()
+
+    # -- objectives and competencies -----------------------------------------------------------
+
+    def show_objectives(self) -> None:
+        table = self.query_one("#objectives", DataTable)
+        table.clear()
+        for o in self.objectives:
+            table.add_row(
+                t(f"area.{o.area.value}") if o.area else "—",
+                Text(o.statement),
+                t(f"objective.{o.status.value}"),
+                key=o.id,
+            )
+
+    def show_competencies(self) -> None:
+        table = self.query_one("#competencies", DataTable)
+        table.clear()
+        for c in self.competencies:
+            table.add_row(
+                Text(c.name),
+                t(f"level.{c.start_level.value}") if c.start_level else "—",
+                t(f"level.{c.target.value}") if c.target else "—",
+                key=c.id,
+            )
+
+    @on(Input.Submitted, "#o-statement")
+    @on(Input.Submitted, "#o-indicator")
+    @on(Input.Submitted, "#o-expected")
+    def add_objective(self) -> None:
+        statement = clean(self.query_one("#o-statement", Input).value).strip()
+        if not statement:
+            self.say(t("ui.framing.statement_needed"))
+            self.query_one("#o-statement", Input).focus()
+            return
+        area = self.query_one("#o-area", Select).value
+        self.objectives.append(
+            Objective(
+                statement=statement,
+                area=Area(str(area)) if area is not Select.BLANK else None,
+                indicator=self.query_one("#o-indicator", Input).value,
+                expected_result=self.query_one("#o-expected", Input).value,
+            )
+        )
+        for selector in ("#o-statement", "#o-indicator", "#o-expected"):
+            self.query_one(selector, Input).value = ""
+        self.query_one("#o-statement", Input).focus()
+        self.show_objectives()
+
+    @on(Select.Changed, "#c-referential")
+    def use_referential(self, event: Select.Changed) -> None:
+        if event.value is Select.BLANK:
+            return
+        chosen = next(r for r in referentials(language()) if r.id == event.value)
+        have = {c.name for c in self.competencies}
+        self.competencies += [to_competency(c) for c in chosen.competencies if c.name not in have]
+        self.show_competencies()
+
+    @on(Input.Submitted, "#c-own")
+    def add_own_competency(self, event: Input.Submitted) -> None:
+        name = clean(event.value).strip()
+        if name:
+            self.competencies.append(Competency(name=name, target=Level.ACQUIRED))
+            event.input.value = ""
+            self.show_competencies()
+
+    def _row(self, table_id: str) -> int | None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        return table.cursor_row if table.row_count else None
+
+    def action_cycle(self) -> None:
+        """F7: objective status, or a competency's starting level."""
+        tab = self.query_one("#framing-tabs", TabbedContent).active
+        if tab == "tab-objectives" and (row := self._row("objectives")) is not None:
+            o = self.objectives[row]
+            o.status = OBJECTIVE_CYCLE[(OBJECTIVE_CYCLE.index(o.status) + 1) % len(OBJECTIVE_CYCLE)]
+            self.show_objectives()
+            self.query_one("#objectives", DataTable).move_cursor(row=row)
+        elif tab == "tab-competencies" and (row := self._row("competencies")) is not None:
+            c = self.competencies[row]
+            c.start_level = LEVELS[(LEVELS.index(c.start_level) + 1) % len(LEVELS)]
+            self.show_competencies()
+            self.query_one("#competencies", DataTable).move_cursor(row=row)
+
+    def action_cycle_target(self) -> None:
+        """F8: a competency's target level."""
+        row = self._row("competencies")
+        if (
+            self.query_one("#framing-tabs", TabbedContent).active != "tab-competencies"
+            or row is None
+        ):
+            return
+        c = self.competencies[row]
+        c.target = LEVELS[(LEVELS.index(c.target) + 1) % len(LEVELS)]
+        self.show_competencies()
+        self.query_one("#competencies", DataTable).move_cursor(row=row)
+
+    def action_remove(self) -> None:
+        tab = self.query_one("#framing-tabs", TabbedContent).active
+        if tab == "tab-objectives" and (row := self._row("objectives")) is not None:
+            removed = self.objectives.pop(row)
+            self.removed.append((Objective, removed.id))
+            self.show_objectives()
+        elif tab == "tab-competencies" and (row := self._row("competencies")) is not None:
+            removed_c = self.competencies.pop(row)
+            self.removed.append((Competency, removed_c.id))
+            self.show_competencies()
+
+    # -- strategy grid ------------------------------------------------------------------------------
+
+    @on(Select.Changed, "#s-competence")
+    @on(Select.Changed, "#s-motivation")
+    def show_grid(self) -> None:
+        competence = self.query_one("#s-competence", Select).value
+        motivation = self.query_one("#s-motivation", Select).value
+        grid = Text(t("ui.framing.grid_header") + "\n")
+        for m in reversed(MOTIVATION):
+            grid.append(f"{t(f'ui.motivation.{m}'):>12} ")
+            for lvl in Level:
+                here = competence == lvl.value and motivation == m
+                grid.append("[ X ]" if here else "[   ]", style="bold reverse" if here else "")
+            grid.append("\n")
+        grid.append(" " * 13 + "".join(f" {lvl.value}   " for lvl in Level))
+        grid.append("  " + t("ui.framing.grid_axis"))
+        self.query_one("#strategy-grid", Static).update(grid)
+
+    # -- saving -----------------------------------------------------------------------------------------
+
+    def say(self, message: str) -> None:
+        self.query_one("#framing-message", Static).update(Text(message))
+
+    def _date(self, selector: str) -> date | None:
+        raw = self.query_one(selector, Input).value.strip()
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise ValueError(t("ui.debrief.bad_date", value=raw)) from None
+
+    def _int(self, selector: str, default: int) -> int:
+        raw = self.query_one(selector, Input).value.strip()
+        return int(raw) if raw else default
+
+    def collect(self, existing: Engagement | None) -> Engagement:
+        fmt = Format(str(self.query_one("#f-format", Select).value))
+        consent = self.query_one("#a-consent", Checkbox).value
+        consent_date = self._date("#a-consent-date")
+        if consent and consent_date is None:
+            consent_date = clock.today()
+        competence = self.query_one("#s-competence", Select).value
+        motivation = self.query_one("#s-motivation", Select).value
+        values = {
+            "coachee": self.query_one("#f-coachee", Input).value,
+            "sponsor": self.query_one("#f-sponsor", Input).value,
+            "coach": self.query_one("#f-coach", Input).value,
+            "organisation": self.query_one("#f-organisation", Input).value,
+            "format": fmt,
+            "planned_sessions": self._int("#f-planned", PLANNED_SESSIONS[fmt]),
+            "cadence_days": self._int("#f-cadence", 21),
+            "next_session": self._date("#f-next"),
+            "coachee_expectations": self.query_one("#f-coachee-exp", TextArea).text,
+            "sponsor_expectations": self.query_one("#f-sponsor-exp", TextArea).text,
+            "agreement": Agreement(
+                consent_date=consent_date if consent else None,
+                confidentiality=self.query_one("#a-confidentiality", TextArea).text,
+                report_attendance=self.query_one("#a-report_attendance", Checkbox).value,
+                report_objective_status=self.query_one(
+                    "#a-report_objective_status", Checkbox
+                ).value,
+                report_competencies=self.query_one("#a-report_competencies", Checkbox).value,
+                right_to_withdraw=self.query_one("#a-withdraw", Checkbox).value,
+            ),
+            "strategy_competence": Level(int(str(competence)))
+            if competence is not Select.BLANK
+            else None,
+            "strategy_motivation": str(motivation) if motivation is not Select.BLANK else None,
+            "strategy": self.query_one("#s-strategy", Input).value,
+        }
+        if existing is None:
+            return Engagement(**values)  # type: ignore[arg-type]
+        data = existing.model_dump()
+        data.update(values)
+        if existing.status is Status.FRAMING and consent:
+            data["status"] = Status.ACTIVE
+        return Engagement.model_validate(data)
+
+    def save(self) -> bool:
+        store = self.aoi.unlocked
+        existing = store.engagement(self.engagement_id).engagement() if self.engagement_id else None
+        try:
+            engagement = self.collect(existing)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first.get("loc", ()))
+            self.say(t("ui.framing.invalid", where=where or "—", reason=first.get("msg", "")))
+            return False
+        except ValueError as exc:
+            self.say(str(exc))
+            return False
+        if existing is None:
+            engagement.status = (
+                Status.ACTIVE if engagement.agreement.consent_date else Status.FRAMING
+            )
+            ef = store.create_engagement(engagement)
+            self.engagement_id = ef.id
+        ef = store.engagement(engagement.id)
+        with ef.batch():
+            ef.update(engagement)
+            for cls, record_id in self.removed:
+                with contextlib.suppress(KeyError):  # removed before it was ever saved
+                    ef.delete(cls, record_id)
+            have = {o.id for o in ef.objectives()} | {c.id for c in ef.competencies()}
+            for record in [*self.objectives, *self.competencies]:
+                (ef.update if record.id in have else ef.insert)(record)
+        self.removed.clear()
+        store.refresh_summary(engagement.id)
+        self.say(t("ui.framing.saved"))
+        return True
+
+    def action_save(self) -> None:
+        self.save()
+
+    def action_leave(self) -> None:
+        names = [self.query_one(f"#f-{f}", Input).value.strip() for f in ("coachee", "sponsor")]
+        if self.engagement_id is None and not any(names):
+            self.aoi.sponsor_safe = False
+            self.dismiss(None)  # nothing typed: nothing to keep
+            return
+        if self.save():
+            self.aoi.sponsor_safe = False
+            self.dismiss(self.engagement_id)

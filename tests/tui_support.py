@@ -1,0 +1,142 @@
+"""What the TUI tests share: a frozen world (clock, card draws, language, no
+cursor blink), the App factory, and the few moves a coach makes everywhere
+(open the demo engagement, start a session, type a note and wait for the disk).
+
+Build the App with `make_app(store)`, as Posting's tests do with
+`make_posting()`: every test starts from a fresh data folder (the conftest
+`store` fixture) holding only the demo engagement."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input, OptionList, Static, TextArea
+
+from aoi_tui import i18n
+from aoi_tui.cards import SEED_ENV
+from aoi_tui.clock import NOW_ENV
+from aoi_tui.demo import create_demo, find_demo
+from aoi_tui.screens.app import AoiApp
+from aoi_tui.screens.session import SessionScreen
+from aoi_tui.store import Store
+from tests.conftest import FIXED_NOW
+
+CARD_SEED = "7"
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+
+
+def freeze(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fix what would otherwise change between runs: the clock (timers, dates of the
+    demo engagement), the cards drawn, the language, the blinking cursors."""
+    monkeypatch.setenv(NOW_ENV, FIXED_NOW)
+    monkeypatch.setenv(SEED_ENV, CARD_SEED)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    i18n.set_language("en")
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
+def make_app(store: Store, *, demo: bool = True) -> AoiApp:
+    """The App on an unlocked store; with `demo`, the demo engagement made under
+    the (fixed) clock so its dates are stable. Call `freeze` first."""
+    if demo:
+        create_demo(store)
+    return AoiApp(store.root, store)
+
+
+def demo_id(store: Store) -> str:
+    eid = find_demo(store)
+    assert eid is not None
+    return eid
+
+
+async def wait_for(
+    pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 5.0, what: str = ""
+) -> None:
+    """Let the App run until `condition` holds (writes go through a background thread)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        if loop.time() > end:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        await pilot.pause(0.02)
+
+
+async def start_session(pilot: Pilot[Any]) -> SessionScreen:
+    """From the engagements list: `n`, then Enter on the kind offered (an AOI session)."""
+    await pilot.press("n")
+    await pilot.pause()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SessionScreen), what="session")
+    await pilot.pause()
+    return session_screen(pilot)
+
+
+def session_screen(pilot: Pilot[Any]) -> SessionScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen), f"on {type(screen).__name__}, not the session"
+    return screen
+
+
+async def settle(pilot: Pilot[Any], screen: SessionScreen) -> None:
+    """Wait until every queued write ran and its result reached the screen."""
+    await pilot.pause()
+    await asyncio.to_thread(screen.writer.drain)
+    await wait_for(
+        pilot,
+        lambda: all(state != "saving" for state in screen.states.values()),
+        what="notes to leave 'saving…'",
+    )
+    await pilot.pause()
+
+
+async def type_note(pilot: Pilot[Any], text: str, *, submit: bool = True) -> None:
+    """Type `text` in the note input, key by key; Enter saves it."""
+    screen = session_screen(pilot)
+    screen.query_one("#note-input", Input).focus()
+    await pilot.press(*text)
+    if submit:
+        await pilot.press("enter")
+        await settle(pilot, screen)
+
+
+def notes_list_text(screen: SessionScreen) -> list[str]:
+    """The lines of the session's note list, as the coach reads them."""
+    options = screen.query_one("#notes", OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+def screen_text(pilot: Pilot[Any]) -> str:
+    """Everything on the terminal now (modal dialogs included), as plain text."""
+    app = pilot.app
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text()
+
+
+def text_of(screen: Screen[Any], selector: str) -> str:
+    """The plain text a Static shows."""
+    return str(screen.query_one(selector, Static).content)
+
+
+def notifications(pilot: Pilot[Any]) -> list[str]:
+    """The messages of the notifications (toasts) raised so far."""
+    return [n.message for n in pilot.app._notifications]
