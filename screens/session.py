@@ -99,7 +99,9 @@ class SessionScreen(Screen[None]):
             yield CardPanel(id="cards")
         yield Static(id="banner")
         yield Static(id="next-note")
-        yield Input(placeholder=t("ui.note.placeholder"), id="note-input")
+        # select_on_focus off: a restored draft (or the text left when a dialog closes)
+        # is selected on focus otherwise, and the next key typed replaces it all
+        yield Input(placeholder=t("ui.note.placeholder"), id="note-input", select_on_focus=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -205,7 +207,9 @@ class SessionScreen(Screen[None]):
         else:
             banner.update("")
         banner.display = bool(self.taken_over or safe or self.session.ended_at)
-        self.query_one("#note-input", Input).display = not safe and not self.taken_over
+        field = self.query_one("#note-input", Input)
+        field.display = not safe
+        field.disabled = self.taken_over  # taken over: the text stays on screen, read-only
         self.query_one("#next-note", Static).display = not safe and not self.taken_over
 
         review = self.query_one("#review-panel", Static)
@@ -537,7 +541,7 @@ class SessionScreen(Screen[None]):
         self.app.push_screen(NoteEditorScreen(note.text, t("ui.editor.edit_title")), closed)
 
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
-        if not isinstance(self.focused, OptionList):
+        if self.taken_over or not isinstance(self.focused, OptionList):
             return
         note = self._selected_note()
         key = event.key

@@ -277,7 +277,7 @@ class Tmux:
         return self.run("capture-pane", "-p", "-t", name).stdout
 
     def type(self, name: str, text: str) -> None:
-        self.run("send-keys", "-t", name, "-l", text)
+        self.run("send-keys", "-t", name, "-l", "--", text)
 
     def keys(self, name: str, *keys: str) -> None:
         for key in keys:

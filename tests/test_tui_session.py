@@ -1,0 +1,468 @@
+"""The live session, driven with the keyboard as a coach would: notes saved
+without waiting, private by default, phases, roles and cards, editing with
+undo, the long-note editor, the coachee's log, a crash and its resume, pasted
+escape sequences, a full disk, and a whole session from review to handover."""
+
+from __future__ import annotations
+
+import errno
+import threading
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from aoi_tui import durable
+from aoi_tui.models import NoteKind, Role, Visibility
+from aoi_tui.screens.note_editor import NoteEditorScreen
+from aoi_tui.screens.resume import ResumeScreen
+from aoi_tui.screens.role_balance import RoleBalanceScreen
+from aoi_tui.screens.session import SessionScreen
+from aoi_tui.session_clock import current_index
+from aoi_tui.store import Store
+from tests.tui_support import (
+    demo_id,
+    freeze,
+    make_app,
+    notes_list_text,
+    notifications,
+    session_screen,
+    settle,
+    start_session,
+    text_of,
+    type_note,
+    wait_for,
+)
+
+NEW_SESSION = 5  # the demo engagement holds four sessions
+
+
+@pytest.fixture(autouse=True)
+def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    freeze(monkeypatch)
+
+
+def disk_notes(store: Store, number: int = NEW_SESSION) -> list:
+    """The session's notes as stored (decrypted from the engagement's file)."""
+    ef = store.engagement(demo_id(store))
+    ef.storage.cache.drop(ef.path)  # read the disk, not this process's cache
+    return ef.notes(number)
+
+
+async def test_a_note_is_saved_private_and_listed(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        assert text_of(screen, "#next-note").startswith("Next note: PRIVATE · observation")
+        await type_note(pilot, "Camille ouvre la réunion en rappelant l'objectif")
+
+        assert screen.query_one("#note-input", Input).value == ""
+        [line] = notes_list_text(screen)
+        assert "saving" not in line
+        assert line.startswith("private observation [Mirror]")
+        assert line.endswith("Camille ouvre la réunion en rappelant l'objectif")
+        [note] = disk_notes(store)
+        assert note.text == "Camille ouvre la réunion en rappelant l'objectif"
+        assert note.visibility is Visibility.PRIVATE
+        assert note.kind is NoteKind.OBSERVATION
+        assert note.role is Role.MIRROR
+        assert note.phase == "review"
+        assert note.validation is None
+
+
+async def test_saving_never_blocks_typing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the disk is slow the note shows as saving… and the coach keeps typing."""
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        release = threading.Event()
+        insert = type(screen.ef).insert
+
+        def slow_insert(self, record):  # type: ignore[no-untyped-def]
+            release.wait(5)
+            insert(self, record)
+
+        monkeypatch.setattr(type(screen.ef), "insert", slow_insert)
+        await type_note(pilot, "first", submit=False)
+        await pilot.press("enter")
+        await pilot.press(*"second one")
+        assert screen.query_one("#note-input", Input).value == "second one"
+        assert notes_list_text(screen)[0].startswith("saving… private observation")
+        assert disk_notes(store) == []
+
+        release.set()
+        await settle(pilot, screen)
+        assert notes_list_text(screen)[0].startswith("private observation")
+        assert [n.text for n in disk_notes(store)] == ["first"]
+
+
+async def test_f4_makes_the_next_note_shareable_in_words(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await pilot.press("f4")
+        assert "SHAREABLE" in text_of(screen, "#next-note")
+        await pilot.press("f4")
+        assert "PRIVATE" in text_of(screen, "#next-note")
+        await pilot.press("f4")
+        await type_note(pilot, "Consignes reformulées par un opérateur")
+        await type_note(pilot, "Elle hésite avant de répondre")
+
+        # the choice applies to one note: the next one is private again
+        assert "PRIVATE" in text_of(screen, "#next-note")
+        first, second = notes_list_text(screen)
+        assert first.startswith("shareable observation")
+        assert second.startswith("private observation")
+        stored = {n.text: n for n in disk_notes(store)}
+        assert stored["Consignes reformulées par un opérateur"].visibility is Visibility.SHAREABLE
+        assert not stored["Consignes reformulées par un opérateur"].validated
+        assert stored["Elle hésite avant de répondre"].visibility is Visibility.PRIVATE
+
+
+async def test_f3_picks_the_kind_without_leaving_the_input(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await pilot.press(*"Briefing")
+        await pilot.press("f3")
+        assert " · success · " in text_of(screen, "#next-note")
+        await pilot.press("f3")
+        assert " · difficulty · " in text_of(screen, "#next-note")
+        assert screen.focused is screen.query_one("#note-input", Input)
+        await pilot.press(*" tenu", "enter")
+        await settle(pilot, screen)
+        [note] = disk_notes(store)
+        assert (note.text, note.kind) == ("Briefing tenu", NoteKind.DIFFICULTY)
+        assert " · observation · " in text_of(screen, "#next-note")
+
+
+async def test_phase_keys_move_the_stepper_and_the_cards(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await start_session(pilot)
+        assert text_of(screen, "#stepper").startswith("[1 Experience review 00:00/30′]")
+        assert screen.query_one("#review-panel").display
+        review_card = text_of(screen, "#card-title")
+        assert review_card in {c.title for c in screen.deck.suited("review", Role.MIRROR)}
+
+        await pilot.press("f6")
+        stepper = text_of(screen, "#stepper")
+        assert "[2 Field work (shadow coaching) 00:00/120′]" in stepper
+        assert "[1 " not in stepper
+        assert text_of(screen, "#card-title") in {
+            c.title for c in screen.deck.suited("field", Role.MIRROR)
+        }
+        assert not screen.query_one("#review-panel").display
+        await type_note(pilot, "Observée en atelier")
+        assert "Field work" in notes_list_text(screen)[0]
+        assert disk_notes(store)[0].phase == "field"
+
+        await settle(pilot, screen)
+        ef = store.engagement(demo_id(store))
+        ef.storage.cache.drop(ef.path)
+        assert current_index(ef.session(NEW_SESSION)) == 1
+
+        await pilot.press("f5")
+        assert text_of(screen, "#stepper").startswith("[1 Experience review")
+        await pilot.press("f5")  # no phase before the first
+        assert text_of(screen, "#stepper").startswith("[1 Experience review")
+
+
+async def test_f7_changes_the_role_shown_and_the_next_notes_tag(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        assert text_of(screen, "#card-role").startswith("Mirror")
+        await pilot.press("f7")
+        assert text_of(screen, "#card-role").startswith("Spur")
+        assert text_of(screen, "#card-title") in {
+            c.title for c in screen.deck.suited("review", Role.SPUR)
+        }
+        assert text_of(screen, "#next-note").endswith("role: Spur")
+        await type_note(pilot, "Elle se fixe un défi")
+
+        await pilot.press("ctrl+t")  # the coach clears the tag for one note
+        assert text_of(screen, "#next-note").endswith("role: none")
+        await type_note(pilot, "Sans rôle")
+        roles = {n.text: n.role for n in disk_notes(store)}
+        assert roles == {"Elle se fixe un défi": Role.SPUR, "Sans rôle": None}
+        assert "[Spur]" in notes_list_text(screen)[0]
+        assert text_of(screen, "#next-note").endswith("role: Spur")
+
+
+async def test_f8_draws_another_card_and_counts_it(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        first = text_of(screen, "#card-title")
+        await pilot.press("f8")
+        assert text_of(screen, "#card-title") != first  # no repeat while others fit
+        await settle(pilot, screen)
+        ef = store.engagement(demo_id(store))
+        ef.storage.cache.drop(ef.path)
+        assert ef.session(NEW_SESSION).cards_drawn == {Role.MIRROR: 2}
+
+
+async def test_notes_list_edits_sharing_kind_and_role(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await type_note(pilot, "Une note")
+        await pilot.press("tab")
+        assert isinstance(screen.focused, OptionList)
+
+        await pilot.press("space")
+        await settle(pilot, screen)
+        assert notes_list_text(screen)[0].startswith("shareable observation [Mirror]")
+        assert disk_notes(store)[0].visibility is Visibility.SHAREABLE
+        await pilot.press("f4")  # with the list focused, F4 is the highlighted note's sharing
+        await settle(pilot, screen)
+        assert disk_notes(store)[0].visibility is Visibility.PRIVATE
+        assert "PRIVATE" in text_of(screen, "#next-note")  # the next note is untouched
+
+        await pilot.press("k", "r")
+        await settle(pilot, screen)
+        [note] = disk_notes(store)
+        assert (note.kind, note.role) == (NoteKind.SUCCESS, Role.SPUR)
+        assert notes_list_text(screen)[0].startswith("private success [Spur]")
+
+
+async def test_delete_and_undo(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await type_note(pilot, "Garder")
+        await type_note(pilot, "Effacer")
+        await pilot.press("tab")
+        await pilot.press("end")  # highlight the last note
+        await pilot.press("x")
+        await settle(pilot, screen)
+        assert [line.split(": ", 1)[1] for line in notes_list_text(screen)] == ["Garder"]
+        assert [n.text for n in disk_notes(store)] == ["Garder"]
+        assert "Note deleted — u to undo." in notifications(pilot)
+
+        await pilot.press("u")
+        await settle(pilot, screen)
+        assert [line.split(": ", 1)[1] for line in notes_list_text(screen)] == [
+            "Garder",
+            "Effacer",
+        ]
+        assert sorted(n.text for n in disk_notes(store)) == ["Effacer", "Garder"]
+
+
+async def test_editing_a_validated_note_clears_its_validation(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await pilot.press("f4")
+        await type_note(pilot, "Point sécurité fait")
+        await pilot.press("f9")  # the debrief: the coachee validates the note
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        assert disk_notes(store)[0].validated
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert notes_list_text(screen)[0].startswith("SHARED ✓")
+
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditorScreen)
+        await pilot.press(*" sur la ligne 3", "ctrl+o")
+        await settle(pilot, screen)
+        [note] = disk_notes(store)
+        assert note.text == "Point sécurité fait sur la ligne 3"
+        assert note.visibility is Visibility.SHAREABLE
+        assert not note.validated and not note.shared
+        assert notes_list_text(screen)[0].startswith("shareable observation")
+
+
+async def test_long_note_editor_saves_or_gives_the_text_back(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await pilot.press(*"Premier")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditorScreen)
+        await pilot.press("enter", *"Second", "escape")  # back, the text kept
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one("#note-input", Input).value == "Premier / Second"
+
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("enter", *"- un point", "ctrl+o")
+        await settle(pilot, screen)
+        [note] = disk_notes(store)
+        assert note.text == "Premier / Second\n- un point"
+        assert screen.query_one("#note-input", Input).value == ""
+
+
+async def test_coachee_log_is_typed_in_and_shown_in_review(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await start_session(pilot)
+        assert "— nothing yet —" in text_of(screen, "#review-panel")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press(*"Réussite : briefing tenu", "ctrl+o")
+        await settle(pilot, screen)
+        assert "Réussite : briefing tenu" in text_of(screen, "#review-panel")
+        ef = store.engagement(demo_id(store))
+        ef.storage.cache.drop(ef.path)
+        assert ef.session(NEW_SESSION).coachee_log == "Réussite : briefing tenu"
+
+
+async def test_crash_then_resume_restores_phase_and_draft(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await pilot.press("f6")
+        await type_note(pilot, "Note sauvée")
+        await pilot.press("f4")
+        await pilot.press(*"Brouillon en cours de fra")
+        await settle(pilot, screen)
+        # the link drops: aoi stops without the session being ended
+
+    again = make_app(store)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(again.screen, ResumeScreen), what="resume offer")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(again.screen, SessionScreen), what="session")
+        await pilot.pause()
+        screen = session_screen(pilot)
+        assert screen.number == NEW_SESSION
+        assert screen.phase == "field"
+        assert "[2 Field work" in text_of(screen, "#stepper")
+        assert screen.query_one("#note-input", Input).value == "Brouillon en cours de fra"
+        assert "SHAREABLE" in text_of(screen, "#next-note")
+        assert notes_list_text(screen)[0].endswith("Note sauvée")
+        assert "Session resumed: the draft is back in the input." in notifications(pilot)
+
+        await pilot.press(*"pper", "enter")
+        await settle(pilot, screen)
+        texts = {n.text: n.visibility for n in disk_notes(store)}
+        assert texts == {
+            "Note sauvée": Visibility.PRIVATE,
+            "Brouillon en cours de frapper": Visibility.SHAREABLE,
+        }
+
+
+async def test_later_on_the_resume_offer_keeps_the_session_open(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_session(pilot)
+
+    again = make_app(store)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(again.screen, ResumeScreen), what="resume offer")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("r")  # resume from the list, later
+        await wait_for(pilot, lambda: isinstance(again.screen, SessionScreen), what="session")
+
+
+async def test_pasted_escape_sequences_are_cleaned(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        pasted = "Point\x1b]52;c;ZXZpbA==\x07 sécurité\x1b[31m rouge\x1b[0m\x9b fait\x07"
+        field = screen.query_one("#note-input", Input)
+        await pilot.paste(pasted) if hasattr(pilot, "paste") else None
+        if not field.value:
+            from textual import events
+
+            field.post_message(events.Paste(pasted))
+        await wait_for(pilot, lambda: "fait" in field.value, what="the paste")
+        await pilot.pause()
+        assert field.value == "Point sécurité rouge\ufffd fait\ufffd"
+        await pilot.press("enter")
+        await settle(pilot, screen)
+        [note] = disk_notes(store)
+        assert note.text == "Point sécurité rouge\ufffd fait\ufffd"
+        assert not any(c in note.text for c in "\x1b\x07\x9b")
+        assert notes_list_text(screen)[0].endswith("Point sécurité rouge\ufffd fait\ufffd")
+
+
+async def test_note_text_is_never_markup(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await type_note(pilot, "[bold red]pas du balisage[/] $x")
+        assert notes_list_text(screen)[0].endswith("[bold red]pas du balisage[/] $x")
+        assert disk_notes(store)[0].text == "[bold red]pas du balisage[/] $x"
+
+
+async def test_full_disk_shows_the_failure_and_keeps_the_text(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await pilot.press(*"Ne pas perdre ce mot")
+        await settle(pilot, screen)
+
+        def full(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(durable.os, "replace", full)
+        await pilot.press("enter")
+        await settle(pilot, screen)
+        [line] = notes_list_text(screen)
+        assert line.startswith("NOT SAVED (Enter retries)")
+        assert line.endswith("Ne pas perdre ce mot")
+        assert any(
+            m.startswith("Could not save: the disk is full") for m in notifications(pilot)
+        )
+        assert disk_notes(store) == []
+
+        monkeypatch.undo()
+        freeze(monkeypatch)
+        await pilot.press("tab", "enter")  # retry from the list
+        await settle(pilot, screen)
+        assert not notes_list_text(screen)[0].startswith("NOT SAVED")
+        assert [n.text for n in disk_notes(store)] == ["Ne pas perdre ce mot"]
+
+
+async def test_a_whole_session_from_review_to_handover(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_session(pilot)
+        await type_note(pilot, "Plan B appliqué")
+        await pilot.press("f6")
+        await pilot.press("f4")
+        await type_note(pilot, "Consignes face à l'équipe")
+        await pilot.press("f6")
+        assert screen.phase == "debrief"
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("f5")  # the coachee validates every shareable note
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f6")
+        assert screen.phase == "handover"
+        assert app.sponsor_safe  # the N+1 joins: private notes leave the screen
+        assert not screen.query_one("#note-input").display
+        handover = text_of(screen, "#handover-panel")
+        assert "Consignes face à l'équipe" in handover
+        assert "Plan B appliqué" not in handover
+        assert [line.split(": ", 1)[1] for line in notes_list_text(screen)] == [
+            "Consignes face à l'équipe"
+        ]
+
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, RoleBalanceScreen), what="balance")
+        assert not app.sponsor_safe
+        balance = text_of(app.screen, "#balance")
+        assert "Mirror" in balance and "2 notes" in balance
+        ef = store.engagement(demo_id(store))
+        ef.storage.cache.drop(ef.path)
+        assert ef.session(NEW_SESSION).ended_at is not None
+        assert not (store.root / "live" / f"{ef.id}.lease").exists()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert store.summary(ef.id).sessions_held == 4
