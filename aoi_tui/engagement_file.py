@@ -143,10 +143,10 @@ class EngagementFile:
                 return s
         raise KeyError(f"no session {number}")
 
-    def new_session(self, kind: SessionKind) -> Session:
+    def new_session(self, kind: SessionKind, targets: dict[str, int] | None = None) -> Session:
         with self.batch():
             number = max((s.number for s in self.sessions()), default=0) + 1
-            session = Session.planned(kind, number)
+            session = Session.planned(kind, number, targets)
             self.insert(session)
         self.store.refresh_summary(self.id)
         return session

@@ -213,7 +213,9 @@ class Engagement(Record):
     agreement: Agreement = Field(default_factory=Agreement)
     strategy: Text = ""
     strategy_competence: Level | None = None  # the strategy grid (seed 000): competence ...
-    strategy_motivation: str | None = Field(default=None, pattern="^(low|medium|high)$")  # ... x motivation
+    strategy_motivation: str | None = Field(
+        default=None, pattern="^(low|medium|high)$"
+    )  # ... x motivation
     closing_synthesis: Text = ""  # the closing three-way review: what was learned
     closing_next: Text = ""  # what continues with the N+1
     closing_validation: Validation | None = None  # the coachee validated the two texts above
@@ -286,11 +288,17 @@ class Session(Record):
     cards_drawn: dict[Role, int] = Field(default_factory=dict)  # the coach's balance of roles
 
     @classmethod
-    def planned(cls, kind: SessionKind, number: int) -> Session:
-        phases = [
-            PhaseRun(phase=p.id, target_minutes=p.target_minutes, overrun_minutes=p.overrun_minutes)
-            for p in phases_for(kind.value)
-        ]
+    def planned(
+        cls, kind: SessionKind, number: int, targets: dict[str, int] | None = None
+    ) -> Session:
+        """A new session with its phases; `targets` overrides target minutes by phase id."""
+        targets = targets or {}
+        phases = []
+        for p in phases_for(kind.value):
+            target = targets.get(p.id, p.target_minutes)
+            # a phase with a separate overrun threshold keeps its margin over the target
+            overrun = target + (p.overrun_minutes - p.target_minutes)
+            phases.append(PhaseRun(phase=p.id, target_minutes=target, overrun_minutes=overrun))
         return cls(kind=kind, number=number, phases=phases)
 
     @property

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from aoi_tui.i18n import t
+from aoi_tui.settings import Settings
 from aoi_tui.store import Store, store_exists
 
 
@@ -30,10 +31,13 @@ class AoiApp(App[None]):
     sponsor_safe: reactive[bool] = reactive(False)
     """When on, private notes and drafts leave the screen (the N+1 is in the room)."""
 
-    def __init__(self, root: Path, store: Store | None = None) -> None:
+    def __init__(
+        self, root: Path, store: Store | None = None, settings: Settings | None = None
+    ) -> None:
         super().__init__()
         self.root = root
         self.store: Store | None = store
+        self.settings = settings or Settings()
         self.resume_offered = False
         """The first screen offers to resume a live session once per run, not once per process."""
 
@@ -74,5 +78,5 @@ class AoiApp(App[None]):
         return self.store
 
 
-def run_app(root: Path, store: Store | None) -> None:
-    AoiApp(root, store).run()
+def run_app(root: Path, store: Store | None, settings: Settings | None = None) -> None:
+    AoiApp(root, store, settings).run()

@@ -37,6 +37,10 @@ class CoacheeLogScreen(ModalScreen[str | None]):
             yield Static("", id="message", classes="message")
         yield Footer()
 
+    def refresh_sponsor_safe(self) -> None:
+        """F2 while the log is open: it leaves the screen (kept) until F2 again."""
+        self.query_one(TextArea).display = not getattr(self.app, "sponsor_safe", False)
+
     @on(Input.Submitted, "#path")
     def import_file(self, event: Input.Submitted) -> None:
         message = self.query_one("#message", Static)

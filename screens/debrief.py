@@ -124,6 +124,7 @@ class DebriefScreen(Screen[None]):
             self.query_one(f"#feeling-{self.session.feeling}", RadioButton).value = True
         self.build_fsac()
         self.reload()
+        notes.focus()  # arrows move through the notes at once, not along the tabs
 
     def refresh_sponsor_safe(self) -> None:
         self.reload()
@@ -348,7 +349,7 @@ class DebriefScreen(Screen[None]):
                 row.mount(
                     Select(
                         levels,
-                        value=current.get(by, Select.BLANK),
+                        value=current.get(by, Select.NULL),
                         prompt=t(f"assessor.{by.value}"),
                         id=f"fsac-{by.value}-{c.id}",
                         classes="fsac-level",
@@ -357,7 +358,7 @@ class DebriefScreen(Screen[None]):
 
     @on(Select.Changed, ".fsac-level")
     def level_changed(self, event: Select.Changed) -> None:
-        if event.value is Select.BLANK or event.select.id is None:
+        if event.value is Select.NULL or event.select.id is None:
             return
         _, by, competency_id = event.select.id.split("-", 2)
         with self.ef.batch():

@@ -47,7 +47,7 @@ def start_or_resume(app: AoiApp, engagement_id: str, new: bool) -> None:
 
     def chosen(kind: SessionKind | None) -> None:
         if kind is not None:
-            session = ef.new_session(kind)
+            session = ef.new_session(kind, app.settings.phase_minutes)
             app.push_screen(SessionScreen(engagement_id, session.number, resume=False))
 
     app.push_screen(NewSessionScreen(default), chosen)

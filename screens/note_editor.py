@@ -42,6 +42,13 @@ class NoteEditorScreen(ModalScreen[tuple[str, bool] | None]):
         area.focus()
         area.move_cursor(area.document.end)
 
+    def refresh_sponsor_safe(self) -> None:
+        """F2 while editing: the text leaves the screen (kept) until F2 again."""
+        area = self.query_one(TextArea)
+        area.display = not getattr(self.app, "sponsor_safe", False)
+        if area.display:
+            area.focus()
+
     @on(TextArea.Changed)
     def changed(self, event: TextArea.Changed) -> None:
         text = event.text_area.text

@@ -23,6 +23,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -48,6 +49,19 @@ SPONSOR_PHASES = {
     "next",
 }
 """Phases where the N+1 is usually in the room: the sponsor-safe view turns on."""
+
+
+class WriteResult(Message):
+    """A write finished on the writer thread: its callback runs on the UI thread.
+
+    Posted, not `call_from_thread`: that blocks the writer until the UI runs the
+    callback, and the UI waiting in `writer.drain()` (F9, Escape, end) then froze
+    until the drain timed out."""
+
+    def __init__(self, callback, *args) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.callback = callback
+        self.args = args
 
 
 class SessionScreen(Screen[None]):
@@ -209,6 +223,8 @@ class SessionScreen(Screen[None]):
         banner.display = bool(self.taken_over or safe or self.session.ended_at)
         field = self.query_one("#note-input", Input)
         field.display = not safe
+        if field.display and self.focused is None:
+            field.focus()  # back from the sponsor-safe view: ready to type again
         field.disabled = self.taken_over  # taken over: the text stays on screen, read-only
         self.query_one("#next-note", Static).display = not safe and not self.taken_over
 
@@ -269,12 +285,15 @@ class SessionScreen(Screen[None]):
 
         def on_done(result: object) -> None:
             if done is not None:
-                self.app.call_from_thread(done, result)
+                self.post_message(WriteResult(done, result))
 
         def on_error(exc: BaseException) -> None:
-            self.app.call_from_thread(self._write_failed, exc, failed)
+            self.post_message(WriteResult(self._write_failed, exc, failed))
 
         self.writer.submit(job, on_done, on_error)
+
+    def on_write_result(self, message: WriteResult) -> None:
+        message.callback(*message.args)
 
     def _write_failed(self, exc: BaseException, failed) -> None:  # type: ignore[no-untyped-def]
         if isinstance(exc, TakenOver):
@@ -319,7 +338,7 @@ class SessionScreen(Screen[None]):
         )
 
         def on_error(exc: BaseException) -> None:
-            self.app.call_from_thread(self._write_failed, exc, None)
+            self.post_message(WriteResult(self._write_failed, exc, None))
 
         self.writer.submit_latest(
             "draft", lambda: self.live.save_draft(draft), lambda _: None, on_error
@@ -424,6 +443,8 @@ class SessionScreen(Screen[None]):
             self._save_session()
 
     def action_editor(self, text: str | None = None) -> None:
+        if self.aoi.sponsor_safe:
+            return  # the draft stays off the screen while the N+1 may see it
         field = self.query_one("#note-input", Input)
         start = field.value if text is None else text
 
@@ -444,6 +465,9 @@ class SessionScreen(Screen[None]):
     def action_coachee_log(self) -> None:
         from aoi_tui.screens.coachee_log import CoacheeLogScreen
 
+        if self.aoi.sponsor_safe:
+            return  # the coachee's log is not for the N+1's eyes
+
         def closed(text: str | None) -> None:
             if text is not None:
                 self.session.coachee_log = clean(text)
@@ -456,6 +480,9 @@ class SessionScreen(Screen[None]):
         from aoi_tui.screens.debrief import DebriefScreen
 
         self.writer.drain()
+        if self.taken_over:  # the debrief writes directly: not from a window taken over
+            self.notify(t("ui.session.taken_over"), severity="error")
+            return
         self.app.push_screen(DebriefScreen(self.engagement_id, self.number))
 
     def on_screen_resume(self) -> None:
@@ -482,10 +509,19 @@ class SessionScreen(Screen[None]):
     def end_session(self) -> None:
         from aoi_tui.screens.role_balance import RoleBalanceScreen
 
+        try:  # resumed in another aoi (maybe not noticed yet): that one ends the session
+            self.live.check()
+        except TakenOver as exc:
+            self.lose(str(exc))
+            return
         session_clock.finish(self.session, clock.now())
         self._save_session()
         self.writer.drain()
-        self.live.clear_draft()
+        try:
+            self.live.clear_draft()
+        except TakenOver as exc:
+            self.lose(str(exc))
+            return
         self.live.release()
         self.aoi.unlocked.refresh_summary(self.engagement_id)
         self.aoi.sponsor_safe = False

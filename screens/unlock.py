@@ -73,7 +73,7 @@ class UnlockScreen(Screen[Store | None]):
         message = self.query_one("#message", Static)
         if self.tries >= TRIES:
             message.update(t("ui.unlock.too_many", tries=TRIES))
-            self.set_timer(2.0, lambda: self.dismiss(None))
+            self.set_timer(2.0, self.action_give_up)
             return
         message.update(t("ui.unlock.wrong", left=TRIES - self.tries))
         field.value = ""

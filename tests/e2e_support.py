@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shlex
 import shutil
 import signal
@@ -297,7 +296,7 @@ class Tmux:
 class Link:
     """One `ssh -tt` to the test sshd running aoi, inside its own tmux session.
 
-    The local shell writes its pid then execs ssh (so `client` is the ssh client);
+    A local shell writes its pid then execs ssh (so `client` is the ssh client);
     the remote shell writes its pid then execs aoi (so `remote` is aoi on the server)."""
 
     def __init__(self, e2e: E2E, name: str, data: Path, config: Path) -> None:
@@ -325,7 +324,10 @@ class Link:
             ]
         )
         ssh = " ".join(shlex.quote(a) for a in [*e2e.sshd.ssh_args(tty=True), remote])
-        e2e.tmux.new(name, f"echo $$ > {shlex.quote(str(self.client_file))}; exec {ssh}")
+        # ssh runs one shell below the pane's own process: tmux sends SIGCONT to a pane
+        # process that stops, which would thaw the frozen link at once
+        inner = f"echo $$ > {shlex.quote(str(self.client_file))} && exec {ssh}"
+        e2e.tmux.new(name, f"sh -c {shlex.quote(inner)}; true")
         self.client = int(poll(lambda: _read_pid(self.client_file), 10, "no ssh client pid"))
         e2e.clients.append((self.client, str(e2e.sshd.client_key)))
         self.remote = int(
@@ -377,9 +379,14 @@ class E2E:
 
 
 def note_input(screen: str) -> str | None:
-    """The text in the note input (the bordered line `▊  text  ▎`), or None when not shown."""
+    """The text in the note input (the line `▊  text  ▎` between its borders), or None
+    when no input is on screen. A toast over the right part (`▌ ...`) is cut off."""
     for line in screen.splitlines():
-        match = re.fullmatch(r"▊\s*(.*?)\s*▎", line.strip())
-        if match and not set(match.group(1)) <= {"▔", "▁"}:
-            return match.group(1)
+        line = line.strip()
+        if not line.startswith("▊") or set(line) <= {"▊", "▎", "▔", "▁", "▌", " "}:
+            continue
+        body = line[1:].split("▌")[0].split("▎")[0]
+        if set(body.strip()) <= {"▔", "▁"}:
+            continue
+        return body.strip()
     return None

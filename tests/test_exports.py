@@ -10,7 +10,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -186,12 +186,12 @@ def build(store: Store, spec: dict[str, Any]) -> Built:
         allowed.append(objective)
         if spec["competency"]:
             c = Competency(name="Animer le briefing", start_level=Level.NOT_ACQUIRED)
-            a = Assessment(
+            mark = Assessment(
                 competency_id=c.id, level=Level.IN_PROGRESS, by=Assessor.COACH, on=BASE_DAY
             )
             full.insert(c)
-            full.insert(a)
-            allowed += [c, a]
+            full.insert(mark)
+            allowed += [c, mark]
 
         n_sessions = len(spec["sessions"])
         for number, (kind, state, filler) in enumerate(spec["sessions"], start=1):
@@ -308,6 +308,8 @@ def test_no_private_or_unvalidated_word_reaches_the_sponsor(
         assert_present(token, confidential)
     for content in (*shared.values(), *confidential.values()):
         assert not FORBIDDEN.search(content)
+    check_safe_html(shared["html"])
+    check_safe_html(confidential["html"])
 
 
 # -- fixed engagements ------------------------------------------------------------------

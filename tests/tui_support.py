@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
+from textual import events
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static, TextArea
@@ -140,3 +141,9 @@ def text_of(screen: Screen[Any], selector: str) -> str:
 def notifications(pilot: Pilot[Any]) -> list[str]:
     """The messages of the notifications (toasts) raised so far."""
     return [n.message for n in pilot.app._notifications]
+
+
+async def paste(pilot: Pilot[Any], text: str) -> None:
+    """Paste `text` as a terminal does (bracketed paste), into the focused widget."""
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()

@@ -1,0 +1,321 @@
+"""The App shell: first use and unlock, the engagements list with its cadence
+alert, one engagement at a glance, the sponsor-safe view, the command palette."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from textual.command import CommandList, CommandPalette
+from textual.widgets import DataTable, Input
+
+from aoi_tui.clock import NOW_ENV
+from aoi_tui.demo import DEMO_COACHEE
+from aoi_tui.models import Visibility
+from aoi_tui.screens.app import AoiApp
+from aoi_tui.screens.engagement import EngagementScreen
+from aoi_tui.screens.engagements import EngagementsScreen
+from aoi_tui.screens.note_editor import NoteEditorScreen
+from aoi_tui.screens.unlock import FirstUseScreen, RecoveryCodeScreen, UnlockScreen
+from aoi_tui.store import Store
+from tests.conftest import FIXED_NOW, PASSPHRASE
+from tests.tui_support import (
+    demo_id,
+    freeze,
+    make_app,
+    notes_list_text,
+    paste,
+    screen_text,
+    start_session,
+    text_of,
+    type_note,
+    wait_for,
+)
+
+
+@pytest.fixture(autouse=True)
+def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    freeze(monkeypatch)
+
+
+def table_rows(table: DataTable) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+# -- first use and unlock ------------------------------------------------------------
+
+
+async def test_first_use_asks_twice_shows_the_recovery_code_then_the_demo(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "new"
+    app = AoiApp(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FirstUseScreen)
+        assert "It encrypts every note you take" in screen_text(pilot)
+
+        await pilot.press(*"short", "enter", *"short", "enter")
+        assert "8" in text_of(app.screen, "#message")  # too short: says how long
+        assert app.screen.focused is app.screen.query_one("#first", Input)
+
+        app.screen.query_one("#first", Input).value = ""
+        await paste(pilot, PASSPHRASE)  # from a password manager
+        await pilot.press("enter", *"other", "enter")
+        assert text_of(app.screen, "#message") == (
+            "The two passphrases differ; type the second one again."
+        )
+        assert app.screen.query_one("#second", Input).value == ""
+
+        await paste(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecoveryCodeScreen), what="code")
+        code = text_of(app.screen, "#code")
+        assert len(code.replace("-", "")) >= 20
+        assert "It is shown only once." in screen_text(pilot)
+
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EngagementsScreen), what="list")
+        rows = table_rows(app.screen.query_one(DataTable))
+        assert [r[0] for r in rows] == [DEMO_COACHEE]
+    assert (root / "keys.json").exists()
+
+
+async def test_unlock_says_how_many_tries_are_left_then_opens(store: Store) -> None:
+    make_app(store)  # the demo engagement, so there is something to open
+    app = AoiApp(store.root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        await pilot.press(*"wrong", "enter")
+        await wait_for(pilot, lambda: "tries left" in text_of(app.screen, "#message"), what="wrong")
+        assert text_of(app.screen, "#message") == "Wrong passphrase. 2 tries left."
+        field = app.screen.query_one("#passphrase", Input)
+        assert field.value == "" and not field.disabled
+
+        await paste(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EngagementsScreen), what="list")
+        assert app.store is not None and app.store.master == store.master
+
+
+async def test_unlock_closes_after_three_wrong_tries(store: Store) -> None:
+    app = AoiApp(store.root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for expected in (
+            "Wrong passphrase. 2 tries left.",
+            "Wrong passphrase. 1 tries left.",
+            "Wrong passphrase 3 times: aoi stays locked and closes.",
+        ):
+            await pilot.press(*"wrong", "enter")
+            await wait_for(
+                pilot, lambda e=expected: text_of(screen, "#message") == e, what=expected
+            )
+        await wait_for(pilot, lambda: app.return_code is not None, timeout=5, what="the exit")
+    assert app.store is None
+
+
+# -- engagements -----------------------------------------------------------------------
+
+
+async def test_engagements_list_shows_progress_and_cadence(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, EngagementsScreen)
+        rows = table_rows(app.screen.query_one(DataTable))
+        assert rows == [
+            [DEMO_COACHEE, "Marc Dubois", "AOI", "3/8", "2026-11-15", "on time"],
+        ]
+
+
+async def test_overdue_cadence_is_said_in_words(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(store)  # the demo's last session was 8 days before FIXED_NOW
+    later = datetime.fromisoformat(FIXED_NOW) + timedelta(days=30)
+    monkeypatch.setenv(NOW_ENV, later.isoformat())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        [row] = table_rows(app.screen.query_one(DataTable))
+        assert row[-1] == "OVERDUE +17 d"  # 38 days since, 21 agreed
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "OVERDUE +17 d" in text_of(app.screen, "#summary")
+
+
+async def test_engagement_screen_at_a_glance(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EngagementScreen)
+        summary = text_of(screen, "#summary")
+        assert summary.startswith(DEMO_COACHEE)
+        assert "N+1: Marc Dubois" in summary and "3/8" in summary and "active" in summary
+        sessions = table_rows(screen.query_one("#sessions", DataTable))
+        assert [r[:2] for r in sessions] == [
+            ["1", "Three-way kickoff"],
+            ["2", "AOI session"],
+            ["3", "AOI session"],
+            ["4", "AOI session"],
+        ]
+        assert [r[3] for r in sessions] == ["2", "5", "4", "3"]  # notes per session
+        assert all(r[4] == "ended" for r in sessions)
+        actions = text_of(screen, "#actions")
+        assert "Déléguer le point sécurité du jeudi" in actions
+        assert "Préparer l'entretien avec Julien" not in actions  # done: not open
+        objectives = text_of(screen, "#objectives")
+        assert "Faire un point sécurité à chaque prise de poste [Safety] — in progress" in (
+            objectives
+        )
+
+        await pilot.press("n", "enter")  # a new session from here
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert table_rows(screen.query_one("#sessions", DataTable))[-1][4] == "running"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, EngagementsScreen)
+
+
+# -- sponsor-safe view --------------------------------------------------------------------
+
+
+async def test_sponsor_safe_view_hides_private_notes_and_the_input(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await type_note(pilot, "Doute privé")
+        await pilot.press(*"brouillon")
+        # a shared note: shareable and validated by the coachee
+        ef = screen.ef
+        note = ef.add_note(screen.number, "Briefing tenu", visibility=Visibility.SHAREABLE)
+        note.validate_by_coachee()
+        ef.update(note)
+        screen.notes = ef.notes(screen.number)
+        screen.refresh_notes()
+
+        await pilot.press("f2")
+        assert app.sponsor_safe
+        shown = screen_text(pilot)
+        assert "Briefing tenu" in shown
+        assert "Doute privé" not in shown
+        assert "brouillon" not in shown
+        assert not screen.query_one("#note-input").display
+        assert not screen.query_one("#next-note").display
+        assert not screen.query_one("#review-panel").display  # the coachee's log
+        assert "SPONSOR-SAFE VIEW" in text_of(screen, "#banner")
+        assert [line.split(": ", 1)[1] for line in notes_list_text(screen)] == ["Briefing tenu"]
+        await pilot.press("ctrl+o")  # the long-note editor would show the draft: not now
+        await pilot.pause()
+        assert app.screen is screen
+
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not app.sponsor_safe
+        assert screen.focused is screen.query_one("#note-input")  # ready to type again
+        shown = screen_text(pilot)
+        assert "Doute privé" in shown and "brouillon" in shown
+        assert screen.query_one("#note-input").display
+
+
+async def test_sponsor_safe_view_on_the_engagement_screen(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("f2")
+        sessions = table_rows(screen.query_one("#sessions", DataTable))
+        assert [r[3] for r in sessions] == ["1", "1", "2", "0"]  # shared notes only
+        actions = text_of(screen, "#actions")
+        assert "Relire mes notes sur la légitimité" not in actions  # the coach's own, private
+        assert "Libérer 30 minutes" in actions  # the N+1's own action
+        assert "in progress" not in text_of(screen, "#objectives")
+        await pilot.press("f2")
+        assert "Relire mes notes sur la légitimité" in text_of(screen, "#actions")
+
+
+# -- command palette ----------------------------------------------------------------------
+
+
+async def palette_commands(pilot) -> list[str]:  # type: ignore[no-untyped-def]
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), what="palette")
+    commands = pilot.app.screen.query_one(CommandList)
+    await wait_for(pilot, lambda: commands.option_count > 0, what="commands")
+    await pilot.pause(0.2)
+    names = [
+        str(commands.get_option_at_index(i).prompt).split("\n")[0]
+        for i in range(commands.option_count)
+    ]
+    await pilot.press("escape")
+    await pilot.pause()
+    return names
+
+
+async def test_command_palette_lists_the_main_actions(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        names = await palette_commands(pilot)
+        for name in ("Open", "New session", "Resume", "Sponsor-safe", "Quit"):
+            assert name in names, names
+
+        await start_session(pilot)
+        names = await palette_commands(pilot)
+        for name in (
+            "Kind",
+            "Private/shareable",
+            "Prev phase",
+            "Next phase",
+            "Role",
+            "Other card",
+            "Debrief",
+            "End session",
+            "Long note",
+            "Coachee's log",
+            "Sponsor-safe",
+        ):
+            assert name in names, names
+
+
+async def test_a_palette_command_runs_on_the_screen(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = await start_session(pilot)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
+        await pilot.press(*"Next phase")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen, what="back on the session")
+        await wait_for(pilot, lambda: screen.phase == "field", what="the next phase")
+        assert demo_id(store) == screen.engagement_id
+
+
+async def test_sponsor_safe_hides_the_long_note_being_written(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_session(pilot)
+        await pilot.press(*"Brouillon", "ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen), what="editor")
+        assert "Brouillon" in screen_text(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Brouillon" not in screen_text(pilot)
+        await pilot.press(*"xyz")  # keys go nowhere while it is hidden
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Brouillon" in screen_text(pilot)
+        assert app.screen.query_one("#editor").text == "Brouillon"
