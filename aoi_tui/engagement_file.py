@@ -84,6 +84,13 @@ class EngagementFile:
         with self._thread_lock:
             return [dict(d) for d in self._db().table(table).all()]
 
+    def raw_rows(self, table: str) -> list[dict[str, Any]]:
+        """The stored documents as they are, for fast read-only scans (search).
+        Callers must not change them: they are the cached file contents."""
+        with self._thread_lock:
+            data = self.storage.read() or {}
+            return list(data.get(table, {}).values())
+
     def _load(self, cls: type[R], doc: dict[str, Any]) -> R:
         try:
             return cls.model_validate(upgrade(cls.table, doc))

@@ -71,13 +71,17 @@ def decrypt_file(path: Path, key: bytes, file_id: str) -> dict[str, Any]:
     return decode(path, blob, key, file_id)
 
 
-def decode(path: Path, blob: bytes, key: bytes, file_id: str) -> dict[str, Any]:
+def decrypt(path: Path, blob: bytes, key: bytes, file_id: str) -> bytes:
+    """The plaintext JSON of one aoi file, or StoreFileError naming it."""
     if not blob.startswith(MAGIC):
         raise StoreFileError(path, "not an aoi file")
     try:
-        plain = unseal(key, blob[len(MAGIC) :], MAGIC + file_id.encode())
+        return unseal(key, blob[len(MAGIC) :], MAGIC + file_id.encode())
     except DecryptionError as exc:
         raise StoreFileError(path, "corrupt, or encrypted with another key") from exc
+
+
+def parse(path: Path, plain: bytes | str) -> dict[str, Any]:
     try:
         data = json.loads(plain)
     except ValueError as exc:
@@ -85,6 +89,10 @@ def decode(path: Path, blob: bytes, key: bytes, file_id: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise StoreFileError(path, "unexpected contents")
     return data
+
+
+def decode(path: Path, blob: bytes, key: bytes, file_id: str) -> dict[str, Any]:
+    return parse(path, decrypt(path, blob, key, file_id))
 
 
 def encode(data: dict[str, Any], key: bytes, file_id: str) -> bytes:

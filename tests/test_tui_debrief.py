@@ -14,6 +14,7 @@ from tests.tui_support import (
     freeze,
     make_app,
     notifications,
+    paste,
     start_session,
     text_of,
     type_note,
@@ -112,7 +113,7 @@ async def test_the_message_for_the_n1_is_validated_and_an_edit_asks_again(
         assert isinstance(screen.focused, TextArea)
         assert text_of(screen, "#message-state").startswith("No message for the N+1 yet")
 
-        await pilot.press(*"Briefing en place.")
+        await paste(pilot, "Briefing en place.")
         await pilot.press("f4")
         assert text_of(screen, "#message-state") == "Message validated by the coachee."
         session = fresh(store).session(NEW_SESSION)
@@ -133,7 +134,7 @@ async def test_pasted_control_sequences_leave_the_message(store: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_debrief(pilot, [])
         await go_to_tab(pilot, screen, "tab-message")
-        app.post_message(__import__("textual").events.Paste("Bien\x1b]8;;http://x\x07 joué\x1b[2J"))
+        await paste(pilot, "Bien\x1b]8;;http://x\x07 joué\x1b[2J")
         await wait_for(pilot, lambda: "joué" in screen.query_one(TextArea).text, what="paste")
         assert screen.query_one(TextArea).text == "Bien joué"
         await pilot.press("f4")
@@ -153,7 +154,8 @@ async def test_the_preview_shows_only_what_is_shared(store: Store) -> None:
         )
         await pilot.press("down", "down", "f4")
         await go_to_tab(pilot, screen, "tab-message")
-        await pilot.press(*"Message convenu", "f4")
+        await paste(pilot, "Message convenu")
+        await pilot.press("f4")
         await pilot.press("f6")
         await wait_for(pilot, lambda: isinstance(app.screen, PreviewScreen), what="preview")
         report = app.screen.markdown
@@ -177,7 +179,10 @@ async def test_actions_until_next_session(store: Store) -> None:
         await go_to_tab(pilot, screen, "tab-actions")
         assert screen.focused is screen.query_one("#actions", DataTable)
         screen.query_one("#action-text", Input).focus()
-        await pilot.press(*"Tester le plan B", "tab", "tab", *"2026-12-01", "enter")
+        await paste(pilot, "Tester le plan B")
+        await pilot.press("tab", "tab")
+        await paste(pilot, "2026-12-01")
+        await pilot.press("enter")
         await pilot.pause()
         [action] = fresh(store).actions(NEW_SESSION)
         assert (action.text, action.owner, str(action.due)) == (

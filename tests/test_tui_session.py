@@ -25,6 +25,7 @@ from tests.tui_support import (
     make_app,
     notes_list_text,
     notifications,
+    paste,
     session_screen,
     settle,
     start_session,
@@ -53,7 +54,7 @@ async def test_a_note_is_saved_private_and_listed(store: Store) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_session(pilot)
         assert text_of(screen, "#next-note").startswith("Next note: PRIVATE · observation")
-        await type_note(pilot, "Objectif rappelé")
+        await type_note(pilot, "Objectif rappelé", keys=True)
 
         assert screen.query_one("#note-input", Input).value == ""
         [line] = notes_list_text(screen)
@@ -82,7 +83,7 @@ async def test_saving_never_blocks_typing(store: Store, monkeypatch: pytest.Monk
             insert(self, record)
 
         monkeypatch.setattr(type(screen.ef), "insert", slow_insert)
-        await type_note(pilot, "first", submit=False)
+        await type_note(pilot, "first", submit=False, keys=True)
         await pilot.press("enter")
         await pilot.press(*"second one")
         assert screen.query_one("#note-input", Input).value == "second one"
@@ -306,7 +307,8 @@ async def test_coachee_log_is_typed_in_and_shown_in_review(store: Store) -> None
         assert "— nothing yet —" in text_of(screen, "#review-panel")
         await pilot.press("ctrl+l")
         await pilot.pause()
-        await pilot.press(*"Briefing tenu", "ctrl+o")
+        await paste(pilot, "Briefing tenu")
+        await pilot.press("ctrl+o")
         await settle(pilot, screen)
         assert "Briefing tenu" in text_of(screen, "#review-panel")
         ef = store.engagement(demo_id(store))
@@ -400,7 +402,7 @@ async def test_full_disk_shows_the_failure_and_keeps_the_text(
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_session(pilot)
-        await pilot.press(*"Garder ce mot")
+        await paste(pilot, "Garder ce mot")
         await settle(pilot, screen)
 
         def full(*_args, **_kwargs):  # type: ignore[no-untyped-def]

@@ -296,7 +296,7 @@ async def test_a_palette_command_runs_on_the_screen(store: Store) -> None:
         screen = await start_session(pilot)
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
-        await pilot.press(*"Next phase")
+        await pilot.press(*"next")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen, what="back on the session")

@@ -98,11 +98,17 @@ async def settle(pilot: Pilot[Any], screen: SessionScreen) -> None:
     await pilot.pause()
 
 
-async def type_note(pilot: Pilot[Any], text: str, *, submit: bool = True) -> None:
-    """Type `text` in the note input, key by key; Enter saves it."""
+async def type_note(
+    pilot: Pilot[Any], text: str, *, submit: bool = True, keys: bool = False
+) -> None:
+    """Put `text` in the note input, pasted (one event) or with `keys` key by key
+    (each key costs the test ~50 ms); Enter saves it."""
     screen = session_screen(pilot)
     screen.query_one("#note-input", Input).focus()
-    await pilot.press(*text)
+    if keys:
+        await pilot.press(*text)
+    else:
+        await paste(pilot, text)
     if submit:
         await pilot.press("enter")
         await settle(pilot, screen)
