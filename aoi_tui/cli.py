@@ -31,6 +31,7 @@ from aoi_tui.models import (
     Status,
     Visibility,
 )
+from aoi_tui.settings import SettingsError, load_settings
 from aoi_tui.storage import StoreFileError
 from aoi_tui.store import Store, StoreError, store_exists
 from aoi_tui.unlock import (
@@ -165,7 +166,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
                 raise
     from aoi_tui.screens.app import run_app  # type: ignore[import-not-found,unused-ignore]
 
-    run_app(root, store)
+    run_app(root, store, args.settings)
     return 0
 
 
@@ -208,7 +209,7 @@ def cmd_engagement_new(args: argparse.Namespace) -> int:
     from aoi_tui.models import Agreement, Engagement
 
     store = _store(args, create=True)
-    fmt = Format(args.format)
+    fmt = Format(args.format or args.settings.default_format)
     engagement = Engagement(
         coachee=args.coachee,
         sponsor=args.sponsor,
@@ -300,7 +301,7 @@ def cmd_session_new(args: argparse.Namespace) -> int:
     if engagement.status is Status.WITHDRAWN:
         raise CliError("the coachee withdrew from this engagement: no new session")
     kind = SessionKind(args.kind) if args.kind else _default_kind(engagement.format)
-    session = ef.new_session(kind)
+    session = ef.new_session(kind, args.settings.phase_minutes)
     _out(args, {"number": session.number}, f"Session {session.number} ({kind.value}) created.")
     return 0
 
@@ -386,8 +387,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store = _store(args)
     eid = _engagement_id(store, args.engagement)
-    audience = Audience.SHARED if args.shared else Audience.CONFIDENTIAL
-    export = build_export(store, eid, audience, args.format, i18n.language())
+    if args.recap:
+        if args.session is None:
+            raise CliError("--recap is the recap of one session: add --session N")
+        audience = Audience.RECAP
+    elif args.session is not None:
+        raise CliError("--session goes with --recap (the recap of one session)")
+    elif args.shared or args.confidential:
+        audience = Audience.SHARED if args.shared else Audience.CONFIDENTIAL
+    else:
+        raise CliError("say what to export: --shared, --confidential, or --session N --recap")
+    export = build_export(store, eid, audience, args.format, i18n.language(), args.session)
     path = write_export(store, eid, export, args.output)
     if path is not None:
         print(i18n.t("export.written", path=path), file=sys.stderr)
@@ -484,6 +494,32 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if report.healthy else 1
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from aoi_tui.search import search_store
+
+    if not store_exists(_root(args)):
+        _out(args, [], "No match.")
+        return 0
+    store = _store(args)
+    ids = [_engagement_id(store, args.engagement)] if args.engagement else None
+    hits, problems = search_store(store, args.text, ids)
+    for problem in problems:
+        print(f"aoi: skipped {problem}", file=sys.stderr)
+
+    def human() -> str:
+        if not hits:
+            return "No match."
+        return "\n".join(
+            f"{h.engagement_id}  {h.coachee}  "
+            + (f"s{h.session} " if h.session else "")
+            + f"{h.kind}{' ' + h.phase if h.phase else ''}  {h.snippet(args.text)}"
+            for h in hits
+        )
+
+    _out(args, [h.to_json() for h in hits], human)
+    return 0
+
+
 # -- parser ---------------------------------------------------------------------------
 
 
@@ -527,7 +563,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--sponsor", required=True, help="the N+1 / sponsor")
     sp.add_argument("--coach", help="the coach's name")
     sp.add_argument("--organisation", help="the company or site")
-    sp.add_argument("--format", choices=[f.value for f in Format], default="aoi")
+    sp.add_argument(
+        "--format",
+        choices=[f.value for f in Format],
+        help="default: the settings' default_format, else aoi",
+    )
     sp.add_argument("--sessions", type=int, help="planned sessions (default by format)")
     sp.add_argument("--cadence", type=int, default=21, help="at most N days between sessions")
     sp.add_argument("--consent-date", type=_parse_date, metavar="YYYY-MM-DD")
@@ -572,9 +612,11 @@ def build_parser() -> argparse.ArgumentParser:
         json_flag=False,
     )
     sp.add_argument("engagement", metavar="ENGAGEMENT")
-    who = sp.add_mutually_exclusive_group(required=True)
+    who = sp.add_mutually_exclusive_group()
     who.add_argument("--shared", action="store_true", help="the report for the sponsor")
     who.add_argument("--confidential", action="store_true", help="the coach's full file")
+    sp.add_argument("--recap", action="store_true", help="the coachee's recap of one session")
+    sp.add_argument("--session", type=int, metavar="N", help="the session of the recap")
     sp.add_argument("--format", choices=["md", "html", "json"], default="md")
     sp.add_argument("-o", "--output", metavar="FILE", help="file to write, or - for stdout")
 
@@ -591,6 +633,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = command("keyring", cmd_keyring, "remember or forget the key in the OS keyring")
     sp.add_argument("action", choices=["remember", "forget"])
+
+    sp = command("search", cmd_search, "search notes, actions and messages (accents ignored)")
+    sp.add_argument("text", metavar="TEXT", help="words that must all appear")
+    sp.add_argument("--engagement", metavar="ENGAGEMENT", help="only this engagement")
 
     sp = command("doctor", cmd_doctor, "check the store; --repair restores from backups")
     sp.add_argument("--repair", action="store_true", help="restore damaged files from backups")
@@ -611,7 +657,12 @@ def _validation_message(exc: ValidationError) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    i18n.set_language(args.lang)
+    try:
+        args.settings = load_settings()
+    except SettingsError as exc:
+        _fail(str(exc))
+    # --lang, then AOI_LANG, then the settings file, then the locale
+    i18n.set_language(args.lang or os.environ.get(i18n.LANG_ENV) or args.settings.language)
     try:
         result: int = args.func(args)
         return result

@@ -15,7 +15,8 @@ from aoi_tui.durable import StoreWriteError, describe_os_error
 from aoi_tui.i18n import t
 from aoi_tui.models import Audience, ExportRecord, SessionKind
 from aoi_tui.render_html import to_html
-from aoi_tui.render_markdown import confidential_markdown, shared_markdown
+from aoi_tui.render_markdown import confidential_markdown, recap_markdown, shared_markdown
+from aoi_tui.session_recap import build_session_recap
 from aoi_tui.shared_report import build_shared_report
 from aoi_tui.store import Store
 
@@ -29,11 +30,18 @@ class Export:
     format: str
     content: str
     default_name: str
+    session: int | None = None
 
 
 def build_export(
-    store: Store, engagement_id: str, audience: Audience, fmt: str, lang: str
+    store: Store,
+    engagement_id: str,
+    audience: Audience,
+    fmt: str,
+    lang: str,
+    session: int | None = None,
 ) -> Export:
+    """`session` is required for a recap (one session's), unused otherwise."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     ef = store.engagement(engagement_id)
@@ -54,12 +62,23 @@ def build_export(
         else:
             content = confidential_markdown(cf, lang)
     else:
-        raise ValueError(f"{audience.value} exports are not available yet")
+        if session is None:
+            raise ValueError("a recap is of one session: give its number (--session N)")
+        recap = build_session_recap(ef, session)
+        title = f"{t('export.recap.title', lang)} — {recap.coachee}"
+        banner = None
+        if fmt == "json":
+            content = _json("aoi-session-recap", lang, recap.model_dump(mode="json"))
+        else:
+            content = recap_markdown(recap, lang)
     if fmt == "html":
         prefixes = tuple(t(f"session.kind.{k.value}", lang) for k in SessionKind)
         content = to_html(content, title, lang, banner=banner, session_prefixes=prefixes)
-    name = f"aoi-{engagement_id[:8]}-{audience.value}-{clock.today().isoformat()}.{fmt}"
-    return Export(audience=audience, format=fmt, content=content, default_name=name)
+    which = f"{audience.value}-s{session}" if audience is Audience.RECAP else audience.value
+    name = f"aoi-{engagement_id[:8]}-{which}-{clock.today().isoformat()}.{fmt}"
+    return Export(
+        audience=audience, format=fmt, content=content, default_name=name, session=session
+    )
 
 
 def _json(kind: str, lang: str, body: dict[str, object]) -> str:
@@ -93,6 +112,7 @@ def write_export(
             audience=export.audience,
             format=export.format,
             filename=str(path.resolve()) if path else "(standard output)",
+            session=export.session,
         )
     )
     return path

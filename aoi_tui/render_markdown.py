@@ -9,6 +9,7 @@ from aoi_tui.confidential_file import ConfidentialFile
 from aoi_tui.i18n import t
 from aoi_tui.models import Level
 from aoi_tui.phases import phases_for
+from aoi_tui.session_recap import SessionRecap
 from aoi_tui.shared_report import SharedReport
 from aoi_tui.text import clean
 
@@ -262,4 +263,35 @@ def confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
             )
         add("")
     add(banner)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def recap_markdown(recap: SessionRecap, lang: str) -> str:
+    out: list[str] = []
+    add = out.append
+    add(
+        f"# {t('export.recap.title', lang)} — {_inline(recap.coachee)}, "
+        f"{t('export.session', lang).lower()} {recap.session} ({_d(recap.held_on, lang)})\n"
+    )
+    add(f"_{t('export.recap.notice', lang)}_\n")
+    add(f"## {t('export.actions', lang)}\n")
+    if recap.actions:
+        for act in recap.actions:
+            due = f" — {t('field.due', lang)} {_d(act.due, lang)}" if act.due else ""
+            add(_item(f"{act.text} ({t('owner.' + act.owner.value, lang)}{due})"))
+    else:
+        add("—")
+    add("")
+    add(f"## {t('export.message', lang)}\n")
+    add(
+        (clean(recap.message).strip() if recap.message else t("export.recap.no_message", lang))
+        + "\n"
+    )
+    if recap.notes:
+        add(f"## {t('export.shared_notes', lang)}\n")
+        for text in recap.notes:
+            add(_item(text))
+        add("")
+    if recap.next_session:
+        add(f"{_label(t('export.recap.next', lang), lang)}{_d(recap.next_session, lang)}")
     return "\n".join(out).rstrip() + "\n"

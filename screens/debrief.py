@@ -67,7 +67,8 @@ class DebriefScreen(Screen[None]):
         Binding("f3", "toggle_share", t("ui.key.share"), id="debrief.share"),
         Binding("f4", "validate", t("ui.key.validate"), id="debrief.validate"),
         Binding("f5", "validate_all", t("ui.key.validate_all"), id="debrief.validate_all"),
-        Binding("f6", "preview", t("ui.key.preview"), id="debrief.preview"),
+        # priority: the message's TextArea takes F6 (select line) for itself otherwise
+        Binding("f6", "preview", t("ui.key.preview"), id="debrief.preview", priority=True),
         Binding("f7", "action_status", t("ui.key.action_status"), id="debrief.action_status"),
         Binding("escape", "back", t("ui.key.back"), id="debrief.back"),
     ]

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from aoi_tui import clock
 from aoi_tui.i18n import t
 from aoi_tui.live_session import open_session
-from aoi_tui.models import ActionStatus, Format, SessionKind, Status
+from aoi_tui.models import ActionStatus, ExportRecord, Format, SessionKind, Status
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
@@ -87,6 +87,8 @@ class EngagementScreen(Screen[None]):
         Binding("f", "framing", t("ui.key.framing"), id="engagement.framing"),
         Binding("p", "follow_up", t("ui.key.follow_up"), id="engagement.follow_up"),
         Binding("c", "closing", t("ui.key.closing"), id="engagement.closing"),
+        Binding("e", "export", t("ui.key.export"), id="engagement.export"),
+        Binding("slash", "search", t("ui.key.search"), id="engagement.search"),
         Binding("w", "withdraw", t("ui.key.withdraw"), id="engagement.withdraw", show=False),
         Binding("ctrl+e", "erase", t("ui.key.erase"), id="engagement.erase", show=False),
     ]
@@ -109,6 +111,8 @@ class EngagementScreen(Screen[None]):
             yield Static(id="actions")
             yield Static(t("ui.engagement.objectives"), classes="section")
             yield Static(id="objectives")
+            yield Static(t("ui.engagement.exports"), classes="section")
+            yield Static(id="exports")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -173,6 +177,18 @@ class EngagementScreen(Screen[None]):
                     + (f", {a.due.isoformat()}" if a.due else "")
                     + ")"
                     for a in actions
+                )
+                or "—"
+            )
+        )
+        exports = sorted(ef.all(ExportRecord), key=lambda x: x.at, reverse=True)
+        self.query_one("#exports", Static).update(
+            Text(
+                "\n".join(
+                    f"• {x.at.strftime('%Y-%m-%d %H:%M')} {t(f'audience.{x.audience.value}')}"
+                    + (f" {x.session}" if x.session else "")
+                    + f" ({x.format}) → {x.filename}"
+                    for x in exports
                 )
                 or "—"
             )
@@ -276,3 +292,13 @@ class EngagementScreen(Screen[None]):
             self.app.pop_screen()
 
         self.app.push_screen(ConfirmScreen(t("ui.erase.title"), question), answer)
+
+    def action_export(self) -> None:
+        from aoi_tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.engagement_id))
+
+    def action_search(self) -> None:
+        from aoi_tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.engagement_id))

@@ -33,6 +33,7 @@ class EngagementsScreen(Screen[None]):
         Binding("enter", "open", t("ui.key.open"), id="engagements.open"),
         Binding("n", "new_session", t("ui.key.new_session"), id="engagements.new_session"),
         Binding("r", "resume", t("ui.key.resume"), id="engagements.resume"),
+        Binding("slash", "search", t("ui.key.search"), id="engagements.search"),
         Binding("ctrl+n", "new_engagement", t("ui.key.new_engagement"), id="engagements.new"),
     ]
 
@@ -127,3 +128,8 @@ class EngagementsScreen(Screen[None]):
                 self.app.push_screen(EngagementScreen(engagement_id))
 
         self.app.push_screen(FramingScreen(None), framed)
+
+    def action_search(self) -> None:
+        from aoi_tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(None))

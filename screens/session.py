@@ -26,7 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from aoi_tui import clock, session_clock
 from aoi_tui.cards import CardFileError, Deck, load_deck
@@ -80,11 +80,14 @@ class SessionScreen(Screen[None]):
         Binding("escape", "leave", t("ui.key.back"), id="session.back"),
     ]
 
-    def __init__(self, engagement_id: str, number: int, resume: bool) -> None:
+    def __init__(
+        self, engagement_id: str, number: int, resume: bool, focus_note: str | None = None
+    ) -> None:
         super().__init__()
         self.engagement_id = engagement_id
         self.number = number
         self.resume = resume
+        self.focus_note = focus_note  # a search result: highlight this note
         self.kind = NoteKind.OBSERVATION
         self.visibility = Visibility.PRIVATE
         self.role = Role.MIRROR
@@ -145,6 +148,13 @@ class SessionScreen(Screen[None]):
         self.refresh_all()
         self.set_interval(1.0, self.tick)
         self.query_one("#note-input", Input).focus()
+        if self.focus_note is not None:
+            notes = self.query_one("#notes", OptionList)
+            try:
+                notes.highlighted = notes.get_option_index(self.focus_note)
+                notes.focus()
+            except OptionDoesNotExist:
+                pass  # hidden in the sponsor-safe view, or deleted since
 
     def _restore_draft(self, draft: Draft) -> None:
         self.kind = NoteKind(draft.kind)

@@ -12,10 +12,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
-
 from aoi_tui.screens.app import AoiApp
 from aoi_tui.screens.debrief import DebriefScreen
+from textual.pilot import Pilot
+
 from aoi_tui.store import Store
 from tests.tui_support import SIZES, freeze, make_app, start_session, type_note, wait_for
 

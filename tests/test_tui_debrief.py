@@ -4,10 +4,10 @@ for the N+1, actions, and the preview of exactly what the sponsor receives."""
 from __future__ import annotations
 
 import pytest
+from aoi_tui.screens.debrief import DebriefScreen, PreviewScreen
 from textual.widgets import DataTable, Input, Tabs, TextArea
 
 from aoi_tui.models import ActionStatus, Owner, Visibility
-from aoi_tui.screens.debrief import DebriefScreen, PreviewScreen
 from aoi_tui.store import Store
 from tests.tui_support import (
     demo_id,

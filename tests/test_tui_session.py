@@ -9,14 +9,14 @@ import errno
 import threading
 
 import pytest
-from textual.widgets import Input, OptionList
-
-from aoi_tui import durable
-from aoi_tui.models import NoteKind, Role, Visibility
 from aoi_tui.screens.note_editor import NoteEditorScreen
 from aoi_tui.screens.resume import ResumeScreen
 from aoi_tui.screens.role_balance import RoleBalanceScreen
 from aoi_tui.screens.session import SessionScreen
+from textual.widgets import Input, OptionList
+
+from aoi_tui import durable
+from aoi_tui.models import NoteKind, Role, Visibility
 from aoi_tui.session_clock import current_index
 from aoi_tui.store import Store
 from tests.tui_support import (

@@ -7,17 +7,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from aoi_tui.screens.app import AoiApp
+from aoi_tui.screens.engagement import EngagementScreen
+from aoi_tui.screens.engagements import EngagementsScreen
+from aoi_tui.screens.note_editor import NoteEditorScreen
+from aoi_tui.screens.unlock import FirstUseScreen, RecoveryCodeScreen, UnlockScreen
 from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Input
 
 from aoi_tui.clock import NOW_ENV
 from aoi_tui.demo import DEMO_COACHEE
 from aoi_tui.models import Visibility
-from aoi_tui.screens.app import AoiApp
-from aoi_tui.screens.engagement import EngagementScreen
-from aoi_tui.screens.engagements import EngagementsScreen
-from aoi_tui.screens.note_editor import NoteEditorScreen
-from aoi_tui.screens.unlock import FirstUseScreen, RecoveryCodeScreen, UnlockScreen
 from aoi_tui.store import Store
 from tests.conftest import FIXED_NOW, PASSPHRASE
 from tests.tui_support import (

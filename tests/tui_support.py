@@ -14,6 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from aoi_tui.screens.app import AoiApp
+from aoi_tui.screens.session import SessionScreen
 from rich.console import Console
 from textual import events
 from textual.pilot import Pilot
@@ -24,8 +26,6 @@ from aoi_tui import i18n
 from aoi_tui.cards import SEED_ENV
 from aoi_tui.clock import NOW_ENV
 from aoi_tui.demo import create_demo, find_demo
-from aoi_tui.screens.app import AoiApp
-from aoi_tui.screens.session import SessionScreen
 from aoi_tui.store import Store
 from tests.conftest import FIXED_NOW
 

@@ -1,0 +1,54 @@
+"""The coachee's recap of one session: what was agreed, to hand over at the
+end of the session. Built from an allow-list like the sponsor's report: the
+session's actions (not the coach's private to-dos), the message for the N+1,
+and the notes the coachee validated."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from aoi_tui.engagement_file import EngagementFile
+from aoi_tui.models import Model, Owner, SessionKind, Visibility
+
+
+class RecapAction(Model):
+    text: str
+    owner: Owner
+    due: date | None
+
+
+class SessionRecap(Model):
+    coachee: str
+    coach: str
+    session: int
+    kind: SessionKind
+    held_on: date
+    message: str | None  # only once the coachee validated it
+    notes: list[str] = Field(default_factory=list)
+    actions: list[RecapAction] = Field(default_factory=list)
+    next_session: date | None = None
+
+
+def build_session_recap(ef: EngagementFile, number: int) -> SessionRecap:
+    try:
+        session = ef.session(number)
+    except KeyError:
+        raise ValueError(f"no session {number} in this engagement") from None
+    engagement = ef.engagement()
+    return SessionRecap(
+        coachee=engagement.coachee,
+        coach=engagement.coach,
+        session=number,
+        kind=session.kind,
+        held_on=session.held_on,
+        message=session.sponsor_message if session.sponsor_message_validated else None,
+        notes=[n.text for n in ef.notes(number) if n.shared],
+        actions=[
+            RecapAction(text=a.text, owner=a.owner, due=a.due)
+            for a in ef.actions(number)
+            if a.owner is not Owner.COACH or a.visibility is Visibility.SHAREABLE
+        ],
+        next_session=engagement.next_session,
+    )

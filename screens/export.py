@@ -1,0 +1,114 @@
+"""Exporting from the TUI: choose what (the sponsor's report, the confidential
+file, a session recap) and the format, see exactly what will leave, write it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+
+from aoi_tui.durable import StoreWriteError
+from aoi_tui.export import FORMATS, Export, build_export, write_export
+from aoi_tui.i18n import language, t
+from aoi_tui.models import Audience
+from aoi_tui.shared_report import ConsentMissing
+
+if TYPE_CHECKING:
+    from aoi_tui.screens.app import AoiApp
+
+
+class ExportScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+o", "write", t("ui.key.write_export"), id="export.write", priority=True),
+        Binding("escape", "app.pop_screen", t("ui.key.back"), id="export.back"),
+    ]
+
+    def __init__(self, engagement_id: str, session: int | None = None) -> None:
+        super().__init__()
+        self.engagement_id = engagement_id
+        self.session = session
+        self.export: Export | None = None
+
+    @property
+    def aoi(self) -> AoiApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="export-form"):
+            with Horizontal(classes="row"):
+                yield Select(
+                    [(t(f"audience.{a.value}"), a.value) for a in Audience],
+                    value=Audience.SHARED.value,
+                    allow_blank=False,
+                    id="audience",
+                )
+                yield Select([(f, f) for f in FORMATS], value="md", allow_blank=False, id="format")
+                yield Select([], prompt=t("ui.export.session"), id="session")
+            yield Label(t("ui.export.file"))
+            yield Input(id="path")
+        yield Static(id="export-state", classes="message")
+        yield TextArea(id="preview", read_only=True, soft_wrap=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        ef = self.aoi.unlocked.engagement(self.engagement_id)
+        sessions = ef.sessions()
+        session_select = self.query_one("#session", Select)
+        session_select.set_options(
+            [(f"{t('export.session')} {s.number}", s.number) for s in sessions]
+        )
+        if sessions:
+            session_select.value = self.session or sessions[-1].number
+        if self.session is not None:
+            self.query_one("#audience", Select).value = Audience.RECAP.value
+        self.rebuild()
+
+    @on(Select.Changed)
+    def rebuild(self) -> None:
+        audience = Audience(str(self.query_one("#audience", Select).value))
+        fmt = str(self.query_one("#format", Select).value)
+        session_value = self.query_one("#session", Select).value
+        session = int(str(session_value)) if session_value is not Select.BLANK else None
+        self.query_one("#session", Select).display = audience is Audience.RECAP
+        state = self.query_one("#export-state", Static)
+        preview = self.query_one("#preview", TextArea)
+        try:
+            self.export = build_export(
+                self.aoi.unlocked,
+                self.engagement_id,
+                audience,
+                fmt,
+                language(),
+                session if audience is Audience.RECAP else None,
+            )
+        except (ConsentMissing, ValueError) as exc:
+            self.export = None
+            state.update(Text(str(exc), style="bold"))
+            preview.load_text("")
+            return
+        path = self.query_one("#path", Input)
+        if not path.value or Path(path.value).name.startswith("aoi-"):
+            path.value = str(Path.cwd() / self.export.default_name)
+        what = "ui.export.preview_shared" if audience is Audience.SHARED else "ui.export.preview"
+        state.update(Text(t(what), style="bold"))
+        preview.load_text(self.export.content)  # exactly the bytes that will be written
+
+    def action_write(self) -> None:
+        if self.export is None:
+            return
+        target = self.query_one("#path", Input).value.strip() or None
+        try:
+            path = write_export(self.aoi.unlocked, self.engagement_id, self.export, target)
+        except (StoreWriteError, OSError) as exc:
+            self.notify(t("ui.export.failed", reason=str(exc)), severity="error", timeout=10)
+            return
+        self.notify(t("export.written", path=str(path)), timeout=8)
+        self.app.pop_screen()

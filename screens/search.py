@@ -1,0 +1,84 @@
+"""Search the notes of one engagement or of all of them; Enter on a result
+opens its session with the note highlighted."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from aoi_tui.i18n import t
+from aoi_tui.search import Hit, search_store
+
+if TYPE_CHECKING:
+    from aoi_tui.screens.app import AoiApp
+
+
+class SearchScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "app.pop_screen", t("ui.key.back"), id="search.back")]
+
+    def __init__(self, engagement_id: str | None = None) -> None:
+        super().__init__()
+        self.engagement_id = engagement_id
+        self.hits: list[Hit] = []
+
+    @property
+    def aoi(self) -> AoiApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        scope = "ui.search.one" if self.engagement_id else "ui.search.all"
+        yield Static(t(scope), classes="screen-title")
+        yield Input(placeholder=t("ui.search.placeholder"), id="query")
+        yield Static(id="search-state", classes="explain")
+        yield OptionList(id="hits")
+        yield Footer()
+
+    @on(Input.Submitted, "#query")
+    def run_search(self, event: Input.Submitted) -> None:
+        self.query_one("#search-state", Static).update(t("ui.search.running"))
+        self.search(event.value)
+
+    @work(thread=True, exclusive=True)
+    def search(self, query: str) -> None:
+        ids = [self.engagement_id] if self.engagement_id else None
+        hits, problems = search_store(self.aoi.unlocked, query, ids)
+        self.app.call_from_thread(self.show, query, hits, problems)
+
+    def show(self, query: str, hits: list[Hit], problems: list[str]) -> None:
+        safe = self.aoi.sponsor_safe
+        self.hits = [h for h in hits if not safe or h.kind == "message"]
+        options = self.query_one("#hits", OptionList)
+        options.clear_options()
+        for i, h in enumerate(self.hits):
+            line = Text()
+            line.append(f"{h.coachee} ", style="bold")
+            if h.session:
+                line.append(f"s{h.session} ")
+            line.append(f"{t(f'ui.search.kind.{h.kind}')}: ", style="italic")
+            line.append(h.snippet(query, 60))
+            options.add_option(Option(line, id=str(i)))
+        state = t("ui.search.count", n=len(self.hits))
+        if problems:
+            state += " · " + t("ui.search.skipped", n=len(problems))
+        self.query_one("#search-state", Static).update(state)
+        if self.hits:
+            options.focus()
+
+    @on(OptionList.OptionSelected, "#hits")
+    def open_hit(self, event: OptionList.OptionSelected) -> None:
+        from aoi_tui.screens.session import SessionScreen
+
+        hit = self.hits[int(str(event.option.id))]
+        if hit.session is None:
+            return
+        self.app.push_screen(
+            SessionScreen(hit.engagement_id, hit.session, resume=False, focus_note=hit.record_id)
+        )
