@@ -12,14 +12,28 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from pytest_textual_snapshot import SVGImageExtension
 from aoi_tui.screens.app import AoiApp
 from aoi_tui.screens.debrief import DebriefScreen
 from textual.pilot import Pilot
 
+from aoi_tui.models import Visibility
 from aoi_tui.store import Store
-from tests.tui_support import SIZES, freeze, make_app, start_session, type_note, wait_for
+from tests.tui_support import (
+    SIZES,
+    freeze,
+    make_app,
+    session_screen,
+    start_session,
+    type_note,
+    wait_for,
+)
 
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
+
+# pytest-textual-snapshot 1.0 sets `_file_extension`; syrupy >= 5 reads
+# `file_extension`: without this the SVGs are saved as `.raw`.
+SVGImageExtension.file_extension = "svg"
 
 
 @pytest.fixture(autouse=True)
@@ -62,9 +76,14 @@ async def debrief(pilot: Pilot[Any]) -> None:
 
 
 async def sponsor_safe(pilot: Pilot[Any]) -> None:
-    await debrief(pilot)
-    await pilot.press("escape")
-    await pilot.pause()
+    """The N+1 joins: only the note the coachee validated stays on screen."""
+    await notes_taken(pilot)
+    screen = session_screen(pilot)
+    for note in screen.notes:
+        if note.visibility is Visibility.SHAREABLE:
+            note.validate_by_coachee()
+            screen.ef.update(note)
+    screen.refresh_notes()
     await pilot.press("f2")
     await pilot.pause()
 
