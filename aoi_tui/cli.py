@@ -153,11 +153,12 @@ def _parse_date(value: str) -> date:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    served = os.environ.get("AOI_SERVED") == "1"  # in a browser: textual-serve's own driver
+    if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError("the TUI needs a terminal; `aoi --help` lists the commands")
     root = _root(args)
     store: Store | None = None
-    if store_exists(root):
+    if store_exists(root) and not served:
         # AOI_PASSPHRASE or a remembered key opens it here; otherwise the TUI asks.
         try:
             store = open_store(root, prompt=None)
@@ -494,6 +495,15 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if report.healthy else 1
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from aoi_tui.serve import serve
+
+    if not 0 < args.port < 65536:
+        raise CliError(f"{args.port} is not a port number")
+    serve(_root(args), args.host, args.port, args.lang)
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from aoi_tui.search import search_store
 
@@ -633,6 +643,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = command("keyring", cmd_keyring, "remember or forget the key in the OS keyring")
     sp.add_argument("action", choices=["remember", "forget"])
+
+    sp = command(
+        "serve",
+        cmd_serve,
+        "serve the TUI in a browser (loopback, token, passphrase)",
+        json_flag=False,
+    )
+    sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    sp.add_argument("--port", type=int, default=8765, help="port (default 8765)")
 
     sp = command("search", cmd_search, "search notes, actions and messages (accents ignored)")
     sp.add_argument("text", metavar="TEXT", help="words that must all appear")

@@ -4,6 +4,7 @@ it later (three tries)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from textual import on, work
@@ -34,7 +35,9 @@ class UnlockScreen(Screen[Store | None]):
             yield Static(t("ui.unlock.title"), classes="dialog-title")
             yield Label(t("ui.unlock.prompt"))
             yield Input(password=True, id="passphrase")
-            yield Checkbox(t("ui.unlock.remember"), id="remember")
+            # served in a browser: never offer to remember the key
+            if os.environ.get("AOI_SERVED") != "1":
+                yield Checkbox(t("ui.unlock.remember"), id="remember")
             yield Static("", id="message", classes="message")
         yield Footer()
 
@@ -42,7 +45,8 @@ class UnlockScreen(Screen[Store | None]):
     def try_passphrase(self, event: Input.Submitted) -> None:
         event.input.disabled = True
         self.query_one("#message", Static).update(t("ui.unlock.checking"))
-        self.unlock(event.value, self.query_one("#remember", Checkbox).value)
+        remember = self.query("#remember")
+        self.unlock(event.value, bool(remember) and self.query_one("#remember", Checkbox).value)
 
     @work(thread=True, exclusive=True)
     def unlock(self, passphrase: str, remember: bool) -> None:

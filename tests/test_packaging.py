@@ -52,6 +52,8 @@ def test_wheel_maps_screens_and_data_inside_the_package(wheel: Path) -> None:
         "aoi_tui/data/cards/fr.toml",
         "aoi_tui/data/cards/en.toml",
         "aoi_tui/data/export/report.css",
+        "aoi_tui/data/serve/index.html",
+        "aoi_tui/data/referentials/fr.toml",
     ):
         assert expected in names, expected
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

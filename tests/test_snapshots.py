@@ -12,9 +12,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from pytest_textual_snapshot import SVGImageExtension
 from aoi_tui.screens.app import AoiApp
 from aoi_tui.screens.debrief import DebriefScreen
+from pytest_textual_snapshot import SVGImageExtension
 from textual.pilot import Pilot
 
 from aoi_tui.models import Visibility
