@@ -11,6 +11,7 @@ import getpass
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -157,18 +158,33 @@ def cmd_tui(args: argparse.Namespace) -> int:
     if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError("the TUI needs a terminal; `aoi --help` lists the commands")
     root = _root(args)
-    store: Store | None = None
+    # AOI_PASSPHRASE or a remembered key opens the store here, in a thread: Argon2id
+    # runs while the UI is imported (it releases the GIL). Otherwise the TUI asks.
+    opened: list[Store | BaseException] = []
+    opener = threading.Thread(target=_open_quietly, args=(root, opened), daemon=True)
     if store_exists(root) and not served:
-        # AOI_PASSPHRASE or a remembered key opens it here; otherwise the TUI asks.
-        try:
-            store = open_store(root, prompt=None)
-        except UnlockError:
-            if os.environ.get(PASSPHRASE_ENV) is not None:
-                raise
+        opener.start()
     from aoi_tui.screens.app import run_app  # type: ignore[import-not-found,unused-ignore]
 
+    store: Store | None = None
+    if opener.is_alive() or opened:
+        opener.join()
+        result = opened[0] if opened else None
+        if isinstance(result, Store):
+            store = result
+        elif (isinstance(result, UnlockError) and os.environ.get(PASSPHRASE_ENV) is not None) or (
+            isinstance(result, BaseException) and not isinstance(result, UnlockError)
+        ):
+            raise result
     run_app(root, store, args.settings)
     return 0
+
+
+def _open_quietly(root: Path, out: list[Store | BaseException]) -> None:
+    try:
+        out.append(open_store(root, prompt=None))
+    except BaseException as exc:
+        out.append(exc)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -50,13 +50,13 @@ class EngagementsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(t("ui.col.coachee"), key="coachee")
-        table.add_column(t("ui.col.sponsor"), key="sponsor")
-        table.add_column(t("ui.col.format"), key="format")
-        table.add_column(t("ui.col.sessions"), key="sessions")
-        table.add_column(t("ui.col.last"), key="last")
-        table.add_column(t("ui.col.cadence"), key="cadence")
-        self.reload()
+        table.add_column(t("ui.col.coachee"), key="coachee", width=24)
+        table.add_column(t("ui.col.sponsor"), key="sponsor", width=18)
+        table.add_column(t("ui.col.format"), key="format", width=8)
+        table.add_column(t("ui.col.sessions"), key="sessions", width=8)
+        table.add_column(t("ui.col.last"), key="last", width=10)
+        table.add_column(t("ui.col.cadence"), key="cadence", width=16)
+        # the rows come with on_screen_resume, which Textual also sends on first show
         if not self.aoi.resume_offered:
             self.aoi.resume_offered = True
             self.offer_resume()

@@ -16,6 +16,7 @@ from aoi_tui.screens.session import SessionScreen
 from textual.widgets import Input, OptionList
 
 from aoi_tui import durable
+from aoi_tui.live_session import LiveSession
 from aoi_tui.models import NoteKind, Role, Visibility
 from aoi_tui.session_clock import current_index
 from aoi_tui.store import Store
@@ -355,6 +356,27 @@ async def test_later_on_the_resume_offer_keeps_the_session_open(store: Store) ->
         await wait_for(pilot, lambda: isinstance(again.screen, SessionScreen), what="session")
 
 
+async def test_a_session_resumed_elsewhere_stops_this_window(store: Store) -> None:
+    """A half-open SSH link: the old aoi still runs when the coach resumes elsewhere."""
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await type_note(pilot, "Avant")
+        await paste(pilot, "Texte à garder")
+        await settle(pilot, screen)
+        elsewhere = LiveSession(screen.ef, NEW_SESSION)
+        elsewhere.take()  # the new aoi resumes the session
+        await wait_for(pilot, lambda: screen.taken_over, timeout=3, what="the takeover")
+        assert text_of(screen, "#banner").startswith("THIS SESSION WAS RESUMED IN ANOTHER aoi")
+        field = screen.query_one("#note-input", Input)
+        assert field.value == "Texte à garder"  # the text stays on screen
+        await pilot.press("enter", "f6")
+        await settle(pilot, screen)
+        assert [n.text for n in disk_notes(store)] == ["Avant"]
+        assert elsewhere.load_draft().text == "Texte à garder"  # not overwritten
+        assert screen.phase == "review"
+
+
 async def test_pasted_escape_sequences_are_cleaned_and_text_is_never_markup(
     store: Store,
 ) -> None:
@@ -429,9 +451,7 @@ async def test_a_whole_session_from_review_to_handover(store: Store) -> None:
         handover = text_of(screen, "#handover-panel")
         assert "Face à l'équipe" in handover
         assert "Plan Z" not in handover
-        assert [line.split(": ", 1)[1] for line in notes_list_text(screen)] == [
-            "Face à l'équipe"
-        ]
+        assert [line.split(": ", 1)[1] for line in notes_list_text(screen)] == ["Face à l'équipe"]
 
         await pilot.press("f10")
         await pilot.pause()
