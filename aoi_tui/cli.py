@@ -200,7 +200,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _summary_json(store: Store) -> list[dict[str, Any]]:
+def _summary_json(store: Store, retention_days: int | None = None) -> list[dict[str, Any]]:
     today = clock.today()
     return [
         {
@@ -216,6 +216,8 @@ def _summary_json(store: Store) -> list[dict[str, Any]]:
             "next_session": s.next_session.isoformat() if s.next_session else None,
             "cadence_days": s.cadence_days,
             "overdue_days": s.cadence_overdue(today),
+            "ended_on": s.ended_on.isoformat() if s.ended_on else None,
+            "retention_due": s.retention_due(today, retention_days),
             "demo": s.demo,
         }
         for s in store.list_engagements()
@@ -247,7 +249,7 @@ def cmd_engagement_list(args: argparse.Namespace) -> int:
         _out(args, [], "No engagement yet.")
         return 0
     store = _store(args)
-    rows = _summary_json(store)
+    rows = _summary_json(store, args.settings.retention_days)
 
     def human() -> str:
         if not rows:
@@ -255,6 +257,8 @@ def cmd_engagement_list(args: argparse.Namespace) -> int:
         lines = []
         for r in rows:
             late = f"  cadence overdue by {r['overdue_days']} d" if r["overdue_days"] else ""
+            if r["retention_due"]:
+                late += "  retention period passed: review (aoi erase to erase)"
             lines.append(
                 f"{r['id']}  {r['coachee']}  (N+1: {r['sponsor']})  {r['status']}  "
                 f"{r['sessions_held']}/{r['planned_sessions']}  last: {r['last_session'] or '—'}"

@@ -145,6 +145,12 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def closing_hash(synthesis: str, next_steps: str) -> str:
+    """What the coachee validates in the closing review: the synthesis and what
+    continues with the N+1, together (`Engagement.closing_validation`)."""
+    return text_hash(synthesis + "\x00" + next_steps)
+
+
 class Validation(Model):
     """The coachee's validation of exactly this text, at this time."""
 
@@ -224,6 +230,16 @@ class Engagement(Record):
     closed_on: date | None = None
     withdrawn_on: date | None = None
     demo: bool = False  # the fictional engagement of `aoi demo`
+
+    @property
+    def closing_validated(self) -> bool:
+        """The coachee validated the closing review's two texts as they are now."""
+        v = self.closing_validation
+        return (
+            bool(self.closing_synthesis or self.closing_next)
+            and v is not None
+            and v.text_sha256 == closing_hash(self.closing_synthesis, self.closing_next)
+        )
 
     @model_validator(mode="after")
     def _names(self) -> Engagement:

@@ -2,13 +2,15 @@
 
 markdown-it-py's `js-default` preset leaves raw HTML out (shown as text);
 links may only be http, https or mailto; an image becomes a plain link, so
-opening the report never fetches anything."""
+opening the report never fetches anything, and a Content-Security-Policy
+forbids any fetch besides. Link reference definitions are not parsed at all:
+the exports never write one, and one typed in a note stays visible text."""
 
 from __future__ import annotations
 
 import html
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from importlib import resources
 
 from markdown_it import MarkdownIt
@@ -17,6 +19,10 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 
 def _validate_link(url: str) -> bool:
@@ -36,6 +42,7 @@ def _image_as_link(
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("js-default", {"html": False, "linkify": False})
+    md.disable("reference")
     md.validateLink = _validate_link  # type: ignore[method-assign]
     md.add_render_rule("image", _image_as_link)
     return md
@@ -46,28 +53,30 @@ def to_html(
     title: str,
     lang: str,
     banner: str | None = None,
-    session_prefixes: tuple[str, ...] = (),
+    page_breaks: Collection[str] = (),
 ) -> str:
-    """`banner` repeats on every printed page; an h2 starting with one of
-    `session_prefixes` starts a new printed page."""
+    """`banner` repeats on every printed page; a top-level h2 whose text is one
+    of `page_breaks` starts a new printed page (a free text sits inside a
+    quote or a list item, so it can never make one)."""
     md = _parser()
     tokens = md.parse(markdown)
     for heading, inline in itertools.pairwise(tokens):
         if (
-            session_prefixes
-            and heading.type == "heading_open"
+            heading.type == "heading_open"
             and heading.tag == "h2"
-            and inline.content.startswith(session_prefixes)
+            and heading.level == 0
+            and inline.content in page_breaks
         ):
             heading.attrSet("class", "session")
     body = md.renderer.render(tokens, md.options, {})
     css = resources.files("aoi_tui.data").joinpath("export/report.css").read_text("utf-8")
     page_banner = f'<div class="page-banner">{html.escape(banner)}</div>\n' if banner else ""
+    body_class = ' class="confidential"' if banner else ""
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'\">\n"
-        f"<title>{html.escape(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n"
-        f"{page_banner}{body}</body>\n</html>\n"
+        f'<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n{css}</style>\n</head>\n"
+        f"<body{body_class}>\n{page_banner}{body}</body>\n</html>\n"
     )

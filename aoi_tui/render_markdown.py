@@ -1,17 +1,43 @@
 """Markdown for the exports. The shared report renders a `SharedReport` only;
-the confidential file a `ConfidentialFile`. HTML is made from this Markdown."""
+the confidential file a `ConfidentialFile`; the recap a `SessionRecap`. HTML
+is made from this Markdown (`render_html`).
+
+Every free text (a note, a message, a log: anything typed or pasted) is
+*contained*: it sits alone at the end of its own container (a block quote or a
+list item, every line prefixed or indented), so whatever Markdown it holds (an
+unclosed ``` fence, a heading, a table, a list) ends with its container and
+cannot swallow or restructure what follows; link reference definitions, which
+act on the whole document, are escaped (`[1]: https://…` stays visible text).
+One-line fields (names, statements) are flattened to one line and escaped
+where a line start would make them a block."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
+
+from markdown_it import MarkdownIt
 
 from aoi_tui.confidential_file import ConfidentialFile
 from aoi_tui.i18n import t
-from aoi_tui.models import Level
+from aoi_tui.models import (
+    Action,
+    Area,
+    Level,
+    Note,
+    ObjectiveStatus,
+    SessionKind,
+    Visibility,
+)
 from aoi_tui.phases import phases_for
-from aoi_tui.session_recap import SessionRecap
-from aoi_tui.shared_report import SharedReport
+from aoi_tui.session_recap import RecapAction, SessionRecap
+from aoi_tui.shared_report import SharedAction, SharedReport
 from aoi_tui.text import clean
+
+NBSP = "\u00a0"
+SEP = " · "
+
+# -- text helpers -------------------------------------------------------------------------
 
 
 def _d(value: date | None, lang: str) -> str:
@@ -20,24 +46,104 @@ def _d(value: date | None, lang: str) -> str:
     return value.strftime("%d/%m/%Y") if lang == "fr" else value.isoformat()
 
 
-def _item(text: str, marker: str = "- ") -> str:
-    """A list item whose continuation lines stay inside it."""
-    lines = clean(text).strip().splitlines() or [""]
-    pad = " " * len(marker)
-    return marker + lines[0] + "".join(f"\n{pad}{line}" if line else "\n" for line in lines[1:])
-
-
 def _label(label: str, lang: str) -> str:
-    """A label and its colon, as each language writes it."""
-    return f"{label} : " if lang == "fr" else f"{label}: "
+    """A label and its colon, as each language writes it (French: a no-break
+    space before the colon, so it never starts a line)."""
+    return f"{label}{NBSP}: " if lang == "fr" else f"{label}: "
+
+
+def _field(key: str, value: str, lang: str) -> str:
+    return f"- {_label(t(key, lang), lang)}{value}"
+
+
+_WHITESPACE = re.compile(r"[ \t\n]+")  # not str.split(): it would eat no-break spaces
 
 
 def _inline(text: str) -> str:
-    return " ".join(clean(text).split())
+    """A free text flattened to one line, for a place inside a line."""
+    return _WHITESPACE.sub(" ", clean(text)).strip()
+
+
+_BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|`{3,}|~{3,})")
+
+
+def _lead(text: str) -> str:
+    """A one-line text placed at the start of a line (a list item): escape what
+    would open a block there (a heading, a quote, a list, a fence)."""
+    line = _inline(text)
+    match = _BLOCK_START.match(line)
+    if not match:
+        return line
+    end = match.end()
+    if line[0].isdigit():  # "1. step": escape the dot, not the digits
+        return line[: end - 1] + "\\" + line[end - 1 :]
+    return "\\" + line
+
+
+def _heading(level: int, text: str) -> str:
+    """An ATX heading of generated text and one-line fields: a closing `#`
+    would be eaten as the heading's closing sequence, so it is escaped."""
+    if text.endswith("#"):
+        text = text[:-1] + "\\#"
+    return f"{'#' * level} {text}"
+
+
+def _cell(text: str) -> str:
+    return _inline(text).replace("|", "\\|") or "—"
+
+
+def _code(text: str) -> str:
+    """Inline code that holds any text, backticks included."""
+    text = _inline(text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+_probe = MarkdownIt("js-default", {"html": False})
+
+
+def _neutralise_definitions(lines: list[str]) -> list[str]:
+    """Escape link reference definitions: parsed, they vanish from the page
+    and turn matching `[words]` anywhere in the document into links."""
+    for _ in range(len(lines) + 1):
+        env: dict[str, object] = {}
+        _probe.parse("\n".join(lines), env)
+        references = env.get("references")
+        if not isinstance(references, dict) or not references:
+            return lines
+        for ref in references.values():
+            row = ref["map"][0]
+            lines[row] = lines[row].replace("[", "\\[", 1)
+    return [line.replace("[", "\\[", 1) for line in lines]  # unreachable in practice
+
+
+def _lines(text: str) -> list[str]:
+    """A free text, cleaned, as lines ready to embed in a container."""
+    lines = [line.rstrip() for line in clean(text).strip().split("\n")]
+    return _neutralise_definitions(lines) if lines != [""] else ["—"]
+
+
+def _quote(text: str) -> str:
+    """A free text in a block quote of its own: it ends with the quote."""
+    return "\n".join(f"> {line}" if line else ">" for line in _lines(text))
+
+
+def _item(meta: str, text: str) -> str:
+    """A list item: generated `meta` first, then the free text, which ends the
+    item (every continuation line indented under it)."""
+    lines = _lines(text)
+    first = meta + lines[0] if meta else lines[0]
+    return "\n".join(["- " + first, *(f"  {line}" if line else "" for line in lines[1:])])
 
 
 def _level(level: Level | None, lang: str) -> str:
     return "—" if level is None else t(f"level.{level.value}", lang)
+
+
+def _kind(kind: SessionKind, lang: str) -> str:
+    return t(f"session.kind.{kind.value}", lang)
 
 
 def _phase_label(kind: str, phase: str, lang: str) -> str:
@@ -47,251 +153,519 @@ def _phase_label(kind: str, phase: str, lang: str) -> str:
     return phase
 
 
-def shared_markdown(report: SharedReport, lang: str) -> str:
-    out: list[str] = []
-    add = out.append
-    add(f"# {t('export.shared.title', lang)} — {_inline(report.coachee)}\n")
-    add(f"_{t('export.shared.notice', lang)}_\n")
-    add(f"## {t('export.engagement', lang)}\n")
-    add(f"- {_label(t('field.coachee', lang), lang)}{_inline(report.coachee)}")
-    add(f"- {_label(t('field.sponsor', lang), lang)}{_inline(report.sponsor)}")
-    if report.coach:
-        add(f"- {_label(t('field.coach', lang), lang)}{_inline(report.coach)}")
-    if report.organisation:
-        add(f"- {_label(t('field.organisation', lang), lang)}{_inline(report.organisation)}")
-    add(
-        f"- {_label(t('field.period', lang), lang)}{_d(report.period_start, lang)} → "
-        f"{_d(report.period_end, lang)}"
-    )
-    add(f"- {_label(t('field.planned_sessions', lang), lang)}{report.planned_sessions}")
-    add(f"- {_label(t('field.status', lang), lang)}{t('status.' + report.status.value, lang)}\n")
+def _time(value: datetime) -> str:
+    return value.strftime("%H:%M")
 
-    add(f"## {t('export.agreement', lang)}\n")
-    a = report.agreement
-    add(f"- {_label(t('field.consent_date', lang), lang)}{_d(a.consent_date, lang)}")
-    add(
-        f"- {_label(t('field.right_to_withdraw', lang), lang)}{t('yes' if a.right_to_withdraw else 'no', lang)}"
+
+def _session_heading(number: int, kind: SessionKind, held_on: date, lang: str) -> str:
+    return t(
+        "export.session_title",
+        lang,
+        number=number,
+        kind=_kind(kind, lang),
+        date=_d(held_on, lang),
     )
-    for flag in ("report_attendance", "report_objective_status", "report_competencies"):
-        add(
-            f"- {_label(t('field.' + flag, lang), lang)}{t('yes' if getattr(a, flag) else 'no', lang)}"
-        )
-    if a.confidentiality:
-        add("")
-        add(_item(a.confidentiality, "> "))
-    add("")
+
+
+class _Doc:
+    """Blocks separated by exactly one blank line."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+
+    def add(self, *blocks: str) -> None:
+        self.blocks.extend(b for b in blocks if b)
+
+    def lines(self, lines: list[str]) -> None:
+        if lines:
+            self.blocks.append("\n".join(lines))
+
+    def text(self) -> str:
+        return "\n\n".join(self.blocks) + "\n"
+
+
+def _objective_lines(
+    statement: str,
+    area: Area | None,
+    indicator: str,
+    expected_result: str,
+    status: ObjectiveStatus | None,
+    lang: str,
+) -> list[str]:
+    lines = ["- " + _lead(statement)]
+    if area is not None:
+        lines.append("  " + _field("field.area", t(f"area.{area.value}", lang), lang))
+    if indicator.strip():
+        lines.append("  " + _field("field.indicator", _inline(indicator), lang))
+    if expected_result.strip():
+        lines.append("  " + _field("field.expected_result", _inline(expected_result), lang))
+    if status is not None:
+        lines.append("  " + _field("field.progress", t(f"objective.{status.value}", lang), lang))
+    return lines
+
+
+def _action_meta(action: SharedAction | RecapAction | Action, lang: str, *details: str) -> str:
+    parts = [f"**{t(f'owner.{action.owner.value}', lang).capitalize()}**"]
+    if action.due:
+        parts.append(f"{t('field.due', lang)} {_d(action.due, lang)}")
+    parts.extend(d for d in details if d)
+    return SEP.join(parts) + " — "
+
+
+# -- the sponsor's report ------------------------------------------------------------------
+
+
+def shared_markdown(report: SharedReport, lang: str) -> str:
+    doc = _Doc()
+    doc.add(_heading(1, f"{t('export.shared.title', lang)} — {_inline(report.coachee)}"))
+    doc.add(f"_{t('export.shared.notice', lang)}_")
+
+    doc.add(_heading(2, t("export.engagement", lang)))
+    facts = [
+        _field("field.coachee", _inline(report.coachee), lang),
+        _field("field.sponsor", _inline(report.sponsor), lang),
+    ]
+    if report.coach.strip():
+        facts.append(_field("field.coach", _inline(report.coach), lang))
+    if report.organisation.strip():
+        facts.append(_field("field.organisation", _inline(report.organisation), lang))
+    facts.append(_field("field.status", t(f"status.{report.status.value}", lang), lang))
+    if report.period_start and report.period_end:
+        facts.append(_field("field.period", _period(report, lang), lang))
+    facts.append(_field("field.planned_sessions", str(report.planned_sessions), lang))
+    if report.agreement.report_attendance:
+        facts.append(_field("field.sessions_held", str(len(report.sessions)), lang))
+    if report.closed_on:
+        facts.append(_field("field.closed_on", _d(report.closed_on, lang), lang))
+    if report.withdrawn_on:
+        facts.append(_field("field.withdrawn_on", _d(report.withdrawn_on, lang), lang))
+    doc.lines(facts)
+
+    doc.add(_heading(2, t("export.agreement", lang)))
+    a = report.agreement
+    doc.lines(
+        [
+            _field("field.consent_date", _d(a.consent_date, lang), lang),
+            _field(
+                "field.right_to_withdraw", t("yes" if a.right_to_withdraw else "no", lang), lang
+            ),
+        ]
+        + [
+            _field("field." + flag, t("yes" if getattr(a, flag) else "no", lang), lang)
+            for flag in ("report_attendance", "report_objective_status", "report_competencies")
+        ]
+    )
+    if a.confidentiality.strip():
+        doc.add(_quote(a.confidentiality))
 
     if report.sessions:
-        add(f"## {t('export.sessions', lang)}\n")
-        for s in report.sessions:
-            add(f"- {t('session.kind.' + s.kind.value, lang)} {s.number} : {_d(s.held_on, lang)}")
-        add("")
+        doc.add(_heading(2, t("export.sessions", lang)))
+        doc.lines(
+            [f"- {_session_heading(s.number, s.kind, s.held_on, lang)}" for s in report.sessions]
+        )
 
     if report.objectives:
-        add(f"## {t('export.objectives', lang)}\n")
-        for o in report.objectives:
-            area = f" ({t('area.' + o.area.value, lang)})" if o.area else ""
-            add(_item(o.statement + area))
-            if o.indicator:
-                add(f"  - {_label(t('field.indicator', lang), lang)}{_inline(o.indicator)}")
-            if o.expected_result:
-                add(
-                    f"  - {_label(t('field.expected_result', lang), lang)}{_inline(o.expected_result)}"
+        doc.add(_heading(2, t("export.objectives", lang)))
+        doc.lines(
+            [
+                line
+                for o in report.objectives
+                for line in _objective_lines(
+                    o.statement, o.area, o.indicator, o.expected_result, o.status, lang
                 )
-            if o.status is not None:
-                add(
-                    f"  - {_label(t('field.status', lang), lang)}{t('objective.' + o.status.value, lang)}"
-                )
-        add("")
+            ]
+        )
 
     if report.messages:
-        add(f"## {t('export.messages', lang)}\n")
+        doc.add(_heading(2, t("export.messages", lang)))
         for m in report.messages:
-            add(
-                f"### {t('export.session', lang)} {m.session} "
-                f"({t('export.validated_on', lang)} {_d(m.validated_on, lang)})\n"
-            )
-            add(clean(m.text).strip() + "\n")
+            validated = t("export.message_validated_on", lang, date=_d(m.validated_on, lang))
+            if m.session is not None:
+                title = f"{t('export.session', lang)} {m.session} — {validated}"
+            else:
+                title = validated[:1].upper() + validated[1:]
+            doc.add(_heading(3, title), _quote(m.text))
 
     if report.notes:
-        add(f"## {t('export.shared_notes', lang)}\n")
+        doc.add(_heading(2, t("export.shared_notes", lang)))
+        items = []
         for n in report.notes:
-            add(
-                _item(
-                    f"{t('export.session', lang)} {n.session} — {n.text}\n"
-                    f"_{t('export.validated_on', lang)} {_d(n.validated_on, lang)}_"
-                )
-            )
-        add("")
+            meta = [t("export.note_validated_on", lang, date=_d(n.validated_on, lang))]
+            if n.session is not None:
+                meta.insert(0, f"**{t('export.session', lang)} {n.session}**")
+            else:
+                meta[0] = meta[0][:1].upper() + meta[0][1:]
+            items.append(_item(SEP.join(meta) + " — ", n.text))
+        doc.lines(items)
 
     if report.actions:
-        add(f"## {t('export.actions', lang)}\n")
-        for act in report.actions:
-            due = f" — {t('field.due', lang)} {_d(act.due, lang)}" if act.due else ""
-            add(_item(f"{act.text} ({t('owner.' + act.owner.value, lang)}{due})"))
-        add("")
+        doc.add(_heading(2, t("export.actions", lang)))
+        doc.lines(
+            [
+                _item(
+                    _action_meta(
+                        act,
+                        lang,
+                        f"{t('export.session', lang).lower()} {act.session}"
+                        if act.session is not None
+                        else "",
+                    ),
+                    act.text,
+                )
+                for act in report.actions
+            ]
+        )
 
     if report.competencies is not None:
-        add(f"## {t('export.competencies', lang)}\n")
-        add(
+        doc.add(_heading(2, t("export.competencies", lang)))
+        rows = [
             f"| {t('field.competency', lang)} | {t('fsac.start', lang)} | "
-            f"{t('fsac.now', lang)} | {t('fsac.target', lang)} |"
-        )
-        add("|---|---|---|---|")
-        for c in report.competencies:
-            add(
-                f"| {_inline(c.name).replace('|', '/')} | {_level(c.start_level, lang)} | "
-                f"{_level(c.latest_level, lang)} | {_level(c.target, lang)} |"
-            )
-        add("")
+            f"{t('fsac.now', lang)} | {t('fsac.target', lang)} |",
+            "|---|---|---|---|",
+        ]
+        rows += [
+            f"| {_cell(c.name)} | {_level(c.start_level, lang)} | "
+            f"{_level(c.latest_level, lang)} | {_level(c.target, lang)} |"
+            for c in report.competencies
+        ]
+        doc.lines(rows if report.competencies else [t("export.none", lang)])
+
+    if report.closing is not None:
+        c = report.closing
+        doc.add(_heading(2, t("export.closing.title", lang)))
+        doc.add(f"_{t('export.closing.validated_on', lang, date=_d(c.validated_on, lang))}_")
+        if c.synthesis.strip():
+            doc.add(_heading(3, t("export.closing.synthesis", lang)), _quote(c.synthesis))
+        if c.next_steps.strip():
+            doc.add(_heading(3, t("export.closing.next", lang)), _quote(c.next_steps))
 
     if report.validation_dates:
-        add(f"## {t('export.validations', lang)}\n")
-        add(", ".join(_d(d, lang) for d in report.validation_dates) + "\n")
-    return "\n".join(out).rstrip() + "\n"
+        doc.add(_heading(2, t("export.validations", lang)))
+        doc.lines([f"- {_d(d, lang)}" for d in report.validation_dates])
+    return doc.text()
+
+
+def _period(report: SharedReport, lang: str) -> str:
+    start, end = _d(report.period_start, lang), _d(report.period_end, lang)
+    if start == end:
+        return start
+    return t("export.period_range", lang, start=start, end=end)
+
+
+# -- the coach's confidential file -----------------------------------------------------------
+
+
+_MOTIVATION = {
+    "low": "export.motivation_low",
+    "medium": "export.motivation_medium",
+    "high": "export.motivation_high",
+}
+
+
+def confidential_page_breaks(cf: ConfidentialFile, lang: str) -> tuple[str, ...]:
+    """The h2 headings that start a new printed page: each session, the closing review."""
+    headings = [_session_heading(s.number, s.kind, s.held_on, lang) for s in cf.sessions]
+    if _has_closing(cf):
+        headings.append(t("export.closing.title", lang))
+    return tuple(headings)
+
+
+def _has_closing(cf: ConfidentialFile) -> bool:
+    e = cf.engagement
+    return bool(e.closing_synthesis.strip() or e.closing_next.strip())
 
 
 def confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
     eng = cf.engagement
-    out: list[str] = []
-    add = out.append
+    doc = _Doc()
     banner = f"**{t('export.confidential.banner', lang)}**"
-    add(f"# {t('export.confidential.title', lang)} — {_inline(eng.coachee)}\n")
-    add(banner + "\n")
-    add(f"## {t('export.engagement', lang)}\n")
-    add(f"- {_label(t('field.coachee', lang), lang)}{_inline(eng.coachee)}")
-    add(f"- {_label(t('field.sponsor', lang), lang)}{_inline(eng.sponsor)}")
-    add(f"- {_label(t('field.coach', lang), lang)}{_inline(eng.coach) or '—'}")
-    add(f"- {_label(t('field.organisation', lang), lang)}{_inline(eng.organisation) or '—'}")
-    add(f"- {_label(t('field.format', lang), lang)}{t('format.' + eng.format.value, lang)}")
-    add(f"- {_label(t('field.planned_sessions', lang), lang)}{eng.planned_sessions}")
-    add(
-        f"- {_label(t('field.cadence', lang), lang)}{t('cadence.days', lang, days=eng.cadence_days)}"
+    doc.add(_heading(1, f"{t('export.confidential.title', lang)} — {_inline(eng.coachee)}"))
+    doc.add(banner)
+
+    doc.add(_heading(2, t("export.engagement", lang)))
+    facts = [
+        _field("field.coachee", _inline(eng.coachee), lang),
+        _field("field.sponsor", _inline(eng.sponsor), lang),
+        _field("field.coach", _inline(eng.coach) or "—", lang),
+        _field("field.organisation", _inline(eng.organisation) or "—", lang),
+        _field("field.format", t(f"format.{eng.format.value}", lang), lang),
+        _field("field.status", t(f"status.{eng.status.value}", lang), lang),
+        _field("field.opened_on", _d(eng.created_at.date(), lang), lang),
+        _field("field.planned_sessions", str(eng.planned_sessions), lang),
+        _field("field.sessions_held", str(len(cf.sessions)), lang),
+        _field("field.cadence", t("cadence.days", lang, days=eng.cadence_days), lang),
+    ]
+    if eng.next_session:
+        facts.append(_field("field.next_session", _d(eng.next_session, lang), lang))
+    if eng.closed_on:
+        facts.append(_field("field.closed_on", _d(eng.closed_on, lang), lang))
+    if eng.withdrawn_on:
+        facts.append(_field("field.withdrawn_on", _d(eng.withdrawn_on, lang), lang))
+    doc.lines(facts)
+
+    doc.add(_heading(2, t("export.agreement", lang)))
+    a = eng.agreement
+    doc.lines(
+        [
+            _field("field.consent_date", _d(a.consent_date, lang), lang),
+            _field(
+                "field.right_to_withdraw", t("yes" if a.right_to_withdraw else "no", lang), lang
+            ),
+        ]
+        + [
+            _field("field." + flag, t("yes" if getattr(a, flag) else "no", lang), lang)
+            for flag in ("report_attendance", "report_objective_status", "report_competencies")
+        ]
     )
-    add(f"- {_label(t('field.status', lang), lang)}{t('status.' + eng.status.value, lang)}")
-    add(f"- {_label(t('field.consent_date', lang), lang)}{_d(eng.agreement.consent_date, lang)}\n")
-    for key, text in (
+    if a.confidentiality.strip():
+        doc.add(_quote(a.confidentiality))
+
+    framing = [
         ("field.coachee_expectations", eng.coachee_expectations),
         ("field.sponsor_expectations", eng.sponsor_expectations),
-        ("field.strategy", eng.strategy),
-        ("field.confidentiality", eng.agreement.confidentiality),
-    ):
-        if text:
-            add(f"### {t(key, lang)}\n")
-            add(clean(text).strip() + "\n")
+    ]
+    grid = []
+    if eng.strategy_competence is not None:
+        grid.append(_field("field.competence", _level(eng.strategy_competence, lang), lang))
+    if eng.strategy_motivation in _MOTIVATION:
+        grid.append(_field("field.motivation", t(_MOTIVATION[eng.strategy_motivation], lang), lang))
+    if any(text.strip() for _, text in framing) or grid or eng.strategy.strip():
+        doc.add(_heading(2, t("export.framing", lang)))
+        for key, text in framing:
+            if text.strip():
+                doc.add(_heading(3, t(key, lang)), _quote(text))
+        if grid or eng.strategy.strip():
+            doc.add(_heading(3, t("field.strategy", lang)))
+            doc.lines(grid)
+            if eng.strategy.strip():
+                doc.add(_quote(eng.strategy))
 
     if cf.objectives:
-        add(f"## {t('export.objectives', lang)}\n")
-        for o in cf.objectives:
-            area = f" ({t('area.' + o.area.value, lang)})" if o.area else ""
-            add(_item(f"{o.statement}{area} — {t('objective.' + o.status.value, lang)}"))
-        add("")
+        doc.add(_heading(2, t("export.objectives", lang)))
+        doc.lines(
+            [
+                line
+                for o in cf.objectives
+                for line in _objective_lines(
+                    o.statement, o.area, o.indicator, o.expected_result, o.status, lang
+                )
+            ]
+        )
 
     if cf.competencies:
-        add(f"## {t('export.competencies', lang)}\n")
+        doc.add(_heading(2, t("export.competencies", lang)))
         for c in cf.competencies:
-            marks = [a for a in cf.assessments if a.competency_id == c.id]
-            history = ", ".join(
-                f"{_d(a.on, lang)} {t('assessor.' + a.by.value, lang)}/"
-                f"{t('timing.' + a.timing.value, lang)} {_level(a.level, lang)}"
-                for a in marks
-            )
-            add(
-                _item(
-                    f"{c.name}: {t('fsac.start', lang)} {_level(c.start_level, lang)}, "
-                    f"{t('fsac.target', lang)} {_level(c.target, lang)}"
-                    + (f" — {history}" if history else "")
-                )
-            )
-        add("")
-
-    for s in cf.sessions:
-        add(f"## {t('session.kind.' + s.kind.value, lang)} {s.number} — {_d(s.held_on, lang)}\n")
-        add(banner + "\n")
-        if s.feeling is not None:
-            add(
-                f"- {_label(t('field.feeling', lang), lang)}{s.feeling}/5 {_inline(s.feeling_note)}"
-            )
-        if s.coachee_log:
-            add(f"\n### {t('field.coachee_log', lang)}\n")
-            add(clean(s.coachee_log).strip() + "\n")
-        if s.sponsor_message:
-            state = t("validated" if s.sponsor_message_validated else "not_validated", lang)
-            add(f"\n### {t('export.message', lang)} ({state})\n")
-            add(clean(s.sponsor_message).strip() + "\n")
-        notes = [n for n in cf.notes if n.session == s.number]
-        if notes:
-            add(f"\n### {t('export.notes', lang)}\n")
-            for n in notes:
-                tags = [
-                    _phase_label(s.kind.value, n.phase, lang),
-                    t("kind." + n.kind.value, lang),
-                    t("visibility." + n.visibility.value, lang),
+            doc.add(_heading(3, _inline(c.name) or "—"))
+            doc.lines(
+                [
+                    _field("fsac.start", _level(c.start_level, lang), lang),
+                    _field("fsac.target", _level(c.target, lang), lang),
                 ]
-                if n.role:
-                    tags.insert(1, t("role." + n.role.value, lang))
-                if n.validated:
-                    tags.append(t("validated", lang))
-                add(_item(f"[{' · '.join(tags)}] {n.text}"))
-        actions = [a for a in cf.actions if a.session == s.number]
-        if actions:
-            add(f"\n### {t('export.actions', lang)}\n")
-            for act in actions:
-                due = f", {t('field.due', lang)} {_d(act.due, lang)}" if act.due else ""
-                add(
-                    _item(
-                        f"{act.text} ({t('owner.' + act.owner.value, lang)}{due}, "
-                        f"{t('action.' + act.status.value, lang)}, "
-                        f"{t('visibility.' + act.visibility.value, lang)})"
-                    )
-                )
-        add("")
+            )
+            if any(b.strip() for b in c.behaviours):
+                doc.add(f"{t('field.behaviours', lang)}{NBSP if lang == 'fr' else ''}:")
+                doc.lines([_item("", b) for b in c.behaviours if b.strip()])
+            marks = [m for m in cf.assessments if m.competency_id == c.id]
+            if marks:
+                rows = [
+                    f"| {t('field.date', lang)} | {t('export.session', lang)} | "
+                    f"{t('field.assessor', lang)} | {t('field.timing', lang)} | "
+                    f"{t('field.level', lang)} |",
+                    "|---|---|---|---|---|",
+                ]
+                rows += [
+                    f"| {_d(m.on, lang)} | {m.session or '—'} | "
+                    f"{t(f'assessor.{m.by.value}', lang)} | {t(f'timing.{m.timing.value}', lang)} | "
+                    f"{_level(m.level, lang)} |"
+                    for m in marks
+                ]
+                doc.lines(rows)
 
     if cf.tools:
-        add(f"## {t('export.tools', lang)}\n")
+        doc.add(_heading(2, t("export.tools", lang)))
+        items = []
         for tool in cf.tools:
-            maturity = ", ".join(f"{_d(m.on, lang)} {_level(m.level, lang)}" for m in tool.maturity)
-            add(_item(f"{tool.name}" + (f" — {maturity}" if maturity else "")))
-        add("")
+            meta = [f"**{_inline(tool.name) or '—'}**"]
+            if tool.introduced_session is not None:
+                meta.append(t("export.introduced", lang, number=tool.introduced_session))
+            if tool.maturity:
+                meta.append(
+                    ", ".join(f"{_d(m.on, lang)} {_level(m.level, lang)}" for m in tool.maturity)
+                )
+            if tool.description.strip():
+                items.append(_item(SEP.join(meta) + " — ", tool.description))
+            else:
+                items.append("- " + SEP.join(meta))
+        doc.lines(items)
+
+    for s in cf.sessions:
+        doc.add(_heading(2, _session_heading(s.number, s.kind, s.held_on, lang)), banner)
+        facts = []
+        if s.started_at and s.ended_at:
+            facts.append(_field("field.hours", f"{_time(s.started_at)}–{_time(s.ended_at)}", lang))
+        timed = [p for p in s.phases if p.started_at and p.ended_at]
+        if timed:
+            facts.append(
+                _field(
+                    "field.phases",
+                    SEP.join(
+                        t(
+                            "export.phase_minutes",
+                            lang,
+                            phase=_phase_label(s.kind.value, p.phase, lang),
+                            minutes=round((p.ended_at - p.started_at).total_seconds() / 60),
+                            target=p.target_minutes,
+                        )
+                        for p in timed
+                        if p.started_at and p.ended_at
+                    ),
+                    lang,
+                )
+            )
+        if s.cards_drawn:
+            facts.append(
+                _field(
+                    "field.cards_drawn",
+                    SEP.join(
+                        f"{t(f'role.{role.value}', lang)} {count}"
+                        for role, count in s.cards_drawn.items()
+                    ),
+                    lang,
+                )
+            )
+        if s.feeling is not None:
+            value = f"{s.feeling}/5"
+            if s.feeling_note.strip():
+                facts.append(
+                    _item(f"{_label(t('field.feeling', lang), lang)}{value} — ", s.feeling_note)
+                )
+            else:
+                facts.append(_field("field.feeling", value, lang))
+        doc.lines(facts)
+        if s.coachee_log.strip():
+            doc.add(_heading(3, t("field.coachee_log", lang)), _quote(s.coachee_log))
+        if s.sponsor_message.strip():
+            v = s.sponsor_message_validation
+            state = (
+                t("export.message_validated_on", lang, date=_d(v.at.date(), lang))
+                if s.sponsor_message_validated and v is not None
+                else t("export.not_validated", lang)
+            )
+            doc.add(
+                _heading(3, f"{t('export.message', lang)} — {state}"), _quote(s.sponsor_message)
+            )
+        notes = [n for n in cf.notes if n.session == s.number]
+        if notes:
+            doc.add(_heading(3, t("export.notes", lang)))
+            doc.lines([_item(_note_meta(n, s.kind.value, lang), n.text) for n in notes])
+        actions = [a for a in cf.actions if a.session == s.number]
+        if actions:
+            doc.add(_heading(3, t("export.actions", lang)))
+            doc.lines(
+                [
+                    _item(
+                        _action_meta(
+                            act,
+                            lang,
+                            t(f"action.{act.status.value}", lang),
+                            _visibility(act, lang, "export.action_validated_on"),
+                        ),
+                        act.text,
+                    )
+                    for act in actions
+                ]
+            )
+
+    if _has_closing(cf):
+        doc.add(_heading(2, t("export.closing.title", lang)), banner)
+        v = eng.closing_validation
+        if eng.closing_validated and v is not None:
+            doc.add(f"_{t('export.closing.validated_on', lang, date=_d(v.at.date(), lang))}_")
+        else:
+            doc.add(f"_{t('export.closing.not_validated', lang)}_")
+        if eng.closing_synthesis.strip():
+            doc.add(_heading(3, t("export.closing.synthesis", lang)), _quote(eng.closing_synthesis))
+        if eng.closing_next.strip():
+            doc.add(_heading(3, t("export.closing.next", lang)), _quote(eng.closing_next))
 
     if cf.exports:
-        add(f"## {t('export.history', lang)}\n")
-        for e in cf.exports:
-            add(
-                f"- {e.at.strftime('%Y-%m-%d %H:%M')} — {t('audience.' + e.audience.value, lang)}"
-                f" ({e.format}) → {_inline(e.filename)}"
-            )
-        add("")
-    add(banner)
-    return "\n".join(out).rstrip() + "\n"
+        doc.add(_heading(2, t("export.history", lang)))
+        doc.lines(
+            [
+                f"- {_d(e.at.date(), lang)} {_time(e.at)} — {t(f'audience.{e.audience.value}', lang)}"
+                + (f" ({t('export.session', lang).lower()} {e.session})" if e.session else "")
+                + f", {e.format} → {_code(e.filename)}"
+                for e in cf.exports
+            ]
+        )
+    doc.add(banner)
+    return doc.text()
+
+
+def _visibility(item: Note | Action, lang: str, validated_key: str) -> str:
+    if item.visibility is Visibility.PRIVATE:
+        return t("visibility.private", lang)
+    if item.validated and item.validation is not None:
+        when = t(validated_key, lang, date=_d(item.validation.at.date(), lang))
+        return f"{t('visibility.shareable', lang)}, {when}"
+    return f"{t('visibility.shareable', lang)}, {t('export.not_validated', lang)}"
+
+
+def _note_meta(n: Note, kind: str, lang: str) -> str:
+    tags = [_phase_label(kind, n.phase, lang)]
+    if n.role:
+        tags.append(t(f"role.{n.role.value}", lang))
+    tags.append(t(f"kind.{n.kind.value}", lang))
+    tags.append(_visibility(n, lang, "export.note_validated_on"))
+    return f"_{SEP.join(tags)}_ — "
+
+
+# -- the coachee's recap of one session --------------------------------------------------------
 
 
 def recap_markdown(recap: SessionRecap, lang: str) -> str:
-    out: list[str] = []
-    add = out.append
-    add(
-        f"# {t('export.recap.title', lang)} — {_inline(recap.coachee)}, "
-        f"{t('export.session', lang).lower()} {recap.session} ({_d(recap.held_on, lang)})\n"
+    doc = _Doc()
+    doc.add(
+        _heading(
+            1,
+            f"{t('export.recap.title', lang, number=recap.session)} — {_inline(recap.coachee)}",
+        )
     )
-    add(f"_{t('export.recap.notice', lang)}_\n")
-    add(f"## {t('export.actions', lang)}\n")
-    if recap.actions:
-        for act in recap.actions:
-            due = f" — {t('field.due', lang)} {_d(act.due, lang)}" if act.due else ""
-            add(_item(f"{act.text} ({t('owner.' + act.owner.value, lang)}{due})"))
-    else:
-        add("—")
-    add("")
-    add(f"## {t('export.message', lang)}\n")
-    add(
-        (clean(recap.message).strip() if recap.message else t("export.recap.no_message", lang))
-        + "\n"
-    )
-    if recap.notes:
-        add(f"## {t('export.shared_notes', lang)}\n")
-        for text in recap.notes:
-            add(_item(text))
-        add("")
+    doc.add(f"_{t('export.recap.notice', lang)}_")
+    facts = [
+        _field(
+            "export.session",
+            t("export.kind_on", lang, kind=_kind(recap.kind, lang), date=_d(recap.held_on, lang)),
+            lang,
+        ),
+    ]
+    if recap.coach.strip():
+        facts.append(_field("field.coach", _inline(recap.coach), lang))
     if recap.next_session:
-        add(f"{_label(t('export.recap.next', lang), lang)}{_d(recap.next_session, lang)}")
-    return "\n".join(out).rstrip() + "\n"
+        facts.append(_field("export.recap.next", _d(recap.next_session, lang), lang))
+    doc.lines(facts)
+
+    doc.add(_heading(2, t("export.actions", lang)))
+    if recap.actions:
+        doc.lines([_item(_action_meta(act, lang), act.text) for act in recap.actions])
+    else:
+        doc.add(f"_{t('export.recap.no_action', lang)}_")
+
+    doc.add(_heading(2, t("export.message", lang)))
+    if recap.message:
+        doc.add(_quote(recap.message))
+    else:
+        doc.add(f"_{t('export.recap.no_message', lang)}_")
+
+    if recap.notes:
+        doc.add(_heading(2, t("export.shared_notes", lang)))
+        doc.lines([_item("", text) for text in recap.notes])
+    return doc.text()
+
+
+__all__ = [
+    "confidential_markdown",
+    "confidential_page_breaks",
+    "recap_markdown",
+    "shared_markdown",
+]

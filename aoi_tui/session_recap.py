@@ -1,7 +1,7 @@
 """The coachee's recap of one session: what was agreed, to hand over at the
 end of the session. Built from an allow-list like the sponsor's report: the
-session's actions (not the coach's private to-dos), the message for the N+1,
-and the notes the coachee validated."""
+session's actions (not the coach's private to-dos), the message for the N+1
+once the coachee validated it, and the notes the coachee validated."""
 
 from __future__ import annotations
 
@@ -25,10 +25,10 @@ class SessionRecap(Model):
     session: int
     kind: SessionKind
     held_on: date
-    message: str | None  # only once the coachee validated it
-    notes: list[str] = Field(default_factory=list)
+    message: str | None  # only once the coachee validated it (for its current text)
+    notes: list[str] = Field(default_factory=list)  # shareable and validated
     actions: list[RecapAction] = Field(default_factory=list)
-    next_session: date | None = None
+    next_session: date | None = None  # only in the recap of the latest session
 
 
 def build_session_recap(ef: EngagementFile, number: int) -> SessionRecap:
@@ -37,6 +37,11 @@ def build_session_recap(ef: EngagementFile, number: int) -> SessionRecap:
     except KeyError:
         raise ValueError(f"no session {number} in this engagement") from None
     engagement = ef.engagement()
+    latest = max(s.number for s in ef.sessions())
+    next_session = engagement.next_session
+    if number != latest or (next_session is not None and next_session < session.held_on):
+        # The engagement's next session follows its latest one, not this one.
+        next_session = None
     return SessionRecap(
         coachee=engagement.coachee,
         coach=engagement.coach,
@@ -48,7 +53,8 @@ def build_session_recap(ef: EngagementFile, number: int) -> SessionRecap:
         actions=[
             RecapAction(text=a.text, owner=a.owner, due=a.due)
             for a in ef.actions(number)
+            # The coachee's and the N+1's actions; the coach's only where shareable.
             if a.owner is not Owner.COACH or a.visibility is Visibility.SHAREABLE
         ],
-        next_session=engagement.next_session,
+        next_session=next_session,
     )

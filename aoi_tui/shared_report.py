@@ -52,23 +52,31 @@ class SharedObjective(Model):
 
 
 class SharedMessage(Model):
-    session: int
+    session: int | None  # None where the agreement does not report attendance
     text: str
     validated_on: date
 
 
 class SharedNote(Model):
-    session: int
+    session: int | None  # None where the agreement does not report attendance
     text: str
     validated_on: date
 
 
 class SharedAction(Model):
-    session: int
+    session: int | None  # None where the agreement does not report attendance
     text: str
     owner: Owner
     due: date | None
     validated_on: date | None  # None for an action the sponsor owns
+
+
+class SharedClosing(Model):
+    """The closing review, as the coachee validated it."""
+
+    synthesis: str
+    next_steps: str
+    validated_on: date
 
 
 class SharedCompetency(Model):
@@ -84,16 +92,19 @@ class SharedReport(Model):
     coach: str
     organisation: str
     status: Status
-    period_start: date | None
+    closed_on: date | None  # the engagement was closed on this day
+    withdrawn_on: date | None  # the coachee withdrew on this day
+    period_start: date | None  # first and last session: None unless attendance is reported
     period_end: date | None
     planned_sessions: int
     agreement: SharedAgreement
-    sessions: list[SharedSession] = Field(default_factory=list)
+    sessions: list[SharedSession] = Field(default_factory=list)  # empty unless reported
     objectives: list[SharedObjective] = Field(default_factory=list)
     messages: list[SharedMessage] = Field(default_factory=list)
     notes: list[SharedNote] = Field(default_factory=list)
     actions: list[SharedAction] = Field(default_factory=list)
     competencies: list[SharedCompetency] | None = None  # None: not agreed to report
+    closing: SharedClosing | None = None  # None unless validated for its current text
     validation_dates: list[date] = Field(default_factory=list)
 
 
@@ -105,32 +116,36 @@ def build_shared_report(ef: EngagementFile) -> SharedReport:
             "no consent recorded for this engagement: record it first "
             "(`aoi engagement consent ENGAGEMENT --date YYYY-MM-DD`)"
         )
-    sessions = ef.sessions()
-    dates = [s.held_on for s in sessions]
+    attendance = agreement.report_attendance
+    sessions = ef.sessions() if attendance else []
+
+    def number(session: int) -> int | None:
+        # Without attendance, not even a session number reaches the sponsor.
+        return session if attendance else None
 
     messages = [
         SharedMessage(
-            session=s.number,
+            session=number(s.number),
             text=s.sponsor_message,
             validated_on=s.sponsor_message_validation.at.date(),
         )
-        for s in sessions
+        for s in ef.sessions()
         if s.sponsor_message_validated and s.sponsor_message_validation is not None
     ]
     notes = [
-        SharedNote(session=n.session, text=n.text, validated_on=n.validation.at.date())
-        for n in ef.notes()
+        SharedNote(session=number(n.session), text=n.text, validated_on=n.validation.at.date())
+        for n in sorted(ef.notes(), key=lambda n: (n.session, n.created_at))
         if n.shared and n.validation is not None
     ]
     actions = [
         SharedAction(
-            session=a.session,
+            session=number(a.session),
             text=a.text,
             owner=a.owner,
             due=a.due,
             validated_on=a.validation.at.date() if a.shared and a.validation else None,
         )
-        for a in ef.actions()
+        for a in sorted(ef.actions(), key=lambda a: (a.session, a.created_at))
         if a.shared or a.owner is Owner.SPONSOR
     ]
     competencies = None
@@ -147,31 +162,40 @@ def build_shared_report(ef: EngagementFile) -> SharedReport:
                     target=c.target,
                 )
             )
+    closing = None
+    if eng.closing_validated and eng.closing_validation is not None:
+        closing = SharedClosing(
+            synthesis=eng.closing_synthesis,
+            next_steps=eng.closing_next,
+            validated_on=eng.closing_validation.at.date(),
+        )
     validation_dates = sorted(
         {m.validated_on for m in messages}
         | {n.validated_on for n in notes}
         | {a.validated_on for a in actions if a.validated_on}
+        | ({closing.validated_on} if closing else set())
     )
+    dates = [s.held_on for s in sessions]
     return SharedReport(
         coachee=eng.coachee,
         sponsor=eng.sponsor,
         coach=eng.coach,
         organisation=eng.organisation,
         status=eng.status,
+        closed_on=eng.closed_on,
+        withdrawn_on=eng.withdrawn_on,
         period_start=min(dates, default=None),
         period_end=max(dates, default=None),
         planned_sessions=eng.planned_sessions,
         agreement=SharedAgreement(
             consent_date=agreement.consent_date,
             confidentiality=agreement.confidentiality,
-            report_attendance=agreement.report_attendance,
+            report_attendance=attendance,
             report_objective_status=agreement.report_objective_status,
             report_competencies=agreement.report_competencies,
             right_to_withdraw=agreement.right_to_withdraw,
         ),
-        sessions=[SharedSession(number=s.number, kind=s.kind, held_on=s.held_on) for s in sessions]
-        if agreement.report_attendance
-        else [],
+        sessions=[SharedSession(number=s.number, kind=s.kind, held_on=s.held_on) for s in sessions],
         objectives=[
             SharedObjective(
                 statement=o.statement,
@@ -186,5 +210,6 @@ def build_shared_report(ef: EngagementFile) -> SharedReport:
         notes=notes,
         actions=actions,
         competencies=competencies,
+        closing=closing,
         validation_dates=validation_dates,
     )

@@ -66,6 +66,14 @@ class EngagementSummary(Model):
     cadence_days: int = 21
     created_at: datetime
     demo: bool = False
+    ended_on: date | None = None  # closed or withdrawn on
+
+    def retention_due(self, today: date, retention_days: int | None) -> bool:
+        """A closed or withdrawn engagement kept longer than the retention period:
+        listed for the coach's review, never erased without asking."""
+        if retention_days is None or self.ended_on is None:
+            return False
+        return (today - self.ended_on).days > retention_days
 
     def cadence_overdue(self, today: date) -> int:
         """Days past the agreed cadence since the last session (0 when on time)."""
@@ -209,6 +217,7 @@ class Store:
             cadence_days=eng.cadence_days,
             created_at=eng.created_at,
             demo=eng.demo,
+            ended_on=eng.closed_on or eng.withdrawn_on,
         )
         doc = summary.model_dump(mode="json")
         with self.lock(INDEX_ID):

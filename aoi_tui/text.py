@@ -18,11 +18,19 @@ _ANSI_SEQUENCE = re.compile(
     r"|\x1b[@-Z\\-_]"  # other two-byte escapes
 )
 REPLACEMENT = "\ufffd"
+# Bidirectional embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO, LRI,
+# RLI, FSI, PDI). Invisible, they reorder what a reader sees ("Trojan source"):
+# a validated note could read differently in the sponsor's report than on the
+# coach's screen. They carry no word, so they are dropped rather than replaced
+# (a name pasted from a mail client often holds a stray LRE/PDF pair).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
-    """Drop whole escape sequences, turn CRLF/CR into newlines, and replace
-    any remaining control character with U+FFFD so nothing is silently lost."""
+    """Drop whole escape sequences and bidi controls, turn CRLF/CR into
+    newlines, and replace any remaining control character with U+FFFD so
+    nothing is silently lost."""
+    text = _BIDI_CONTROLS.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ANSI_SEQUENCE.sub("", text)
     return _CONTROLS.sub(REPLACEMENT, text)

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
 
 
-def cadence_cell(overdue: int, status: str) -> Text:
+def cadence_cell(overdue: int, status: str, retention_due: bool = False) -> Text:
+    if retention_due:
+        return Text(t("ui.retention.due"), style="bold reverse")
     if status not in ("active", "framing"):
         return Text(t(f"status.{status}"))
     if overdue:
@@ -76,7 +78,11 @@ class EngagementsScreen(Screen[None]):
                 t(f"ui.format.{s.format}"),
                 f"{s.sessions_held}/{s.planned_sessions}",
                 s.last_session.isoformat() if s.last_session else "—",
-                cadence_cell(s.cadence_overdue(today), s.status),
+                cadence_cell(
+                    s.cadence_overdue(today),
+                    s.status,
+                    s.retention_due(today, self.aoi.settings.retention_days),
+                ),
                 key=s.id,
             )
         self.query_one("#empty", Static).update("" if rows else t("ui.engagements.empty"))
