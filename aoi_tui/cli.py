@@ -35,6 +35,7 @@ from aoi_tui.models import (
 from aoi_tui.settings import SettingsError, load_settings
 from aoi_tui.storage import StoreFileError
 from aoi_tui.store import Store, StoreError, store_exists
+from aoi_tui.text import clean
 from aoi_tui.unlock import (
     NEW_PASSPHRASE_ENV,
     PASSPHRASE_ENV,
@@ -334,7 +335,9 @@ def _default_kind(fmt: Format) -> SessionKind:
 def cmd_note_add(args: argparse.Namespace) -> int:
     store = _store(args)
     ef = store.engagement(_engagement_id(store, args.engagement))
-    text = _read_text(args.text)
+    # Standard input ends with a newline (echo, a heredoc, an editor): trailing
+    # whitespace is no part of the note, and would end up in every export.
+    text = clean(_read_text(args.text)).rstrip()
     try:
         ef.session(args.session)
     except KeyError:
@@ -409,6 +412,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = _store(args)
     eid = _engagement_id(store, args.engagement)
     if args.recap:
+        if args.shared or args.confidential:
+            raise CliError("choose one export: --shared, --confidential, or --session N --recap")
         if args.session is None:
             raise CliError("--recap is the recap of one session: add --session N")
         audience = Audience.RECAP

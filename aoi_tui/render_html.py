@@ -4,7 +4,8 @@ markdown-it-py's `js-default` preset leaves raw HTML out (shown as text);
 links may only be http, https or mailto; an image becomes a plain link, so
 opening the report never fetches anything, and a Content-Security-Policy
 forbids any fetch besides. Link reference definitions are not parsed at all:
-the exports never write one, and one typed in a note stays visible text."""
+the exports never write one, and one typed in a note stays visible text. A
+line break typed in a note stays a line break (`breaks`)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
-CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; "
-    "base-uri 'none'; form-action 'none'"
-)
+CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'"
 
 
 def _validate_link(url: str) -> bool:
@@ -40,8 +38,19 @@ def _image_as_link(
     return f'<a href="{html.escape(src)}">{alt}</a>'
 
 
+def _css_string(text: str) -> str:
+    """A CSS string literal that cannot end the string, nor the <style> element."""
+    out = []
+    for ch in text:
+        if ch in '"\\<>&' or ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("js-default", {"html": False, "linkify": False})
+    md = MarkdownIt("js-default", {"html": False, "linkify": False, "breaks": True})
     md.disable("reference")
     md.validateLink = _validate_link  # type: ignore[method-assign]
     md.add_render_rule("image", _image_as_link)
@@ -70,7 +79,12 @@ def to_html(
             heading.attrSet("class", "session")
     body = md.renderer.render(tokens, md.options, {})
     css = resources.files("aoi_tui.data").joinpath("export/report.css").read_text("utf-8")
-    page_banner = f'<div class="page-banner">{html.escape(banner)}</div>\n' if banner else ""
+    page_banner = ""
+    if banner:
+        # On paper: in the top margin of every page (a CSS page-margin box). On
+        # screen: a strip that stays at the top of the window.
+        css += f"@page {{ @top-center {{ content: {_css_string(banner)}; }} }}\n"
+        page_banner = f'<div class="page-banner">{html.escape(banner)}</div>\n'
     body_class = ' class="confidential"' if banner else ""
     return (
         "<!DOCTYPE html>\n"

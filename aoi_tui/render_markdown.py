@@ -69,15 +69,15 @@ _BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|`{3,}|~{3,
 
 def _lead(text: str) -> str:
     """A one-line text placed at the start of a line (a list item): escape what
-    would open a block there (a heading, a quote, a list, a fence)."""
+    would open a block there (a heading, a quote, a list, a fence, a link
+    reference definition)."""
     line = _inline(text)
     match = _BLOCK_START.match(line)
-    if not match:
-        return line
-    end = match.end()
-    if line[0].isdigit():  # "1. step": escape the dot, not the digits
-        return line[: end - 1] + "\\" + line[end - 1 :]
-    return "\\" + line
+    if match and line[0].isdigit():  # "1. step": escape the dot, not the digits
+        line = line[: match.end() - 1] + "\\" + line[match.end() - 1 :]
+    elif match:
+        line = "\\" + line
+    return _neutralise_definitions([line])[0]
 
 
 def _heading(level: int, text: str) -> str:
@@ -143,7 +143,12 @@ def _level(level: Level | None, lang: str) -> str:
 
 
 def _kind(kind: SessionKind, lang: str) -> str:
-    return t(f"session.kind.{kind.value}", lang)
+    """The kind of a session, inside a sentence ("Séance 2 — séance d'AOI du …"):
+    lower case, unless it starts with an acronym ("AOI session")."""
+    label = t(f"session.kind.{kind.value}", lang)
+    if len(label) > 1 and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
 
 
 def _phase_label(kind: str, phase: str, lang: str) -> str:
@@ -204,8 +209,16 @@ def _objective_lines(
     return lines
 
 
-def _action_meta(action: SharedAction | RecapAction | Action, lang: str, *details: str) -> str:
-    parts = [f"**{t(f'owner.{action.owner.value}', lang).capitalize()}**"]
+def _action_meta(
+    action: SharedAction | RecapAction | Action,
+    lang: str,
+    *details: str,
+    session: int | None = None,
+) -> str:
+    owner = t(f"owner.{action.owner.value}", lang)
+    parts = [f"**{owner[:1].upper() + owner[1:]}**"]
+    if session is not None:
+        parts.append(f"{t('export.session', lang).lower()} {session}")
     if action.due:
         parts.append(f"{t('field.due', lang)} {_d(action.due, lang)}")
     parts.extend(d for d in details if d)
@@ -302,16 +315,7 @@ def shared_markdown(report: SharedReport, lang: str) -> str:
         doc.add(_heading(2, t("export.actions", lang)))
         doc.lines(
             [
-                _item(
-                    _action_meta(
-                        act,
-                        lang,
-                        f"{t('export.session', lang).lower()} {act.session}"
-                        if act.session is not None
-                        else "",
-                    ),
-                    act.text,
-                )
+                _item(_action_meta(act, lang, session=act.session), act.text)
                 for act in report.actions
             ]
         )
@@ -428,7 +432,8 @@ def confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
     if eng.strategy_competence is not None:
         grid.append(_field("field.competence", _level(eng.strategy_competence, lang), lang))
     if eng.strategy_motivation in _MOTIVATION:
-        grid.append(_field("field.motivation", t(_MOTIVATION[eng.strategy_motivation], lang), lang))
+        motivation = _MOTIVATION[eng.strategy_motivation]
+        grid.append(_field("field.motivation", t(motivation, lang), lang))
     if any(text.strip() for _, text in framing) or grid or eng.strategy.strip():
         doc.add(_heading(2, t("export.framing", lang)))
         for key, text in framing:
@@ -604,11 +609,11 @@ def confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
 
 def _visibility(item: Note | Action, lang: str, validated_key: str) -> str:
     if item.visibility is Visibility.PRIVATE:
-        return t("visibility.private", lang)
+        return t("export.private", lang)  # a note, an action: feminine in French
     if item.validated and item.validation is not None:
         when = t(validated_key, lang, date=_d(item.validation.at.date(), lang))
-        return f"{t('visibility.shareable', lang)}, {when}"
-    return f"{t('visibility.shareable', lang)}, {t('export.not_validated', lang)}"
+        return f"{t(f'visibility.{item.visibility.value}', lang)}, {when}"
+    return f"{t(f'visibility.{item.visibility.value}', lang)}, {t('export.not_validated', lang)}"
 
 
 def _note_meta(n: Note, kind: str, lang: str) -> str:
@@ -632,13 +637,8 @@ def recap_markdown(recap: SessionRecap, lang: str) -> str:
         )
     )
     doc.add(f"_{t('export.recap.notice', lang)}_")
-    facts = [
-        _field(
-            "export.session",
-            t("export.kind_on", lang, kind=_kind(recap.kind, lang), date=_d(recap.held_on, lang)),
-            lang,
-        ),
-    ]
+    kind = t(f"session.kind.{recap.kind.value}", lang)
+    facts = [f"- {t('export.kind_on', lang, kind=kind, date=_d(recap.held_on, lang))}"]
     if recap.coach.strip():
         facts.append(_field("field.coach", _inline(recap.coach), lang))
     if recap.next_session:

@@ -180,7 +180,7 @@ def test_engagement_lifecycle_through_the_cli(
         "kind": "observation",
         "visibility": "private",
         "validated": False,
-        "text": "Tension avec Julien\n\tsur les congés\n",
+        "text": "Tension avec Julien\n\tsur les congés",  # trailing newline stripped
     }
     assert by_id[coaching["id"]]["phase"] == "opening"  # the first phase of a coaching session
 
