@@ -58,7 +58,7 @@ class ClosingScreen(Screen[None]):
             yield DataTable(id="closing-objectives", cursor_type="row")
             yield Label(t("ui.closing.next"))
             yield TextArea(id="next", soft_wrap=True, classes="half")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.aoi.sponsor_safe = True  # three-way: the N+1 is in the room

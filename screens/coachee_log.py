@@ -35,7 +35,7 @@ class CoacheeLogScreen(ModalScreen[str | None]):
             yield Label(t("ui.log.import"))
             yield Input(placeholder="~/journal.md", id="path")
             yield Static("", id="message", classes="message")
-        yield Footer()
+        yield Footer(compact=True)
 
     def refresh_sponsor_safe(self) -> None:
         """F2 while the log is open: it leaves the screen (kept) until F2 again."""

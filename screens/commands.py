@@ -16,7 +16,8 @@ class AoiCommands(Provider):
         found: list[tuple[str, str, object]] = []
         for binding in getattr(screen, "BINDINGS", []):
             action = getattr(binding, "action", None)
-            description = getattr(binding, "description", "")
+            # the palette has room for the long name; the footer shows the short one
+            description = getattr(binding, "tooltip", "") or getattr(binding, "description", "")
             if not action or not description:
                 continue
             key = getattr(binding, "key", "")

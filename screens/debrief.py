@@ -64,12 +64,43 @@ def visibility_words(item: Note | Action) -> tuple[str, str]:
 
 class DebriefScreen(Screen[None]):
     BINDINGS = [
-        Binding("f3", "toggle_share", t("ui.key.share"), id="debrief.share"),
-        Binding("f4", "validate", t("ui.key.validate"), id="debrief.validate"),
-        Binding("f5", "validate_all", t("ui.key.validate_all"), id="debrief.validate_all"),
+        Binding(
+            "f3",
+            "toggle_share",
+            t("ui.key.share"),
+            id="debrief.share",
+            tooltip=t("ui.palette.share"),
+        ),
+        Binding(
+            "f4",
+            "validate",
+            t("ui.key.validate"),
+            id="debrief.validate",
+            tooltip=t("ui.palette.validate"),
+        ),
+        Binding(
+            "f5",
+            "validate_all",
+            t("ui.key.validate_all"),
+            id="debrief.validate_all",
+            tooltip=t("ui.palette.validate_all"),
+        ),
         # priority: the message's TextArea takes F6 (select line) for itself otherwise
-        Binding("f6", "preview", t("ui.key.preview"), id="debrief.preview", priority=True),
-        Binding("f7", "action_status", t("ui.key.action_status"), id="debrief.action_status"),
+        Binding(
+            "f6",
+            "preview",
+            t("ui.key.preview"),
+            id="debrief.preview",
+            tooltip=t("ui.palette.preview"),
+            priority=True,
+        ),
+        Binding(
+            "f7",
+            "action_status",
+            t("ui.key.action_status"),
+            id="debrief.action_status",
+            tooltip=t("ui.palette.action_status"),
+        ),
         Binding("escape", "back", t("ui.key.back"), id="debrief.back"),
     ]
 
@@ -108,7 +139,7 @@ class DebriefScreen(Screen[None]):
                         yield RadioButton(t(f"ui.feeling.{n}"), id=f"feeling-{n}")
                 yield Static(t("ui.debrief.fsac"), classes="section")
                 yield Vertical(id="fsac")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.ef = self.aoi.unlocked.engagement(self.engagement_id)
@@ -124,10 +155,21 @@ class DebriefScreen(Screen[None]):
         if self.session.feeling:
             self.query_one(f"#feeling-{self.session.feeling}", RadioButton).value = True
         self.build_fsac()
-        self.reload()
+        self.refresh_sponsor_safe()
         notes.focus()  # arrows move through the notes at once, not along the tabs
 
     def refresh_sponsor_safe(self) -> None:
+        # With the N+1 in the room: no FSAC or feeling, and the message only once validated.
+        safe = self.aoi.sponsor_safe
+        tabs = self.query_one("#tabs", TabbedContent)
+        if safe:
+            self.save_message()
+            if tabs.active == "tab-fsac":
+                tabs.active = "tab-notes"
+            tabs.hide_tab("tab-fsac")
+        else:
+            tabs.show_tab("tab-fsac")
+        self.query_one("#message", TextArea).display = not safe or self.session.sponsor_message_validated
         self.reload()
 
     # -- tables ---------------------------------------------------------------------
@@ -398,4 +440,4 @@ class PreviewScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog wide"):
             yield Static(t("ui.preview.title"), classes="dialog-title")
             yield Markdown(self.markdown)
-        yield Footer()
+        yield Footer(compact=True)

@@ -69,7 +69,7 @@ class NewSessionScreen(ModalScreen[SessionKind | None]):
         with Vertical(classes="dialog"):
             yield Static(t("ui.new_session.title"), classes="dialog-title")
             yield options
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(SessionKind(str(event.option.id)))
@@ -113,7 +113,7 @@ class EngagementScreen(Screen[None]):
             yield Static(id="objectives")
             yield Static(t("ui.engagement.exports"), classes="section")
             yield Static(id="exports")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)

@@ -44,7 +44,7 @@ class EngagementsScreen(Screen[None]):
         yield Static(t("ui.engagements.title"), classes="screen-title")
         yield DataTable(id="engagements", cursor_type="row", zebra_stripes=True)
         yield Static("", id="empty", classes="explain")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def aoi(self) -> AoiApp:
@@ -52,12 +52,12 @@ class EngagementsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(t("ui.col.coachee"), key="coachee", width=24)
-        table.add_column(t("ui.col.sponsor"), key="sponsor", width=18)
+        table.add_column(t("ui.col.coachee"), key="coachee", width=20)
+        table.add_column(t("ui.col.sponsor"), key="sponsor", width=13)
         table.add_column(t("ui.col.format"), key="format", width=8)
-        table.add_column(t("ui.col.sessions"), key="sessions", width=8)
+        table.add_column(t("ui.col.sessions"), key="sessions", width=7)
         table.add_column(t("ui.col.last"), key="last", width=10)
-        table.add_column(t("ui.col.cadence"), key="cadence", width=16)
+        table.add_column(t("ui.col.cadence"), key="cadence", width=14)
         # the rows come with on_screen_resume, which Textual also sends on first show
         if not self.aoi.resume_offered:
             self.aoi.resume_offered = True

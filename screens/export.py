@@ -56,7 +56,7 @@ class ExportScreen(Screen[None]):
             yield Input(id="path")
         yield Static(id="export-state", classes="message")
         yield TextArea(id="preview", read_only=True, soft_wrap=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         ef = self.aoi.unlocked.engagement(self.engagement_id)
@@ -76,7 +76,7 @@ class ExportScreen(Screen[None]):
         audience = Audience(str(self.query_one("#audience", Select).value))
         fmt = str(self.query_one("#format", Select).value)
         session_value = self.query_one("#session", Select).value
-        session = int(str(session_value)) if session_value is not Select.BLANK else None
+        session = int(str(session_value)) if session_value is not Select.NULL else None
         self.query_one("#session", Select).display = audience is Audience.RECAP
         state = self.query_one("#export-state", Static)
         preview = self.query_one("#preview", TextArea)

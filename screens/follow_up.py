@@ -50,7 +50,7 @@ class LevelPicker(ModalScreen[Level | None]):
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
             yield OptionList(*[Option(level_short(lvl), id=str(lvl.value)) for lvl in Level])
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(Level(int(str(event.option.id))))
@@ -87,7 +87,7 @@ class FollowUpScreen(Screen[None]):
             with TabPane(t("ui.follow.tab_tools"), id="tab-tools"):
                 yield DataTable(id="tools", cursor_type="row")
                 yield Input(placeholder=t("ui.follow.new_tool"), id="new-tool")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.ef = self.aoi.unlocked.engagement(self.engagement_id)

@@ -152,7 +152,7 @@ class FramingScreen(Screen[str | None]):
                 yield Static(id="strategy-grid")
                 yield Input(placeholder=t("ui.framing.strategy"), id="s-strategy")
         yield Static(id="framing-message", classes="message")
-        yield Footer()
+        yield Footer(compact=True)
 
     # -- loading -------------------------------------------------------------------------
 
@@ -249,7 +249,7 @@ class FramingScreen(Screen[str | None]):
         self.objectives.append(
             Objective(
                 statement=statement,
-                area=Area(str(area)) if area is not Select.BLANK else None,
+                area=Area(str(area)) if area is not Select.NULL else None,
                 indicator=self.query_one("#o-indicator", Input).value,
                 expected_result=self.query_one("#o-expected", Input).value,
             )
@@ -261,7 +261,7 @@ class FramingScreen(Screen[str | None]):
 
     @on(Select.Changed, "#c-referential")
     def use_referential(self, event: Select.Changed) -> None:
-        if event.value is Select.BLANK:
+        if event.value is Select.NULL:
             return
         chosen = next(r for r in referentials(language()) if r.id == event.value)
         have = {c.name for c in self.competencies}
@@ -384,9 +384,9 @@ class FramingScreen(Screen[str | None]):
                 right_to_withdraw=self.query_one("#a-withdraw", Checkbox).value,
             ),
             "strategy_competence": Level(int(str(competence)))
-            if competence is not Select.BLANK
+            if competence is not Select.NULL
             else None,
-            "strategy_motivation": str(motivation) if motivation is not Select.BLANK else None,
+            "strategy_motivation": str(motivation) if motivation is not Select.NULL else None,
             "strategy": self.query_one("#s-strategy", Input).value,
         }
         if existing is None:

@@ -35,7 +35,7 @@ class NoteEditorScreen(ModalScreen[tuple[str, bool] | None]):
         with Vertical(classes="dialog wide"):
             yield Static(self.title_text, classes="dialog-title")
             yield TextArea(self.text, language="markdown", id="editor", soft_wrap=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

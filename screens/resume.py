@@ -26,7 +26,7 @@ class ResumeScreen(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(t("ui.resume.title"), classes="dialog-title")
             yield Static(Text(t("ui.resume.question", coachee=self.coachee)))
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -49,7 +49,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
             yield Static(Text(self.question))
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -47,4 +47,4 @@ class RoleBalanceScreen(Screen[None]):
         with Vertical(classes="dialog"):
             yield Static(t("ui.balance.title"), classes="dialog-title")
             yield Static(balance_text(self.session, self.notes), id="balance")
-        yield Footer()
+        yield Footer(compact=True)

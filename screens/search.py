@@ -39,7 +39,7 @@ class SearchScreen(Screen[None]):
         yield Input(placeholder=t("ui.search.placeholder"), id="query")
         yield Static(id="search-state", classes="explain")
         yield OptionList(id="hits")
-        yield Footer()
+        yield Footer(compact=True)
 
     @on(Input.Submitted, "#query")
     def run_search(self, event: Input.Submitted) -> None:

@@ -19,10 +19,10 @@ from aoi_tui.screens.session_widgets import (
     note_line,
 )
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
@@ -64,20 +64,61 @@ class WriteResult(Message):
         self.args = args
 
 
+class NoteInput(Input):
+    """The note input. Textual's Input keeps only the first line of a paste: a
+    paste of several lines goes to the long-note editor instead, so no word is lost."""
+
+    class MultilinePaste(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if "\n" in event.text.strip("\r\n") or "\r" in event.text.strip("\r\n"):
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.MultilinePaste(self.value + event.text))
+        # else: Textual then runs Input's own handler (prevent_default stops it above)
+
+
 class SessionScreen(Screen[None]):
     BINDINGS = [
-        Binding("f3", "next_kind", t("ui.key.kind"), id="session.kind"),
-        Binding("f4", "toggle_share", t("ui.key.share"), id="session.share"),
-        Binding("f5", "phase(-1)", t("ui.key.prev_phase"), id="session.prev_phase"),
-        Binding("f6", "phase(1)", t("ui.key.next_phase"), id="session.next_phase"),
-        Binding("f7", "next_role", t("ui.key.role"), id="session.role"),
-        Binding("f8", "draw", t("ui.key.draw"), id="session.draw"),
+        Binding(
+            "f4",
+            "toggle_share",
+            t("ui.key.share"),
+            id="session.share",
+            tooltip=t("ui.palette.share"),
+        ),
+        Binding(
+            "f6",
+            "phase(1)",
+            t("ui.key.next_phase"),
+            id="session.next_phase",
+            tooltip=t("ui.palette.next_phase"),
+        ),
+        Binding(
+            "f5",
+            "phase(-1)",
+            t("ui.key.prev_phase"),
+            id="session.prev_phase",
+            tooltip=t("ui.palette.prev_phase"),
+        ),
         Binding("f9", "debrief", t("ui.key.debrief"), id="session.debrief"),
-        Binding("f10", "end", t("ui.key.end"), id="session.end"),
+        Binding("f10", "end", t("ui.key.end"), id="session.end", tooltip=t("ui.palette.end")),
+        Binding("f7", "next_role", t("ui.key.role"), id="session.role"),
+        Binding("f8", "draw", t("ui.key.draw"), id="session.draw", tooltip=t("ui.palette.draw")),
+        Binding("f3", "next_kind", t("ui.key.kind"), id="session.kind"),
         Binding("ctrl+t", "toggle_tag", t("ui.key.tag"), id="session.tag", show=False),
-        Binding("ctrl+o", "editor", t("ui.key.editor"), id="session.editor"),
+        Binding("ctrl+o", "editor", t("ui.key.editor"), id="session.editor", show=False),
         Binding("ctrl+l", "coachee_log", t("ui.key.log"), id="session.log", show=False),
-        Binding("escape", "leave", t("ui.key.back"), id="session.back"),
+        Binding("escape", "leave", t("ui.key.back"), id="session.back", show=False),
+        Binding(
+            "pageup", "scroll_panel(-1)", t("ui.key.scroll"), id="session.scroll_up", show=False
+        ),
+        Binding(
+            "pagedown", "scroll_panel(1)", t("ui.key.scroll"), id="session.scroll_down", show=False
+        ),
     ]
 
     def __init__(
@@ -110,16 +151,21 @@ class SessionScreen(Screen[None]):
         yield PhaseStepper(id="stepper")
         with Horizontal(id="session-main"):
             with Vertical(id="left"):
-                yield Static(id="review-panel")
-                yield Static(id="handover-panel")
                 yield OptionList(id="notes")
+                # docked on top of the notes; PageUp/PageDown scroll them from the input
+                with VerticalScroll(id="review-panel", classes="side-panel", can_focus=False):
+                    yield Static(id="review-text")
+                with VerticalScroll(id="handover-panel", classes="side-panel", can_focus=False):
+                    yield Static(id="handover-text")
             yield CardPanel(id="cards")
         yield Static(id="banner")
         yield Static(id="next-note")
         # select_on_focus off: a restored draft (or the text left when a dialog closes)
         # is selected on focus otherwise, and the next key typed replaces it all
-        yield Input(placeholder=t("ui.note.placeholder"), id="note-input", select_on_focus=False)
-        yield Footer()
+        yield NoteInput(
+            placeholder=t("ui.note.placeholder"), id="note-input", select_on_focus=False
+        )
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         store = self.aoi.unlocked
@@ -165,7 +211,7 @@ class SessionScreen(Screen[None]):
             self.app.call_later(self.action_editor, draft.text)
         else:
             self.query_one("#note-input", Input).value = draft.text
-        self.notify(t("ui.session.resumed"))
+        self.notify(t("ui.session.resumed"), timeout=3)
 
     def on_unmount(self) -> None:
         self.writer.close()
@@ -238,15 +284,15 @@ class SessionScreen(Screen[None]):
         field.disabled = self.taken_over  # taken over: the text stays on screen, read-only
         self.query_one("#next-note", Static).display = not safe and not self.taken_over
 
-        review = self.query_one("#review-panel", Static)
+        review = self.query_one("#review-panel", VerticalScroll)
         first_phase = session_clock.current_index(self.session) == 0
         review.display = first_phase and not safe and self.session.kind.value in ("aoi", "coaching")
         if review.display:
-            review.update(self._review_text())
-        handover = self.query_one("#handover-panel", Static)
+            self.query_one("#review-text", Static).update(self._review_text())
+        handover = self.query_one("#handover-panel", VerticalScroll)
         handover.display = self.phase == "handover"
         if handover.display:
-            handover.update(self._handover_text())
+            self.query_one("#handover-text", Static).update(self._handover_text())
 
     def _review_text(self) -> Text:
         text = Text(t("ui.review.actions"), style="bold")
@@ -354,6 +400,11 @@ class SessionScreen(Screen[None]):
             "draft", lambda: self.live.save_draft(draft), lambda _: None, on_error
         )
 
+    @on(NoteInput.MultilinePaste)
+    def multiline_paste(self, event: NoteInput.MultilinePaste) -> None:
+        self.query_one("#note-input", Input).value = ""
+        self.action_editor(clean(event.text))
+
     @on(Input.Submitted, "#note-input")
     def submit(self, event: Input.Submitted) -> None:
         text = clean(event.value).strip()
@@ -390,8 +441,6 @@ class SessionScreen(Screen[None]):
                 self.ef.insert(snapshot)
             else:
                 self.ef.update(snapshot)
-            if insert and not self.query_one("#note-input", Input).value:
-                self.live.clear_draft()
 
         def done(_: object) -> None:
             self.states[note.id] = "saved"
@@ -404,6 +453,12 @@ class SessionScreen(Screen[None]):
         self._run(job, done, failed)
 
     # -- keys -------------------------------------------------------------------------------
+
+    def action_scroll_panel(self, direction: int) -> None:
+        """PageUp/PageDown: the review or handover panel, without leaving the input."""
+        for panel in self.query(".side-panel").results(VerticalScroll):
+            if panel.display:
+                panel.scroll_relative(y=direction * max(1, panel.size.height - 1), animate=False)
 
     def action_next_kind(self) -> None:
         self.kind = QUICK_KINDS[(QUICK_KINDS.index(self.kind) + 1) % len(QUICK_KINDS)]

@@ -23,7 +23,7 @@ from aoi_tui.unlock import TRIES, UnlockError, check_new_passphrase, create_stor
 
 
 class UnlockScreen(Screen[Store | None]):
-    BINDINGS = [Binding("escape", "give_up", t("ui.key.quit"), id="unlock.quit")]
+    BINDINGS = [Binding("escape", "give_up", t("ui.key.quit"), id="unlock.quit", show=False)]
 
     def __init__(self, root: Path) -> None:
         super().__init__()
@@ -39,7 +39,7 @@ class UnlockScreen(Screen[Store | None]):
             if os.environ.get("AOI_SERVED") != "1":
                 yield Checkbox(t("ui.unlock.remember"), id="remember")
             yield Static("", id="message", classes="message")
-        yield Footer()
+        yield Footer(compact=True)
 
     @on(Input.Submitted, "#passphrase")
     def try_passphrase(self, event: Input.Submitted) -> None:
@@ -107,7 +107,7 @@ class FirstUseScreen(Screen[Store | None]):
             yield Label(t("ui.first_use.again"))
             yield Input(password=True, id="second")
             yield Static("", id="message", classes="message")
-        yield Footer()
+        yield Footer(compact=True)
 
     @on(Input.Submitted, "#first")
     def next_field(self) -> None:
@@ -158,7 +158,7 @@ class RecoveryCodeScreen(Screen[None]):
             yield Static(t("ui.recovery.explain"), classes="explain")
             yield Static(self.code, id="code")
             yield Static(t("ui.recovery.continue"), classes="explain")
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_done(self) -> None:
         self.dismiss(None)

@@ -44,7 +44,9 @@ from aoi_tui.models import (
     SessionKind,
     Status,
     Tool,
+    Validation,
     Visibility,
+    closing_hash,
 )
 from aoi_tui.shared_report import ConsentMissing, build_shared_report
 from aoi_tui.store import Store
@@ -54,8 +56,12 @@ BASE_DAY = date(2026, 3, 2)
 BASE_TIME = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def exports(store: Store, eid: str, audience: Audience, lang: str = "en") -> dict[str, str]:
-    return {fmt: build_export(store, eid, audience, fmt, lang).content for fmt in FORMATS}
+def exports(
+    store: Store, eid: str, audience: Audience, lang: str = "en", session: int | None = None
+) -> dict[str, str]:
+    return {
+        fmt: build_export(store, eid, audience, fmt, lang, session).content for fmt in FORMATS
+    }
 
 
 def forms(token: str) -> tuple[str, str, str]:
@@ -119,6 +125,7 @@ engagement_specs = st.fixed_dictionaries(
         "notes": st.lists(note_specs, max_size=10),
         "actions": st.lists(action_specs, max_size=5),
         "competency": st.booleans(),
+        "closing": st.sampled_from(("absent", *STATES)),
         "lang": st.sampled_from(LANGUAGES),
     }
 )
@@ -131,6 +138,12 @@ class Built:
     secret: list[str] = field(default_factory=list)  # must never reach the sponsor
     shown: list[str] = field(default_factory=list)  # must reach the sponsor
     gone: list[str] = field(default_factory=list)  # texts replaced by an edit
+    # The coachee's recap of each session: what it must show, what it must not.
+    recap_shown: dict[int, list[str]] = field(default_factory=dict)
+    recap_secret: dict[int, list[str]] = field(default_factory=dict)
+
+    def recap(self, session: int, tokens: list[str], shown: bool) -> None:
+        (self.recap_shown if shown else self.recap_secret).setdefault(session, []).extend(tokens)
 
 
 class Tokens:
@@ -170,9 +183,38 @@ def build(store: Store, spec: dict[str, Any]) -> Built:
             report_competencies=competencies,
         ),
     )
+    closing = spec["closing"]
+    twin_closing: dict[str, Any] = {"closing_synthesis": "", "closing_next": ""}
+    closing_tokens: tuple[list[str], list[str], list[str]] = ([], [], [])  # shown, secret, gone
+    if closing != "absent":
+        synthesis, next_steps = tok("V" if closing == "validated" else "S"), tok("S")
+        if closing == "validated":
+            next_steps = tok("V")
+        engagement.closing_synthesis = f"*{synthesis}*"
+        engagement.closing_next = f"- {next_steps}"
+        engagement.closing_validation = Validation(
+            at=BASE_TIME, text_sha256=closing_hash(f"*{synthesis}*", f"- {next_steps}")
+        )
+        if closing == "validated":
+            twin_closing = {}
+            closing_tokens[0].extend([synthesis, next_steps])
+        else:
+            replaced = tok("S")
+            if closing == "edited":  # as the closing screen does: a change clears it
+                engagement.closing_validation = None
+            engagement.closing_synthesis = replaced
+            closing_tokens[1].extend([synthesis, next_steps, replaced])
+            closing_tokens[2].append(synthesis)
     full = store.create_engagement(engagement)
-    twin = store.create_engagement(engagement.model_copy(update={"id": new_id()}))
+    twin = store.create_engagement(
+        engagement.model_copy(update={"id": new_id(), "closing_validation": None, **twin_closing})
+        if twin_closing
+        else engagement.model_copy(update={"id": new_id()})
+    )
     built = Built(full.id, twin.id)
+    built.shown += closing_tokens[0]
+    built.secret += closing_tokens[1]
+    built.gone += closing_tokens[2]
     allowed: list[Any] = []  # records to copy into the twin
 
     with full.batch():
@@ -201,6 +243,7 @@ def build(store: Store, spec: dict[str, Any]) -> Built:
             if state != "absent":
                 first = tok("V" if state == "validated" else "S")
                 s.set_sponsor_message(f"{filler} {first} {filler}")
+                built.recap(number, [first], shown=state == "validated")
                 if state == "none":
                     built.secret.append(first)
                 elif state == "validated":
@@ -216,6 +259,7 @@ def build(store: Store, spec: dict[str, Any]) -> Built:
                         s.sponsor_message = f"{filler} {second}"
                     built.gone.append(first)
                     built.secret += [first, second]
+                    built.recap(number, [second], shown=False)
             full.insert(s)
             allowed.append(twin_session)
 
@@ -235,7 +279,11 @@ def build(store: Store, spec: dict[str, Any]) -> Built:
             _validate_then(n, state, f"{after} {second} {before}")
             n.visibility = visibility
             full.insert(n)
+            # The recap shows the notes the coachee validated, as the sponsor's report does.
+            built.recap(n.session, [first, second], shown=False)
             if shown:
+                built.recap_secret[n.session].remove(first)
+                built.recap(n.session, [first], shown=True)
                 built.shown.append(first)
                 allowed.append(n)
             elif state in ("edited", "stale"):
@@ -261,6 +309,12 @@ def build(store: Store, spec: dict[str, Any]) -> Built:
             _validate_then(a, state, f"{after} {second} {before}")
             a.visibility = visibility
             full.insert(a)
+            # The recap shows every action agreed in its session but the coach's private ones.
+            current = second if state in ("edited", "stale") else first
+            in_recap = owner is not Owner.COACH or visibility is Visibility.SHAREABLE
+            built.recap(a.session, [current], shown=in_recap)
+            if current != first:
+                built.recap(a.session, [first], shown=False)
             if owner is Owner.SPONSOR:
                 built.shown.append(second if state in ("edited", "stale") else first)
                 if state in ("edited", "stale"):
@@ -310,6 +364,26 @@ def test_no_private_or_unvalidated_word_reaches_the_sponsor(
         assert not FORBIDDEN.search(content)
     check_safe_html(shared["html"])
     check_safe_html(confidential["html"])
+
+    # The coachee's recap of each session: no private note, no coach-private
+    # action, no unvalidated message; nothing from another session.
+    for number in range(1, len(spec["sessions"]) + 1):
+        recap = exports(store, built.eid, Audience.RECAP, lang, number)
+        shown = built.recap_shown.get(number, [])
+        elsewhere = [
+            token
+            for other, tokens in (*built.recap_shown.items(), *built.recap_secret.items())
+            if other != number
+            for token in tokens
+        ]
+        for token in built.recap_secret.get(number, []) + elsewhere:
+            if token not in shown:
+                assert_absent(token, recap)
+        for token in shown:
+            assert_present(token, recap)
+        for content in recap.values():
+            assert not FORBIDDEN.search(content)
+        check_safe_html(recap["html"])
 
 
 # -- fixed engagements ------------------------------------------------------------------

@@ -295,13 +295,13 @@ async def test_coachee_log_is_typed_in_and_shown_in_review(store: Store) -> None
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await start_session(pilot)
-        assert "— nothing yet —" in text_of(screen, "#review-panel")
+        assert "— nothing yet —" in text_of(screen, "#review-text")
         await pilot.press("ctrl+l")
         await pilot.pause()
         await paste(pilot, "Briefing tenu")
         await pilot.press("ctrl+o")
         await settle(pilot, screen)
-        assert "Briefing tenu" in text_of(screen, "#review-panel")
+        assert "Briefing tenu" in text_of(screen, "#review-text")
         ef = store.engagement(demo_id(store))
         ef.storage.cache.drop(ef.path)
         assert ef.session(NEW_SESSION).coachee_log == "Briefing tenu"
@@ -448,7 +448,7 @@ async def test_a_whole_session_from_review_to_handover(store: Store) -> None:
         assert screen.phase == "handover"
         assert app.sponsor_safe  # the N+1 joins: private notes leave the screen
         assert not screen.query_one("#note-input").display
-        handover = text_of(screen, "#handover-panel")
+        handover = text_of(screen, "#handover-text")
         assert "Face à l'équipe" in handover
         assert "Plan Z" not in handover
         assert [line.split(": ", 1)[1] for line in notes_list_text(screen)] == ["Face à l'équipe"]

@@ -89,8 +89,8 @@ async def test_unlock_says_how_many_tries_are_left_then_opens(store: Store) -> N
         await pilot.pause()
         assert isinstance(app.screen, UnlockScreen)
         await pilot.press(*"wrong", "enter")
-        await wait_for(pilot, lambda: "tries left" in text_of(app.screen, "#message"), what="wrong")
-        assert text_of(app.screen, "#message") == "Wrong passphrase. 2 tries left."
+        await wait_for(pilot, lambda: "Tries left" in text_of(app.screen, "#message"), what="wrong")
+        assert text_of(app.screen, "#message") == "Wrong passphrase. Tries left: 2."
         field = app.screen.query_one("#passphrase", Input)
         assert field.value == "" and not field.disabled
 
@@ -106,8 +106,8 @@ async def test_unlock_closes_after_three_wrong_tries(store: Store) -> None:
         await pilot.pause()
         screen = app.screen
         for expected in (
-            "Wrong passphrase. 2 tries left.",
-            "Wrong passphrase. 1 tries left.",
+            "Wrong passphrase. Tries left: 2.",
+            "Wrong passphrase. Tries left: 1.",
             "Wrong passphrase 3 times: aoi stays locked and closes.",
         ):
             await pilot.press(*"wrong", "enter")
