@@ -54,7 +54,7 @@ def build_session_recap(ef: EngagementFile, number: int) -> SessionRecap:
             RecapAction(text=a.text, owner=a.owner, due=a.due)
             for a in ef.actions(number)
             # The coachee's and the N+1's actions; the coach's only where shareable.
-            if True
+            if a.owner is not Owner.COACH or a.visibility is Visibility.SHAREABLE
         ],
         next_session=next_session,
     )

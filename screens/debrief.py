@@ -169,7 +169,9 @@ class DebriefScreen(Screen[None]):
             tabs.hide_tab("tab-fsac")
         else:
             tabs.show_tab("tab-fsac")
-        self.query_one("#message", TextArea).display = not safe or self.session.sponsor_message_validated
+        self.query_one("#message", TextArea).display = (
+            not safe or self.session.sponsor_message_validated
+        )
         self.reload()
 
     # -- tables ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from aoi_tui import clock
 from aoi_tui.i18n import t
 from aoi_tui.live_session import live_engagements
+from aoi_tui.store import EngagementSummary
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
@@ -66,11 +67,26 @@ class EngagementsScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    FIRST_ROWS = 40
+    """Rows shown before the first paint; the rest follow at once after it (a
+    large store then opens as fast as a small one)."""
+
     def reload(self) -> None:
         table = self.query_one(DataTable)
+        cursor = table.cursor_row
         table.clear()
-        today = clock.today()
         rows = self.aoi.unlocked.list_engagements()
+        self._add_rows(rows[: self.FIRST_ROWS])
+        if len(rows) > self.FIRST_ROWS:
+            self.call_after_refresh(self._add_rows, rows[self.FIRST_ROWS :], cursor)
+        elif rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+        self.query_one("#empty", Static).update("" if rows else t("ui.engagements.empty"))
+        table.focus()
+
+    def _add_rows(self, rows: list[EngagementSummary], cursor: int | None = None) -> None:
+        table = self.query_one(DataTable)
+        today = clock.today()
         for s in rows:
             table.add_row(
                 Text(s.coachee),
@@ -85,8 +101,8 @@ class EngagementsScreen(Screen[None]):
                 ),
                 key=s.id,
             )
-        self.query_one("#empty", Static).update("" if rows else t("ui.engagements.empty"))
-        table.focus()
+        if cursor is not None and table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
 
     def selected(self) -> str | None:
         table = self.query_one(DataTable)
