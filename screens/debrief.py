@@ -101,6 +101,7 @@ class DebriefScreen(Screen[None]):
             id="debrief.action_status",
             tooltip=t("ui.palette.action_status"),
         ),
+        Binding("f8", "next_tab", t("ui.key.next_tab"), id="debrief.next_tab"),
         Binding("escape", "back", t("ui.key.back"), id="debrief.back"),
     ]
 
@@ -423,6 +424,22 @@ class DebriefScreen(Screen[None]):
                     session=self.number,
                 )
             )
+
+    def action_next_tab(self) -> None:
+        """F8: the next tab, from anywhere (arrows move inside the tables)."""
+        tabs = self.query_one("#tabs", TabbedContent)
+        order = ["tab-notes", "tab-message", "tab-actions"]
+        if not self.aoi.sponsor_safe:
+            order.append("tab-fsac")
+        current = tabs.active if tabs.active in order else order[-1]
+        tabs.active = order[(order.index(current) + 1) % len(order)]
+        focus = {
+            "tab-notes": "#debrief-notes",
+            "tab-message": "#message",
+            "tab-actions": "#action-text",
+            "tab-fsac": "#feeling",
+        }[tabs.active]
+        self.query_one(focus).focus()
 
     def action_back(self) -> None:
         self.save_message()
