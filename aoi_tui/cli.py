@@ -17,21 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from pydantic import ValidationError
-
 from aoi_tui import __version__, clock, i18n
 from aoi_tui.durable import StoreWriteError
 from aoi_tui.locations import data_dir
-from aoi_tui.models import (
-    PLANNED_SESSIONS,
-    Audience,
-    Format,
-    NoteKind,
-    Role,
-    SessionKind,
-    Status,
-    Visibility,
-)
 from aoi_tui.settings import SettingsError, load_settings
 from aoi_tui.storage import StoreFileError
 from aoi_tui.store import Store, StoreError, store_exists
@@ -45,6 +33,16 @@ from aoi_tui.unlock import (
     create_store,
     load_keyfile,
     open_store,
+)
+from aoi_tui.vocabulary import (
+    PLANNED_SESSIONS,
+    Audience,
+    Format,
+    NoteKind,
+    Role,
+    SessionKind,
+    Status,
+    Visibility,
 )
 
 
@@ -692,7 +690,8 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     raise SystemExit(code)
 
 
-def _validation_message(exc: ValidationError) -> str:
+def _validation_message(exc: Any) -> str:
+    """The first problem of a pydantic ValidationError (a ValueError with .errors())."""
     first = exc.errors()[0]
     where = ".".join(str(x) for x in first.get("loc", ()))
     return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
@@ -718,10 +717,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(f"{exc}; `aoi doctor` checks the store and can restore from a backup")
     except StoreWriteError as exc:
         _fail(f"{exc}; nothing was changed")
-    except ValidationError as exc:
-        _fail(_validation_message(exc))
     except ValueError as exc:
-        _fail(str(exc))
+        # pydantic's ValidationError is a ValueError; not imported here, so that
+        # the CLI and the first screen start without loading pydantic
+        _fail(_validation_message(exc) if callable(getattr(exc, "errors", None)) else str(exc))
     except OSError as exc:
         _fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
     except Exception as exc:

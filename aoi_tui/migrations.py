@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aoi_tui.models import SCHEMA_VERSION
+from aoi_tui.vocabulary import SCHEMA_VERSION
 
 Doc = dict[str, Any]
 Step = Callable[[Doc], Doc]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
-from enum import IntEnum, StrEnum
 from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -18,114 +17,28 @@ from aoi_tui.ids import new_id
 from aoi_tui.phases import phase_ids, phases_for
 from aoi_tui.text import clean, clean_line
 
-SCHEMA_VERSION = 1
+# The words of the domain live in vocabulary.py; the models re-export them.
+from aoi_tui.vocabulary import (
+    PLANNED_SESSIONS as PLANNED_SESSIONS,
+    SCHEMA_VERSION as SCHEMA_VERSION,
+    ActionStatus as ActionStatus,
+    Area as Area,
+    Assessor as Assessor,
+    Audience as Audience,
+    Format as Format,
+    Level as Level,
+    NoteKind as NoteKind,
+    ObjectiveStatus as ObjectiveStatus,
+    Owner as Owner,
+    Role as Role,
+    SessionKind as SessionKind,
+    Status as Status,
+    Timing as Timing,
+    Visibility as Visibility,
+)
 
 Text = Annotated[str, AfterValidator(clean)]
 Line = Annotated[str, AfterValidator(clean_line)]
-
-
-class Format(StrEnum):
-    AOI = "aoi"
-    COACHING = "coaching"
-    SHORT = "short"
-
-
-PLANNED_SESSIONS = {Format.AOI: 8, Format.COACHING: 12, Format.SHORT: 3}
-"""Default planned sessions: AOI 6–8, coaching 10–20, short 2–3 (seeds 000, 002)."""
-
-
-class Status(StrEnum):
-    FRAMING = "framing"
-    ACTIVE = "active"
-    CLOSED = "closed"
-    WITHDRAWN = "withdrawn"
-
-
-class SessionKind(StrEnum):
-    KICKOFF = "kickoff"
-    AOI = "aoi"
-    COACHING = "coaching"
-    MIDPOINT = "midpoint"
-    CLOSING = "closing"
-
-
-class Role(StrEnum):
-    MIRROR = "mirror"
-    SPUR = "spur"
-    MODERATOR = "moderator"
-    INTEGRATOR = "integrator"
-
-
-class NoteKind(StrEnum):
-    OBSERVATION = "observation"
-    SUCCESS = "success"
-    DIFFICULTY = "difficulty"
-    FEEDBACK = "feedback"
-    REFLECTION = "reflection"
-    ACTION = "action"
-
-
-class Visibility(StrEnum):
-    PRIVATE = "private"
-    SHAREABLE = "shareable"
-
-
-class Owner(StrEnum):
-    COACHEE = "coachee"
-    COACH = "coach"
-    SPONSOR = "sponsor"
-
-
-class ActionStatus(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    DROPPED = "dropped"
-    MOVED = "moved"
-
-
-class Area(StrEnum):
-    """Seed 000's six areas, plus Posture for professional coaching (seeds 002, 004)."""
-
-    SAFETY = "safety"
-    QUALITY = "quality"
-    COSTS = "costs"
-    DEADLINES = "deadlines"
-    MOTIVATION = "motivation"
-    ENVIRONMENT = "environment"
-    POSTURE = "posture"
-
-
-class ObjectiveStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    REACHED = "reached"
-    NOT_REACHED = "not_reached"
-    DROPPED = "dropped"
-
-
-class Level(IntEnum):
-    """The FSAC level scale."""
-
-    NOT_ACQUIRED = 1
-    IN_PROGRESS = 2
-    ACQUIRED = 3
-    MASTERED = 4
-
-
-class Assessor(StrEnum):
-    SELF = "self"
-    COACH = "coach"
-
-
-class Timing(StrEnum):
-    HOT = "hot"  # at the end of a session
-    COLD = "cold"  # weeks later
-
-
-class Audience(StrEnum):
-    SHARED = "shared"
-    CONFIDENTIAL = "confidential"
-    RECAP = "recap"
 
 
 class Model(BaseModel):

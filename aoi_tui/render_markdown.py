@@ -122,7 +122,7 @@ def _neutralise_definitions(lines: list[str]) -> list[str]:
 def _lines(text: str) -> list[str]:
     """A free text, cleaned, as lines ready to embed in a container."""
     lines = [line.rstrip() for line in clean(text).strip().split("\n")]
-    return lines
+    return _neutralise_definitions(lines) if lines != [""] else ["—"]
 
 
 def _quote(text: str) -> str:

@@ -18,17 +18,21 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from filelock import FileLock, Timeout
 from tinydb import TinyDB, where
 
 from aoi_tui import backups
 from aoi_tui.durable import StoreWriteError, ensure_private_dir
-from aoi_tui.engagement_file import EngagementFile
 from aoi_tui.keyfile import KeyFile
-from aoi_tui.models import Engagement, Model, SessionKind, Status
 from aoi_tui.storage import EncryptedStorage, FileCache, StoreFileError, decode, encode
+from aoi_tui.vocabulary import SessionKind, Status
+
+if TYPE_CHECKING:
+    # The models (pydantic) load on first use, after the first screen is up.
+    from aoi_tui.engagement_file import EngagementFile
+    from aoi_tui.models import Engagement
 
 KEYS = "keys.json"
 INDEX = "index.db"
@@ -50,8 +54,10 @@ class StoreBusy(StoreError):
     pass
 
 
-class EngagementSummary(Model):
-    """What the first screen shows, without opening every engagement."""
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class EngagementSummary:
+    """What the first screen shows, without opening every engagement. A plain
+    dataclass (no pydantic): the first screen appears before the models load."""
 
     id: str
     coachee: str
@@ -67,6 +73,25 @@ class EngagementSummary(Model):
     created_at: datetime
     demo: bool = False
     ended_on: date | None = None  # closed or withdrawn on
+
+    _DATES: ClassVar[tuple[str, ...]] = ("last_session", "next_session", "ended_on")
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> EngagementSummary:
+        known = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in doc.items() if k in known}
+        for name in cls._DATES:
+            if values.get(name):
+                values[name] = date.fromisoformat(values[name])
+        values["created_at"] = datetime.fromisoformat(values["created_at"])
+        return cls(**values)
+
+    def to_doc(self) -> dict[str, Any]:
+        doc = dataclasses.asdict(self)
+        for name in (*self._DATES, "created_at"):
+            if doc[name] is not None:
+                doc[name] = doc[name].isoformat()
+        return doc
 
     def retention_due(self, today: date, retention_days: int | None) -> bool:
         """A closed or withdrawn engagement kept longer than the retention period:
@@ -171,7 +196,7 @@ class Store:
 
     def list_engagements(self) -> list[EngagementSummary]:
         rows = self._index_db().table("engagements").all()
-        summaries = [EngagementSummary.model_validate(dict(r)) for r in rows]
+        summaries = [EngagementSummary.from_doc(dict(r)) for r in rows]
         return sorted(summaries, key=lambda s: (s.coachee.casefold(), s.created_at))
 
     def summary(self, engagement_id: str) -> EngagementSummary:
@@ -219,7 +244,7 @@ class Store:
             demo=eng.demo,
             ended_on=eng.closed_on or eng.withdrawn_on,
         )
-        doc = summary.model_dump(mode="json")
+        doc = summary.to_doc()
         with self.lock(INDEX_ID):
             self._index.read()  # a damaged index raises here, before it is backed up
             self.backups.keep(self._index.path)
@@ -248,6 +273,8 @@ class Store:
         path = self.root / "engagements" / f"{engagement.id}.db"
         if path.exists():
             raise StoreError(f"an engagement with id {engagement.id} already exists")
+        from aoi_tui.engagement_file import EngagementFile
+
         ef = EngagementFile(self, engagement.id, path, data_key)
         ef.insert(engagement)
         self.update_keyfile(lambda kf: kf.engagement_keys.__setitem__(engagement.id, wrapped))
@@ -260,6 +287,8 @@ class Store:
         if ef is None:
             key = self.engagement_key(engagement_id)
             path = self.root / "engagements" / f"{engagement_id}.db"
+            from aoi_tui.engagement_file import EngagementFile
+
             ef = EngagementFile(self, engagement_id, path, key)
             self._files[engagement_id] = ef
         return ef

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static, TextArea
 from aoi_tui import clock
 from aoi_tui.fsac import bar, fsac_rows
 from aoi_tui.i18n import t
-from aoi_tui.models import Objective, ObjectiveStatus, Status, Validation, text_hash
+from aoi_tui.models import Objective, ObjectiveStatus, Status, Validation, closing_hash
 from aoi_tui.text import clean
 
 if TYPE_CHECKING:
@@ -26,15 +26,12 @@ if TYPE_CHECKING:
 OBJECTIVE_CYCLE = list(ObjectiveStatus)
 
 
-def closing_hash(synthesis: str, next_steps: str) -> str:
-    return text_hash(synthesis + "\x00" + next_steps)
-
-
 class ClosingScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "leave", t("ui.key.save_back"), id="closing.back"),
         Binding("f4", "validate", t("ui.key.validate"), id="closing.validate"),
-        Binding("f7", "cycle", t("ui.key.objective_status"), id="closing.cycle"),
+        # priority: a TextArea takes F7 (select all) for itself, and the synthesis has the focus
+        Binding("f7", "cycle", t("ui.key.objective_status"), id="closing.cycle", priority=True),
         Binding("f10", "close_engagement", t("ui.key.close_engagement"), id="closing.close"),
     ]
 
@@ -61,7 +58,6 @@ class ClosingScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.aoi.sponsor_safe = True  # three-way: the N+1 is in the room
         self.ef = self.aoi.unlocked.engagement(self.engagement_id)
         e = self.ef.engagement()
         self.sub_title = t("ui.closing.title", coachee=e.coachee)
@@ -70,18 +66,35 @@ class ClosingScreen(Screen[None]):
         table = self.query_one("#before-after", DataTable)
         for key in ("competency", "start", "coach_now", "target"):
             table.add_column(t(f"ui.col.{key}"), key=key)
+        objectives = self.query_one("#closing-objectives", DataTable)
+        for key in ("statement", "status"):
+            objectives.add_column(t(f"ui.col.{key}"), key=key)
+        self.was_sponsor_safe = self.aoi.sponsor_safe  # put back as it was on leaving
+        self.aoi.sponsor_safe = True  # three-way: the N+1 is in the room
+        self.show_competencies()
+        self.show_objectives()
+        self.show_state()
+        self.query_one("#synthesis", TextArea).focus()
+
+    def refresh_sponsor_safe(self) -> None:
+        self.show_competencies()
+
+    def show_competencies(self) -> None:
+        """Before and after; with the N+1 in the room, the levels only if the agreement
+        lets competency levels reach the company (as in the follow-up and the exports)."""
+        table = self.query_one("#before-after", DataTable)
+        table.clear()
+        hidden = self.aoi.sponsor_safe and not self.ef.engagement().agreement.report_competencies
         for r in fsac_rows(self.ef.competencies(), self.ef.all_assessments()):
+            if hidden:
+                table.add_row(Text(r.competency.name), "·", "·", "·")
+                continue
             table.add_row(
                 Text(r.competency.name),
                 bar(r.start, r.target),
                 f"{bar(r.coach_now, r.target)} {t('ui.closing.reached') if r.reached else ''}",
                 str(r.target.value) if r.target else "—",
             )
-        objectives = self.query_one("#closing-objectives", DataTable)
-        for key in ("statement", "status"):
-            objectives.add_column(t(f"ui.col.{key}"), key=key)
-        self.show_objectives()
-        self.show_state()
 
     def show_objectives(self) -> None:
         table = self.query_one("#closing-objectives", DataTable)
@@ -95,11 +108,7 @@ class ClosingScreen(Screen[None]):
     def show_state(self) -> None:
         e = self.ef.engagement()
         parts = [t(f"status.{e.status.value}")]
-        validated = (
-            e.closing_validation is not None
-            and e.closing_validation.text_sha256
-            == closing_hash(e.closing_synthesis, e.closing_next)
-        )
+        validated = e.closing_validated
         parts.append(t("ui.closing.validated") if validated else t("ui.closing.not_validated"))
         self.query_one("#closing-state", Static).update(Text(" · ".join(parts)))
 
@@ -146,6 +155,9 @@ class ClosingScreen(Screen[None]):
         if e.status is Status.WITHDRAWN:
             self.notify(t("ui.closing.withdrawn"), severity="warning")
             return
+        if e.status is Status.CLOSED:  # closed already: its date (and retention) stays
+            self.notify(t("ui.closing.closed"))
+            return
 
         def answer(yes: bool | None) -> None:
             if not yes:
@@ -168,5 +180,5 @@ class ClosingScreen(Screen[None]):
 
     def action_leave(self) -> None:
         self.save()
-        self.aoi.sponsor_safe = False
+        self.aoi.sponsor_safe = self.was_sponsor_safe
         self.app.pop_screen()

@@ -96,6 +96,7 @@ class EngagementScreen(Screen[None]):
     def __init__(self, engagement_id: str) -> None:
         super().__init__()
         self.engagement_id = engagement_id
+        self.erased = False
 
     @property
     def aoi(self) -> AoiApp:
@@ -122,10 +123,12 @@ class EngagementScreen(Screen[None]):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if not self.erased:  # back from the erase question: nothing left to show
+            self.reload()
 
     def refresh_sponsor_safe(self) -> None:
-        self.reload()
+        if not self.erased:
+            self.reload()
 
     def reload(self) -> None:
         ef = self.aoi.unlocked.engagement(self.engagement_id)
@@ -287,6 +290,7 @@ class EngagementScreen(Screen[None]):
         def answer(yes: bool | None) -> None:
             if not yes:
                 return
+            self.erased = True
             store.erase(self.engagement_id)
             self.app.notify(t("ui.erase.done", coachee=e.coachee))
             self.app.pop_screen()

@@ -52,17 +52,32 @@ class EngagementsScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column(t("ui.col.coachee"), key="coachee", width=20)
-        table.add_column(t("ui.col.sponsor"), key="sponsor", width=13)
-        table.add_column(t("ui.col.format"), key="format", width=8)
-        table.add_column(t("ui.col.sessions"), key="sessions", width=7)
-        table.add_column(t("ui.col.last"), key="last", width=10)
-        table.add_column(t("ui.col.cadence"), key="cadence", width=14)
+        self.add_columns()
         # the rows come with on_screen_resume, which Textual also sends on first show
         if not self.aoi.resume_offered:
             self.aoi.resume_offered = True
             self.offer_resume()
+
+    def column_widths(self) -> list[tuple[str, int]]:
+        """The names take the room the other columns leave: the cadence column, which
+        carries the alerts (OVERDUE, KEPT TOO LONG), stays whole at 80 columns."""
+        fixed = [("format", 8), ("sessions", 8), ("last", 10), ("cadence", 14)]
+        padding = 2 * (len(fixed) + 2)
+        names = max(20, self.app.size.width - padding - sum(w for _, w in fixed))
+        coachee = names * 3 // 5
+        return [("coachee", coachee), ("sponsor", names - coachee), *fixed]
+
+    def add_columns(self) -> None:
+        table = self.query_one(DataTable)
+        self.widths = self.column_widths()
+        for key, width in self.widths:
+            table.add_column(t(f"ui.col.{key}"), key=key, width=width)
+
+    def on_resize(self) -> None:
+        if self.column_widths() != self.widths:
+            self.query_one(DataTable).clear(columns=True)
+            self.add_columns()
+            self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     DataTable,
@@ -33,6 +34,19 @@ from aoi_tui.text import clean
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
+
+
+NAME_WIDTH = 21
+"""The competency's name in the FSAC table, cut to this many characters..."""
+HISTORY_WIDTH = 8
+"""... and each history to its latest marks: the table stays within 80 columns."""
+
+
+def recent(levels: tuple[Level, ...]) -> str:
+    """The sparkline of the latest marks, '…' first when older ones are left out."""
+    if len(levels) <= HISTORY_WIDTH:
+        return sparkline(levels)
+    return "…" + sparkline(levels[-(HISTORY_WIDTH - 1) :])
 
 
 def level_short(level: Level | None) -> str:
@@ -60,6 +74,9 @@ class LevelPicker(ModalScreen[Level | None]):
 
 
 class FollowUpScreen(Screen[None]):
+    # Which tab each key works on (the footer shows a key only where it does something).
+    KEY_TABS = {"assess": "tab-fsac", "maturity": "tab-tools"}
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", t("ui.key.back"), id="follow.back"),
         Binding("f3", "assess('coach')", t("ui.key.assess_coach"), id="follow.assess_coach"),
@@ -103,6 +120,19 @@ class FollowUpScreen(Screen[None]):
     def refresh_sponsor_safe(self) -> None:
         self.reload()
 
+    @on(TabbedContent.TabActivated, "#follow-tabs")
+    def tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        tab = self.KEY_TABS.get(action)
+        if tab is None:
+            return True
+        try:
+            return self.query_one("#follow-tabs", TabbedContent).active == tab
+        except NoMatches:
+            return False
+
     def reload(self) -> None:
         e = self.ef.engagement()
         p = progress(e, self.ef.sessions(), self.ef.objectives(), clock.today())
@@ -121,8 +151,11 @@ class FollowUpScreen(Screen[None]):
         if e.next_session:
             text.append(t("ui.follow.next", date=e.next_session.isoformat()) + "\n")
         text.append("\n" + t("ui.engagement.objectives") + "\n", style="bold")
+        # with the N+1 in the room, an objective's status only if the agreement says so
+        status_shown = not self.aoi.sponsor_safe or e.agreement.report_objective_status
         for o in self.ef.objectives():
-            text.append(f"• {clean(o.statement)} — {t(f'objective.{o.status.value}')}\n")
+            status = f" — {t(f'objective.{o.status.value}')}" if status_shown else ""
+            text.append(f"• {clean(o.statement)}{status}\n")
         if not self.aoi.sponsor_safe:
             text.append("\n" + t("ui.follow.feeling") + " ", style="bold")
             if p.feelings:
@@ -144,7 +177,10 @@ class FollowUpScreen(Screen[None]):
         table.clear()
         safe = self.aoi.sponsor_safe and not e.agreement.report_competencies
         for r in fsac_rows(self.ef.competencies(), self.ef.all_assessments()):
-            name = Text(r.competency.name[:30] + ("…" if len(r.competency.name) > 30 else ""))
+            # short enough for the history column to stay on an 80-column screen
+            name = Text(r.competency.name[:NAME_WIDTH])
+            if len(r.competency.name) > NAME_WIDTH:
+                name = Text(r.competency.name[: NAME_WIDTH - 1] + "…")
             if safe:
                 table.add_row(name, "·", "·", "·", "·", "", key=r.competency.id)
                 continue
@@ -154,7 +190,7 @@ class FollowUpScreen(Screen[None]):
                 f"{bar(r.coach_now, r.target)} {r.coach_now.value if r.coach_now else '—'}",
                 f"{bar(r.self_now, r.target)} {r.self_now.value if r.self_now else '—'}",
                 str(r.target.value) if r.target else "—",
-                f"{sparkline(r.coach_history)} / {sparkline(r.self_history)}",
+                f"{recent(r.coach_history)} / {recent(r.self_history)}",
                 key=r.competency.id,
             )
         if table.row_count:

@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import (
     Checkbox,
@@ -63,6 +64,27 @@ def default_confidentiality() -> str:
 class FramingScreen(Screen[str | None]):
     """Dismisses with the engagement id (None when nothing was created)."""
 
+    # Side by side at 80 columns: an Input is 100% wide otherwise, and pushes its
+    # neighbours (the area, the expected result, the referential) off the screen.
+    DEFAULT_CSS = """
+    FramingScreen #o-area { width: 26; }
+    FramingScreen #o-statement, FramingScreen #o-indicator, FramingScreen #o-expected {
+        width: 1fr;
+    }
+    FramingScreen #c-referential { width: 1fr; }
+    FramingScreen #c-own { width: 1fr; }
+    FramingScreen #f-planned, FramingScreen #f-cadence { width: 10; }
+    /* a whole referential is long: the grid and the strategy stay within reach */
+    FramingScreen #objectives, FramingScreen #competencies { max-height: 9; }
+    """
+
+    # Which tab each key works on (the footer shows a key only where it does something).
+    KEY_TABS = {
+        "cycle": ("tab-objectives", "tab-competencies"),
+        "cycle_target": ("tab-competencies",),
+        "remove": ("tab-objectives", "tab-competencies"),
+    }
+
     BINDINGS = [
         Binding("ctrl+o", "save", t("ui.key.save"), id="framing.save", priority=True),
         Binding("escape", "leave", t("ui.key.save_back"), id="framing.back"),
@@ -94,9 +116,9 @@ class FramingScreen(Screen[str | None]):
                 )
                 with Horizontal(classes="row"):
                     yield Label(t("field.planned_sessions"))
-                    yield Input(id="f-planned", type="integer", classes="short")
+                    yield Input(id="f-planned", type="integer")
                     yield Label(t("ui.framing.cadence_days"))
-                    yield Input(id="f-cadence", type="integer", classes="short")
+                    yield Input(id="f-cadence", type="integer")
                 yield Label(t("ui.framing.next_session"))
                 yield Input(id="f-next", placeholder="YYYY-MM-DD", classes="short")
             with TabPane(t("ui.framing.tab_expectations"), id="tab-expectations"):
@@ -127,7 +149,7 @@ class FramingScreen(Screen[str | None]):
                 yield Checkbox(t("field.right_to_withdraw"), id="a-withdraw", value=True)
                 yield Label(t("field.confidentiality"))
                 yield TextArea(id="a-confidentiality", soft_wrap=True, classes="half")
-            with TabPane(t("ui.framing.tab_competencies"), id="tab-competencies"):
+            with TabPane(t("ui.framing.tab_competencies"), id="tab-competencies"), VerticalScroll():
                 with Horizontal(classes="row"):
                     yield Select(
                         [(r.name, r.id) for r in referentials(language())],
@@ -157,6 +179,7 @@ class FramingScreen(Screen[str | None]):
     # -- loading -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.was_sponsor_safe = self.aoi.sponsor_safe  # put back as it was on leaving
         self.aoi.sponsor_safe = True  # the N+1 is in the room
         objectives = self.query_one("#objectives", DataTable)
         for key in ("area", "statement", "status"):
@@ -168,6 +191,8 @@ class FramingScreen(Screen[str | None]):
         self.competencies: list[Competency] = []
         self.removed: list[tuple[type[Objective] | type[Competency], str]] = []
         engagement = self.load()
+        kickoff = t("session.kind.kickoff")
+        self.sub_title = f"{kickoff} — {engagement.coachee}" if engagement else kickoff
         self.fill(engagement)
         self.query_one("#f-coachee", Input).focus()
 
@@ -183,7 +208,8 @@ class FramingScreen(Screen[str | None]):
         def put(selector: str, value: str) -> None:
             self.query_one(selector, Input).value = value
 
-        fmt = e.format if e else Format.AOI
+        fmt = e.format if e else Format(self.aoi.settings.default_format)
+        self.chosen_format = fmt  # the planned sessions follow a change of format (format_changed)
         put("#f-coachee", e.coachee if e else "")
         put("#f-sponsor", e.sponsor if e else "")
         put("#f-coach", e.coach if e else "")
@@ -256,8 +282,33 @@ class FramingScreen(Screen[str | None]):
         )
         for selector in ("#o-statement", "#o-indicator", "#o-expected"):
             self.query_one(selector, Input).value = ""
+        self.query_one("#o-area", Select).clear()  # the next objective's area is chosen anew
         self.query_one("#o-statement", Input).focus()
         self.show_objectives()
+
+    @on(Select.Changed, "#f-format")
+    def format_changed(self, event: Select.Changed) -> None:
+        """The planned sessions follow the format, unless the coach typed another number."""
+        before = getattr(self, "chosen_format", None)
+        if event.value is Select.NULL or before is None or event.value == before.value:
+            return  # not filled in yet, or no change
+        planned = self.query_one("#f-planned", Input)
+        if planned.value.strip() in ("", str(PLANNED_SESSIONS[before])):
+            planned.value = str(PLANNED_SESSIONS[Format(str(event.value))])
+        self.chosen_format = Format(str(event.value))
+
+    @on(TabbedContent.TabActivated, "#framing-tabs")
+    def tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        tabs = self.KEY_TABS.get(action)
+        if tabs is None:
+            return True
+        try:
+            return self.query_one("#framing-tabs", TabbedContent).active in tabs
+        except NoMatches:
+            return False
 
     @on(Select.Changed, "#c-referential")
     def use_referential(self, event: Select.Changed) -> None:
@@ -436,9 +487,9 @@ class FramingScreen(Screen[str | None]):
     def action_leave(self) -> None:
         names = [self.query_one(f"#f-{f}", Input).value.strip() for f in ("coachee", "sponsor")]
         if self.engagement_id is None and not any(names):
-            self.aoi.sponsor_safe = False
+            self.aoi.sponsor_safe = self.was_sponsor_safe
             self.dismiss(None)  # nothing typed: nothing to keep
             return
         if self.save():
-            self.aoi.sponsor_safe = False
+            self.aoi.sponsor_safe = self.was_sponsor_safe
             self.dismiss(self.engagement_id)

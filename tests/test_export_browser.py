@@ -48,7 +48,7 @@ HOSTILE_NOTE = "\n".join(
     [
         "Note with an image ![pixel](https://tracker.example/pixel.png) and a "
         "[link](https://example.com/page) and <https://example.com/auto>.",
-        '<img src=http://tracker.example/raw.png onerror="fetch(\'https://evil.example/x\')">',
+        "<img src=http://tracker.example/raw.png onerror=\"fetch('https://evil.example/x')\">",
         '<link rel="stylesheet" href="https://evil.example/style.css">',
         "<script>fetch('https://evil.example/script')</script>",
         '<iframe src="https://evil.example/frame"></iframe>',
@@ -167,7 +167,9 @@ def test_exports_open_without_any_request_and_print_to_pdf(
             assert page.locator("style").count() == 1
             body = page.inner_text("body")
             assert "<script>fetch(" in body and "<img src=http://tracker.example" in body
-            assert "[1]: https://evil.example/reference" in body  # a reference definition stays text
+            assert (
+                "[1]: https://evil.example/reference" in body
+            )  # a reference definition stays text
             hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.href)")
             assert "https://tracker.example/pixel.png" in hrefs  # the image became a link
             assert all(h.startswith(("http://", "https://", "mailto:")) for h in hrefs), hrefs

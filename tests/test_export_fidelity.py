@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -192,10 +192,14 @@ HOSTILE_LINES = [
 
 
 @settings(
-    max_examples=40,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@example(lines=[("\n\n", "[1]: https://example.com/ref")], lang="fr")
+@example(lines=[("\n", "```"), ("\n\n", "## Séance 9 — séance d'AOI du 01/01/2027")], lang="fr")
+@example(lines=[("\n", "===")], lang="en")
+@example(lines=[("\n\n", "<!--"), ("\n\n", "| a | b |"), ("\n", "|---|---|")], lang="en")
 @given(
     lines=st.lists(
         st.tuples(st.sampled_from(["\n", "\n\n"]), st.sampled_from(HOSTILE_LINES)),
@@ -281,7 +285,9 @@ def test_without_attendance_no_session_number_reaches_the_sponsor(store: Store) 
     eng.agreement = eng.agreement.model_copy(update={"report_attendance": False})
     ef.save_engagement(eng)
     for lang in LANGUAGES:
-        rendered = {fmt: build_export(store, ef.id, Audience.SHARED, fmt, lang).content for fmt in FORMATS}
+        rendered = {
+            fmt: build_export(store, ef.id, Audience.SHARED, fmt, lang).content for fmt in FORMATS
+        }
         doc = json.loads(rendered["json"])
         assert doc["sessions"] == []
         assert doc["period_start"] is None and doc["period_end"] is None
@@ -305,7 +311,9 @@ def test_without_attendance_no_session_number_reaches_the_sponsor(store: Store) 
 
 def test_closing_review_reaches_the_sponsor_only_once_validated(store: Store) -> None:
     ef = engagement_with(store, lambda name: f"Texte {name}")
-    shared = {fmt: build_export(store, ef.id, Audience.SHARED, fmt, "fr").content for fmt in FORMATS}
+    shared = {
+        fmt: build_export(store, ef.id, Audience.SHARED, fmt, "fr").content for fmt in FORMATS
+    }
     for fmt, content in shared.items():
         assert "Texte closing_synthesis" in content and "Texte closing_next" in content, fmt
     doc = json.loads(shared["json"])
@@ -325,7 +333,10 @@ def test_closing_review_reaches_the_sponsor_only_once_validated(store: Store) ->
         content = build_export(store, ef.id, Audience.SHARED, fmt, "fr").content
         assert "closing_synthesis" not in content and "closing_next" not in content, fmt
         assert t("export.closing.title", "fr") not in content.replace("&#x27;", "'")
-    assert json.loads(build_export(store, ef.id, Audience.SHARED, "json", "fr").content)["closing"] is None
+    assert (
+        json.loads(build_export(store, ef.id, Audience.SHARED, "json", "fr").content)["closing"]
+        is None
+    )
     confidential = build_export(store, ef.id, Audience.CONFIDENTIAL, "md", "fr").content
     assert "Texte closing_next, modifié" in confidential
     assert t("export.closing.not_validated", "fr") in confidential
@@ -529,4 +540,3 @@ def test_cli_note_from_stdin_loses_its_trailing_newline_and_exports_refuse_links
     recap = tmp_path / f"aoi-{ef.id[:8]}-recap-s1-2026-11-23.md"
     assert recap.exists() and stat.S_IMODE(recap.stat().st_mode) == 0o600
     assert str(recap) in written.stderr
-

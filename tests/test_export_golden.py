@@ -113,7 +113,11 @@ def test_golden_ids_are_normalised_consistently(demo_exports: dict[str, str]) ->
     assert {a["competency_id"] for a in doc["assessments"]} == competency_ids
     # Nothing else looks like a random id (12 characters of Crockford base32).
     assert not any(
-        isinstance(v, str) and len(v) == 12 and v.isalnum() and v.islower() and any(c.isdigit() for c in v)
+        isinstance(v, str)
+        and len(v) == 12
+        and v.isalnum()
+        and v.islower()
+        and any(c.isdigit() for c in v)
         for v in _values(doc)
     )
 

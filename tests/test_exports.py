@@ -59,9 +59,7 @@ BASE_TIME = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 def exports(
     store: Store, eid: str, audience: Audience, lang: str = "en", session: int | None = None
 ) -> dict[str, str]:
-    return {
-        fmt: build_export(store, eid, audience, fmt, lang, session).content for fmt in FORMATS
-    }
+    return {fmt: build_export(store, eid, audience, fmt, lang, session).content for fmt in FORMATS}
 
 
 def forms(token: str) -> tuple[str, str, str]:
