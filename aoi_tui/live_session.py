@@ -16,13 +16,17 @@ import os
 import socket
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aoi_tui import clock
 from aoi_tui.durable import ensure_private_dir, write_atomic
-from aoi_tui.engagement_file import EngagementFile
 from aoi_tui.ids import new_id
-from aoi_tui.models import NoteKind, Role, Session, Visibility
 from aoi_tui.storage import StoreFileError, decode, encode
+from aoi_tui.vocabulary import NoteKind, Role, Visibility
+
+if TYPE_CHECKING:
+    from aoi_tui.engagement_file import EngagementFile
+    from aoi_tui.models import Session
 
 
 class TakenOver(Exception):

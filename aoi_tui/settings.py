@@ -7,7 +7,7 @@ strictly (an unknown key is a clear error, not silently ignored).
     retention_days = 1095            # closed engagements older than this are listed for review
     [phase_minutes]                  # target durations, by phase id
     review = 30
-    [keys]                           # binding id = "key" (see `aoi keys`)
+    [keys]                           # binding id = "key" (ids: README, "The keys")
     "session.next_phase" = "f6"
 
 Private stays the default for every note: no setting can change that."""
@@ -15,10 +15,9 @@ Private stays the default for every note: no setting can change that."""
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import ClassVar, Literal
 
 from aoi_tui.locations import config_dir
 from aoi_tui.phases import phase_ids, session_kinds
@@ -34,8 +33,13 @@ def _known_phases() -> set[str]:
     return {p for kind in session_kinds() for p in phase_ids(kind)}
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class Settings:
+    """The coach's settings. A plain dataclass, validated by pydantic only when a
+    settings file exists (so a start without one does not load pydantic)."""
+
+    # pydantic reads this when it validates a file: unknown keys are refused
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
     language: Literal["fr", "en"] | None = None
     """The language of screens and exports; None follows the locale."""
@@ -43,23 +47,25 @@ class Settings(BaseModel):
     """A Textual theme name (e.g. textual-dark, textual-light, nord, gruvbox)."""
     default_format: Literal["aoi", "coaching", "short"] = "aoi"
     """The format proposed when framing a new engagement."""
-    retention_days: int | None = Field(default=None, ge=30)
-    """Closed engagements older than this are listed for review (never erased without asking)."""
-    phase_minutes: dict[str, int] = Field(default_factory=dict)
-    """Target duration of a phase, by phase id, in minutes."""
-    keys: dict[str, str] = Field(default_factory=dict)
+    retention_days: int | None = None
+    """Closed engagements older than this (at least 30 days) are listed for review."""
+    phase_minutes: dict[str, int] = field(default_factory=dict)
+    """Target duration of a phase, by phase id, in minutes (1 to 600)."""
+    keys: dict[str, str] = field(default_factory=dict)
     """Key remapping: binding id -> key (e.g. "session.next_phase" = "f6")."""
 
-    @field_validator("phase_minutes")
-    @classmethod
-    def _phases(cls, value: dict[str, int]) -> dict[str, int]:
-        unknown = sorted(set(value) - _known_phases())
+    def problems(self) -> list[str]:
+        """What pydantic's types alone cannot say."""
+        found = []
+        if self.retention_days is not None and self.retention_days < 30:
+            found.append("retention_days: at least 30 days")
+        unknown = sorted(set(self.phase_minutes) - _known_phases())
         if unknown:
-            raise ValueError(f"unknown phase id(s): {', '.join(unknown)}")
-        for phase, minutes in value.items():
+            found.append(f"phase_minutes: unknown phase id(s): {', '.join(unknown)}")
+        for phase, minutes in self.phase_minutes.items():
             if not 1 <= minutes <= 600:
-                raise ValueError(f"{phase}: minutes must be between 1 and 600")
-        return value
+                found.append(f"phase_minutes.{phase}: minutes must be between 1 and 600")
+        return found
 
 
 def settings_path(folder: Path | None = None) -> Path:
@@ -81,11 +87,20 @@ def load_settings(folder: Path | None = None) -> Settings:
             f"{path}: default_visibility cannot be set: every note is private until the coach "
             "and the coachee decide otherwise"
         )
+    from pydantic import TypeAdapter, ValidationError
+
     try:
-        return Settings.model_validate(raw)
+        settings = TypeAdapter(Settings).validate_python(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first.get("loc", ()))
-        if first.get("type") == "extra_forbidden":
+        if (
+            first.get("type") == "unexpected_keyword_argument"
+            or first.get("type") == "extra_forbidden"
+        ):
             raise SettingsError(f"{path}: unknown setting {where!r}") from None
         raise SettingsError(f"{path}: {where}: {first.get('msg')}") from None
+    problems = settings.problems()
+    if problems:
+        raise SettingsError(f"{path}: {problems[0]}")
+    return settings

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from aoi_tui.screens.commands import AoiCommands
 from aoi_tui.screens.engagements import EngagementsScreen
-from aoi_tui.screens.unlock import FirstUseScreen, UnlockScreen
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -45,10 +44,13 @@ class AoiApp(App[None]):
         self.theme = "textual-dark" if not self.no_color else "textual-ansi"
         if self.store is not None:
             self.show_engagements()
-        elif store_exists(self.root):
-            self.push_screen(UnlockScreen(self.root), self._unlocked)
         else:
-            self.push_screen(FirstUseScreen(self.root), self._unlocked)
+            from aoi_tui.screens.unlock import FirstUseScreen, UnlockScreen
+
+            if store_exists(self.root):
+                self.push_screen(UnlockScreen(self.root), self._unlocked)
+            else:
+                self.push_screen(FirstUseScreen(self.root), self._unlocked)
 
     def _unlocked(self, store: Store | None) -> None:
         if store is None:

@@ -143,6 +143,8 @@ class EngagementScreen(Screen[None]):
         )
         if overdue:
             line.append("  " + t("ui.cadence.overdue", days=overdue), style="bold reverse")
+        if summary.retention_due(clock.today(), self.aoi.settings.retention_days):
+            line.append("  " + t("ui.retention.due"), style="bold reverse")  # review: ctrl+e
         self.query_one("#summary", Static).update(line)
 
         safe = self.aoi.sponsor_safe

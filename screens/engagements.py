@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.engagement import EngagementScreen, start_or_resume
-from aoi_tui.screens.resume import ResumeScreen
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +17,13 @@ from aoi_tui.store import EngagementSummary
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
+
+
+def start_or_resume(app: AoiApp, engagement_id: str, new: bool) -> None:
+    # The session screens (and the models) load when first needed, after the first paint.
+    from aoi_tui.screens.engagement import start_or_resume as start
+
+    start(app, engagement_id, new)
 
 
 def cadence_cell(overdue: int, status: str, retention_due: bool = False) -> Text:
@@ -82,7 +87,7 @@ class EngagementsScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    FIRST_ROWS = 40
+    FIRST_ROWS = 25
     """Rows shown before the first paint; the rest follow at once after it (a
     large store then opens as fast as a small one)."""
 
@@ -126,11 +131,15 @@ class EngagementsScreen(Screen[None]):
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def action_open(self) -> None:
+        from aoi_tui.screens.engagement import EngagementScreen
+
         eid = self.selected()
         if eid:
             self.app.push_screen(EngagementScreen(eid))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from aoi_tui.screens.engagement import EngagementScreen
+
         self.app.push_screen(EngagementScreen(str(event.row_key.value)))
 
     def action_new_session(self) -> None:
@@ -150,6 +159,8 @@ class EngagementsScreen(Screen[None]):
                 summary = store.summary(eid)
             except Exception:
                 continue
+            from aoi_tui.screens.resume import ResumeScreen
+
             self.app.push_screen(
                 ResumeScreen(summary.coachee),
                 lambda yes, eid=eid: start_or_resume(self.aoi, eid, new=False) if yes else None,
@@ -160,6 +171,8 @@ class EngagementsScreen(Screen[None]):
         from aoi_tui.screens.framing import FramingScreen
 
         def framed(engagement_id: str | None) -> None:
+            from aoi_tui.screens.engagement import EngagementScreen
+
             self.reload()
             if engagement_id:
                 self.app.push_screen(EngagementScreen(engagement_id))

@@ -290,8 +290,13 @@ class FramingScreen(Screen[str | None]):
     def format_changed(self, event: Select.Changed) -> None:
         """The planned sessions follow the format, unless the coach typed another number."""
         before = getattr(self, "chosen_format", None)
-        if event.value is Select.NULL or before is None or event.value == before.value:
-            return  # not filled in yet, or no change
+        if (
+            event.value is Select.NULL
+            or event.value != event.select.value  # stale: the Select's own first value
+            or before is None  # not filled in yet
+            or event.value == before.value  # filled in, or no change
+        ):
+            return
         planned = self.query_one("#f-planned", Input)
         if planned.value.strip() in ("", str(PLANNED_SESSIONS[before])):
             planned.value = str(PLANNED_SESSIONS[Format(str(event.value))])

@@ -183,6 +183,11 @@ async def end_session(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+def footer(pilot: Pilot[Any]) -> str:
+    """The keys the footer offers now (its last line on the terminal)."""
+    return screen_text(pilot).rstrip("\n").splitlines()[-1]
+
+
 async def debrief(pilot: Pilot[Any]) -> DebriefScreen:
     await pilot.press("f9")
     screen: DebriefScreen = await on_screen(pilot, DebriefScreen, "debrief")
@@ -201,6 +206,7 @@ async def test_a_new_engagement_is_framed_without_the_mouse(store: Store) -> Non
         screen = await on_screen(pilot, FramingScreen)
         assert app.sponsor_safe, "the N+1 is in the room: the sponsor-safe view is on"
         assert screen.focused is screen.query_one("#f-coachee")
+        assert "f7" not in footer(pilot), "no F7/F8/F6 where they do nothing"
 
         # Frame: names (typed, or pasted: each key costs a test 60 ms), the format (the
         # planned sessions follow it), the cadence
@@ -247,7 +253,7 @@ async def test_a_new_engagement_is_framed_without_the_mouse(store: Store) -> Non
         ]
         await pilot.press("f7")  # the objective under the cursor: in progress
         assert rows(objectives)[0][2] == "in progress"
-        assert "f8" not in screen_text(pilot).lower().split("^p")[0]  # F8: competencies only
+        assert "f7 Status" in footer(pilot) and "f8" not in footer(pilot)  # F8: competencies
 
         # Agreement: consent (dated today when left blank) and one reporting flag
         await go_to_tab(pilot, "framing-tabs", "tab-agreement")
@@ -364,6 +370,45 @@ async def test_framing_turns_the_sponsor_safe_view_on_then_back_as_it_was(store:
         await wait_for(pilot, lambda: app.screen is screen, what="back on the engagement")
         assert app.sponsor_safe, "the N+1 is still in the room"
         assert framing.engagement_id == screen.engagement_id
+
+        # and so does the follow-up: no objective status, no FSAC level (not agreed)
+        await pilot.press("p")
+        follow = await on_screen(pilot, FollowUpScreen)
+        assert "• Tenir le briefing chaque matin\n" in text_of(follow, "#progress")
+        assert "not started" not in text_of(follow, "#progress")
+        assert rows(follow.query_one("#fsac", DataTable)) == [
+            ["Animer le briefing", "·", "·", "·", "·", ""]
+        ]
+
+
+async def test_framing_proposes_the_default_format_and_keeps_what_was_framed(
+    store: Store,
+) -> None:
+    eid = engagement(store)
+    ef = store.engagement(eid)
+    e = ef.engagement()
+    e.format, e.planned_sessions = Format.COACHING, 8  # fewer than usual, agreed so
+    ef.save_engagement(e)
+    app = AoiApp(store.root, store, Settings(default_format="short"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        framing = await on_screen(pilot, FramingScreen)
+        assert framing.query_one("#f-format", Select).value == Format.SHORT.value
+        assert framing.query_one("#f-planned", Input).value == "3"
+        await pilot.press("escape")  # nothing typed: nothing created
+        await on_screen(pilot, EngagementsScreen)
+        assert not app.sponsor_safe
+        assert len(store.list_engagements()) == 1
+
+        await open_engagement(pilot)
+        await pilot.press("f")
+        framing = await on_screen(pilot, FramingScreen)
+        assert framing.query_one("#f-format", Select).value == Format.COACHING.value
+        assert framing.query_one("#f-planned", Input).value == "8"
+        await pilot.press("escape")
+        await on_screen(pilot, EngagementScreen)
+    assert on_disk(store).engagement(eid).engagement().planned_sessions == 8
 
 
 # -- FSAC across sessions, and a cold assessment -----------------------------------------
@@ -515,7 +560,6 @@ async def test_the_closing_review_closes_and_a_follow_up_session_can_still_be_ad
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     eid = engagement(store, sessions_ago=(20, 5))
-    ef = store.engagement(eid)
     app = make_app(store, demo=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_engagement(pilot)
@@ -537,11 +581,10 @@ async def test_the_closing_review_closes_and_a_follow_up_session_can_still_be_ad
         ]
         await pilot.press("f10")
         confirm = await on_screen(pilot, ConfirmScreen, "close confirmation")
-        assert COACHEE in screen_text(pilot)
+        assert confirm.question.startswith(f"Close the engagement with {COACHEE}?")
         await pilot.press("y")
         await wait_for(pilot, lambda: app.screen is closing, what="back on the closing")
         assert text_of(closing, "#closing-state").startswith("closed")
-        assert confirm is not app.screen
 
         # F10 again, weeks later: already closed, the date stays
         monkeypatch.setenv(
@@ -549,7 +592,7 @@ async def test_the_closing_review_closes_and_a_follow_up_session_can_still_be_ad
         )
         await pilot.press("f10")
         await pilot.pause()
-        assert isinstance(app.screen, ClosingScreen)
+        assert app.screen is closing, "no question: nothing to close"
         monkeypatch.setenv(NOW_ENV, FIXED_NOW)
 
         await pilot.press("f2")  # the N+1 left: the levels come back
@@ -570,8 +613,9 @@ async def test_the_closing_review_closes_and_a_follow_up_session_can_still_be_ad
     assert e.status is Status.CLOSED and e.closed_on == TODAY
     assert e.closing_validated
     assert e.closing_synthesis == "Le briefing est devenu un rendez-vous attendu."
+    ef = on_disk(store).engagement(eid)
     assert [o.status for o in ef.objectives()] == [ObjectiveStatus.REACHED]
-    assert len(on_disk(store).engagement(eid).sessions()) == 3
+    assert len(ef.sessions()) == 3
 
 
 # -- withdrawal -------------------------------------------------------------------------
@@ -583,8 +627,8 @@ async def test_withdrawal_marks_the_engagement_and_no_session_starts(store: Stor
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_engagement(pilot)
         await pilot.press("w")
-        await on_screen(pilot, ConfirmScreen, "withdrawal question")
-        assert f"{COACHEE} stops the engagement now" in screen_text(pilot)
+        confirm = await on_screen(pilot, ConfirmScreen, "withdrawal question")
+        assert confirm.question.startswith(f"{COACHEE} stops the engagement now")
         await pilot.press("y")
         await wait_for(pilot, lambda: app.screen is screen, what="back on the engagement")
         assert "stopped at the coachee's request" in text_of(screen, "#summary")
@@ -613,15 +657,16 @@ async def test_erasure_from_the_tui_removes_the_engagement_and_its_files(store: 
     eid = engagement(store, sessions_ago=(10,))
     engagement(store, coachee="Léa Roux")
     path = store.root / "engagements" / f"{eid}.db"
-    assert path.exists() and store.backups.newest_first(path)
+    backups = len(store.backups.newest_first(path))
+    assert path.exists() and backups
     app = make_app(store, demo=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_engagement(pilot)
         await pilot.press("ctrl+e")
-        await on_screen(pilot, ConfirmScreen, "erase question")
-        question = screen_text(pilot)
-        assert f"Erase everything about {COACHEE}" in question
-        assert "1 sessions" in question and "backups" in question
+        confirm = await on_screen(pilot, ConfirmScreen, "erase question")
+        # it names what will be destroyed, backups included
+        assert confirm.question.startswith(f"Erase everything about {COACHEE}: 1 sessions")
+        assert f"its {backups} backups" in confirm.question
         await pilot.press("y")
         listed = await on_screen(pilot, EngagementsScreen)
         assert [r[0] for r in rows(listed.query_one(DataTable))] == ["Léa Roux"]
@@ -648,6 +693,8 @@ async def test_a_closed_engagement_kept_too_long_is_flagged_and_kept(store: Stor
             ("Zoé Petit", "on time"),
         ]
         assert "KEPT TOO LONG" in screen_text(pilot)
+        screen = await open_engagement(pilot)  # to review it: said there too
+        assert "closed  KEPT TOO LONG" in text_of(screen, "#summary")
     # listed for review, never erased without the coach's word
     assert (store.root / "engagements" / f"{old}.db").exists()
     assert len(on_disk(store).list_engagements()) == 3
