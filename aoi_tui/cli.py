@@ -304,6 +304,8 @@ def cmd_engagement_close(args: argparse.Namespace) -> int:
 
 def cmd_engagement_withdraw(args: argparse.Namespace) -> int:
     def change(e: Any) -> str:
+        if e.status in (Status.WITHDRAWN, Status.CLOSED):
+            raise CliError(f"this engagement is already {e.status.value}")
         e.status = Status.WITHDRAWN
         e.withdrawn_on = clock.today()
         return (

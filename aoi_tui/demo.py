@@ -30,6 +30,7 @@ from aoi_tui.models import (
     Tool,
     Validation,
     Visibility,
+    closing_hash,
     text_hash,
 )
 from aoi_tui.store import Store
@@ -206,18 +207,25 @@ _SESSIONS: list[
 ]
 
 
-def find_demo(store: Store) -> str | None:
+def find_demo(store: Store, coachee: str = DEMO_COACHEE) -> str | None:
     for summary in store.list_engagements():
-        if summary.demo:
+        if summary.demo and summary.coachee == coachee:
             return summary.id
     return None
 
 
 def create_demo(store: Store) -> tuple[str, bool]:
-    """The demo engagement's id, and whether it was created now (False: it existed)."""
+    """The demo engagement's id, and whether it was created now (False: it existed).
+    A second, closed demo engagement shows the end of the arc: the closing review."""
+    if find_demo(store, CLOSED_DEMO_COACHEE) is None:
+        _create_closed_demo(store)
     existing = find_demo(store)
     if existing:
         return existing, False
+    return _create_main_demo(store), True
+
+
+def _create_main_demo(store: Store) -> str:
     today = clock.today()
     tz = clock.now().tzinfo
 
@@ -405,4 +413,159 @@ def create_demo(store: Store) -> tuple[str, bool]:
             )
         )
     store.refresh_summary(ef.id)
-    return ef.id, True
+    return ef.id
+
+
+CLOSED_DEMO_COACHEE = "Julien Martin (démo)"
+
+
+def _create_closed_demo(store: Store) -> str:
+    """A short engagement, framed, held and closed with a validated closing review."""
+    today = clock.today()
+    tz = clock.now().tzinfo
+
+    def at(days_ago: int, minutes: int = 0) -> datetime:
+        day = today - timedelta(days=days_ago)
+        return datetime.combine(day, time(14, 0), tzinfo=tz) + timedelta(minutes=minutes)
+
+    synthesis = (
+        "Julien prépare désormais ses réunions d'équipe avec un ordre du jour partagé la veille "
+        "et les conclut par un relevé de décisions. Il sollicite ses pairs avant d'arbitrer."
+    )
+    next_steps = (
+        "Le N+1 assiste à une réunion d'équipe par mois pendant trois mois et en fait un retour "
+        "à Julien, sur la tenue du temps et la clarté des décisions."
+    )
+    engagement = Engagement(
+        coachee=CLOSED_DEMO_COACHEE,
+        sponsor="Sophie Bernard",
+        coach="Claire Moreau",
+        organisation="Plateforme logistique de Meyzieu (fictif)",
+        format=Format.SHORT,
+        planned_sessions=3,
+        cadence_days=21,
+        status=Status.CLOSED,
+        coachee_expectations="Des réunions d'équipe plus courtes, qui décident.",
+        sponsor_expectations="Des décisions tracées et suivies.",
+        agreement=Agreement(consent_date=today - timedelta(days=95), report_competencies=True),
+        strategy="Compétence en cours, motivation forte : entraînement ciblé sur la conduite de réunion.",
+        strategy_competence=Level.IN_PROGRESS,
+        strategy_motivation="high",
+        closing_synthesis=synthesis,
+        closing_next=next_steps,
+        closing_validation=Validation(
+            at=at(20, 80), text_sha256=closing_hash(synthesis, next_steps)
+        ),
+        created_at=at(95),
+        closed_on=today - timedelta(days=20),
+        demo=True,
+    )
+    ef = store.create_engagement(engagement)
+    with ef.batch():
+        ef.insert(
+            Objective(
+                area=Area.DEADLINES,
+                statement="Tenir les réunions d'équipe en 30 minutes avec un relevé de décisions",
+                indicator="Durée et relevé diffusé le jour même",
+                expected_result="4 réunions sur 4",
+                status=ObjectiveStatus.REACHED,
+            )
+        )
+        meeting = Competency(
+            name="Conduire une réunion d'équipe",
+            behaviours=[
+                "Annonce l'objectif et la durée",
+                "Conclut par les décisions et les porteurs",
+            ],
+            start_level=Level.NOT_ACQUIRED,
+            target=Level.ACQUIRED,
+        )
+        ef.insert(meeting)
+        plan = [
+            (SessionKind.KICKOFF, 95, None, ""),
+            (
+                SessionKind.COACHING,
+                70,
+                3,
+                "Réunion d'équipe tenue en 30 minutes, relevé diffusé le jour même.",
+            ),
+            (
+                SessionKind.COACHING,
+                45,
+                4,
+                "Les pairs sont consultés avant l'arbitrage du planning.",
+            ),
+            (SessionKind.CLOSING, 20, 5, ""),
+        ]
+        for number, (kind, days_ago, feeling, message) in enumerate(plan, start=1):
+            session = Session.planned(kind, number)
+            session.held_on = today - timedelta(days=days_ago)
+            session.started_at = at(days_ago)
+            session.ended_at = at(days_ago, 90)
+            elapsed = 0
+            for run in session.phases:  # one phase after the other, each on its target
+                run.started_at = at(days_ago, elapsed)
+                elapsed += run.target_minutes
+                run.ended_at = at(days_ago, elapsed)
+            session.feeling = feeling
+            if message:
+                session.sponsor_message = message
+                session.sponsor_message_validation = Validation(
+                    at=at(days_ago, 85), text_sha256=text_hash(message)
+                )
+            ef.insert(session)
+            if kind is not SessionKind.KICKOFF:
+                level = Level(min(4, number))
+                ef.insert(
+                    Assessment(
+                        competency_id=meeting.id,
+                        level=level,
+                        by=Assessor.COACH,
+                        timing=Timing.HOT,
+                        on=session.held_on,
+                        session=number,
+                    )
+                )
+                ef.insert(
+                    Assessment(
+                        competency_id=meeting.id,
+                        level=Level(max(1, number - 1)),
+                        by=Assessor.SELF,
+                        timing=Timing.HOT,
+                        on=session.held_on,
+                        session=number,
+                    )
+                )
+        note = Note(
+            session=2,
+            phase="exploration",
+            role=Role.MIRROR,
+            kind=NoteKind.SUCCESS,
+            text="Ordre du jour envoyé la veille : l'équipe arrive préparée.",
+            visibility=Visibility.SHAREABLE,
+            created_at=at(70, 20),
+        )
+        note.validation = Validation(at=at(70, 85), text_sha256=text_hash(note.text))
+        ef.insert(note)
+        ef.insert(
+            Note(
+                session=3,
+                phase="exploration",
+                role=Role.SPUR,
+                kind=NoteKind.DIFFICULTY,
+                text="Julien tranche encore seul quand la pression monte.",
+                created_at=at(45, 30),
+            )
+        )
+        ef.insert(
+            Action(
+                session=2,
+                text="Envoyer l'ordre du jour la veille de chaque réunion.",
+                owner=Owner.COACHEE,
+                status=ActionStatus.DONE,
+                visibility=Visibility.SHAREABLE,
+                created_at=at(70, 86),
+            )
+        )
+    store.refresh_summary(ef.id)
+    return ef.id

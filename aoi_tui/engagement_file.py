@@ -207,7 +207,10 @@ class EngagementFile:
         return self.all(Competency)
 
     def all_assessments(self) -> list[Assessment]:
-        return sorted(self.all(Assessment), key=lambda a: (a.on, a.session or 0))
+        # Same day: the hot mark (end of session) comes before a cold one (weeks later).
+        return sorted(
+            self.all(Assessment), key=lambda a: (a.on, a.timing.value != "hot", a.session or 0)
+        )
 
     def tools(self) -> list[Tool]:
         return self.all(Tool)

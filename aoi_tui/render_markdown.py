@@ -247,7 +247,9 @@ def shared_markdown(report: SharedReport, lang: str) -> str:
         facts.append(_field("field.period", _period(report, lang), lang))
     facts.append(_field("field.planned_sessions", str(report.planned_sessions), lang))
     if report.agreement.report_attendance:
-        facts.append(_field("field.sessions_held", str(len(report.sessions)), lang))
+        # held, as on the engagements list: every session but the kickoff that framed it
+        held = sum(1 for x in report.sessions if x.kind is not SessionKind.KICKOFF)
+        facts.append(_field("field.sessions_held", str(held), lang))
     if report.closed_on:
         facts.append(_field("field.closed_on", _d(report.closed_on, lang), lang))
     if report.withdrawn_on:
@@ -396,7 +398,11 @@ def confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
         _field("field.status", t(f"status.{eng.status.value}", lang), lang),
         _field("field.opened_on", _d(eng.created_at.date(), lang), lang),
         _field("field.planned_sessions", str(eng.planned_sessions), lang),
-        _field("field.sessions_held", str(len(cf.sessions)), lang),
+        _field(
+            "field.sessions_held",
+            str(sum(1 for x in cf.sessions if x.kind is not SessionKind.KICKOFF)),
+            lang,
+        ),
         _field("field.cadence", t("cadence.days", lang, days=eng.cadence_days), lang),
     ]
     if eng.next_session:

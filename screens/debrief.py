@@ -211,13 +211,15 @@ class DebriefScreen(Screen[None]):
         self.show_message_state()
 
     def session_actions(self) -> list[Action]:
-        """This session's actions, and those still open from earlier sessions."""
-        return [
-            a
-            for a in self.ef.actions()
-            if a.session == self.number
-            or (a.session < self.number and a.status is ActionStatus.OPEN)
-        ]
+        """This session's actions, and those carried from earlier sessions: the ones
+        open when the debrief began stay listed, so a status set by mistake can be
+        cycled on (done, dropped, moved, open again)."""
+        actions = self.ef.actions()
+        if not hasattr(self, "carried"):
+            self.carried = {
+                a.id for a in actions if a.session < self.number and a.status is ActionStatus.OPEN
+            }
+        return [a for a in actions if a.session == self.number or a.id in self.carried]
 
     def show_message_state(self) -> None:
         s = self.session

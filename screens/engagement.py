@@ -254,7 +254,10 @@ class EngagementScreen(Screen[None]):
         store = self.aoi.unlocked
         ef = store.engagement(self.engagement_id)
         e = ef.engagement()
-        if e.status is Status.WITHDRAWN:
+        if e.status in (Status.WITHDRAWN, Status.CLOSED):
+            self.notify(
+                t("ui.withdraw.not_now", status=t(f"status.{e.status.value}")), severity="warning"
+            )
             return
 
         def answer(yes: bool | None) -> None:

@@ -184,4 +184,3 @@ def test_binding_beyond_loopback_warns(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(5)
-
