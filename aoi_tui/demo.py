@@ -36,6 +36,7 @@ from aoi_tui.models import (
 from aoi_tui.store import Store
 
 DEMO_COACHEE = "Camille Lefèvre (démo)"
+CLOSED_DEMO_COACHEE = "Julien Martin (démo)"
 
 # (session kind, days ago, feeling, coachee log, message for the N+1, notes)
 # a note: (phase, role, kind, text, shareable, validated)
@@ -415,8 +416,6 @@ def _create_main_demo(store: Store) -> str:
     store.refresh_summary(ef.id)
     return ef.id
 
-
-CLOSED_DEMO_COACHEE = "Julien Martin (démo)"
 
 
 def _create_closed_demo(store: Store) -> str:

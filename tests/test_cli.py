@@ -230,10 +230,11 @@ def test_engagement_lifecycle_through_the_cli(
     assert closed == {"id": eid, "status": "closed"}
     # A closed engagement can still have follow-up sessions.
     assert ok_json(aoi(env, data, "session", "new", prefix, "--json")) == {"number": 3}
-    withdrawn = ok_json(aoi(env, data, "engagement", "withdraw", prefix, "--json"))
-    assert withdrawn == {"id": eid, "status": "withdrawn"}
+    # Closed is the end: there is nothing left to withdraw from.
+    refused = aoi(env, data, "engagement", "withdraw", prefix, "--json")
+    assert refused.returncode == 1 and refused.stderr == "aoi: this engagement is already closed\n"
     rows = ok_json(aoi(env, data, "engagement", "list", "--json"))
-    assert [(r["id"], r["status"], r["sessions_held"]) for r in rows] == [(eid, "withdrawn", 3)]
+    assert [(r["id"], r["status"], r["sessions_held"]) for r in rows] == [(eid, "closed", 3)]
 
     erased = ok_json(aoi(env, data, "erase", prefix, "--yes", "--json"))
     assert erased["id"] == eid and erased["erased"] is True
@@ -252,8 +253,12 @@ def test_demo_twice_creates_one_engagement(cli_env: dict[str, str], tmp_path: Pa
     assert ok_json(again) == {"id": made["id"], "created": False}
     assert "Recovery code" not in again.stderr
     rows = ok_json(aoi(cli_env, data, "engagement", "list", "--json"))
-    assert [(r["id"], r["demo"]) for r in rows] == [(made["id"], True)]
-    assert rows[0]["status"] == "active"
+    # the demo and a second, closed one that shows the end of the arc; nothing twice
+    assert sorted((r["coachee"], r["demo"], r["status"]) for r in rows) == [
+        ("Camille Lefèvre (démo)", True, "active"),
+        ("Julien Martin (démo)", True, "closed"),
+    ]
+    assert made["id"] in [r["id"] for r in rows]
 
 
 def test_engagement_id_prefixes(store: Store, env: dict[str, str]) -> None:

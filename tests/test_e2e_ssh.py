@@ -225,7 +225,10 @@ def test_frozen_link_is_taken_over_and_the_old_aoi_stops_writing(e2e: E2E, tmp_p
     before = coach.files()
     os.kill(old.client, signal.SIGCONT)
     screen = poll(
-        lambda: s if "RESUMED IN ANOTHER" in (s := old.screen()) else None,
+        # the toast may show first; wait for the banner too
+        lambda: (
+            s if "RESUMED IN ANOTHER" in (s := old.screen()) and "no longer saves" in s else None
+        ),
         10,
         lambda: f"the old aoi does not say it was taken over:\n{old.screen()}",
     )

@@ -16,7 +16,7 @@ from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Input
 
 from aoi_tui.clock import NOW_ENV
-from aoi_tui.demo import DEMO_COACHEE
+from aoi_tui.demo import CLOSED_DEMO_COACHEE, DEMO_COACHEE
 from aoi_tui.models import Visibility
 from aoi_tui.store import Store
 from tests.conftest import FIXED_NOW, PASSPHRASE
@@ -78,7 +78,7 @@ async def test_first_use_asks_twice_shows_the_recovery_code_then_the_demo(
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, EngagementsScreen), what="list")
         rows = table_rows(app.screen.query_one(DataTable))
-        assert [r[0] for r in rows] == [DEMO_COACHEE]
+        assert [r[0] for r in rows] == [DEMO_COACHEE, CLOSED_DEMO_COACHEE]
     assert (root / "keys.json").exists()
 
 
@@ -129,6 +129,8 @@ async def test_engagements_list_shows_progress_and_cadence(store: Store) -> None
         rows = table_rows(app.screen.query_one(DataTable))
         assert rows == [
             [DEMO_COACHEE, "Marc Dubois", "AOI", "3/8", "2026-11-15", "on time"],
+            # a closed engagement has no cadence to keep: its status says so
+            [CLOSED_DEMO_COACHEE, "Sophie Bernard", "Short", "3/3", "2026-11-03", "closed"],
         ]
 
 
@@ -140,8 +142,9 @@ async def test_overdue_cadence_is_said_in_words(
     monkeypatch.setenv(NOW_ENV, later.isoformat())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        [row] = table_rows(app.screen.query_one(DataTable))
+        row, closed = table_rows(app.screen.query_one(DataTable))
         assert row[-1] == "OVERDUE +17 d"  # 38 days since, 21 agreed
+        assert closed[-1] == "closed"  # no alert for an engagement that has ended
         await pilot.press("enter")
         await pilot.pause()
         assert "OVERDUE +17 d" in text_of(app.screen, "#summary")
