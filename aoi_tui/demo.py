@@ -417,7 +417,6 @@ def _create_main_demo(store: Store) -> str:
     return ef.id
 
 
-
 def _create_closed_demo(store: Store) -> str:
     """A short engagement, framed, held and closed with a validated closing review."""
     today = clock.today()

@@ -324,6 +324,29 @@ class FramingScreen(Screen[str | None]):
         self.competencies += [to_competency(c) for c in chosen.competencies if c.name not in have]
         self.show_competencies()
 
+    @on(DataTable.RowSelected, "#competencies")
+    def edit_competency(self, event: DataTable.RowSelected) -> None:
+        """Enter on a competency: edit its name and observable behaviours for this
+        engagement (first line the name, then one behaviour per line)."""
+        from aoi_tui.screens.note_editor import NoteEditorScreen
+
+        row = event.cursor_row
+        competency = self.competencies[row]
+        text = "\n".join([competency.name, *(f"- {b}" for b in competency.behaviours)])
+
+        def edited(result: tuple[str, bool] | None) -> None:
+            if result is None or not result[1]:
+                return
+            lines = [line.strip() for line in result[0].splitlines() if line.strip()]
+            if not lines:
+                return
+            competency.name = lines[0]
+            competency.behaviours = [line.lstrip("-•* ").strip() for line in lines[1:]]
+            self.show_competencies()
+            self.query_one("#competencies", DataTable).move_cursor(row=row)
+
+        self.app.push_screen(NoteEditorScreen(text, t("ui.framing.edit_competency")), edited)
+
     @on(Input.Submitted, "#c-own")
     def add_own_competency(self, event: Input.Submitted) -> None:
         name = clean(event.value).strip()

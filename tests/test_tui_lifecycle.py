@@ -739,3 +739,32 @@ SNAPSHOTS: dict[str, Callable[[Pilot[Any]], Awaitable[None]]] = {
 @pytest.mark.parametrize("name", SNAPSHOTS)
 def test_snapshot(name: str, store: Store, snap_compare: Any) -> None:
     assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=SNAPSHOTS[name])
+
+
+async def test_a_competency_is_edited_for_this_engagement(store: Store) -> None:
+    from aoi_tui.screens.note_editor import NoteEditorScreen
+    from textual.widgets import TextArea
+
+    eid = engagement(store)
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_engagement(pilot)
+        await pilot.press("f")
+        framing = await on_screen(pilot, FramingScreen)
+        await go_to_tab(pilot, "framing-tabs", "tab-competencies")
+        table = framing.query_one("#competencies", DataTable)
+        table.focus()
+        await pilot.press("enter")
+        editor = await on_screen(pilot, NoteEditorScreen, "competency editor")
+        assert editor.query_one(TextArea).text.splitlines()[0] == "Animer le briefing"
+        editor.query_one(TextArea).load_text(
+            "Animer le briefing de 6 h\n- Annonce les priorités du jour\n- Vérifie la compréhension"
+        )
+        await pilot.press("ctrl+o")
+        await on_screen(pilot, FramingScreen)
+        assert rows(table)[0][0] == "Animer le briefing de 6 h"
+        await pilot.press("escape")  # saves
+        await pilot.pause()
+    [competency] = on_disk(store).engagement(eid).competencies()
+    assert competency.name == "Animer le briefing de 6 h"
+    assert competency.behaviours == ["Annonce les priorités du jour", "Vérifie la compréhension"]
