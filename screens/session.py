@@ -368,7 +368,9 @@ class SessionScreen(Screen[None]):
         if self.taken_over:
             return
         self.taken_over = True
-        self.notify(message, severity="error", timeout=30)
+        # The banner says it, in full; a toast would cover it at 80x24. The
+        # message (pid and host of the new holder) goes to the log.
+        self.log.warning(message)
         self.refresh_panels()
 
     # -- note capture --------------------------------------------------------------------
