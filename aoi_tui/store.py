@@ -20,7 +20,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from filelock import FileLock, Timeout
 from tinydb import TinyDB, where
 
 from aoi_tui import backups
@@ -122,7 +121,7 @@ class Store:
         self.backups = backups.Backups(root / "backups")
         self._index = EncryptedStorage(root / INDEX, master, INDEX_ID, self.cache)
         self._files: dict[str, EngagementFile] = {}
-        self._locks: dict[str, FileLock] = {}
+        self._locks: dict[str, Any] = {}  # name -> filelock.FileLock
 
     # -- creation -----------------------------------------------------------------
 
@@ -145,6 +144,9 @@ class Store:
     @contextlib.contextmanager
     def lock(self, name: str) -> Iterator[None]:
         """A short lock around one read-modify-write; never held for a session."""
+        # filelock loads on the first write, not at start-up (the first screen only reads)
+        from filelock import FileLock, Timeout
+
         lock = self._locks.get(name)
         if lock is None:
             ensure_private_dir(self.root / "locks")
