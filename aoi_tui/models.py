@@ -98,6 +98,14 @@ class Shareable(Record):
             self.validation = None
             self.edited_at = clock.now()
 
+    def toggle_sharing(self) -> None:
+        """Private <-> shareable. Either way the coachee's validation is cleared:
+        a change of sharing is decided with the coachee again."""
+        self.visibility = (
+            Visibility.PRIVATE if self.visibility is Visibility.SHAREABLE else Visibility.SHAREABLE
+        )
+        self.validation = None
+
     def validate_by_coachee(self) -> None:
         if self.visibility is not Visibility.SHAREABLE:
             raise ValueError("only a shareable item can be validated")

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from aoi_tui.screens.base import AoiScreen
 from aoi_tui.screens.resume import ConfirmScreen
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static, TextArea
 
 from aoi_tui import clock
@@ -21,12 +21,12 @@ from aoi_tui.models import Objective, ObjectiveStatus, Status, Validation, closi
 from aoi_tui.text import clean
 
 if TYPE_CHECKING:
-    from aoi_tui.screens.app import AoiApp
+    pass
 
 OBJECTIVE_CYCLE = list(ObjectiveStatus)
 
 
-class ClosingScreen(Screen[None]):
+class ClosingScreen(AoiScreen[None]):
     BINDINGS = [
         Binding("escape", "leave", t("ui.key.save_back"), id="closing.back"),
         Binding("f4", "validate", t("ui.key.validate"), id="closing.validate"),
@@ -38,10 +38,6 @@ class ClosingScreen(Screen[None]):
     def __init__(self, engagement_id: str) -> None:
         super().__init__()
         self.engagement_id = engagement_id
-
-    @property
-    def aoi(self) -> AoiApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from aoi_tui.screens.base import AoiScreen
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import (
     DataTable,
     Footer,
@@ -46,7 +47,7 @@ from aoi_tui.shared_report import ConsentMissing, build_shared_report
 from aoi_tui.text import clean
 
 if TYPE_CHECKING:
-    from aoi_tui.screens.app import AoiApp
+    pass
 
 STATUS_CYCLE = [ActionStatus.OPEN, ActionStatus.DONE, ActionStatus.DROPPED, ActionStatus.MOVED]
 
@@ -62,7 +63,7 @@ def visibility_words(item: Note | Action) -> tuple[str, str]:
     return vis, state
 
 
-class DebriefScreen(Screen[None]):
+class DebriefScreen(AoiScreen[None]):
     BINDINGS = [
         Binding(
             "f3",
@@ -109,10 +110,6 @@ class DebriefScreen(Screen[None]):
         super().__init__()
         self.engagement_id = engagement_id
         self.number = number
-
-    @property
-    def aoi(self) -> AoiApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -242,25 +239,24 @@ class DebriefScreen(Screen[None]):
 
     # -- sharing and validation ----------------------------------------------------------
 
-    def action_toggle_share(self) -> None:
+    def _selected_item(self) -> tuple[type[Note] | type[Action], str] | None:
+        """The note or action under the cursor of the tab in view."""
         tab = self._active_tab()
-        cls: type[Note] | type[Action]
         if tab == "tab-notes":
-            cls, item_id = Note, self._selected("debrief-notes")
-        elif tab == "tab-actions":
-            cls, item_id = Action, self._selected("actions")
-        else:
-            return
-        if item_id is None:
+            item_id = self._selected("debrief-notes")
+            return (Note, item_id) if item_id else None
+        if tab == "tab-actions":
+            item_id = self._selected("actions")
+            return (Action, item_id) if item_id else None
+        return None
+
+    def action_toggle_share(self) -> None:
+        selected = self._selected_item()
+        if selected is None:
             return
         with self.ef.batch():
-            item = self.ef.get(cls, item_id)
-            item.visibility = (
-                Visibility.PRIVATE
-                if item.visibility is Visibility.SHAREABLE
-                else Visibility.SHAREABLE
-            )
-            item.validation = None  # sharing changed: the coachee validates again
+            item = self.ef.get(*selected)
+            item.toggle_sharing()
             self.ef.update(item)
         self.reload()
 
@@ -277,17 +273,11 @@ class DebriefScreen(Screen[None]):
             self.show_message_state()
             self.notify(t("ui.debrief.validated"))
             return
-        cls: type[Note] | type[Action]
-        if tab == "tab-notes":
-            cls, item_id = Note, self._selected("debrief-notes")
-        elif tab == "tab-actions":
-            cls, item_id = Action, self._selected("actions")
-        else:
-            return
-        if item_id is None:
+        selected = self._selected_item()
+        if selected is None:
             return
         with self.ef.batch():
-            item = self.ef.get(cls, item_id)
+            item = self.ef.get(*selected)
             if item.visibility is not Visibility.SHAREABLE:
                 self.notify(t("ui.debrief.private_first"), severity="warning")
                 return

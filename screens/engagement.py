@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from aoi_tui.screens.base import AoiScreen
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -78,7 +79,7 @@ class NewSessionScreen(ModalScreen[SessionKind | None]):
         self.dismiss(None)
 
 
-class EngagementScreen(Screen[None]):
+class EngagementScreen(AoiScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", t("ui.key.back"), id="engagement.back"),
         Binding("enter", "open_session", t("ui.key.open"), id="engagement.open"),
@@ -97,10 +98,6 @@ class EngagementScreen(Screen[None]):
         super().__init__()
         self.engagement_id = engagement_id
         self.erased = False
-
-    @property
-    def aoi(self) -> AoiApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from aoi_tui.screens.base import AoiScreen
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from aoi_tui import clock
@@ -36,7 +36,7 @@ def cadence_cell(overdue: int, status: str, retention_due: bool = False) -> Text
     return Text(t("ui.cadence.ok"))
 
 
-class EngagementsScreen(Screen[None]):
+class EngagementsScreen(AoiScreen[None]):
     BINDINGS = [
         Binding("enter", "open", t("ui.key.open"), id="engagements.open"),
         Binding("n", "new_session", t("ui.key.new_session"), id="engagements.new_session"),
@@ -51,10 +51,6 @@ class EngagementsScreen(Screen[None]):
         yield DataTable(id="engagements", cursor_type="row", zebra_stripes=True)
         yield Static("", id="empty", classes="explain")
         yield Footer(compact=True)
-
-    @property
-    def aoi(self) -> AoiApp:
-        return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
         self.add_columns()

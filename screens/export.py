@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aoi_tui.screens.base import AoiScreen
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
 from aoi_tui.durable import StoreWriteError
@@ -21,10 +21,10 @@ from aoi_tui.models import Audience
 from aoi_tui.shared_report import ConsentMissing
 
 if TYPE_CHECKING:
-    from aoi_tui.screens.app import AoiApp
+    pass
 
 
-class ExportScreen(Screen[None]):
+class ExportScreen(AoiScreen[None]):
     BINDINGS = [
         Binding("ctrl+o", "write", t("ui.key.write_export"), id="export.write", priority=True),
         Binding("escape", "app.pop_screen", t("ui.key.back"), id="export.back"),
@@ -35,10 +35,6 @@ class ExportScreen(Screen[None]):
         self.engagement_id = engagement_id
         self.session = session
         self.export: Export | None = None
-
-    @property
-    def aoi(self) -> AoiApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

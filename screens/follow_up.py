@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from aoi_tui.screens.base import AoiScreen
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import (
     DataTable,
     Footer,
@@ -33,7 +34,7 @@ from aoi_tui.progress import progress
 from aoi_tui.text import clean
 
 if TYPE_CHECKING:
-    from aoi_tui.screens.app import AoiApp
+    pass
 
 
 NAME_WIDTH = 21
@@ -73,7 +74,7 @@ class LevelPicker(ModalScreen[Level | None]):
         self.dismiss(None)
 
 
-class FollowUpScreen(Screen[None]):
+class FollowUpScreen(AoiScreen[None]):
     # Which tab each key works on (the footer shows a key only where it does something).
     KEY_TABS = {"assess": "tab-fsac", "maturity": "tab-tools"}
 
@@ -88,10 +89,6 @@ class FollowUpScreen(Screen[None]):
         super().__init__()
         self.engagement_id = engagement_id
         self.tab = tab
-
-    @property
-    def aoi(self) -> AoiApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -10,6 +10,7 @@ import contextlib
 from datetime import date
 from typing import TYPE_CHECKING
 
+from aoi_tui.screens.base import AoiScreen
 from pydantic import ValidationError
 from rich.text import Text
 from textual import on
@@ -17,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.css.query import NoMatches
-from textual.screen import Screen
 from textual.widgets import (
     Checkbox,
     DataTable,
@@ -50,7 +50,7 @@ from aoi_tui.referentials import referentials, to_competency
 from aoi_tui.text import clean
 
 if TYPE_CHECKING:
-    from aoi_tui.screens.app import AoiApp
+    pass
 
 OBJECTIVE_CYCLE = list(ObjectiveStatus)
 LEVELS = [None, *Level]
@@ -61,7 +61,7 @@ def default_confidentiality() -> str:
     return t("ui.framing.default_confidentiality")
 
 
-class FramingScreen(Screen[str | None]):
+class FramingScreen(AoiScreen[str | None]):
     """Dismisses with the engagement id (None when nothing was created)."""
 
     # Side by side at 80 columns: an Input is 100% wide otherwise, and pushes its
@@ -96,10 +96,6 @@ class FramingScreen(Screen[str | None]):
     def __init__(self, engagement_id: str | None) -> None:
         super().__init__()
         self.engagement_id = engagement_id
-
-    @property
-    def aoi(self) -> AoiApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from aoi_tui.screens.base import AoiScreen
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -17,20 +17,16 @@ from aoi_tui.i18n import t
 from aoi_tui.search import Hit, search_store
 
 if TYPE_CHECKING:
-    from aoi_tui.screens.app import AoiApp
+    pass
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(AoiScreen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", t("ui.key.back"), id="search.back")]
 
     def __init__(self, engagement_id: str | None = None) -> None:
         super().__init__()
         self.engagement_id = engagement_id
         self.hits: list[Hit] = []
-
-    @property
-    def aoi(self) -> AoiApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

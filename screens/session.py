@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from aoi_tui.screens.base import AoiScreen
 from aoi_tui.screens.note_editor import NoteEditorScreen
 from aoi_tui.screens.resume import ConfirmScreen
 from aoi_tui.screens.session_widgets import (
@@ -24,7 +25,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -37,7 +37,7 @@ from aoi_tui.text import clean
 from aoi_tui.writer import SerialWriter
 
 if TYPE_CHECKING:
-    from aoi_tui.screens.app import AoiApp
+    pass
 
 SPONSOR_PHASES = {
     "handover",
@@ -81,7 +81,7 @@ class NoteInput(Input):
         # else: Textual then runs Input's own handler (prevent_default stops it above)
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(AoiScreen[None]):
     BINDINGS = [
         Binding(
             "f4",
@@ -141,10 +141,6 @@ class SessionScreen(Screen[None]):
         self.taken_over = False
 
     # -- set-up -----------------------------------------------------------------------
-
-    @property
-    def aoi(self) -> AoiApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -613,12 +609,7 @@ class SessionScreen(Screen[None]):
         if note is None or self.taken_over:
             return
         if toggle_share:
-            note.visibility = (
-                Visibility.PRIVATE
-                if note.visibility is Visibility.SHAREABLE
-                else Visibility.SHAREABLE
-            )
-            note.validation = None  # a change of sharing asks the coachee again
+            note.toggle_sharing()
         self._after_edit(note)
 
     def _after_edit(self, note: Note) -> None:
