@@ -91,7 +91,7 @@ class UnlockScreen(Screen[Store | None]):
 class FirstUseScreen(Screen[Store | None]):
     """Choose the passphrase, see the recovery code once, start on the demo."""
 
-    BINDINGS = [Binding("escape", "give_up", t("ui.key.quit"), id="first_use.quit")]
+    BINDINGS = [Binding("escape", "give_up", t("ui.key.quit"), id="first_use.quit", show=False)]
 
     def __init__(self, root: Path) -> None:
         super().__init__()
