@@ -64,20 +64,6 @@ def default_confidentiality() -> str:
 class FramingScreen(AoiScreen[str | None]):
     """Dismisses with the engagement id (None when nothing was created)."""
 
-    # Side by side at 80 columns: an Input is 100% wide otherwise, and pushes its
-    # neighbours (the area, the expected result, the referential) off the screen.
-    DEFAULT_CSS = """
-    FramingScreen #o-area { width: 26; }
-    FramingScreen #o-statement, FramingScreen #o-indicator, FramingScreen #o-expected {
-        width: 1fr;
-    }
-    FramingScreen #c-referential { width: 1fr; }
-    FramingScreen #c-own { width: 1fr; }
-    FramingScreen #f-planned, FramingScreen #f-cadence { width: 10; }
-    /* a whole referential is long: the grid and the strategy stay within reach */
-    FramingScreen #objectives, FramingScreen #competencies { max-height: 9; }
-    """
-
     # Which tab each key works on (the footer shows a key only where it does something).
     KEY_TABS = {
         "cycle": ("tab-objectives", "tab-competencies"),
