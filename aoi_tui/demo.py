@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from aoi_tui import clock
+from aoi_tui.engagement_file import EngagementFile
 from aoi_tui.models import (
     Action,
     ActionStatus,
@@ -208,6 +209,23 @@ _SESSIONS: list[
 ]
 
 
+def _hot_marks(
+    ef: EngagementFile, competency: Competency, session: Session, coach: int, self_: int
+) -> None:
+    """The coach's and the coachee's end-of-session FSAC marks for one competency."""
+    for by, level in ((Assessor.COACH, coach), (Assessor.SELF, self_)):
+        ef.insert(
+            Assessment(
+                competency_id=competency.id,
+                level=Level(level),
+                by=by,
+                timing=Timing.HOT,
+                on=session.held_on,
+                session=session.number,
+            )
+        )
+
+
 def find_demo(store: Store, coachee: str = DEMO_COACHEE) -> str | None:
     for summary in store.list_engagements():
         if summary.demo and summary.coachee == coachee:
@@ -344,26 +362,7 @@ def _create_main_demo(store: Store) -> str:
                     (briefing, min(number, 3)),
                     (reframing, max(1, number - 1)),
                 ):
-                    ef.insert(
-                        Assessment(
-                            competency_id=competency.id,
-                            level=Level(level),
-                            by=Assessor.COACH,
-                            timing=Timing.HOT,
-                            on=session.held_on,
-                            session=number,
-                        )
-                    )
-                    ef.insert(
-                        Assessment(
-                            competency_id=competency.id,
-                            level=Level(max(1, level - 1)),
-                            by=Assessor.SELF,
-                            timing=Timing.HOT,
-                            on=session.held_on,
-                            session=number,
-                        )
-                    )
+                    _hot_marks(ef, competency, session, coach=level, self_=max(1, level - 1))
 
         ef.insert(
             Action(
@@ -513,27 +512,7 @@ def _create_closed_demo(store: Store) -> str:
                 )
             ef.insert(session)
             if kind is not SessionKind.KICKOFF:
-                level = Level(min(4, number))
-                ef.insert(
-                    Assessment(
-                        competency_id=meeting.id,
-                        level=level,
-                        by=Assessor.COACH,
-                        timing=Timing.HOT,
-                        on=session.held_on,
-                        session=number,
-                    )
-                )
-                ef.insert(
-                    Assessment(
-                        competency_id=meeting.id,
-                        level=Level(max(1, number - 1)),
-                        by=Assessor.SELF,
-                        timing=Timing.HOT,
-                        on=session.held_on,
-                        session=number,
-                    )
-                )
+                _hot_marks(ef, meeting, session, coach=min(4, number), self_=max(1, number - 1))
         note = Note(
             session=2,
             phase="exploration",

@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from aoi_tui.models import Engagement, Objective, ObjectiveStatus, Session, SessionKind
+from aoi_tui.models import Engagement, Objective, ObjectiveStatus, Session
+from aoi_tui.vocabulary import counts_as_held
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,7 @@ class Progress:
 def progress(
     engagement: Engagement, sessions: list[Session], objectives: list[Objective], today: date
 ) -> Progress:
-    held = [
-        s
-        for s in sessions
-        if s.kind is not SessionKind.KICKOFF and (s.ended_at or s.held_on <= today)
-    ]
+    held = [s for s in sessions if counts_as_held(s.kind) and (s.ended_at or s.held_on <= today)]
     last = max((s.held_on for s in sessions if s.held_on <= today), default=None)
     days = (today - last).days if last else None
     active = engagement.status.value in ("framing", "active")

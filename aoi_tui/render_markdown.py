@@ -22,6 +22,7 @@ from aoi_tui.confidential_file import ConfidentialFile
 from aoi_tui.i18n import t
 from aoi_tui.models import (
     Action,
+    Agreement,
     Area,
     Level,
     Note,
@@ -31,8 +32,9 @@ from aoi_tui.models import (
 )
 from aoi_tui.phases import phases_for
 from aoi_tui.session_recap import RecapAction, SessionRecap
-from aoi_tui.shared_report import SharedAction, SharedReport
+from aoi_tui.shared_report import SharedAction, SharedAgreement, SharedReport
 from aoi_tui.text import clean
+from aoi_tui.vocabulary import counts_as_held
 
 NBSP = "\u00a0"
 SEP = " · "
@@ -228,6 +230,18 @@ def _action_meta(
 # -- the sponsor's report ------------------------------------------------------------------
 
 
+def _agreement_lines(a: SharedAgreement | Agreement, lang: str) -> list[str]:
+    """The agreement as both exports state it: consent, the right to withdraw and
+    each reporting flag."""
+    return [
+        _field("field.consent_date", _d(a.consent_date, lang), lang),
+        _field("field.right_to_withdraw", t("yes" if a.right_to_withdraw else "no", lang), lang),
+    ] + [
+        _field("field." + flag, t("yes" if getattr(a, flag) else "no", lang), lang)
+        for flag in ("report_attendance", "report_objective_status", "report_competencies")
+    ]
+
+
 def shared_markdown(report: SharedReport, lang: str) -> str:
     doc = _Doc()
     doc.add(_heading(1, f"{t('export.shared.title', lang)} — {_inline(report.coachee)}"))
@@ -247,8 +261,7 @@ def shared_markdown(report: SharedReport, lang: str) -> str:
         facts.append(_field("field.period", _period(report, lang), lang))
     facts.append(_field("field.planned_sessions", str(report.planned_sessions), lang))
     if report.agreement.report_attendance:
-        # held, as on the engagements list: every session but the kickoff that framed it
-        held = sum(1 for x in report.sessions if x.kind is not SessionKind.KICKOFF)
+        held = sum(1 for x in report.sessions if counts_as_held(x.kind))
         facts.append(_field("field.sessions_held", str(held), lang))
     if report.closed_on:
         facts.append(_field("field.closed_on", _d(report.closed_on, lang), lang))
@@ -258,18 +271,7 @@ def shared_markdown(report: SharedReport, lang: str) -> str:
 
     doc.add(_heading(2, t("export.agreement", lang)))
     a = report.agreement
-    doc.lines(
-        [
-            _field("field.consent_date", _d(a.consent_date, lang), lang),
-            _field(
-                "field.right_to_withdraw", t("yes" if a.right_to_withdraw else "no", lang), lang
-            ),
-        ]
-        + [
-            _field("field." + flag, t("yes" if getattr(a, flag) else "no", lang), lang)
-            for flag in ("report_attendance", "report_objective_status", "report_competencies")
-        ]
-    )
+    doc.lines(_agreement_lines(a, lang))
     if a.confidentiality.strip():
         doc.add(_quote(a.confidentiality))
 
@@ -400,7 +402,7 @@ def confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
         _field("field.planned_sessions", str(eng.planned_sessions), lang),
         _field(
             "field.sessions_held",
-            str(sum(1 for x in cf.sessions if x.kind is not SessionKind.KICKOFF)),
+            str(sum(1 for x in cf.sessions if counts_as_held(x.kind))),
             lang,
         ),
         _field("field.cadence", t("cadence.days", lang, days=eng.cadence_days), lang),
@@ -415,18 +417,7 @@ def confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
 
     doc.add(_heading(2, t("export.agreement", lang)))
     a = eng.agreement
-    doc.lines(
-        [
-            _field("field.consent_date", _d(a.consent_date, lang), lang),
-            _field(
-                "field.right_to_withdraw", t("yes" if a.right_to_withdraw else "no", lang), lang
-            ),
-        ]
-        + [
-            _field("field." + flag, t("yes" if getattr(a, flag) else "no", lang), lang)
-            for flag in ("report_attendance", "report_objective_status", "report_competencies")
-        ]
-    )
+    doc.lines(_agreement_lines(a, lang))
     if a.confidentiality.strip():
         doc.add(_quote(a.confidentiality))
 

@@ -26,7 +26,7 @@ from aoi_tui import backups
 from aoi_tui.durable import StoreWriteError, ensure_private_dir
 from aoi_tui.keyfile import KeyFile
 from aoi_tui.storage import EncryptedStorage, FileCache, StoreFileError, decode, encode
-from aoi_tui.vocabulary import SessionKind, Status
+from aoi_tui.vocabulary import Status, counts_as_held
 
 if TYPE_CHECKING:
     # The models (pydantic) load on first use, after the first screen is up.
@@ -229,7 +229,7 @@ class Store:
         ef = self.engagement(engagement_id)
         eng = ef.engagement()
         sessions = ef.sessions()
-        held = [s for s in sessions if s.kind is not SessionKind.KICKOFF]
+        held = [s for s in sessions if counts_as_held(s.kind)]
         summary = EngagementSummary(
             id=eng.id,
             coachee=eng.coachee,

@@ -112,3 +112,9 @@ class Audience(StrEnum):
     SHARED = "shared"
     CONFIDENTIAL = "confidential"
     RECAP = "recap"
+
+
+def counts_as_held(kind: SessionKind) -> bool:
+    """Sessions held against sessions planned: every session but the kickoff that
+    framed the engagement (the list, progress and both exports count the same way)."""
+    return kind is not SessionKind.KICKOFF
