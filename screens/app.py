@@ -4,12 +4,14 @@ then shows the engagements; it owns the sponsor-safe switch every screen obeys."
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from aoi_tui.screens.commands import AoiCommands
 from aoi_tui.screens.engagements import EngagementsScreen
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from aoi_tui.i18n import t
 from aoi_tui.settings import Settings
@@ -40,11 +42,14 @@ class AoiApp(App[None]):
         self.resume_offered = False
         """The first screen offers to resume a live session once per run, not once per process."""
 
+    def get_default_screen(self) -> Screen[Any]:
+        # Unlocked before the UI starts: the engagements are the base screen, composed
+        # with the App itself, so they come with its first paint.
+        return EngagementsScreen() if self.store is not None else Screen()
+
     def on_mount(self) -> None:
         self.theme = "textual-dark" if not self.no_color else "textual-ansi"
-        if self.store is not None:
-            self.show_engagements()
-        else:
+        if self.store is None:
             from aoi_tui.screens.unlock import FirstUseScreen, UnlockScreen
 
             if store_exists(self.root):
@@ -57,9 +62,6 @@ class AoiApp(App[None]):
             self.exit()
             return
         self.store = store
-        self.show_engagements()
-
-    def show_engagements(self) -> None:
         self.push_screen(EngagementsScreen())
 
     def watch_sponsor_safe(self, on: bool) -> None:
