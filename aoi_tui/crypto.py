@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import base64
 import os
-import secrets
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+from aoi_tui.ids import random_text
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -71,7 +72,7 @@ _RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O
 
 def new_recovery_code() -> str:
     """Six groups of five characters: 150 random bits, easy to write down."""
-    chars = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(30))
+    chars = random_text(_RECOVERY_ALPHABET, 30)
     return "-".join(chars[i : i + 5] for i in range(0, 30, 5))
 
 

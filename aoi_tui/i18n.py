@@ -1,15 +1,22 @@
 """French and English text: catalogs in `data/i18n/{fr,en}.toml`, flat keys.
 
 French where the locale is French, English otherwise; `--lang` or `AOI_LANG`
-override it. A test fails when a key is missing in one language."""
+override it. A test fails when a key is missing in one language.
+
+Translators edit the TOML sources; the app reads `{lang}.json`, compiled from
+them by `scripts/compile_catalogs.py` (as gettext compiles .po into .mo): JSON
+loads in a tenth of a millisecond, where importing tomllib and parsing the
+sources cost about 7 ms before the first screen. A test fails when a compiled
+catalog is out of step with its sources."""
 
 from __future__ import annotations
 
+import json
 import locale
 import os
-import tomllib
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 LANGUAGES = ("fr", "en")
@@ -18,17 +25,31 @@ _current: str | None = None
 
 
 CATALOGS = ("{lang}.toml", "{lang}.ui.toml")
-"""Per language: the core's texts (exports, messages), then the TUI's."""
+"""Per language, the sources: the core's texts (exports, messages), then the TUI's."""
+COMPILED = "{lang}.json"
+
+
+def catalog_folder() -> Traversable:
+    return resources.files("aoi_tui.data").joinpath("i18n")
 
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
+    raw = catalog_folder().joinpath(COMPILED.format(lang=lang)).read_text("utf-8")
+    loaded: dict[str, str] = json.loads(raw)
+    return loaded
+
+
+def compile_catalog(folder: Traversable, lang: str) -> str:
+    """The compiled catalog for `lang`, from its TOML sources in `folder`: flat
+    keys, sorted, one per line, so that a change reads well in a diff."""
+    import tomllib  # only here: compiling is a development step
+
     merged: dict[str, str] = {}
-    folder = resources.files("aoi_tui.data").joinpath("i18n")
     for name in CATALOGS:
         raw = folder.joinpath(name.format(lang=lang)).read_text("utf-8")
         merged.update(_flatten(tomllib.loads(raw)))
-    return merged
+    return json.dumps(merged, ensure_ascii=False, sort_keys=True, indent=0) + "\n"
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -22,6 +21,8 @@ class PhaseDef:
 
 @cache
 def _all() -> dict[str, tuple[PhaseDef, ...]]:
+    import tomllib  # first needed by a session, after the first screen
+
     raw = tomllib.loads(resources.files("aoi_tui.data").joinpath("phases.toml").read_text("utf-8"))
     return {
         kind: tuple(

@@ -14,7 +14,6 @@ Private stays the default for every note: no setting can change that."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -76,6 +75,8 @@ def load_settings(folder: Path | None = None) -> Settings:
     path = settings_path(folder)
     if not path.exists():
         return Settings()
+    import tomllib  # only when there is a file: the common start-up has none
+
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

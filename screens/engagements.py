@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aoi_tui.screens.base import AoiScreen
-from rich.text import Text
+from aoi_tui.screens.engagement_list import PADDING, SCROLLBAR, Cell, EngagementList, Row
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from aoi_tui import clock
 from aoi_tui.i18n import t
 from aoi_tui.live_session import live_engagements
-from aoi_tui.store import EngagementSummary
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
@@ -26,19 +25,24 @@ def start_or_resume(app: AoiApp, engagement_id: str, new: bool) -> None:
     start(app, engagement_id, new)
 
 
-def cadence_cell(overdue: int, status: str, retention_due: bool = False) -> Text:
+ALERT = "bold reverse"
+"""An alert stands out without colour (and says so in words)."""
+
+
+def cadence_cell(overdue: int, status: str, retention_due: bool = False) -> Cell:
     if retention_due:
-        return Text(t("ui.retention.due"), style="bold reverse")
+        return Cell(t("ui.retention.due"), ALERT)
     if status not in ("active", "framing"):
-        return Text(t(f"status.{status}"))
+        return Cell(t(f"status.{status}"))
     if overdue:
-        return Text(t("ui.cadence.overdue", days=overdue), style="bold reverse")
-    return Text(t("ui.cadence.ok"))
+        return Cell(t("ui.cadence.overdue", days=overdue), ALERT)
+    return Cell(t("ui.cadence.ok"))
 
 
 class EngagementsScreen(AoiScreen[None]):
     BINDINGS = [
-        Binding("enter", "open", t("ui.key.open"), id="engagements.open"),
+        # Enter opens, as in any list; the footer keeps its room for the other keys
+        Binding("enter", "open", t("ui.key.open"), id="engagements.open", show=False),
         Binding("n", "new_session", t("ui.key.new_session"), id="engagements.new_session"),
         Binding("r", "resume", t("ui.key.resume"), id="engagements.resume"),
         Binding("slash", "search", t("ui.key.search"), id="engagements.search"),
@@ -48,7 +52,7 @@ class EngagementsScreen(AoiScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("ui.engagements.title"), classes="screen-title")
-        yield DataTable(id="engagements", cursor_type="row", zebra_stripes=True)
+        yield EngagementList(id="engagements")
         yield Static("", id="empty", classes="explain")
         yield Footer(compact=True)
 
@@ -63,68 +67,55 @@ class EngagementsScreen(AoiScreen[None]):
         """The names take the room the other columns leave: the cadence column, which
         carries the alerts (OVERDUE, KEPT TOO LONG), stays whole at 80 columns."""
         fixed = [("format", 8), ("sessions", 8), ("last", 10), ("cadence", 14)]
-        padding = 2 * (len(fixed) + 2)
-        names = max(20, self.app.size.width - padding - sum(w for _, w in fixed))
+        padding = 2 * PADDING * (len(fixed) + 2)
+        room = self.app.size.width - SCROLLBAR  # the scrollbar's gutter is kept (app.tcss)
+        names = max(20, room - padding - sum(w for _, w in fixed))
         coachee = names * 3 // 5
         return [("coachee", coachee), ("sponsor", names - coachee), *fixed]
 
     def add_columns(self) -> None:
-        table = self.query_one(DataTable)
         self.widths = self.column_widths()
-        for key, width in self.widths:
-            table.add_column(t(f"ui.col.{key}"), key=key, width=width)
+        self.query_one(EngagementList).set_columns(
+            [(t(f"ui.col.{key}"), width) for key, width in self.widths]
+        )
 
     def on_resize(self) -> None:
         if self.column_widths() != self.widths:
-            self.query_one(DataTable).clear(columns=True)
             self.add_columns()
-            self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload()
 
-    FIRST_ROWS = 25
-    """Rows shown before the first paint; the rest follow at once after it (a
-    large store then opens as fast as a small one)."""
-
     def reload(self) -> None:
-        table = self.query_one(DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        rows = self.aoi.unlocked.list_engagements()
-        self._add_rows(rows[: self.FIRST_ROWS])
-        if len(rows) > self.FIRST_ROWS:
-            self.call_after_refresh(self._add_rows, rows[self.FIRST_ROWS :], cursor)
-        elif rows:
-            table.move_cursor(row=min(cursor, len(rows) - 1))
-        self.query_one("#empty", Static).update("" if rows else t("ui.engagements.empty"))
-        table.focus()
-
-    def _add_rows(self, rows: list[EngagementSummary], cursor: int | None = None) -> None:
-        table = self.query_one(DataTable)
+        listed = self.query_one(EngagementList)
+        summaries = self.aoi.unlocked.list_engagements()
         today = clock.today()
-        for s in rows:
-            table.add_row(
-                Text(s.coachee),
-                Text(s.sponsor),
-                t(f"ui.format.{s.format}"),
-                f"{s.sessions_held}/{s.planned_sessions}",
-                s.last_session.isoformat() if s.last_session else "—",
-                cadence_cell(
-                    s.cadence_overdue(today),
-                    s.status,
-                    s.retention_due(today, self.aoi.settings.retention_days),
-                ),
-                key=s.id,
-            )
-        if cursor is not None and table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+        retention_days = self.aoi.settings.retention_days
+        listed.set_rows(
+            [
+                Row(
+                    s.id,
+                    (
+                        Cell(s.coachee),
+                        Cell(s.sponsor),
+                        Cell(t(f"ui.format.{s.format}")),
+                        Cell(f"{s.sessions_held}/{s.planned_sessions}"),
+                        Cell(s.last_session.isoformat() if s.last_session else "—"),
+                        cadence_cell(
+                            s.cadence_overdue(today),
+                            s.status,
+                            s.retention_due(today, retention_days),
+                        ),
+                    ),
+                )
+                for s in summaries
+            ]
+        )
+        self.query_one("#empty", Static).update("" if summaries else t("ui.engagements.empty"))
+        listed.focus()
 
     def selected(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return self.query_one(EngagementList).selected_key
 
     def action_open(self) -> None:
         from aoi_tui.screens.engagement import EngagementScreen
@@ -133,10 +124,10 @@ class EngagementsScreen(AoiScreen[None]):
         if eid:
             self.app.push_screen(EngagementScreen(eid))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_engagement_list_selected(self, event: EngagementList.Selected) -> None:
         from aoi_tui.screens.engagement import EngagementScreen
 
-        self.app.push_screen(EngagementScreen(str(event.row_key.value)))
+        self.app.push_screen(EngagementScreen(event.key))
 
     def action_new_session(self) -> None:
         eid = self.selected()

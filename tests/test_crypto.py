@@ -15,6 +15,7 @@ import pytest
 
 from aoi_tui import crypto
 from aoi_tui.crypto import DecryptionError, KdfParams
+from aoi_tui.ids import new_id, random_text
 from aoi_tui.keyfile import KeyFile, WrongSecret
 from aoi_tui.models import Engagement, SessionKind
 from aoi_tui.passphrase import change_passphrase
@@ -160,6 +161,17 @@ def test_recovery_code_looks_right() -> None:
     assert set(code.replace("-", "")) <= set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
     assert crypto.normalise_recovery_code(code) == code
     assert crypto.new_recovery_code() != code
+
+
+def test_random_text_uses_every_character_of_its_alphabet_evenly() -> None:
+    # ids and recovery codes: 32 characters, so the low five bits of a byte pick one
+    draws = random_text("0123456789ABCDEFGHJKMNPQRSTVWXYZ", 32_000)
+    counts = {c: draws.count(c) for c in set(draws)}
+    assert len(counts) == 32
+    assert all(800 <= n <= 1200 for n in counts.values()), counts  # 1000 expected each
+    with pytest.raises(ValueError):
+        random_text("abc", 5)
+    assert len(new_id()) == 12 and new_id() != new_id()
 
 
 def test_recovery_code_is_normalised(store_template: tuple[Path, bytes, str]) -> None:

@@ -91,6 +91,16 @@ def test_catalog_files_do_not_overlap(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_compiled_catalog_is_in_step_with_its_sources(lang: str) -> None:
+    # the app reads the compiled JSON: an edit to a TOML source must reach it
+    compiled = REPO / "data" / "i18n" / i18n.COMPILED.format(lang=lang)
+    assert compiled.read_text("utf-8") == i18n.compile_catalog(REPO / "data" / "i18n", lang), (
+        f"{compiled.name} is out of step with its sources: run scripts/compile_catalogs.py"
+    )
+    assert i18n.catalog(lang) == catalog_file(lang)
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_catalog_values_are_non_empty_text(lang: str) -> None:
     def walk(tree: dict[str, object], prefix: str = "") -> None:
         for key, value in tree.items():

@@ -19,6 +19,7 @@ from aoi_tui.screens.app import AoiApp
 from aoi_tui.screens.closing import ClosingScreen
 from aoi_tui.screens.debrief import DebriefScreen
 from aoi_tui.screens.engagement import EngagementScreen, NewSessionScreen
+from aoi_tui.screens.engagement_list import EngagementList
 from aoi_tui.screens.engagements import EngagementsScreen
 from aoi_tui.screens.follow_up import FollowUpScreen, LevelPicker
 from aoi_tui.screens.framing import FramingScreen
@@ -53,6 +54,7 @@ from tests.tui_support import (
     freeze,
     make_app,
     notifications,
+    on_screen,
     paste,
     screen_text,
     start_session,
@@ -156,18 +158,12 @@ async def pick(pilot: Pilot[Any], downs: int) -> None:
     await pilot.pause()
 
 
-async def on_screen(pilot: Pilot[Any], cls: type, what: str = "") -> Any:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, cls), what=what or cls.__name__)
-    await pilot.pause()
-    return pilot.app.screen
-
-
 async def open_engagement(pilot: Pilot[Any], coachee: str = COACHEE) -> EngagementScreen:
     """From the list: the cursor to this coachee's row, Enter."""
     await pilot.pause()
-    table = pilot.app.screen.query_one("#engagements", DataTable)
-    names = [r[0] for r in rows(table)]
-    table.move_cursor(row=names.index(coachee))
+    listed = pilot.app.screen.query_one(EngagementList)
+    names = [r[0] for r in listed.texts()]
+    listed.move_cursor(row=names.index(coachee))
     await pilot.press("enter")
     screen: EngagementScreen = await on_screen(pilot, EngagementScreen)
     return screen
@@ -301,7 +297,7 @@ async def test_a_new_engagement_is_framed_without_the_mouse(store: Store) -> Non
         assert COACHEE in text_of(opened, "#summary") and "active" in text_of(opened, "#summary")
         await pilot.press("escape")
         listed = await on_screen(pilot, EngagementsScreen)
-        assert rows(listed.query_one(DataTable)) == [
+        assert listed.query_one(EngagementList).texts() == [
             [COACHEE, SPONSOR, "Coaching", "0/12", "—", "on time"]
         ]
 
@@ -536,8 +532,8 @@ async def test_cadence_alert_on_the_list_and_in_progress(store: Store) -> None:
     app = make_app(store, demo=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one(DataTable)
-        assert [(r[0], r[-1]) for r in rows(table)] == [
+        listed = app.screen.query_one(EngagementList)
+        assert [(r[0], r[-1]) for r in listed.texts()] == [
             (COACHEE, "OVERDUE +9 d"),
             ("Léa Roux", "on time"),
         ]
@@ -669,7 +665,7 @@ async def test_erasure_from_the_tui_removes_the_engagement_and_its_files(store: 
         assert f"its {backups} backup(s)" in confirm.question
         await pilot.press("y")
         listed = await on_screen(pilot, EngagementsScreen)
-        assert [r[0] for r in rows(listed.query_one(DataTable))] == ["Léa Roux"]
+        assert [r[0] for r in listed.query_one(EngagementList).texts()] == ["Léa Roux"]
 
     assert not path.exists()
     assert not store.backups.newest_first(path)
@@ -686,8 +682,8 @@ async def test_a_closed_engagement_kept_too_long_is_flagged_and_kept(store: Stor
     app = AoiApp(store.root, store, Settings(retention_days=365))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one(DataTable)
-        assert [(r[0], r[-1]) for r in rows(table)] == [
+        listed = app.screen.query_one(EngagementList)
+        assert [(r[0], r[-1]) for r in listed.texts()] == [
             (COACHEE, "KEPT TOO LONG"),
             ("Léa Roux", "closed"),
             ("Zoé Petit", "on time"),

@@ -9,15 +9,17 @@ from pathlib import Path
 import pytest
 from aoi_tui.screens.app import AoiApp
 from aoi_tui.screens.engagement import EngagementScreen
+from aoi_tui.screens.engagement_list import EngagementList, fit
 from aoi_tui.screens.engagements import EngagementsScreen
 from aoi_tui.screens.note_editor import NoteEditorScreen
 from aoi_tui.screens.unlock import FirstUseScreen, RecoveryCodeScreen, UnlockScreen
+from rich.cells import cell_len
 from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Input
 
 from aoi_tui.clock import NOW_ENV
 from aoi_tui.demo import CLOSED_DEMO_COACHEE, DEMO_COACHEE
-from aoi_tui.models import Visibility
+from aoi_tui.models import Engagement, Visibility
 from aoi_tui.store import Store
 from tests.conftest import FIXED_NOW, PASSPHRASE
 from tests.tui_support import (
@@ -25,6 +27,7 @@ from tests.tui_support import (
     freeze,
     make_app,
     notes_list_text,
+    on_screen,
     paste,
     screen_text,
     start_session,
@@ -77,7 +80,7 @@ async def test_first_use_asks_twice_shows_the_recovery_code_then_the_demo(
 
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, EngagementsScreen), what="list")
-        rows = table_rows(app.screen.query_one(DataTable))
+        rows = app.screen.query_one(EngagementList).texts()
         assert [r[0] for r in rows] == [DEMO_COACHEE, CLOSED_DEMO_COACHEE]
     assert (root / "keys.json").exists()
 
@@ -126,12 +129,54 @@ async def test_engagements_list_shows_progress_and_cadence(store: Store) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, EngagementsScreen)
-        rows = table_rows(app.screen.query_one(DataTable))
+        rows = app.screen.query_one(EngagementList).texts()
         assert rows == [
             [DEMO_COACHEE, "Marc Dubois", "AOI", "3/8", "2026-11-15", "on time"],
             # a closed engagement has no cadence to keep: its status says so
             [CLOSED_DEMO_COACHEE, "Sophie Bernard", "Short", "3/3", "2026-11-03", "closed"],
         ]
+
+
+async def test_a_long_list_follows_the_cursor_and_keeps_its_header(store: Store) -> None:
+    for i in range(40):
+        store.create_engagement(Engagement(coachee=f"Coachee {i:02}", sponsor="Marc Dubois"))
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        listed = app.screen.query_one(EngagementList)
+        assert len(listed.texts()) == 40 and app.screen.focused is listed
+
+        await pilot.press("end")
+        await pilot.pause()
+        shown = screen_text(pilot)
+        assert listed.cursor_row == 39
+        assert "Coachee 39" in shown and "Coachee 00" not in shown
+        assert "Coachee" in shown.splitlines()[2], "the header stays on top"
+
+        await pilot.press("home", "pagedown")
+        await pilot.pause()
+        assert listed.cursor_row > 10, "a page is more than a line"
+        assert f"Coachee {listed.cursor_row:02}" in screen_text(pilot)
+        await pilot.press("up")
+        await pilot.press("enter")
+        opened = await on_screen(pilot, EngagementScreen)
+        assert f"Coachee {listed.cursor_row:02}" in text_of(opened, "#summary")
+
+
+async def test_a_click_on_an_engagement_opens_it(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.click(EngagementList, offset=(3, 2))  # line 0 is the header
+        opened = await on_screen(pilot, EngagementScreen)
+        assert CLOSED_DEMO_COACHEE in text_of(opened, "#summary")
+
+
+def test_a_cell_fits_its_column_whatever_the_text() -> None:
+    assert fit("Léa", 6) == "Léa   "
+    assert fit("Camille Lefèvre (démo)", 10) == "Camille L…"
+    assert fit("李小龍李小龍", 7) == "李小龍…"  # wide characters count twice
+    assert all(cell_len(fit(text, 9)) == 9 for text in ("", "x" * 30, "é" * 9, "李" * 9))
 
 
 async def test_overdue_cadence_is_said_in_words(
@@ -142,7 +187,7 @@ async def test_overdue_cadence_is_said_in_words(
     monkeypatch.setenv(NOW_ENV, later.isoformat())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        row, closed = table_rows(app.screen.query_one(DataTable))
+        row, closed = app.screen.query_one(EngagementList).texts()
         assert row[-1] == "OVERDUE +17 d"  # 38 days since, 21 agreed
         assert closed[-1] == "closed"  # no alert for an engagement that has ended
         await pilot.press("enter")

@@ -70,6 +70,13 @@ async def wait_for(
         await pilot.pause(0.02)
 
 
+async def on_screen(pilot: Pilot[Any], cls: type, what: str = "") -> Any:
+    """Wait until the screen on top is a `cls`, and return it."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, cls), what=what or cls.__name__)
+    await pilot.pause()
+    return pilot.app.screen
+
+
 async def start_session(pilot: Pilot[Any]) -> SessionScreen:
     """From the engagements list: `n`, then Enter on the kind offered (an AOI session)."""
     await pilot.press("n")
