@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,7 +18,10 @@ from aoi_tui.backups import Backups
 from aoi_tui.durable import ensure_private_dir, write_atomic
 from aoi_tui.keyfile import KeyFile
 from aoi_tui.storage import StoreFileError, decrypt_file
-from aoi_tui.store import INDEX, INDEX_ID, KEYS, Store
+from aoi_tui.store import INDEX, INDEX_ID, KEYS, Store, file_lock
+
+TMP_IN_PROGRESS_S = 120
+"""A temporary file younger than this may be a write in progress: not a leftover."""
 
 
 @dataclass
@@ -71,7 +75,22 @@ def _quarantine(root: Path, path: Path) -> Path:
     return target
 
 
-def _restore(root: Path, path: Path, good: Callable[[bytes], bool], backups: Backups) -> str:
+def _restore(
+    root: Path,
+    path: Path,
+    good: Callable[[bytes], bool],
+    backups: Backups,
+    lock: contextlib.AbstractContextManager[None],
+) -> str:
+    # Under the file's lock, and checked again there: an aoi still running may have
+    # rewritten the file since it was found damaged; its newer data must win.
+    with lock:
+        if path.exists() and good(path.read_bytes()):
+            return "rewritten meanwhile by another aoi; left as it is"
+        return _restore_locked(root, path, good, backups)
+
+
+def _restore_locked(root: Path, path: Path, good: Callable[[bytes], bool], backups: Backups) -> str:
     for backup in backups.newest_first(path):
         data = backup.read_bytes()
         if good(data):
@@ -86,12 +105,17 @@ def run_doctor(root: Path, unlock: Callable[[], Store], repair: bool = False) ->
     report = DoctorReport()
     backups = Backups(root / "backups")
 
-    # Leftovers of an interrupted write are harmless; clear them on repair.
+    # Leftovers of an interrupted write are harmless; clear them on repair. A recent
+    # one may be a write in progress in an aoi still running: left alone.
+    now = time.time()
     for tmp in root.rglob(".*.tmp"):
-        report.findings.append(Finding(tmp, "leftover temporary file"))
-        if repair:
-            tmp.unlink()
-            report.findings[-1].repaired = "removed"
+        with contextlib.suppress(FileNotFoundError):
+            if now - tmp.stat().st_mtime < TMP_IN_PROGRESS_S:
+                continue
+            report.findings.append(Finding(tmp, "leftover temporary file"))
+            if repair:
+                tmp.unlink()
+                report.findings[-1].repaired = "removed"
 
     keys = root / KEYS
     report.checked += 1
@@ -101,7 +125,7 @@ def run_doctor(root: Path, unlock: Callable[[], Store], repair: bool = False) ->
         finding = Finding(keys, exc.reason)
         report.findings.append(finding)
         if repair:
-            finding.repaired = _restore(root, keys, _keyfile_ok, backups)
+            finding.repaired = _restore(root, keys, _keyfile_ok, backups, file_lock(root, "keys"))
         if not finding.repaired:
             return report
 
@@ -125,27 +149,35 @@ def run_doctor(root: Path, unlock: Callable[[], Store], repair: bool = False) ->
                 index_broken = index_broken or file_id == INDEX_ID
         finding = report.findings[-1]
         if repair:
-            finding.repaired = _restore(root, path, _decrypts(path, key, file_id), backups)
+            finding.repaired = _restore(
+                root, path, _decrypts(path, key, file_id), backups, store.lock(file_id)
+            )
             store.cache.drop(path)
 
     known = set(store.keyfile.engagement_keys)
     for path in sorted((root / "engagements").glob("*.db")):
-        if path.stem not in known:
+        if path.stem in known:
+            continue
+        with store.lock(path.stem):
+            # an engagement created since the key file was read has its key now
+            if path.stem in KeyFile.load(keys).engagement_keys or not path.exists():
+                continue
             report.findings.append(Finding(path, "no key for this file (erased engagement?)"))
             if repair:
                 report.findings[-1].repaired = f"moved to {_quarantine(root, path)}"
 
     if repair and (index_broken or _index_incomplete(store)):
         index = root / INDEX
-        if _index_unreadable(store) and index.exists():
-            # No good backup: set the damaged index aside, or every refresh
-            # below would fail on it and nothing would be rebuilt.
-            _quarantine(root, index)
-            store.cache.drop(index)
-        store.prune_index()
-        for eid in sorted(known):
-            with contextlib.suppress(StoreFileError, KeyError):
-                store.refresh_summary(eid)
+        with store.lock(INDEX_ID):  # the same instance as the refreshes below take
+            if _index_unreadable(store) and index.exists():
+                # No good backup: set the damaged index aside, or every refresh
+                # below would fail on it and nothing would be rebuilt.
+                _quarantine(root, index)
+                store.cache.drop(index)
+            store.prune_index()
+            for eid in sorted(known):
+                with contextlib.suppress(StoreFileError, KeyError):
+                    store.refresh_summary(eid)
         for f in report.findings:
             if f.path == root / INDEX and not f.repaired:
                 f.repaired = "rebuilt from the engagement files"

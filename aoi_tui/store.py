@@ -53,6 +53,28 @@ class StoreBusy(StoreError):
     pass
 
 
+@contextlib.contextmanager
+def file_lock(root: Path, name: str, reuse: dict[str, Any] | None = None) -> Iterator[None]:
+    """The lock of `name` (keys, index, or an engagement id) in the store at `root`,
+    shared by every process; `reuse` keeps one instance per name (re-entrancy)."""
+    # filelock loads on the first write, not at start-up (the first screen only reads)
+    from filelock import FileLock, Timeout
+
+    lock = reuse.get(name) if reuse is not None else None
+    if lock is None:
+        ensure_private_dir(root / "locks")
+        lock = FileLock(root / "locks" / f"{name}.lock", timeout=LOCK_TIMEOUT_S, mode=0o600)
+        if reuse is not None:
+            reuse[name] = lock
+    try:
+        with lock:
+            yield
+    except Timeout:
+        raise StoreBusy(
+            f"the store in {root} is busy (another aoi is writing); try again"
+        ) from None
+
+
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class EngagementSummary:
     """What the first screen shows, without opening every engagement. A plain
@@ -141,27 +163,10 @@ class Store:
 
     # -- locking ------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def lock(self, name: str) -> Iterator[None]:
+    def lock(self, name: str) -> contextlib.AbstractContextManager[None]:
         """A short lock around one read-modify-write; never held for a session."""
-        # filelock loads on the first write, not at start-up (the first screen only reads)
-        from filelock import FileLock, Timeout
-
-        lock = self._locks.get(name)
-        if lock is None:
-            ensure_private_dir(self.root / "locks")
-            # One instance per name, so a lock is re-entrant within a thread.
-            lock = FileLock(
-                self.root / "locks" / f"{name}.lock", timeout=LOCK_TIMEOUT_S, mode=0o600
-            )
-            self._locks[name] = lock
-        try:
-            with lock:
-                yield
-        except Timeout:
-            raise StoreBusy(
-                f"the store in {self.root} is busy (another aoi is writing); try again"
-            ) from None
+        # One lock instance per name, so that a lock is re-entrant within a thread.
+        return file_lock(self.root, name, self._locks)
 
     # -- key file -----------------------------------------------------------------
 

@@ -5,12 +5,16 @@ one (it goes to quarantine/)."""
 from __future__ import annotations
 
 import json
+import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from aoi_tui import backups
-from aoi_tui.doctor import DoctorReport, run_doctor
+from aoi_tui.doctor import TMP_IN_PROGRESS_S, DoctorReport, run_doctor
+from aoi_tui.durable import write_atomic
 from aoi_tui.models import SessionKind
 from aoi_tui.storage import StoreFileError
 from aoi_tui.store import INDEX, KEYS, Store
@@ -55,13 +59,52 @@ def test_leftover_temporary_files_are_reported_and_removed(store: Store) -> None
     eid, path = with_backup(store)
     leftover = path.with_name(f".{path.name}.abcdefgh.tmp")
     leftover.write_bytes(b"half a write")
+    old = time.time() - TMP_IN_PROGRESS_S - 1
+    os.utime(leftover, (old, old))
+    in_progress = path.with_name(f".{path.name}.ijklmnop.tmp")
+    in_progress.write_bytes(b"a write of another aoi, still running")
     report = doctor(store)
     assert problems(report) == {leftover: "leftover temporary file"}
     assert leftover.exists()
     report = doctor(store, repair=True)
     assert report.healthy and report.findings[0].repaired == "removed"
     assert not leftover.exists()
+    assert in_progress.exists(), "a recent temporary file may be a write in progress"
     assert note_texts(store, eid) == ["une", "deux", "trois"]
+
+
+def test_repair_waits_for_a_running_aoi_and_keeps_what_it_wrote(store: Store) -> None:
+    eid, path = with_backup(store)
+    written = path.read_bytes()  # with the third note, newer than any backup
+    path.write_bytes(GARBAGE)
+    other = reopen(store)  # another aoi, mid-write: it holds the file's lock
+
+    def rewrite() -> None:
+        with other.lock(eid):
+            holding.set()
+            time.sleep(0.3)
+            write_atomic(path, written)
+
+    holding = threading.Event()
+    writer = threading.Thread(target=rewrite)
+    writer.start()
+    holding.wait(5)
+    report = doctor(store, repair=True)
+    writer.join()
+    assert report.findings[0].repaired == "rewritten meanwhile by another aoi; left as it is"
+    assert note_texts(store, eid) == ["une", "deux", "trois"]  # not the older backup
+    assert quarantined(store) == []
+
+
+def test_a_file_created_while_the_doctor_runs_is_not_taken_for_an_erased_one(
+    store: Store,
+) -> None:
+    new_engagement(store)
+    opened_before = reopen(store)  # the doctor read the key file before the next creation
+    eid = new_engagement(store, coachee="Yann Le Goff").id
+    report = run_doctor(store.root, lambda: opened_before, repair=True)
+    assert report.healthy and report.findings == []
+    assert eng_path(store, eid).exists()
 
 
 def test_a_corrupt_engagement_file_is_restored_from_its_newest_backup(store: Store) -> None:
