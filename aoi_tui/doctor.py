@@ -166,7 +166,11 @@ def run_doctor(root: Path, unlock: Callable[[], Store], repair: bool = False) ->
             if repair:
                 report.findings[-1].repaired = f"moved to {_quarantine(root, path)}"
 
-    if repair and (index_broken or _index_incomplete(store)):
+    if not index_broken and _index_incomplete(store):
+        report.findings.append(Finding(root / INDEX, "does not list every engagement"))
+    # On repair the index is always rebuilt from the engagement files: a row left
+    # out of date by a failed refresh (a full disk, IndexNotUpdated) is set right.
+    if repair:
         index = root / INDEX
         with store.lock(INDEX_ID):  # the same instance as the refreshes below take
             if _index_unreadable(store) and index.exists():
@@ -197,7 +201,8 @@ def _index_incomplete(store: Store) -> bool:
         listed = {s.id for s in store.list_engagements()}
     except StoreFileError:
         return True
-    return listed != set(store.keyfile.engagement_keys)
+    # the key file as it is now: an engagement may have been created since the unlock
+    return bool(set(KeyFile.load(store.root / KEYS).engagement_keys) - listed)
 
 
 def _keyfile_ok(data: bytes) -> bool:

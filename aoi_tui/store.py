@@ -53,6 +53,18 @@ class StoreBusy(StoreError):
     pass
 
 
+class IndexNotUpdated(StoreError):
+    """The engagement is saved; only its line in the list of engagements (the
+    index, a summary of the engagement's own file) could not be rewritten."""
+
+    def __init__(self, cause: StoreWriteError) -> None:
+        super().__init__(
+            f"saved, but the list of engagements could not be updated ({cause}); "
+            "`aoi doctor --repair` rebuilds it"
+        )
+        self.cause = cause
+
+
 @contextlib.contextmanager
 def file_lock(root: Path, name: str, reuse: dict[str, Any] | None = None) -> Iterator[None]:
     """The lock of `name` (keys, index, or an engagement id) in the store at `root`,
@@ -254,10 +266,13 @@ class Store:
         doc = summary.to_doc()
         with self.lock(INDEX_ID):
             self._index.read()  # a damaged index raises here, before it is backed up
-            self.backups.keep(self._index.path)
-            table = self._index_db().table("engagements")
-            if not table.update(doc, where("id") == eng.id):
-                table.insert(doc)
+            try:
+                self.backups.keep(self._index.path)
+                table = self._index_db().table("engagements")
+                if not table.update(doc, where("id") == eng.id):
+                    table.insert(doc)
+            except StoreWriteError as exc:
+                raise IndexNotUpdated(exc) from exc
         return summary
 
     def prune_index(self) -> None:
@@ -363,6 +378,7 @@ def _forget_in_raw_keyfile(raw: bytes, engagement_id: str) -> bytes | None:
 
 __all__ = [
     "EngagementSummary",
+    "IndexNotUpdated",
     "NoSuchEngagement",
     "Store",
     "StoreBusy",

@@ -1,17 +1,69 @@
 """What every screen of aoi shares: typed access to the App (its store,
-settings and sponsor-safe switch)."""
+settings and sponsor-safe switch), and one way to say that a write failed."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from textual.screen import Screen, ScreenResultType
 
+from aoi_tui.durable import StoreWriteError
+from aoi_tui.i18n import t
+from aoi_tui.storage import StoreFileError
+from aoi_tui.store import IndexNotUpdated, StoreError
+
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
+
+STORE_FAILURES = (StoreError, StoreWriteError, StoreFileError)
+"""What a write to the store can meet: a full disk, a read-only folder, a store
+kept busy by another aoi, a damaged file. The store changes nothing then."""
+
+
+class Notifier(Protocol):
+    def notify(self, message: str, *, severity: Any = ..., timeout: float | None = ...) -> None: ...
+
+
+@contextlib.contextmanager
+def failures_said(where: Notifier) -> Iterator[None]:
+    """Around a write from a key, a button or a dialog's answer: a failure is said in
+    a notification instead of ending the app, and the screen (with what the coach
+    typed on it) stays. Nothing is lost: the store kept its previous state."""
+    try:
+        yield
+    except IndexNotUpdated as exc:
+        where.notify(t("ui.store.index_not_updated", reason=str(exc.cause)), severity="warning")
+    except STORE_FAILURES as exc:
+        where.notify(t("ui.store.write_failed", reason=str(exc)), severity="error", timeout=15)
+        after = getattr(where, "after_failed_save", None)
+        if after is not None:
+            after()
+
+
+T = TypeVar("T")
+
+
+def saves(method: Callable[..., T]) -> Callable[..., T | None]:
+    """A screen's handler that writes to the store (see `failures_said`); returns
+    None when the write failed."""
+
+    @functools.wraps(method)
+    def run(self: Notifier, *args: Any, **kwargs: Any) -> T | None:
+        with failures_said(self):
+            return method(self, *args, **kwargs)
+        return None
+
+    return run
 
 
 class AoiScreen(Screen[ScreenResultType]):
     @property
     def aoi(self) -> AoiApp:
         return cast("AoiApp", self.app)
+
+    def after_failed_save(self) -> None:
+        """Called after a failed write: a screen that keeps records in memory
+        reads them again (the store still holds the state before the write)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import AoiScreen
+from aoi_tui.screens.base import AoiScreen, failures_said, saves
 from aoi_tui.screens.resume import ConfirmScreen
 from rich.text import Text
 from textual.app import ComposeResult
@@ -120,6 +120,7 @@ class ClosingScreen(AoiScreen[None]):
                 self.ef.update(e)
         self.show_state()
 
+    @saves
     def action_validate(self) -> None:
         self.save()
         with self.ef.batch():
@@ -134,6 +135,7 @@ class ClosingScreen(AoiScreen[None]):
         self.show_state()
         self.notify(t("ui.debrief.validated"))
 
+    @saves
     def action_cycle(self) -> None:
         table = self.query_one("#closing-objectives", DataTable)
         if not table.row_count:
@@ -145,6 +147,7 @@ class ClosingScreen(AoiScreen[None]):
             self.ef.update(o)
         self.show_objectives()
 
+    @saves
     def action_close_engagement(self) -> None:
         self.save()
         e = self.ef.engagement()
@@ -158,14 +161,15 @@ class ClosingScreen(AoiScreen[None]):
         def answer(yes: bool | None) -> None:
             if not yes:
                 return
-            with self.ef.batch():
-                e = self.ef.engagement()
-                e.status = Status.CLOSED
-                e.closed_on = clock.today()
-                self.ef.update(e)
-            self.aoi.unlocked.refresh_summary(self.engagement_id)
+            with failures_said(self):
+                with self.ef.batch():
+                    e = self.ef.engagement()
+                    e.status = Status.CLOSED
+                    e.closed_on = clock.today()
+                    self.ef.update(e)
+                self.notify(t("ui.closing.closed"))
+                self.aoi.unlocked.refresh_summary(self.engagement_id)
             self.show_state()
-            self.notify(t("ui.closing.closed"))
 
         self.app.push_screen(
             ConfirmScreen(
@@ -174,6 +178,7 @@ class ClosingScreen(AoiScreen[None]):
             answer,
         )
 
+    @saves
     def action_leave(self) -> None:
         self.save()
         self.aoi.sponsor_safe = self.was_sponsor_safe

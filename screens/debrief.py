@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import AoiScreen
+from aoi_tui.screens.base import AoiScreen, failures_said, saves
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -156,12 +156,19 @@ class DebriefScreen(AoiScreen[None]):
         self.refresh_sponsor_safe()
         notes.focus()  # arrows move through the notes at once, not along the tabs
 
+    def after_failed_save(self) -> None:
+        # what the store holds; the message typed stays in its TextArea, so the
+        # next save sees a change and writes it
+        self.session = self.ef.session(self.number)
+        self.reload()
+
     def refresh_sponsor_safe(self) -> None:
         # With the N+1 in the room: no FSAC or feeling, and the message only once validated.
         safe = self.aoi.sponsor_safe
         tabs = self.query_one("#tabs", TabbedContent)
         if safe:
-            self.save_message()
+            with failures_said(self):  # the FSAC tab leaves the screen all the same
+                self.save_message()
             if tabs.active == "tab-fsac":
                 tabs.active = "tab-notes"
             tabs.hide_tab("tab-fsac")
@@ -250,6 +257,7 @@ class DebriefScreen(AoiScreen[None]):
             return (Action, item_id) if item_id else None
         return None
 
+    @saves
     def action_toggle_share(self) -> None:
         selected = self._selected_item()
         if selected is None:
@@ -260,6 +268,7 @@ class DebriefScreen(AoiScreen[None]):
             self.ef.update(item)
         self.reload()
 
+    @saves
     def action_validate(self) -> None:
         tab = self._active_tab()
         if tab == "tab-message":
@@ -286,6 +295,7 @@ class DebriefScreen(AoiScreen[None]):
         self.notify(t("ui.debrief.validated"))
         self.reload()
 
+    @saves
     def action_validate_all(self) -> None:
         count = 0
         with self.ef.batch():
@@ -297,6 +307,7 @@ class DebriefScreen(AoiScreen[None]):
         self.notify(t("ui.debrief.validated_n", n=count))
         self.reload()
 
+    @saves
     def action_preview(self) -> None:
         self.save_message()
         try:
@@ -322,6 +333,7 @@ class DebriefScreen(AoiScreen[None]):
             self.show_message_state()
 
     @on(TabbedContent.TabActivated)
+    @saves
     def tab_changed(self) -> None:
         self.save_message()
 
@@ -329,6 +341,7 @@ class DebriefScreen(AoiScreen[None]):
 
     @on(Input.Submitted, "#action-text")
     @on(Input.Submitted, "#action-due")
+    @saves
     def add_action(self) -> None:
         text_field = self.query_one("#action-text", Input)
         due_field = self.query_one("#action-due", Input)
@@ -351,6 +364,7 @@ class DebriefScreen(AoiScreen[None]):
         text_field.focus()
         self.reload()
 
+    @saves
     def action_action_status(self) -> None:
         item_id = self._selected("actions")
         if item_id is None or self._active_tab() != "tab-actions":
@@ -366,6 +380,7 @@ class DebriefScreen(AoiScreen[None]):
     # -- feeling and FSAC ---------------------------------------------------------------------
 
     @on(RadioSet.Changed, "#feeling")
+    @saves
     def feeling_changed(self, event: RadioSet.Changed) -> None:
         self.session.feeling = event.radio_set.pressed_index + 1
         self.ef.update(self.session)
@@ -395,6 +410,7 @@ class DebriefScreen(AoiScreen[None]):
                 )
 
     @on(Select.Changed, ".fsac-level")
+    @saves
     def level_changed(self, event: Select.Changed) -> None:
         if event.value is Select.NULL or event.select.id is None:
             return
@@ -433,6 +449,7 @@ class DebriefScreen(AoiScreen[None]):
         }[tabs.active]
         self.query_one(focus).focus()
 
+    @saves
     def action_back(self) -> None:
         self.save_message()
         self.app.pop_screen()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import AoiScreen
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +17,7 @@ from aoi_tui import clock
 from aoi_tui.i18n import t
 from aoi_tui.live_session import open_session
 from aoi_tui.models import ActionStatus, ExportRecord, Format, SessionKind, Status
+from aoi_tui.store import IndexNotUpdated
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
@@ -47,8 +48,16 @@ def start_or_resume(app: AoiApp, engagement_id: str, new: bool) -> None:
     default = default_kind(engagement.format, len(ef.sessions()))
 
     def chosen(kind: SessionKind | None) -> None:
-        if kind is not None:
-            session = ef.new_session(kind, app.settings.phase_minutes)
+        if kind is None:
+            return
+        session = None
+        with failures_said(app):
+            try:
+                session = ef.new_session(kind, app.settings.phase_minutes)
+            except IndexNotUpdated:
+                session = ef.sessions()[-1]  # created: only its line in the list is behind
+                raise
+        if session is not None:
             app.push_screen(SessionScreen(engagement_id, session.number, resume=False))
 
     app.push_screen(NewSessionScreen(default), chosen)
@@ -260,13 +269,14 @@ class EngagementScreen(AoiScreen[None]):
         def answer(yes: bool | None) -> None:
             if not yes:
                 return
-            with ef.batch():
-                current = ef.engagement()
-                current.status = Status.WITHDRAWN
-                current.withdrawn_on = clock.today()
-                ef.update(current)
-            store.refresh_summary(self.engagement_id)
-            self.notify(t("ui.withdraw.done"))
+            with failures_said(self):
+                with ef.batch():
+                    current = ef.engagement()
+                    current.status = Status.WITHDRAWN
+                    current.withdrawn_on = clock.today()
+                    ef.update(current)
+                self.notify(t("ui.withdraw.done"))
+                store.refresh_summary(self.engagement_id)
             self.reload()
 
         self.app.push_screen(
@@ -293,8 +303,17 @@ class EngagementScreen(AoiScreen[None]):
             if not yes:
                 return
             self.erased = True
-            store.erase(self.engagement_id)
-            self.app.notify(t("ui.erase.done", coachee=e.coachee))
+            try:
+                store.erase(self.engagement_id)
+            except STORE_FAILURES as exc:
+                # erasing is idempotent: the CLI finishes what is left
+                self.app.notify(
+                    t("ui.erase.unfinished", reason=str(exc), id=self.engagement_id),
+                    severity="error",
+                    timeout=30,
+                )
+            else:
+                self.app.notify(t("ui.erase.done", coachee=e.coachee))
             self.app.pop_screen()
 
         self.app.push_screen(ConfirmScreen(t("ui.erase.title"), question), answer)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import AoiScreen
+from aoi_tui.screens.base import AoiScreen, failures_said, saves
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -223,7 +223,9 @@ class FollowUpScreen(AoiScreen[None]):
             return
 
         def chosen(level: Level | None) -> None:
-            if level is not None:
+            if level is None:
+                return
+            with failures_said(self):
                 self.ef.insert(
                     Assessment(
                         competency_id=competency_id,
@@ -237,6 +239,7 @@ class FollowUpScreen(AoiScreen[None]):
         self.app.push_screen(LevelPicker(t(f"ui.follow.assess_{by}")), chosen)
 
     @on(Input.Submitted, "#new-tool")
+    @saves
     def add_tool(self, event: Input.Submitted) -> None:
         name = clean(event.value).strip()
         if not name:
@@ -256,7 +259,7 @@ class FollowUpScreen(AoiScreen[None]):
         def chosen(level: Level | None) -> None:
             if level is None:
                 return
-            with self.ef.batch():
+            with failures_said(self), self.ef.batch():
                 tool = self.ef.get(Tool, tool_id)
                 sessions = self.ef.sessions()
                 tool.maturity = [

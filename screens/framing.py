@@ -10,7 +10,7 @@ import contextlib
 from datetime import date
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import AoiScreen
+from aoi_tui.screens.base import AoiScreen, saves
 from pydantic import ValidationError
 from rich.text import Text
 from textual import on
@@ -458,6 +458,7 @@ class FramingScreen(AoiScreen[str | None]):
             data["status"] = Status.ACTIVE
         return Engagement.model_validate(data)
 
+    @saves
     def save(self) -> bool:
         store = self.aoi.unlocked
         existing = store.engagement(self.engagement_id).engagement() if self.engagement_id else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import AoiScreen
+from aoi_tui.screens.base import AoiScreen, failures_said
 from aoi_tui.screens.note_editor import NoteEditorScreen
 from aoi_tui.screens.resume import ConfirmScreen
 from aoi_tui.screens.session_widgets import (
@@ -586,7 +586,8 @@ class SessionScreen(AoiScreen[None]):
             self.lose(str(exc))
             return
         self.live.release()
-        self.aoi.unlocked.refresh_summary(self.engagement_id)
+        with failures_said(self):  # the session is saved; only the list may be behind
+            self.aoi.unlocked.refresh_summary(self.engagement_id)
         self.aoi.sponsor_safe = False
         balance = RoleBalanceScreen(self.session, self.notes)
         self.app.switch_screen(balance)

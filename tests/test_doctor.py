@@ -4,20 +4,22 @@ one (it goes to quarantine/)."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from aoi_tui import backups
+from aoi_tui import backups, durable
 from aoi_tui.doctor import TMP_IN_PROGRESS_S, DoctorReport, run_doctor
 from aoi_tui.durable import write_atomic
 from aoi_tui.models import SessionKind
 from aoi_tui.storage import StoreFileError
-from aoi_tui.store import INDEX, KEYS, Store
+from aoi_tui.store import INDEX, KEYS, IndexNotUpdated, Store
 from tests.test_store import eng_path, new_engagement, note_texts, reopen
 
 GARBAGE = b"\x00\x01 this is not an aoi file \xff" * 20
@@ -105,6 +107,27 @@ def test_a_file_created_while_the_doctor_runs_is_not_taken_for_an_erased_one(
     report = run_doctor(store.root, lambda: opened_before, repair=True)
     assert report.healthy and report.findings == []
     assert eng_path(store, eid).exists()
+
+
+def test_a_change_saved_without_its_index_row_is_said_and_repair_sets_the_row_right(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ef = new_engagement(store)  # one AOI session
+    real_replace = os.replace
+
+    def full_for_the_index(src: Any, dst: Any) -> None:
+        if Path(dst).name == INDEX:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_replace(src, dst)
+
+    with monkeypatch.context() as m:
+        m.setattr(durable.os, "replace", full_for_the_index)
+        with pytest.raises(IndexNotUpdated, match=r"^saved, but the list of engagements could"):
+            ef.new_session(SessionKind.AOI)
+    assert len(reopen(store).engagement(ef.id).sessions()) == 2  # the change is on disk
+    assert reopen(store).summary(ef.id).sessions_held == 1  # its line in the list is behind
+    assert doctor(store, repair=True).healthy
+    assert reopen(store).summary(ef.id).sessions_held == 2
 
 
 def test_a_corrupt_engagement_file_is_restored_from_its_newest_backup(store: Store) -> None:

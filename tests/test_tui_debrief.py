@@ -3,10 +3,13 @@ for the N+1, actions, and the preview of exactly what the sponsor receives."""
 
 from __future__ import annotations
 
+import errno
+
 import pytest
 from aoi_tui.screens.debrief import DebriefScreen, PreviewScreen
 from textual.widgets import DataTable, Input, Tabs, TextArea
 
+from aoi_tui import durable
 from aoi_tui.models import ActionStatus, Owner, Visibility
 from aoi_tui.store import Store
 from tests.tui_support import (
@@ -135,6 +138,36 @@ async def test_the_message_for_the_n1_is_validated_and_an_edit_asks_again(
         assert area.text == "Bien joué"
         await pilot.press("f4")
         assert fresh(store).session(NEW_SESSION).sponsor_message == "Bien joué"
+
+
+async def test_a_full_disk_in_the_debrief_is_said_and_loses_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_debrief(pilot, [("Note", True)])
+        await go_to_tab(pilot, screen, "tab-message")
+        await paste(pilot, "Briefing en place.")
+
+        def full(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        with monkeypatch.context() as m:
+            m.setattr(durable.os, "replace", full)
+            await pilot.press("f4")  # validate the message
+            await pilot.pause()
+            assert notifications(pilot)[-1].startswith("Not saved: the disk is full")
+            await pilot.press("escape")  # leaving would lose the text: the debrief stays
+            await pilot.pause()
+            assert app.screen is screen and app.is_running
+            assert screen.query_one("#message", TextArea).text == "Briefing en place."
+            assert fresh(store).session(NEW_SESSION).sponsor_message == ""
+
+        await pilot.press("f4")  # room again: the same key saves what is on screen
+        await pilot.pause()
+        session = fresh(store).session(NEW_SESSION)
+        assert session.sponsor_message == "Briefing en place."
+        assert session.sponsor_message_validated
 
 
 async def test_the_preview_shows_only_what_is_shared(store: Store) -> None:

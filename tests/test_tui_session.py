@@ -6,7 +6,9 @@ escape sequences, a full disk, and a whole session from review to handover."""
 from __future__ import annotations
 
 import errno
+import os
 import threading
+from pathlib import Path
 
 import pytest
 from aoi_tui.screens.note_editor import NoteEditorScreen
@@ -19,7 +21,7 @@ from aoi_tui import durable
 from aoi_tui.live_session import LiveSession
 from aoi_tui.models import NoteKind, Role, Visibility
 from aoi_tui.session_clock import current_index
-from aoi_tui.store import Store
+from aoi_tui.store import INDEX, Store
 from tests.tui_support import (
     demo_id,
     freeze,
@@ -426,6 +428,36 @@ async def test_full_disk_shows_the_failure_and_keeps_the_text(
         await settle(pilot, screen)
         assert not notes_list_text(screen)[0].startswith("NOT SAVED")
         assert [n.text for n in disk_notes(store)] == ["Garder ce mot"]
+
+
+async def test_ending_a_session_when_only_the_list_cannot_be_updated(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await type_note(pilot, "Objectif rappelé")
+        await settle(pilot, screen)
+        real_replace = os.replace
+
+        def full_for_the_index(src, dst):  # type: ignore[no-untyped-def]
+            if Path(dst).name == INDEX:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            real_replace(src, dst)
+
+        monkeypatch.setattr(durable.os, "replace", full_for_the_index)
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, RoleBalanceScreen), what="balance")
+        assert notifications(pilot)[-1].startswith(
+            "Saved. The list of engagements could not be updated (the disk is full"
+        )
+        assert app.is_running
+        ef = store.engagement(demo_id(store))
+        ef.storage.cache.drop(ef.path)
+        assert ef.session(NEW_SESSION).ended_at is not None
+        assert [n.text for n in disk_notes(store)] == ["Objectif rappelé"]
 
 
 async def test_a_whole_session_from_review_to_handover(store: Store) -> None:
