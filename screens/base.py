@@ -12,6 +12,7 @@ from textual.screen import Screen, ScreenResultType
 
 from aoi_tui.durable import StoreWriteError
 from aoi_tui.i18n import t
+from aoi_tui.live_session import TakenOver
 from aoi_tui.storage import StoreFileError
 from aoi_tui.store import IndexNotUpdated, StoreError
 
@@ -34,6 +35,12 @@ def failures_said(where: Notifier) -> Iterator[None]:
     typed on it) stays. Nothing is lost: the store kept its previous state."""
     try:
         yield
+    except TakenOver:
+        # resumed in another aoi: that one saves now; this screen gives way
+        where.notify(t("ui.session.taken_over"), severity="error", timeout=15)
+        taken = getattr(where, "after_taken_over", None)
+        if taken is not None:
+            taken()
     except IndexNotUpdated as exc:
         where.notify(t("ui.store.index_not_updated", reason=str(exc.cause)), severity="warning")
     except STORE_FAILURES as exc:
@@ -53,6 +60,9 @@ def saves(method: Callable[..., T]) -> Callable[..., T | None]:
     @functools.wraps(method)
     def run(self: Notifier, *args: Any, **kwargs: Any) -> T | None:
         with failures_said(self):
+            before = getattr(self, "before_write", None)
+            if before is not None:
+                before()
             return method(self, *args, **kwargs)
         return None
 

@@ -47,7 +47,7 @@ from aoi_tui.shared_report import ConsentMissing, build_shared_report
 from aoi_tui.text import clean
 
 if TYPE_CHECKING:
-    pass
+    from aoi_tui.live_session import LiveSession
 
 STATUS_CYCLE = [ActionStatus.OPEN, ActionStatus.DONE, ActionStatus.DROPPED, ActionStatus.MOVED]
 
@@ -106,10 +106,19 @@ class DebriefScreen(AoiScreen[None]):
         Binding("escape", "back", t("ui.key.back"), id="debrief.back"),
     ]
 
-    def __init__(self, engagement_id: str, number: int) -> None:
+    def __init__(self, engagement_id: str, number: int, live: LiveSession | None = None) -> None:
         super().__init__()
         self.engagement_id = engagement_id
         self.number = number
+        self.live = live
+        """The live session's lease: resumed in another aoi, this debrief stops writing."""
+
+    def before_write(self) -> None:
+        if self.live is not None:
+            self.live.check()
+
+    def after_taken_over(self) -> None:
+        self.app.pop_screen()  # to the session screen, which shows the banner
 
     def compose(self) -> ComposeResult:
         yield Header()

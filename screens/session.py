@@ -546,13 +546,18 @@ class SessionScreen(AoiScreen[None]):
         if self.taken_over:  # the debrief writes directly: not from a window taken over
             self.notify(t("ui.session.taken_over"), severity="error")
             return
-        self.app.push_screen(DebriefScreen(self.engagement_id, self.number))
+        self.app.push_screen(DebriefScreen(self.engagement_id, self.number, self.live))
 
     def on_screen_resume(self) -> None:
         """Back from the debrief, which may have changed notes, the message, actions."""
         if not hasattr(self, "ef"):
             return
         self.writer.drain()
+        if self.session.ended_at is None:
+            try:  # the debrief may have found the session resumed elsewhere
+                self.live.check()
+            except TakenOver as exc:
+                self.lose(str(exc))
         self.session = self.ef.session(self.number)
         unsaved = [n for n in self.notes if self.states.get(n.id) == "failed"]
         self.notes = self.ef.notes(self.number) + unsaved

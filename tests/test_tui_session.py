@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from aoi_tui.screens.debrief import DebriefScreen
 from aoi_tui.screens.note_editor import NoteEditorScreen
 from aoi_tui.screens.resume import ResumeScreen
 from aoi_tui.screens.role_balance import RoleBalanceScreen
@@ -377,6 +378,25 @@ async def test_a_session_resumed_elsewhere_stops_this_window(store: Store) -> No
         assert [n.text for n in disk_notes(store)] == ["Avant"]
         assert elsewhere.load_draft().text == "Texte à garder"  # not overwritten
         assert screen.phase == "review"
+
+
+async def test_a_debrief_resumed_elsewhere_stops_writing(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await type_note(pilot, "Avant")
+        await settle(pilot, screen)
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen), what="debrief")
+        await pilot.pause()
+        LiveSession(screen.ef, NEW_SESSION).take()  # the coach resumed in another aoi
+
+        await pilot.press("f3")  # make the note shareable: refused, said, back to the session
+        await wait_for(pilot, lambda: app.screen is screen, what="back to the session")
+        assert notifications(pilot)[-1].startswith("THIS SESSION WAS RESUMED IN ANOTHER aoi")
+        assert screen.taken_over
+        assert text_of(screen, "#banner").startswith("THIS SESSION WAS RESUMED IN ANOTHER aoi")
+        assert [n.visibility for n in disk_notes(store)] == [Visibility.PRIVATE]
 
 
 async def test_pasted_escape_sequences_are_cleaned_and_text_is_never_markup(
