@@ -61,9 +61,31 @@ def _field(key: str, value: str, lang: str) -> str:
 _WHITESPACE = re.compile(r"[ \t\n]+")  # not str.split(): it would eat no-break spaces
 
 
+def _flat(text: str) -> str:
+    return _WHITESPACE.sub(" ", clean(text)).strip()
+
+
 def _inline(text: str) -> str:
     """A free text flattened to one line, for a place inside a line."""
-    return _WHITESPACE.sub(" ", clean(text)).strip()
+    return _no_raw_html(_flat(text))
+
+
+# A `<` that opens raw HTML (a tag, a closing tag, a comment, a declaration, a
+# processing instruction), not already escaped by an odd run of backslashes.
+_RAW_HTML = re.compile(r"(?<!\\)((?:\\\\)*)<(?=[A-Za-z/!?])")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+def _no_raw_html(line: str) -> str:
+    """Escape what a Markdown viewer that renders HTML would run or fetch
+    (`<img src=…>`, `<script>`, `<b>`): the reader sees the text as typed, as in
+    our own HTML. Code spans are left as typed (a backslash would show there)."""
+    out, last = [], 0
+    for span in _CODE_SPAN.finditer(line):
+        out += [_RAW_HTML.sub(r"\1\\<", line[last : span.start()]), span.group(0)]
+        last = span.end()
+    out.append(_RAW_HTML.sub(r"\1\\<", line[last:]))
+    return "".join(out)
 
 
 _BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|`{3,}|~{3,})")
@@ -96,7 +118,7 @@ def _cell(text: str) -> str:
 
 def _code(text: str) -> str:
     """Inline code that holds any text, backticks included."""
-    text = _inline(text)
+    text = _flat(text)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
@@ -124,7 +146,20 @@ def _neutralise_definitions(lines: list[str]) -> list[str]:
 def _lines(text: str) -> list[str]:
     """A free text, cleaned, as lines ready to embed in a container."""
     lines = [line.rstrip() for line in clean(text).strip().split("\n")]
-    return _neutralise_definitions(lines) if lines != [""] else ["—"]
+    if lines == [""]:
+        return ["—"]
+    code = _code_lines(lines)
+    lines = [line if i in code else _no_raw_html(line) for i, line in enumerate(lines)]
+    return _neutralise_definitions(lines)
+
+
+def _code_lines(lines: list[str]) -> set[int]:
+    """The lines inside a code block (fenced or indented): shown as typed, escapes too."""
+    inside: set[int] = set()
+    for token in _probe.parse("\n".join(lines)):
+        if token.type in ("fence", "code_block") and token.map:
+            inside.update(range(*token.map))
+    return inside
 
 
 def _quote(text: str) -> str:

@@ -187,7 +187,22 @@ HOSTILE_LINES = [
     "[lien](https://example.com)",
     "![img](https://tracker.example/p.png)",
     "<https://example.com>",
+    "<img src=https://tracker.example/p.png onerror=alert(1)>",
+    "du <b>gras</b> et `<i>` en code",
+    "\\<span>",
 ]
+
+
+def raw_html(markdown: str) -> list[str]:
+    """What a Markdown viewer that renders HTML would run as HTML."""
+    found = []
+    for token in _with_html.parse(markdown):
+        if token.type == "html_block":
+            found.append(token.content)
+        for child in token.children or []:
+            if child.type == "html_inline":
+                found.append(child.content)
+    return found
 
 
 @settings(
@@ -224,6 +239,7 @@ def test_no_free_text_escapes_its_block(
                 env: dict[str, Any] = {}
                 _commonmark.parse(got[audience], env)
                 assert not env.get("references"), f"{audience}: a reference definition survived"
+                assert raw_html(got[audience]) == [], f"{audience}: raw HTML survived"
             else:
                 assert got[audience].count('class="session"') == want[audience].count(
                     'class="session"'
@@ -253,6 +269,20 @@ def test_an_unclosed_fence_does_not_swallow_the_rest(store: Store) -> None:
     assert page.count("<pre><code>code sans fin") >= 4  # each text keeps its own code block
     confidential = render(store, ef.id, "html")["confidential"]
     assert confidential.count('<h2 class="session">') == 3  # two sessions and the closing review
+
+
+def test_html_typed_in_a_note_stays_text_in_every_markdown_viewer(store: Store) -> None:
+    ef = engagement_with(
+        store, lambda name: "Le <b>briefing</b> <img src=https://x.example/p.png>\n```\n<div>\n```"
+    )
+    for audience, md in render(store, ef.id, "md").items():
+        assert raw_html(md) == [], audience
+        assert "Le \\<b>briefing\\</b>" in md, audience
+    for audience, page in render(store, ef.id, "html").items():
+        # our HTML shows the text exactly as typed, the code block too (no backslash)
+        assert "Le &lt;b&gt;briefing&lt;/b&gt; &lt;img src=https://x.example/p.png&gt;" in page
+        assert "<pre><code>&lt;div&gt;\n</code></pre>" in page, audience
+        assert "\\&lt;" not in page, audience
 
 
 def test_a_heading_in_a_note_makes_no_page_break(store: Store) -> None:
