@@ -26,7 +26,8 @@ class AoiApp(App[None]):
         Binding(
             "f2", "toggle_sponsor_safe", t("ui.key.sponsor_safe"), id="sponsor_safe", priority=True
         ),
-        Binding("ctrl+q", "quit", t("ui.key.quit"), id="quit", priority=True),
+        # not priority: a screen may keep it out of a full footer (still the key to quit)
+        Binding("ctrl+q", "quit", t("ui.key.quit"), id="quit"),
     ]
 
     sponsor_safe: reactive[bool] = reactive(False)

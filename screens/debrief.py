@@ -102,9 +102,31 @@ class DebriefScreen(AoiScreen[None]):
             id="debrief.action_status",
             tooltip=t("ui.palette.action_status"),
         ),
-        Binding("f8", "next_tab", t("ui.key.next_tab"), id="debrief.next_tab"),
+        Binding(
+            "f8",
+            "next_tab",
+            t("ui.key.next_tab"),
+            id="debrief.next_tab",
+            tooltip=t("ui.palette.next_tab"),
+        ),
         Binding("escape", "back", t("ui.key.back"), id="debrief.back"),
+        Binding("ctrl+q", "app.quit", t("ui.key.quit"), id="debrief.quit", show=False),
     ]
+
+    TAB_KEYS = {
+        "toggle_share": ("tab-notes", "tab-actions"),
+        "validate": ("tab-notes", "tab-message", "tab-actions"),
+        "validate_all": ("tab-notes",),
+        "action_status": ("tab-actions",),
+    }
+    """Keys that act on one tab's items: shown (and active) on those tabs only, so
+    the footer holds at 80 columns what the tab in view needs."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        tabs = self.TAB_KEYS.get(action)
+        if tabs is None or not self.is_mounted:
+            return True
+        return self.query_one("#tabs", TabbedContent).active in tabs
 
     def __init__(self, engagement_id: str, number: int, live: LiveSession | None = None) -> None:
         super().__init__()
@@ -125,11 +147,13 @@ class DebriefScreen(AoiScreen[None]):
         with TabbedContent(id="tabs"):
             with TabPane(t("ui.debrief.tab_notes"), id="tab-notes"):
                 yield DataTable(id="debrief-notes", cursor_type="row")
+                yield Static(id="note-detail", classes="detail")
             with TabPane(t("ui.debrief.tab_message"), id="tab-message"):
                 yield Static(id="message-state")
                 yield TextArea(id="message", language="markdown", soft_wrap=True)
             with TabPane(t("ui.debrief.tab_actions"), id="tab-actions"):
                 yield DataTable(id="actions", cursor_type="row")
+                yield Static(id="action-detail", classes="detail")
                 with Horizontal(id="new-action"):
                     yield Input(placeholder=t("ui.debrief.action_text"), id="action-text")
                     yield Select(
@@ -192,6 +216,9 @@ class DebriefScreen(AoiScreen[None]):
 
     def reload(self) -> None:
         safe = self.aoi.sponsor_safe
+        self.details: dict[str, str] = {}
+        """The whole text of each row, shown under its table: the coachee reads
+        all of what they validate, however narrow the terminal."""
         table = self.query_one("#debrief-notes", DataTable)
         row = table.cursor_row
         table.clear()
@@ -200,6 +227,7 @@ class DebriefScreen(AoiScreen[None]):
                 continue
             vis, state = visibility_words(n)
             table.add_row(vis, state, t(f"kind.{n.kind.value}"), Text(clean(n.text)), key=n.id)
+            self.details[n.id] = clean(n.text)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 
@@ -219,9 +247,26 @@ class DebriefScreen(AoiScreen[None]):
                 Text(clean(a.text)),
                 key=a.id,
             )
+            due = f", {a.due.isoformat()}" if a.due else ""
+            self.details[a.id] = f"{clean(a.text)} ({t(f'owner.{a.owner.value}')}{due})"
         if actions.row_count:
             actions.move_cursor(row=min(row, actions.row_count - 1))
+        self.show_detail("debrief-notes", "note-detail")
+        self.show_detail("actions", "action-detail")
         self.show_message_state()
+
+    def show_detail(self, table_id: str, detail_id: str) -> None:
+        item_id = self._selected(table_id)
+        text = self.details.get(item_id, "") if item_id else ""
+        self.query_one(f"#{detail_id}", Static).update(Text(text))
+
+    @on(DataTable.RowHighlighted, "#debrief-notes")
+    def note_highlighted(self) -> None:
+        self.show_detail("debrief-notes", "note-detail")
+
+    @on(DataTable.RowHighlighted, "#actions")
+    def action_highlighted(self) -> None:
+        self.show_detail("actions", "action-detail")
 
     def session_actions(self) -> list[Action]:
         """This session's actions, and those carried from earlier sessions: the ones
@@ -342,8 +387,12 @@ class DebriefScreen(AoiScreen[None]):
             self.show_message_state()
 
     @on(TabbedContent.TabActivated)
-    @saves
     def tab_changed(self) -> None:
+        self.refresh_bindings()
+        self.save_message_said()
+
+    @saves
+    def save_message_said(self) -> None:
         self.save_message()
 
     # -- actions --------------------------------------------------------------------------

@@ -81,8 +81,17 @@ class NoteInput(Input):
         # else: Textual then runs Input's own handler (prevent_default stops it above)
 
 
+PHASE_KEYS = Binding.Group(t("ui.key.phase"), compact=True)
+
+
 class SessionScreen(AoiScreen[None]):
+    # The footer at 80 columns: the function keys in order, F2 first (the N+1 walks
+    # in); F7/F8 are on the card panel's header, Quit in the palette.
     BINDINGS = [
+        Binding(
+            "f2", "app.toggle_sponsor_safe", t("ui.key.sponsor_safe"), id="session.sponsor_safe"
+        ),
+        Binding("f3", "next_kind", t("ui.key.kind"), id="session.kind"),
         Binding(
             "f4",
             "toggle_share",
@@ -91,24 +100,33 @@ class SessionScreen(AoiScreen[None]):
             tooltip=t("ui.palette.share"),
         ),
         Binding(
-            "f6",
-            "phase(1)",
-            t("ui.key.next_phase"),
-            id="session.next_phase",
-            tooltip=t("ui.palette.next_phase"),
-        ),
-        Binding(
             "f5",
             "phase(-1)",
             t("ui.key.prev_phase"),
             id="session.prev_phase",
             tooltip=t("ui.palette.prev_phase"),
+            group=PHASE_KEYS,
+        ),
+        Binding(
+            "f6",
+            "phase(1)",
+            t("ui.key.next_phase"),
+            id="session.next_phase",
+            tooltip=t("ui.palette.next_phase"),
+            group=PHASE_KEYS,
         ),
         Binding("f9", "debrief", t("ui.key.debrief"), id="session.debrief"),
         Binding("f10", "end", t("ui.key.end"), id="session.end", tooltip=t("ui.palette.end")),
-        Binding("f7", "next_role", t("ui.key.role"), id="session.role"),
-        Binding("f8", "draw", t("ui.key.draw"), id="session.draw", tooltip=t("ui.palette.draw")),
-        Binding("f3", "next_kind", t("ui.key.kind"), id="session.kind"),
+        Binding("f7", "next_role", t("ui.key.role"), id="session.role", show=False),
+        Binding(
+            "f8",
+            "draw",
+            t("ui.key.draw"),
+            id="session.draw",
+            tooltip=t("ui.palette.draw"),
+            show=False,
+        ),
+        Binding("ctrl+q", "app.quit", t("ui.key.quit"), id="session.quit", show=False),
         Binding("ctrl+t", "toggle_tag", t("ui.key.tag"), id="session.tag", show=False),
         Binding("ctrl+o", "editor", t("ui.key.editor"), id="session.editor", show=False),
         Binding("ctrl+l", "coachee_log", t("ui.key.log"), id="session.log", show=False),

@@ -18,6 +18,7 @@ from tests.tui_support import (
     make_app,
     notifications,
     paste,
+    screen_text,
     start_session,
     text_of,
     type_note,
@@ -93,6 +94,21 @@ async def test_the_coachee_validates_a_shareable_note(store: Store) -> None:
         assert (
             not fresh(store).get(type(stored["Note privée"]), stored["Note à partager"].id).shared
         )
+
+
+async def test_the_whole_text_under_the_cursor_is_read_at_80_columns(store: Store) -> None:
+    long = "La consigne est donnée face à l'équipe, chacun la reformule, puis le point sécurité"
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_debrief(pilot, [("Courte", True), (long, True)])
+        assert long not in screen_text(pilot).replace("\n", " ")  # cut in the table...
+        await pilot.press("down")
+        await pilot.pause()
+        assert text_of(screen, "#note-detail") == long  # ...and whole under it
+        assert "sécurité" in screen_text(pilot)  # the last word, on screen, wrapped
+        await pilot.press("up")
+        await pilot.pause()
+        assert text_of(screen, "#note-detail") == "Courte"
 
 
 async def test_validate_all_shareable_notes_at_once(store: Store) -> None:
