@@ -73,7 +73,8 @@ def _inline(text: str) -> str:
 # A `<` that opens raw HTML (a tag, a closing tag, a comment, a declaration, a
 # processing instruction), not already escaped by an odd run of backslashes.
 _RAW_HTML = re.compile(r"(?<!\\)((?:\\\\)*)<(?=[A-Za-z/!?])")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# A code span closes on a run of exactly as many backticks as opened it.
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
 
 
 def _no_raw_html(line: str) -> str:

@@ -14,10 +14,12 @@ from aoi_tui.durable import StoreWriteError
 from aoi_tui.i18n import t
 from aoi_tui.live_session import TakenOver
 from aoi_tui.storage import StoreFileError
-from aoi_tui.store import IndexNotUpdated, StoreError
+from aoi_tui.store import IndexNotUpdated, NoSuchEngagement, StoreError
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
+
+    from aoi_tui.store import Store
 
 STORE_FAILURES = (StoreError, StoreWriteError, StoreFileError)
 """What a write to the store can meet: a full disk, a read-only folder, a store
@@ -48,6 +50,17 @@ def failures_said(where: Notifier) -> Iterator[None]:
         after = getattr(where, "after_failed_save", None)
         if after is not None:
             after()
+
+
+def can_open(where: Notifier, store: Store, engagement_id: str) -> bool:
+    """Whether an engagement's file reads; if not (damaged, or erased by another
+    aoi meanwhile), say so and how to repair, instead of failing on its screen."""
+    try:
+        store.engagement(engagement_id).engagement()
+    except (StoreFileError, NoSuchEngagement) as exc:
+        where.notify(t("ui.store.read_failed", reason=str(exc)), severity="error", timeout=15)
+        return False
+    return True
 
 
 T = TypeVar("T")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, can_open, failures_said
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,6 +33,8 @@ def start_or_resume(app: AoiApp, engagement_id: str, new: bool) -> None:
     """Resume the open session; or, with `new`, ask for a kind and start one."""
     from aoi_tui.screens.session import SessionScreen
 
+    if not can_open(app, app.unlocked, engagement_id):
+        return
     ef = app.unlocked.engagement(engagement_id)
     running = open_session(ef)
     if running is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import AoiScreen
+from aoi_tui.screens.base import AoiScreen, can_open
 from aoi_tui.screens.engagement_list import PADDING, SCROLLBAR, Cell, EngagementList, Row
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -121,13 +121,14 @@ class EngagementsScreen(AoiScreen[None]):
         from aoi_tui.screens.engagement import EngagementScreen
 
         eid = self.selected()
-        if eid:
+        if eid and can_open(self, self.aoi.unlocked, eid):
             self.app.push_screen(EngagementScreen(eid))
 
     def on_engagement_list_selected(self, event: EngagementList.Selected) -> None:
         from aoi_tui.screens.engagement import EngagementScreen
 
-        self.app.push_screen(EngagementScreen(event.key))
+        if can_open(self, self.aoi.unlocked, event.key):
+            self.app.push_screen(EngagementScreen(event.key))
 
     def action_new_session(self) -> None:
         eid = self.selected()

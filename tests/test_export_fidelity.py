@@ -213,6 +213,7 @@ def raw_html(markdown: str) -> list[str]:
 @example(lines=[("\n\n", "[1]: https://example.com/ref")], lang="fr")
 @example(lines=[("\n", "```"), ("\n\n", "## Séance 9 — séance d'AOI du 01/01/2027")], lang="fr")
 @example(lines=[("\n", "===")], lang="en")
+@example(lines=[("\n", "`code"), ("\n", "<script>"), ("\n", "```")], lang="fr")
 @example(lines=[("\n\n", "<!--"), ("\n\n", "| a | b |"), ("\n", "|---|---|")], lang="en")
 @given(
     lines=st.lists(

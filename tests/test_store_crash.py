@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from aoi_tui.doctor import run_doctor
+from aoi_tui.doctor import TMP_IN_PROGRESS_S, run_doctor
 from aoi_tui.storage import decrypt_file
 from aoi_tui.store import INDEX, INDEX_ID, Store
 from tests.test_store import eng_path, new_engagement, reopen
@@ -102,6 +102,9 @@ def test_a_killed_writer_never_loses_an_acknowledged_note(store: Store) -> None:
     decrypt_file(eng_path(store, ef.id), store.engagement_key(ef.id), ef.id)
     decrypt_file(store.root / INDEX, store.master, INDEX_ID)
     leftovers = set(store.root.rglob(".*.tmp"))
+    stale = time.time() - TMP_IN_PROGRESS_S - 1  # a fresh one may be a write in progress
+    for path in leftovers:
+        os.utime(path, (stale, stale))
     report = run_doctor(store.root, lambda: reopen(store))
     assert {f.path for f in report.findings} == leftovers
     assert {f.problem for f in report.findings} <= {"leftover temporary file"}

@@ -27,6 +27,7 @@ from tests.tui_support import (
     freeze,
     make_app,
     notes_list_text,
+    notifications,
     on_screen,
     paste,
     screen_text,
@@ -161,6 +162,21 @@ async def test_a_long_list_follows_the_cursor_and_keeps_its_header(store: Store)
         await pilot.press("enter")
         opened = await on_screen(pilot, EngagementScreen)
         assert f"Coachee {listed.cursor_row:02}" in text_of(opened, "#summary")
+
+
+async def test_a_damaged_engagement_file_is_said_not_a_crash(store: Store) -> None:
+    app = make_app(store)
+    path = store.root / "engagements" / f"{demo_id(store)}.db"
+    path.write_bytes(b"not an aoi file at all" * 10)
+    store.cache.drop(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for keys in (("enter",), ("n",), ("r",)):  # open, new session, resume
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert isinstance(app.screen, EngagementsScreen) and app.is_running
+            assert notifications(pilot)[-1].startswith("Cannot open it:")
+            assert "aoi doctor" in notifications(pilot)[-1]
 
 
 async def test_a_click_on_an_engagement_opens_it(store: Store) -> None:
