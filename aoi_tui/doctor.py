@@ -18,7 +18,7 @@ from aoi_tui.backups import Backups
 from aoi_tui.durable import ensure_private_dir, write_atomic
 from aoi_tui.keyfile import KeyFile
 from aoi_tui.storage import StoreFileError, decrypt_file
-from aoi_tui.store import INDEX, INDEX_ID, KEYS, Store, file_lock
+from aoi_tui.store import INDEX, INDEX_ID, KEYS, IndexNotUpdated, Store, file_lock
 
 TMP_IN_PROGRESS_S = 120
 """A temporary file younger than this may be a write in progress: not a leftover."""
@@ -167,12 +167,17 @@ def run_doctor(root: Path, unlock: Callable[[], Store], repair: bool = False) ->
                 report.findings[-1].repaired = f"moved to {_quarantine(root, path)}"
 
     if not index_broken and _index_incomplete(store):
-        report.findings.append(Finding(root / INDEX, "does not list every engagement"))
+        report.findings.append(
+            Finding(root / INDEX, "out of step with the engagements (a line missing or left over)")
+        )
     # On repair the index is always rebuilt from the engagement files: a row left
     # out of date by a failed refresh (a full disk, IndexNotUpdated) is set right.
     if repair:
         index = root / INDEX
         with store.lock(INDEX_ID):  # the same instance as the refreshes below take
+            # the key file as it is now: an engagement created since the unlock keeps its row
+            store.keyfile = KeyFile.load(keys)
+            known = set(store.keyfile.engagement_keys)
             if _index_unreadable(store) and index.exists():
                 # No good backup: set the damaged index aside, or every refresh
                 # below would fail on it and nothing would be rebuilt.
@@ -180,8 +185,13 @@ def run_doctor(root: Path, unlock: Callable[[], Store], repair: bool = False) ->
                 store.cache.drop(index)
             store.prune_index()
             for eid in sorted(known):
-                with contextlib.suppress(StoreFileError, KeyError):
+                try:
                     store.refresh_summary(eid)
+                except (StoreFileError, KeyError):
+                    continue  # a damaged engagement file: reported above
+                except IndexNotUpdated as exc:
+                    report.findings.append(Finding(index, f"could not be rebuilt: {exc.cause}"))
+                    break
         for f in report.findings:
             if f.path == root / INDEX and not f.repaired:
                 f.repaired = "rebuilt from the engagement files"
@@ -202,7 +212,7 @@ def _index_incomplete(store: Store) -> bool:
     except StoreFileError:
         return True
     # the key file as it is now: an engagement may have been created since the unlock
-    return bool(set(KeyFile.load(store.root / KEYS).engagement_keys) - listed)
+    return listed != set(KeyFile.load(store.root / KEYS).engagement_keys)
 
 
 def _keyfile_ok(data: bytes) -> bool:

@@ -17,6 +17,7 @@ import re
 from datetime import date, datetime
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from aoi_tui.confidential_file import ConfidentialFile
 from aoi_tui.i18n import t
@@ -61,32 +62,9 @@ def _field(key: str, value: str, lang: str) -> str:
 _WHITESPACE = re.compile(r"[ \t\n]+")  # not str.split(): it would eat no-break spaces
 
 
-def _flat(text: str) -> str:
-    return _WHITESPACE.sub(" ", clean(text)).strip()
-
-
 def _inline(text: str) -> str:
     """A free text flattened to one line, for a place inside a line."""
-    return _no_raw_html(_flat(text))
-
-
-# A `<` that opens raw HTML (a tag, a closing tag, a comment, a declaration, a
-# processing instruction), not already escaped by an odd run of backslashes.
-_RAW_HTML = re.compile(r"(?<!\\)((?:\\\\)*)<(?=[A-Za-z/!?])")
-# A code span closes on a run of exactly as many backticks as opened it.
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
-
-
-def _no_raw_html(line: str) -> str:
-    """Escape what a Markdown viewer that renders HTML would run or fetch
-    (`<img src=…>`, `<script>`, `<b>`): the reader sees the text as typed, as in
-    our own HTML. Code spans are left as typed (a backslash would show there)."""
-    out, last = [], 0
-    for span in _CODE_SPAN.finditer(line):
-        out += [_RAW_HTML.sub(r"\1\\<", line[last : span.start()]), span.group(0)]
-        last = span.end()
-    out.append(_RAW_HTML.sub(r"\1\\<", line[last:]))
-    return "".join(out)
+    return _WHITESPACE.sub(" ", clean(text)).strip()
 
 
 _BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|`{3,}|~{3,})")
@@ -119,7 +97,7 @@ def _cell(text: str) -> str:
 
 def _code(text: str) -> str:
     """Inline code that holds any text, backticks included."""
-    text = _flat(text)
+    text = _inline(text)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
@@ -147,20 +125,7 @@ def _neutralise_definitions(lines: list[str]) -> list[str]:
 def _lines(text: str) -> list[str]:
     """A free text, cleaned, as lines ready to embed in a container."""
     lines = [line.rstrip() for line in clean(text).strip().split("\n")]
-    if lines == [""]:
-        return ["—"]
-    code = _code_lines(lines)
-    lines = [line if i in code else _no_raw_html(line) for i, line in enumerate(lines)]
-    return _neutralise_definitions(lines)
-
-
-def _code_lines(lines: list[str]) -> set[int]:
-    """The lines inside a code block (fenced or indented): shown as typed, escapes too."""
-    inside: set[int] = set()
-    for token in _probe.parse("\n".join(lines)):
-        if token.type in ("fence", "code_block") and token.map:
-            inside.update(range(*token.map))
-    return inside
+    return _neutralise_definitions(lines) if lines != [""] else ["—"]
 
 
 def _quote(text: str) -> str:
@@ -224,7 +189,62 @@ class _Doc:
             self.blocks.append("\n".join(lines))
 
     def text(self) -> str:
-        return "\n\n".join(self.blocks) + "\n"
+        return _without_raw_html("\n\n".join(self.blocks)) + "\n"
+
+
+# What a viewer that renders HTML in Markdown would run or fetch: our own Markdown
+# holds none, so any is typed text. A `<` opening a tag, a comment, a declaration
+# or a processing instruction (not one already escaped by an odd run of backslashes).
+_html_probe = MarkdownIt("commonmark", {"html": True})
+_TAG_START = re.compile(r"(?<!\\)((?:\\\\)*)<(?=[A-Za-z/!?])")
+# The same, but not an autolink (<https://…>, <name@host>): a link, as in our HTML.
+_TAG_NOT_LINK = re.compile(
+    r"(?<!\\)((?:\\\\)*)<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>|[^\s<>@]+@[^\s<>]+>)"
+)
+# A code span: a run of backticks (not escaped) closed by a run of as many.
+_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`).+?(?<!`)\1(?!`)")
+
+
+def _escape_tags(line: str) -> str:
+    """Escape the tag openings of a line outside its code spans and autolinks."""
+    out, last = [], 0
+    for span in _CODE_SPAN.finditer(line):
+        out += [_TAG_NOT_LINK.sub(r"\1\\<", line[last : span.start()]), span.group(0)]
+        last = span.end()
+    out.append(_TAG_NOT_LINK.sub(r"\1\\<", line[last:]))
+    return "".join(out)
+
+
+def _without_raw_html(document: str) -> str:
+    """Escape raw HTML where the finished document holds it, so that a Markdown
+    viewer shows `<b>` or `<img …>` typed in a note as text, as our HTML does.
+    Found by parsing the document as it is (containers, code spans across lines
+    and indentation all count); only the lines holding raw HTML change (in a code
+    span on the same line a backslash may show: text, never markup)."""
+    lines = document.split("\n")
+    for _ in range(document.count("<") + 1):
+        rows = _raw_html_rows(_html_probe.parse("\n".join(lines)))
+        if not rows:
+            return "\n".join(lines)
+        for row in rows:
+            careful = _escape_tags(lines[row])
+            # no progress: a code span or a link read wrongly; every opening then
+            lines[row] = careful if careful != lines[row] else _TAG_START.sub(r"\1\\<", careful)
+    # not reached for any text tried; should it be, no `<` is left to open a tag
+    return "\n".join(lines).replace("<", "&lt;")
+
+
+def _raw_html_rows(tokens: list[Token]) -> set[int]:
+    rows: set[int] = set()
+    for token in tokens:
+        if (token.type == "html_block" and token.map) or (
+            token.type == "inline"
+            and token.map
+            and token.children
+            and any(child.type == "html_inline" for child in token.children)
+        ):
+            rows.update(range(*token.map))
+    return rows
 
 
 def _objective_lines(

@@ -57,7 +57,7 @@ class IndexNotUpdated(StoreError):
     """The engagement is saved; only its line in the list of engagements (the
     index, a summary of the engagement's own file) could not be rewritten."""
 
-    def __init__(self, cause: StoreWriteError) -> None:
+    def __init__(self, cause: Exception) -> None:
         super().__init__(
             f"saved, but the list of engagements could not be updated ({cause}); "
             "`aoi doctor --repair` rebuilds it"
@@ -264,15 +264,17 @@ class Store:
             ended_on=eng.closed_on or eng.withdrawn_on,
         )
         doc = summary.to_doc()
-        with self.lock(INDEX_ID):
-            self._index.read()  # a damaged index raises here, before it is backed up
-            try:
+        # The engagement's own file is saved by now: whatever stops the index row
+        # (a full disk, a busy or damaged index) leaves only the list behind.
+        try:
+            with self.lock(INDEX_ID):
+                self._index.read()  # a damaged index raises here, before it is backed up
                 self.backups.keep(self._index.path)
                 table = self._index_db().table("engagements")
                 if not table.update(doc, where("id") == eng.id):
                     table.insert(doc)
-            except StoreWriteError as exc:
-                raise IndexNotUpdated(exc) from exc
+        except (StoreWriteError, StoreFileError, StoreBusy) as exc:
+            raise IndexNotUpdated(exc) from exc
         return summary
 
     def prune_index(self) -> None:
@@ -298,8 +300,11 @@ class Store:
         from aoi_tui.engagement_file import EngagementFile
 
         ef = EngagementFile(self, engagement.id, path, data_key)
-        ef.insert(engagement)
-        self.update_keyfile(lambda kf: kf.engagement_keys.__setitem__(engagement.id, wrapped))
+        # under the engagement's lock from the file to its key: `aoi doctor --repair`
+        # never takes the file for an erased one's in between
+        with self.lock(engagement.id):
+            ef.insert(engagement)
+            self.update_keyfile(lambda kf: kf.engagement_keys.__setitem__(engagement.id, wrapped))
         self._files[engagement.id] = ef
         self.refresh_summary(engagement.id)
         return ef

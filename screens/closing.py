@@ -4,9 +4,10 @@ the N+1; then the engagement is closed. Follow-up sessions can still be added.""
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import AoiScreen, failures_said, saves
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said, saves
 from aoi_tui.screens.resume import ConfirmScreen
 from rich.text import Text
 from textual.app import ComposeResult
@@ -169,7 +170,8 @@ class ClosingScreen(AoiScreen[None]):
                     self.ef.update(e)
                 self.notify(t("ui.closing.closed"))
                 self.aoi.unlocked.refresh_summary(self.engagement_id)
-            self.show_state()
+            with contextlib.suppress(*STORE_FAILURES):  # said above; shown as it can be
+                self.show_state()
 
         self.app.push_screen(
             ConfirmScreen(

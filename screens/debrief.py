@@ -5,10 +5,11 @@ what the sponsor would receive."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import AoiScreen, failures_said, saves
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, saves
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -140,7 +141,8 @@ class DebriefScreen(AoiScreen[None]):
             self.live.check()
 
     def after_taken_over(self) -> None:
-        self.app.pop_screen()  # to the session screen, which shows the banner
+        if self.app.screen is self:
+            self.app.pop_screen()  # to the session screen, which shows the banner
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -191,17 +193,17 @@ class DebriefScreen(AoiScreen[None]):
 
     def after_failed_save(self) -> None:
         # what the store holds; the message typed stays in its TextArea, so the
-        # next save sees a change and writes it
-        self.session = self.ef.session(self.number)
-        self.reload()
+        # next save sees a change and writes it (a file damaged meanwhile: as it was)
+        with contextlib.suppress(*STORE_FAILURES):
+            self.session = self.ef.session(self.number)
+            self.reload()
 
     def refresh_sponsor_safe(self) -> None:
         # With the N+1 in the room: no FSAC or feeling, and the message only once validated.
         safe = self.aoi.sponsor_safe
         tabs = self.query_one("#tabs", TabbedContent)
         if safe:
-            with failures_said(self):  # the FSAC tab leaves the screen all the same
-                self.save_message()
+            self.save_message_said()  # the FSAC tab leaves the screen all the same
             if tabs.active == "tab-fsac":
                 tabs.active = "tab-notes"
             tabs.hide_tab("tab-fsac")

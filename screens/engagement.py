@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, can_open, failures_said
@@ -279,7 +280,8 @@ class EngagementScreen(AoiScreen[None]):
                     ef.update(current)
                 self.notify(t("ui.withdraw.done"))
                 store.refresh_summary(self.engagement_id)
-            self.reload()
+            with contextlib.suppress(*STORE_FAILURES):  # said above; shown as it can be
+                self.reload()
 
         self.app.push_screen(
             ConfirmScreen(t("ui.withdraw.title"), t("ui.withdraw.question", coachee=e.coachee)),

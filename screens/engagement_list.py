@@ -151,6 +151,9 @@ class EngagementList(ScrollView, can_focus=True):
         elif self.cursor_row >= top + visible:
             self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
 
+    def on_resize(self) -> None:
+        self._scroll_to_cursor()  # a shorter terminal must not hide the cursor
+
     def on_focus(self) -> None:
         self.refresh()  # the cursor's colour follows the focus
 

@@ -4,9 +4,10 @@ practices with their maturity over time."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import AoiScreen, failures_said, saves
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said, saves
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -271,6 +272,7 @@ class FollowUpScreen(AoiScreen[None]):
                     ),
                 ]
                 self.ef.update(tool)
-            self.reload()
+            with contextlib.suppress(*STORE_FAILURES):  # said above; shown as it can be
+                self.reload()
 
         self.app.push_screen(LevelPicker(t("ui.follow.maturity")), chosen)

@@ -476,8 +476,13 @@ class FramingScreen(AoiScreen[str | None]):
             engagement.status = (
                 Status.ACTIVE if engagement.agreement.consent_date else Status.FRAMING
             )
-            ef = store.create_engagement(engagement)
-            self.engagement_id = ef.id
+            try:
+                store.create_engagement(engagement)
+            finally:
+                # created (its key saved) even if what followed failed: the next
+                # save updates it rather than creating a second one
+                if engagement.id in store.keyfile.engagement_keys:
+                    self.engagement_id = engagement.id
         ef = store.engagement(engagement.id)
         with ef.batch():
             ef.update(engagement)

@@ -19,8 +19,8 @@ from aoi_tui.doctor import TMP_IN_PROGRESS_S, DoctorReport, run_doctor
 from aoi_tui.durable import write_atomic
 from aoi_tui.models import SessionKind
 from aoi_tui.storage import StoreFileError
-from aoi_tui.store import INDEX, KEYS, IndexNotUpdated, Store
-from tests.test_store import eng_path, new_engagement, note_texts, reopen
+from aoi_tui.store import INDEX, INDEX_ID, KEYS, IndexNotUpdated, Store
+from tests.test_store import COACHEE, eng_path, new_engagement, note_texts, reopen
 
 GARBAGE = b"\x00\x01 this is not an aoi file \xff" * 20
 
@@ -107,6 +107,7 @@ def test_a_file_created_while_the_doctor_runs_is_not_taken_for_an_erased_one(
     report = run_doctor(store.root, lambda: opened_before, repair=True)
     assert report.healthy and report.findings == []
     assert eng_path(store, eid).exists()
+    assert eid in {s.id for s in reopen(store).list_engagements()}, "its line is kept"
 
 
 def test_a_change_saved_without_its_index_row_is_said_and_repair_sets_the_row_right(
@@ -128,6 +129,32 @@ def test_a_change_saved_without_its_index_row_is_said_and_repair_sets_the_row_ri
     assert reopen(store).summary(ef.id).sessions_held == 1  # its line in the list is behind
     assert doctor(store, repair=True).healthy
     assert reopen(store).summary(ef.id).sessions_held == 2
+
+
+def test_a_line_left_for_an_erased_engagement_is_reported_and_repaired(store: Store) -> None:
+    new_engagement(store)
+    gone = new_engagement(store, coachee="Yann Le Goff")
+    # erased, then the index restored from a backup older than the erasure
+    store.update_keyfile(lambda kf: kf.forget_engagement(gone.id))
+    eng_path(store, gone.id).unlink()
+    assert len(reopen(store).list_engagements()) == 2
+    report = doctor(store)
+    assert problems(report) == {
+        store.root / INDEX: "out of step with the engagements (a line missing or left over)"
+    }
+    assert doctor(store, repair=True).healthy
+    assert [s.coachee for s in reopen(store).list_engagements()] == [COACHEE]
+
+
+def test_a_busy_index_leaves_the_change_saved_and_says_so(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ef = new_engagement(store)
+    monkeypatch.setattr("aoi_tui.store.LOCK_TIMEOUT_S", 0.2)
+    # another aoi holds the index
+    with reopen(store).lock(INDEX_ID), pytest.raises(IndexNotUpdated, match="busy"):
+        ef.new_session(SessionKind.AOI)
+    assert len(reopen(store).engagement(ef.id).sessions()) == 2
 
 
 def test_a_corrupt_engagement_file_is_restored_from_its_newest_backup(store: Store) -> None:

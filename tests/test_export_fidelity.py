@@ -190,6 +190,11 @@ HOSTILE_LINES = [
     "<img src=https://tracker.example/p.png onerror=alert(1)>",
     "du <b>gras</b> et `<i>` en code",
     "\\<span>",
+    "\\`<img src=x onerror=alert(1)>`",
+    "\t<img src=x onerror=alert(1)>",
+    "a `b",
+    "c` <img src=x onerror=alert(1)> `d`",
+    "    <img src=x>",
 ]
 
 
@@ -214,10 +219,14 @@ def raw_html(markdown: str) -> list[str]:
 @example(lines=[("\n", "```"), ("\n\n", "## Séance 9 — séance d'AOI du 01/01/2027")], lang="fr")
 @example(lines=[("\n", "===")], lang="en")
 @example(lines=[("\n", "`code"), ("\n", "<script>"), ("\n", "```")], lang="fr")
+@example(lines=[("\n", "a `b"), ("\n", "c` <img src=x onerror=alert(1)> `d`")], lang="en")
+@example(lines=[("\n", "```"), ("\n", "<script>")], lang="en")
+@example(lines=[("\n\n", "\t<img src=x onerror=alert(1)>")], lang="fr")
+@example(lines=[(" ", "\\`<img src=x onerror=alert(1)>`")], lang="fr")
 @example(lines=[("\n\n", "<!--"), ("\n\n", "| a | b |"), ("\n", "|---|---|")], lang="en")
 @given(
     lines=st.lists(
-        st.tuples(st.sampled_from(["\n", "\n\n"]), st.sampled_from(HOSTILE_LINES)),
+        st.tuples(st.sampled_from([" ", "\n", "\n\n"]), st.sampled_from(HOSTILE_LINES)),
         min_size=1,
         max_size=8,
     ),

@@ -48,7 +48,7 @@ from aoi_tui.models import (
     Timing,
 )
 from aoi_tui.settings import Settings
-from aoi_tui.store import KEYS, NoSuchEngagement, Store
+from aoi_tui.store import KEYS, IndexNotUpdated, NoSuchEngagement, Store, StoreBusy
 from tests.conftest import FIXED_NOW
 from tests.tui_support import (
     freeze,
@@ -338,6 +338,34 @@ async def test_a_new_engagement_is_framed_without_the_mouse(store: Store) -> Non
     assert saved["Parler en public"].target is Level.ACQUIRED
     raw = (store.root / "engagements" / f"{eid}.db").read_bytes()
     assert COACHEE.encode() not in raw and b"Atelier Nord" not in raw
+
+
+async def test_a_framing_saved_while_the_list_could_not_be_updated_stays_one_engagement(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = Store.refresh_summary
+    failures = [IndexNotUpdated(StoreBusy("the index is busy"))]
+
+    def once_busy(self: Store, engagement_id: str) -> Any:
+        if failures:
+            raise failures.pop()
+        return real(self, engagement_id)
+
+    monkeypatch.setattr(Store, "refresh_summary", once_busy)
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        framing = await on_screen(pilot, FramingScreen)
+        framing.query_one("#f-coachee", Input).value = COACHEE
+        framing.query_one("#f-sponsor", Input).value = SPONSOR
+        await pilot.press("ctrl+o")  # created; only the list is behind: said
+        await pilot.pause()
+        assert notifications(pilot)[-1].startswith("Saved. The list of engagements")
+        await pilot.press("ctrl+o")  # saved again: the same engagement, now listed
+        await pilot.pause()
+    assert len(KeyFile.load(store.root / KEYS).engagement_keys) == 1
+    assert [s.coachee for s in on_disk(store).list_engagements()] == [COACHEE]
 
 
 async def test_framing_turns_the_sponsor_safe_view_on_then_back_as_it_was(store: Store) -> None:

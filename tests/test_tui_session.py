@@ -16,7 +16,7 @@ from aoi_tui.screens.note_editor import NoteEditorScreen
 from aoi_tui.screens.resume import ResumeScreen
 from aoi_tui.screens.role_balance import RoleBalanceScreen
 from aoi_tui.screens.session import SessionScreen
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, TextArea
 
 from aoi_tui import durable
 from aoi_tui.live_session import LiveSession
@@ -29,6 +29,7 @@ from tests.tui_support import (
     make_app,
     notes_list_text,
     notifications,
+    on_screen,
     paste,
     session_screen,
     settle,
@@ -397,6 +398,22 @@ async def test_a_debrief_resumed_elsewhere_stops_writing(store: Store) -> None:
         assert screen.taken_over
         assert text_of(screen, "#banner").startswith("THIS SESSION WAS RESUMED IN ANOTHER aoi")
         assert [n.visibility for n in disk_notes(store)] == [Visibility.PRIVATE]
+
+
+async def test_f2_in_a_debrief_resumed_elsewhere_saves_nothing(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await pilot.press("f9")
+        debrief = await on_screen(pilot, DebriefScreen)
+        debrief.query_one("#message", TextArea).load_text("Message de l'ancienne fenêtre")
+        LiveSession(screen.ef, NEW_SESSION).take()  # the coach resumed in another aoi
+        await pilot.press("f2")  # sponsor-safe would save the message first: refused
+        await wait_for(pilot, lambda: app.screen is screen, what="back to the session")
+        ef = store.engagement(demo_id(store))
+        ef.storage.cache.drop(ef.path)
+        assert ef.session(NEW_SESSION).sponsor_message == ""
+        assert app.sponsor_safe  # the view changed all the same
 
 
 async def test_pasted_escape_sequences_are_cleaned_and_text_is_never_markup(
