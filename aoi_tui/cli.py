@@ -237,6 +237,8 @@ def cmd_engagement_new(args: argparse.Namespace) -> int:
         planned_sessions=args.sessions or PLANNED_SESSIONS[fmt],
         cadence_days=args.cadence,
         agreement=Agreement(consent_date=args.consent_date),
+        # consent given: framed, as `aoi engagement consent` and the TUI do
+        status=Status.ACTIVE if args.consent_date else Status.FRAMING,
     )
     store.create_engagement(engagement)
     _out(args, {"id": engagement.id}, engagement.id)

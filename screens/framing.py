@@ -102,7 +102,7 @@ class FramingScreen(AoiScreen[str | None]):
                     yield Label(t("ui.framing.cadence_days"))
                     yield Input(id="f-cadence", type="integer")
                 yield Label(t("ui.framing.next_session"))
-                yield Input(id="f-next", placeholder="YYYY-MM-DD", classes="short")
+                yield Input(id="f-next", placeholder=t("ui.date_format"), classes="short")
             with TabPane(t("ui.framing.tab_expectations"), id="tab-expectations"):
                 yield Label(t("field.coachee_expectations"))
                 yield TextArea(id="f-coachee-exp", soft_wrap=True, classes="half")
@@ -124,7 +124,9 @@ class FramingScreen(AoiScreen[str | None]):
             with TabPane(t("ui.framing.tab_agreement"), id="tab-agreement"), VerticalScroll():
                 with Horizontal(classes="row"):
                     yield Checkbox(t("ui.framing.consent"), id="a-consent")
-                    yield Input(placeholder="YYYY-MM-DD", id="a-consent-date", classes="short")
+                    yield Input(
+                        placeholder=t("ui.date_format"), id="a-consent-date", classes="short"
+                    )
                 yield Static(t("ui.framing.flags"), classes="section")
                 for flag in ("report_attendance", "report_objective_status", "report_competencies"):
                     yield Checkbox(t(f"field.{flag}"), id=f"a-{flag}")
@@ -399,8 +401,10 @@ class FramingScreen(AoiScreen[str | None]):
 
     # -- saving -----------------------------------------------------------------------------------------
 
-    def say(self, message: str) -> None:
+    def say(self, message: str, *, error: bool = True) -> None:
+        # also as a notification: the line under the tabs can be out of view on a long tab
         self.query_one("#framing-message", Static).update(Text(message))
+        self.notify(message, severity="error" if error else "information")
 
     def _date(self, selector: str) -> date | None:
         raw = self.query_one(selector, Input).value.strip()
@@ -417,8 +421,9 @@ class FramingScreen(AoiScreen[str | None]):
 
     def collect(self, existing: Engagement | None) -> Engagement:
         fmt = Format(str(self.query_one("#f-format", Select).value))
-        consent = self.query_one("#a-consent", Checkbox).value
         consent_date = self._date("#a-consent-date")
+        # a date typed is consent given that day, box ticked or not
+        consent = self.query_one("#a-consent", Checkbox).value or consent_date is not None
         if consent and consent_date is None:
             consent_date = clock.today()
         competence = self.query_one("#s-competence", Select).value
@@ -494,7 +499,7 @@ class FramingScreen(AoiScreen[str | None]):
                 (ef.update if record.id in have else ef.insert)(record)
         self.removed.clear()
         store.refresh_summary(engagement.id)
-        self.say(t("ui.framing.saved"))
+        self.say(t("ui.framing.saved"), error=False)
         return True
 
     def action_save(self) -> None:

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from aoi_tui.i18n import t
+from aoi_tui.i18n import language, t
 
 
 class ResumeScreen(ModalScreen[bool]):
@@ -36,7 +36,13 @@ class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question that names what will happen."""
 
     BINDINGS = [
-        Binding("y,o", "answer(True)", t("ui.key.yes"), id="confirm.yes"),
+        # the footer shows the first key: o(ui) in French, y(es) in English; both work
+        Binding(
+            "o,y" if language() == "fr" else "y,o",
+            "answer(True)",
+            t("ui.key.yes"),
+            id="confirm.yes",
+        ),
         Binding("escape,n", "answer(False)", t("ui.key.no"), id="confirm.no"),
     ]
 

@@ -225,7 +225,8 @@ class SessionScreen(AoiScreen[None]):
             self.app.call_later(self.action_editor, draft.text)
         else:
             self.query_one("#note-input", Input).value = draft.text
-        self.notify(t("ui.session.resumed"), timeout=3)
+        has_text = bool(draft.text.strip())
+        self.notify(t("ui.session.resumed" if has_text else "ui.session.resumed_empty"), timeout=3)
 
     def on_unmount(self) -> None:
         self.writer.close()
@@ -510,16 +511,19 @@ class SessionScreen(AoiScreen[None]):
     def action_next_role(self) -> None:
         self.role = ROLES[(ROLES.index(self.role) + 1) % len(ROLES)]
         self.tag_role = True
-        self.draw_card()
+        self.draw_card(by_the_coach=True)
         self.refresh_next_note()
 
     def action_draw(self) -> None:
-        self.draw_card()
+        self.draw_card(by_the_coach=True)
 
-    def draw_card(self) -> None:
+    def draw_card(self, by_the_coach: bool = False) -> None:
+        """A card for the phase and role in view. The balance of roles counts only
+        the cards the coach asked for (F7, F8), not the ones shown on their own (at
+        start, after a note, at a change of phase)."""
         card = self.deck.draw(self.phase, self.role) if self.deck else None
         self.query_one(CardPanel).show(self.role, card)
-        if card is not None and self.session.ended_at is None:
+        if by_the_coach and card is not None and self.session.ended_at is None:
             self.session.cards_drawn[self.role] = self.session.cards_drawn.get(self.role, 0) + 1
             self._save_session()
 
@@ -535,6 +539,7 @@ class SessionScreen(AoiScreen[None]):
             body, save = result
             if save and body.strip():
                 field.value = ""
+                self._save_draft("")  # the editor's draft: an empty field sends no Changed
                 self.save_new_note(clean(body).strip())
             else:
                 field.value = " / ".join(line for line in body.splitlines() if line.strip())

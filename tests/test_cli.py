@@ -272,6 +272,16 @@ def test_engagement_id_prefixes(store: Store, env: dict[str, str]) -> None:
     assert [s.sessions_held for s in store.list_engagements() if s.id.startswith("abcd")] == [0, 0]
 
 
+def test_an_engagement_created_with_its_consent_is_active(
+    store: Store, env: dict[str, str]
+) -> None:
+    data = store.root
+    ok(aoi(env, data, "engagement", "new", "--coachee", "Léa", "--sponsor", "Marc", "--consent-date", "2026-11-01"))  # fmt: skip
+    ok(aoi(env, data, "engagement", "new", "--coachee", "Zoé", "--sponsor", "Marc"))
+    rows = ok_json(aoi(env, data, "engagement", "list", "--json"))
+    assert {r["coachee"]: r["status"] for r in rows} == {"Léa": "active", "Zoé": "framing"}
+
+
 # -- bad input: one short line, never a traceback ------------------------------------------------
 
 
