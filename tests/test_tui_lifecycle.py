@@ -11,7 +11,7 @@ the first test are made through the store, as `aoi engagement new` would."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -366,6 +366,26 @@ async def test_a_framing_saved_while_the_list_could_not_be_updated_stays_one_eng
         await pilot.pause()
     assert len(KeyFile.load(store.root / KEYS).engagement_keys) == 1
     assert [s.coachee for s in on_disk(store).list_engagements()] == [COACHEE]
+
+
+async def test_a_consent_date_typed_is_consent_given_and_said_on_every_tab(
+    store: Store,
+) -> None:
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        framing = await on_screen(pilot, FramingScreen)
+        framing.query_one("#f-coachee", Input).value = COACHEE
+        framing.query_one("#f-sponsor", Input).value = SPONSOR
+        framing.query_one("#a-consent-date", Input).value = "2026-11-20"  # box left unticked
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert notifications(pilot)[-1] == "Saved."
+    [summary] = on_disk(store).list_engagements()
+    e = on_disk(store).engagement(summary.id).engagement()
+    assert e.agreement.consent_date == date(2026, 11, 20)
+    assert e.status is Status.ACTIVE
 
 
 async def test_framing_turns_the_sponsor_safe_view_on_then_back_as_it_was(store: Store) -> None:

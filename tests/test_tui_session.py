@@ -296,6 +296,21 @@ async def test_long_note_editor_saves_or_gives_the_text_back(store: Store) -> No
         assert screen.query_one("#note-input", Input).value == ""
 
 
+async def test_a_long_note_saved_leaves_no_draft_to_come_back(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await pilot.press("ctrl+o")  # from an empty input
+        await pilot.pause()
+        await pilot.press(*"Ligne A", "enter", *"Ligne B")
+        await pilot.pause(0.1)  # the editor saves its draft as typed
+        await pilot.press("ctrl+o")
+        await settle(pilot, screen)
+        assert [n.text for n in disk_notes(store)] == ["Ligne A\nLigne B"]
+        draft = LiveSession(screen.ef, NEW_SESSION).load_draft()
+        assert draft is None or draft.text == "", "a resume would offer it again"
+
+
 async def test_coachee_log_is_typed_in_and_shown_in_review(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
