@@ -173,12 +173,10 @@ class ClosingScreen(AoiScreen[None]):
             with contextlib.suppress(*STORE_FAILURES):  # said above; shown as it can be
                 self.show_state()
 
-        self.app.push_screen(
-            ConfirmScreen(
-                t("ui.closing.confirm_title"), t("ui.closing.confirm", coachee=e.coachee)
-            ),
-            answer,
-        )
+        question = t("ui.closing.confirm", coachee=e.coachee)
+        if not e.closing_validated:  # allowed (an ending can be abrupt), never unnoticed
+            question += "\n\n" + t("ui.closing.confirm_unvalidated")
+        self.app.push_screen(ConfirmScreen(t("ui.closing.confirm_title"), question), answer)
 
     @saves
     def action_leave(self) -> None:

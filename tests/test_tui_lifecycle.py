@@ -600,6 +600,18 @@ async def test_cadence_alert_on_the_list_and_in_progress(store: Store) -> None:
 # -- closing ----------------------------------------------------------------------------
 
 
+async def test_closing_without_a_validated_review_says_so_first(store: Store) -> None:
+    engagement(store, sessions_ago=(5,))
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_engagement(pilot)
+        await pilot.press("c")
+        await on_screen(pilot, ClosingScreen)
+        await pilot.press("f10")
+        confirm = await on_screen(pilot, ConfirmScreen, "close confirmation")
+        assert "The closing review is not validated by the coachee" in confirm.question
+
+
 async def test_the_closing_review_closes_and_a_follow_up_session_can_still_be_added(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -626,6 +638,7 @@ async def test_the_closing_review_closes_and_a_follow_up_session_can_still_be_ad
         await pilot.press("f10")
         confirm = await on_screen(pilot, ConfirmScreen, "close confirmation")
         assert confirm.question.startswith(f"Close the engagement with {COACHEE}?")
+        assert "not validated" not in confirm.question
         await pilot.press("y")
         await wait_for(pilot, lambda: app.screen is closing, what="back on the closing")
         assert text_of(closing, "#closing-state").startswith("closed")
