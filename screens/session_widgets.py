@@ -35,21 +35,34 @@ def phase_label(session: Session, phase: str) -> str:
     return phase
 
 
+NBSP = "\u00a0"
+"""Between the words of a phase: it wraps whole, never in the middle of its name."""
+
+
 class PhaseStepper(Static):
-    """Phases with elapsed / target time; the running one marked in words and brackets."""
+    """Phases with elapsed / target time; the running one marked in words and brackets.
+    When the names do not fit on a line, the next phase keeps its name and the
+    others show their number; a phase's name never breaks across lines."""
 
     def show(self, session: Session, now: datetime) -> None:
+        width = (self.size.width or self.app.size.width) - 2  # its padding
+        for names in ("all", "next", "current"):
+            line = self._line(session, now, names)
+            if line.cell_len <= width:
+                break
+        self.update(line)
+
+    def _line(self, session: Session, now: datetime, names: str) -> Text:
         times = phase_times(session, now)
         current = current_index(session)
         line = Text()
         for i, pt in enumerate(times):
             if i:
                 line.append(" › ", style="dim")
-            label = f"{i + 1} {phase_label(session, pt.phase)}"
+            label = f"{i + 1} {phase_label(session, pt.phase)}".replace(" ", NBSP)
             if i == current:
-                line.append(f"[{label}", style="bold reverse")
                 line.append(
-                    f" {format_duration(pt.elapsed)}/{pt.target.seconds // 60}′]",
+                    f"[{label}{NBSP}{format_duration(pt.elapsed)}/{pt.target.seconds // 60}′]",
                     style="bold reverse",
                 )
                 if pt.overrun:
@@ -58,9 +71,12 @@ class PhaseStepper(Static):
                     line.append(" " + t("ui.phase.over_target"), style="underline")
             else:
                 done = pt.elapsed.total_seconds() > 0
-                line.append(label + (f" {format_duration(pt.elapsed)}" if done else ""))
-        line.append(f"   {t('ui.session.total')} {format_duration(session_elapsed(session, now))}")
-        self.update(line)
+                named = names == "all" or (names == "next" and i == current + 1)
+                shown = label if named else str(i + 1)
+                line.append(shown + (f"{NBSP}{format_duration(pt.elapsed)}" if done else ""))
+        total = f"{t('ui.session.total')} {format_duration(session_elapsed(session, now))}"
+        line.append("   " + total.replace(" ", NBSP))
+        return line
 
 
 class CardPanel(Vertical):
@@ -98,6 +114,14 @@ def next_note_line(kind: NoteKind, visibility: Visibility, role: Role | None) ->
     return line
 
 
+def shortened(label: str, room: int) -> str:
+    """`label` in `room` characters, cut after a whole word ("Field work…")."""
+    if len(label) <= room:
+        return label
+    cut = label[: room - 1].rsplit(" ", 1)[0] if " " in label[: room - 1] else label[: room - 1]
+    return cut.rstrip(" (–-—,") + "…"
+
+
 def note_line(note: Note, state: str, session: Session) -> Text:
     """One note in the live list: save state, visibility, kind, role, text."""
     line = Text()
@@ -114,6 +138,6 @@ def note_line(note: Note, state: str, session: Session) -> Text:
     line.append(f" {t(f'kind.{note.kind.value}')}")
     if note.role:
         line.append(f" [{t(f'role.{note.role.value}')}]")
-    line.append(f" {phase_label(session, note.phase)[:12]}: ", style="dim")
+    line.append(f" {shortened(phase_label(session, note.phase), 12)}: ", style="dim")
     line.append(clean(note.text))  # shown as text, never as markup
     return line

@@ -47,6 +47,11 @@ def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     freeze(monkeypatch)
 
 
+def stepper_text(screen: SessionScreen) -> str:
+    """The phase stepper as read (its names hold no-break spaces, so they wrap whole)."""
+    return text_of(screen, "#stepper").replace("\xa0", " ")
+
+
 def disk_notes(store: Store, number: int = NEW_SESSION) -> list:
     """The session's notes as stored (decrypted from the engagement's file)."""
     ef = store.engagement(demo_id(store))
@@ -140,18 +145,25 @@ async def test_phase_keys_move_the_stepper_and_the_cards(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await start_session(pilot)
-        assert text_of(screen, "#stepper").startswith("[1 Experience review 00:00/30′]")
+        assert stepper_text(screen).startswith("[1 Experience review 00:00/30′]")
         assert screen.query_one("#review-panel").display
         review_card = text_of(screen, "#card-title")
         assert review_card in {c.title for c in screen.deck.suited("review", Role.MIRROR)}
 
         await pilot.press("f6")
-        stepper = text_of(screen, "#stepper")
+        stepper = stepper_text(screen)
         assert "[2 Field work (shadow coaching) 00:00/120′]" in stepper
         assert "[1 " not in stepper
         assert text_of(screen, "#card-title") in {
             c.title for c in screen.deck.suited("field", Role.MIRROR)
         }
+        assert "› 3 Debriefing ›" in stepper  # the next phase keeps its name
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("f6", "f5")  # redrawn at the new width
+        narrow = stepper_text(screen)
+        assert narrow.startswith("1 › [2 Field work (shadow coaching) 00:00/120′] › 3")
+        assert "Debriefing" not in narrow, "at 80 columns the other phases are numbers"
+        await pilot.resize_terminal(120, 40)
         assert not screen.query_one("#review-panel").display
         await type_note(pilot, "En atelier")
         assert "Field work" in notes_list_text(screen)[0]
@@ -163,9 +175,9 @@ async def test_phase_keys_move_the_stepper_and_the_cards(store: Store) -> None:
         assert current_index(ef.session(NEW_SESSION)) == 1
 
         await pilot.press("f5")
-        assert text_of(screen, "#stepper").startswith("[1 Experience review")
+        assert stepper_text(screen).startswith("[1 Experience review")
         await pilot.press("f5")  # no phase before the first
-        assert text_of(screen, "#stepper").startswith("[1 Experience review")
+        assert stepper_text(screen).startswith("[1 Experience review")
 
 
 async def test_f7_f8_change_the_role_the_card_and_the_next_notes_tag(store: Store) -> None:
@@ -347,7 +359,7 @@ async def test_crash_then_resume_restores_phase_and_draft(store: Store) -> None:
         screen = session_screen(pilot)
         assert screen.number == NEW_SESSION
         assert screen.phase == "field"
-        assert "[2 Field work" in text_of(screen, "#stepper")
+        assert "[2 Field work" in stepper_text(screen)
         assert screen.query_one("#note-input", Input).value == "Brouillon de fra"
         assert "SHAREABLE" in text_of(screen, "#next-note")
         assert notes_list_text(screen)[0].endswith("Note sauvée")
