@@ -32,8 +32,21 @@ class ClosingScreen(AoiScreen[None]):
         Binding("escape", "leave", t("ui.key.save_back"), id="closing.back"),
         Binding("f4", "validate", t("ui.key.validate"), id="closing.validate"),
         # priority: a TextArea takes F7 (select all) for itself, and the synthesis has the focus
-        Binding("f7", "cycle", t("ui.key.objective_status"), id="closing.cycle", priority=True),
-        Binding("f10", "close_engagement", t("ui.key.close_engagement"), id="closing.close"),
+        Binding(
+            "f7",
+            "cycle",
+            t("ui.key.objective_status"),
+            id="closing.cycle",
+            priority=True,
+            tooltip=t("ui.palette.objective_status"),
+        ),
+        Binding(
+            "f10",
+            "close_engagement",
+            t("ui.key.close_engagement"),
+            id="closing.close",
+            tooltip=t("ui.palette.close_engagement"),
+        ),
     ]
 
     def __init__(self, engagement_id: str) -> None:

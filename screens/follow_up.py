@@ -81,9 +81,27 @@ class FollowUpScreen(AoiScreen[None]):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", t("ui.key.back"), id="follow.back"),
-        Binding("f3", "assess('coach')", t("ui.key.assess_coach"), id="follow.assess_coach"),
-        Binding("f4", "assess('self')", t("ui.key.assess_self"), id="follow.assess_self"),
-        Binding("f7", "maturity", t("ui.key.maturity"), id="follow.maturity"),
+        Binding(
+            "f3",
+            "assess('coach')",
+            t("ui.key.assess_coach"),
+            id="follow.assess_coach",
+            tooltip=t("ui.palette.assess_coach"),
+        ),
+        Binding(
+            "f4",
+            "assess('self')",
+            t("ui.key.assess_self"),
+            id="follow.assess_self",
+            tooltip=t("ui.palette.assess_self"),
+        ),
+        Binding(
+            "f7",
+            "maturity",
+            t("ui.key.maturity"),
+            id="follow.maturity",
+            tooltip=t("ui.palette.maturity"),
+        ),
     ]
 
     def __init__(self, engagement_id: str, tab: str = "tab-progress") -> None:

@@ -74,7 +74,9 @@ class FramingScreen(AoiScreen[str | None]):
     BINDINGS = [
         Binding("ctrl+o", "save", t("ui.key.save"), id="framing.save", priority=True),
         Binding("escape", "leave", t("ui.key.save_back"), id="framing.back"),
-        Binding("f7", "cycle", t("ui.key.cycle"), id="framing.cycle"),
+        Binding(
+            "f7", "cycle", t("ui.key.cycle"), id="framing.cycle", tooltip=t("ui.palette.cycle")
+        ),
         Binding("f8", "cycle_target", t("ui.key.cycle_target"), id="framing.cycle_target"),
         Binding("f6", "remove", t("ui.key.remove"), id="framing.remove"),
     ]
