@@ -181,6 +181,36 @@ class FramingScreen(AoiScreen[str | None]):
         self.sub_title = f"{kickoff} — {engagement.coachee}" if engagement else kickoff
         self.fill(engagement)
         self.query_one("#f-coachee", Input).focus()
+        # what is typed is saved every few seconds, as notes are: a dropped SSH link
+        # in the middle of a three-way meeting loses nothing
+        self.saved_state = None
+        self.call_after_refresh(self._mark_saved)
+        self.set_interval(self.AUTOSAVE_S, self.autosave)
+
+    AUTOSAVE_S = 3.0
+
+    def _form_state(self) -> tuple[object, ...]:
+        """What the coach has typed or chosen, but not the fields that only add an
+        objective or a competency (those are saved once added)."""
+        fields = tuple(
+            (w.id, getattr(w, "text", None) if isinstance(w, TextArea) else w.value)
+            for w in self.query("Input, TextArea, Checkbox, Select")
+            if w.id and not w.id.startswith(("o-", "c-"))
+        )
+        records = tuple(r.model_dump_json() for r in [*self.objectives, *self.competencies])
+        return fields, records, tuple(self.removed)
+
+    def _mark_saved(self) -> None:
+        self.saved_state = self._form_state()
+
+    def autosave(self) -> None:
+        if self.saved_state is None:
+            return
+        names = [self.query_one(f"#f-{f}", Input).value.strip() for f in ("coachee", "sponsor")]
+        state = self._form_state()
+        if state == self.saved_state or not all(names):
+            return
+        self.save(quiet=True)
 
     def load(self) -> Engagement | None:
         if self.engagement_id is None:
@@ -466,18 +496,22 @@ class FramingScreen(AoiScreen[str | None]):
         return Engagement.model_validate(data)
 
     @saves
-    def save(self) -> bool:
+    def save(self, quiet: bool = False) -> bool:
+        """Save the framing; `quiet` (as typed): an incomplete field waits, unsaid."""
         store = self.aoi.unlocked
         existing = store.engagement(self.engagement_id).engagement() if self.engagement_id else None
         try:
             engagement = self.collect(existing)
         except ValidationError as exc:
+            if quiet:
+                return False
             first = exc.errors()[0]
             where = ".".join(str(x) for x in first.get("loc", ()))
             self.say(t("ui.framing.invalid", where=where or "—", reason=first.get("msg", "")))
             return False
         except ValueError as exc:
-            self.say(str(exc))
+            if not quiet:
+                self.say(str(exc))
             return False
         if existing is None:
             engagement.status = (
@@ -501,7 +535,11 @@ class FramingScreen(AoiScreen[str | None]):
                 (ef.update if record.id in have else ef.insert)(record)
         self.removed.clear()
         store.refresh_summary(engagement.id)
-        self.say(t("ui.framing.saved"), error=False)
+        self.saved_state = self._form_state()
+        if quiet:
+            self.query_one("#framing-message", Static).update(Text(t("ui.framing.autosaved")))
+        else:
+            self.say(t("ui.framing.saved"), error=False)
         return True
 
     def action_save(self) -> None:

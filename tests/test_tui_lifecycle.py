@@ -388,6 +388,32 @@ async def test_a_consent_date_typed_is_consent_given_and_said_on_every_tab(
     assert e.status is Status.ACTIVE
 
 
+async def test_framing_is_saved_as_typed_without_leaving(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(FramingScreen, "AUTOSAVE_S", 0.2)
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        framing = await on_screen(pilot, FramingScreen)
+        framing.query_one("#f-coachee", Input).value = COACHEE
+        await pilot.pause(0.5)
+        assert on_disk(store).list_engagements() == [], "no N+1 yet: nothing to save"
+        framing.query_one("#f-sponsor", Input).value = SPONSOR
+        framing.query_one("#o-statement", Input).focus()
+        await pilot.press(*"Tenir le briefing", "enter")  # an objective added
+        await wait_for(pilot, lambda: bool(on_disk(store).list_engagements()), what="autosave")
+        await pilot.pause(0.5)
+        # the SSH link drops here: what was typed is on disk, never saved by hand
+        [summary] = on_disk(store).list_engagements()
+        ef = on_disk(store).engagement(summary.id)
+        assert (ef.engagement().coachee, ef.engagement().sponsor) == (COACHEE, SPONSOR)
+        assert [o.statement for o in ef.objectives()] == ["Tenir le briefing"]
+        assert text_of(framing, "#framing-message") == "Saved as you type."
+        assert not [n for n in notifications(pilot) if n == "Saved."], "quietly"
+
+
 async def test_framing_turns_the_sponsor_safe_view_on_then_back_as_it_was(store: Store) -> None:
     engagement(store)
     app = make_app(store, demo=False)
