@@ -61,7 +61,7 @@ class EngagementsScreen(AoiScreen[None]):
         # the rows come with on_screen_resume, which Textual also sends on first show
         if not self.aoi.resume_offered:
             self.aoi.resume_offered = True
-            self.offer_resume()
+            self.call_after_refresh(self.offer_resume)  # the list first, then the question
 
     def column_widths(self) -> list[tuple[str, int]]:
         """The names take the room the other columns leave: the cadence column, which
