@@ -340,6 +340,16 @@ async def test_a_new_engagement_is_framed_without_the_mouse(store: Store) -> Non
     assert COACHEE.encode() not in raw and b"Atelier Nord" not in raw
 
 
+async def new_framing(pilot: Pilot[Any]) -> FramingScreen:
+    """From the list: ctrl+n, then the coachee and the N+1 named."""
+    await pilot.pause()
+    await pilot.press("ctrl+n")
+    framing: FramingScreen = await on_screen(pilot, FramingScreen)
+    framing.query_one("#f-coachee", Input).value = COACHEE
+    framing.query_one("#f-sponsor", Input).value = SPONSOR
+    return framing
+
+
 async def test_a_framing_saved_while_the_list_could_not_be_updated_stays_one_engagement(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -354,11 +364,7 @@ async def test_a_framing_saved_while_the_list_could_not_be_updated_stays_one_eng
     monkeypatch.setattr(Store, "refresh_summary", once_busy)
     app = make_app(store, demo=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+n")
-        framing = await on_screen(pilot, FramingScreen)
-        framing.query_one("#f-coachee", Input).value = COACHEE
-        framing.query_one("#f-sponsor", Input).value = SPONSOR
+        await new_framing(pilot)
         await pilot.press("ctrl+o")  # created; only the list is behind: said
         await pilot.pause()
         assert notifications(pilot)[-1].startswith("Saved. The list of engagements")
@@ -373,11 +379,7 @@ async def test_a_consent_date_typed_is_consent_given_and_said_on_every_tab(
 ) -> None:
     app = make_app(store, demo=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+n")
-        framing = await on_screen(pilot, FramingScreen)
-        framing.query_one("#f-coachee", Input).value = COACHEE
-        framing.query_one("#f-sponsor", Input).value = SPONSOR
+        framing = await new_framing(pilot)
         framing.query_one("#a-consent-date", Input).value = "2026-11-20"  # box left unticked
         await pilot.press("ctrl+o")
         await pilot.pause()
