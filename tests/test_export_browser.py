@@ -33,17 +33,9 @@ from aoi_tui.i18n import t
 from aoi_tui.models import Audience, Visibility
 from aoi_tui.render_markdown import confidential_page_breaks
 from aoi_tui.store import Store
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import FIXED_NOW
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE_NOTE = "\n".join(
     [
         "Note with an image ![pixel](https://tracker.example/pixel.png) and a "

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,34 +17,13 @@ from aoi_tui import crypto, keyring_access
 from aoi_tui.models import Engagement
 from aoi_tui.store import KEYS, Store
 
+from .cli_support import aoi, cli_error
 from .conftest import REPO
 from .keyring_backends import FILE_ENV, JsonFileKeyring
 
 BACKENDS = "tests.keyring_backends."
 # A hanging keyring costs one TIMEOUT_S per call, plus start-up and one key derivation.
 SLACK_S = 15.0
-
-
-def aoi(
-    env: dict[str, str], *args: str, stdin: str = "", timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aoi_tui", "--data-dir", env["AOI_DATA_DIR"], *args],
-        input=stdin,  # a pipe: no terminal, so aoi never prompts
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-        cwd=REPO,
-    )
-
-
-def cli_error(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode != 0, result.stdout
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def keyring_env(

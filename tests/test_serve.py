@@ -18,21 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import PASSPHRASE, REPO
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def need_chromium() -> None:
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         message = "Debian's chromium is missing: ./dev test installs it"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
@@ -131,7 +122,7 @@ def test_the_page_drives_aoi_with_nothing_from_outside(
     sessions_before = json.loads(aoi(env, "engagement", "list", "--json"))[0]["sessions_held"]
     requests: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1100, "height": 700})
             page.on("request", lambda r: requests.append(r.url))

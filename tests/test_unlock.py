@@ -8,8 +8,6 @@ import base64
 import json
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from aoi_tui.unlock import (
     remembered_master,
 )
 
+from .cli_support import aoi, cli_error
 from .conftest import PASSPHRASE, REPO
 from .keyring_backends import FILE_ENV, JsonFileKeyring
 
@@ -212,28 +211,6 @@ def test_hanging_keyring_is_no_keyring(
 
 
 # -- `aoi passphrase` through the CLI ----------------------------------------------------
-
-
-def aoi(
-    env: dict[str, str], *args: str, stdin: str = "", timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aoi_tui", "--data-dir", env["AOI_DATA_DIR"], *args],
-        input=stdin,  # a pipe: no terminal, so aoi never prompts
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-        cwd=REPO,
-    )
-
-
-def cli_error(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode != 0, result.stdout
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def env_with(base: dict[str, str], **changes: str | None) -> dict[str, str]:
