@@ -87,17 +87,13 @@ def _restore(
     with lock:
         if path.exists() and good(path.read_bytes()):
             return "rewritten meanwhile by another aoi; left as it is"
-        return _restore_locked(root, path, good, backups)
-
-
-def _restore_locked(root: Path, path: Path, good: Callable[[bytes], bool], backups: Backups) -> str:
-    for backup in backups.newest_first(path):
-        data = backup.read_bytes()
-        if good(data):
-            if path.exists():
-                _quarantine(root, path)
-            write_atomic(path, data)
-            return f"restored from backup {backup.name}"
+        for backup in backups.newest_first(path):
+            data = backup.read_bytes()
+            if good(data):
+                if path.exists():
+                    _quarantine(root, path)
+                write_atomic(path, data)
+                return f"restored from backup {backup.name}"
     return ""
 
 

@@ -94,10 +94,6 @@ class EngagementList(ScrollView, can_focus=True):
         self.cursor_row = min(self.cursor_row, max(0, len(rows) - 1))
 
     @property
-    def row_count(self) -> int:
-        return len(self.rows)
-
-    @property
     def selected_key(self) -> str | None:
         return self.rows[self.cursor_row].key if self.rows else None
 
@@ -143,8 +139,13 @@ class EngagementList(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
 
+    @property
+    def _page(self) -> int:
+        """The rows in view: the height less the header line."""
+        return max(1, self.scrollable_content_region.height - 1)
+
     def _scroll_to_cursor(self) -> None:
-        visible = max(1, self.scrollable_content_region.height - 1)
+        visible = self._page
         top = round(self.scroll_y)
         if self.cursor_row < top:
             self.scroll_to(y=self.cursor_row, animate=False)
@@ -173,10 +174,10 @@ class EngagementList(ScrollView, can_focus=True):
         self.move_cursor(row=self.cursor_row + 1)
 
     def action_page_up(self) -> None:
-        self.move_cursor(row=self.cursor_row - max(1, self.scrollable_content_region.height - 1))
+        self.move_cursor(row=self.cursor_row - self._page)
 
     def action_page_down(self) -> None:
-        self.move_cursor(row=self.cursor_row + max(1, self.scrollable_content_region.height - 1))
+        self.move_cursor(row=self.cursor_row + self._page)
 
     def action_first(self) -> None:
         self.move_cursor(row=0)
