@@ -247,6 +247,14 @@ def _raw_html_rows(tokens: list[Token]) -> set[int]:
     return rows
 
 
+def _agreement_section(doc: _Doc, a: SharedAgreement | Agreement, lang: str) -> None:
+    """The agreement, as both the sponsor's report and the confidential file give it."""
+    doc.add(_heading(2, t("export.agreement", lang)))
+    doc.lines(_agreement_lines(a, lang))
+    if a.confidentiality.strip():
+        doc.add(_quote(a.confidentiality))
+
+
 def _objective_lines(
     statement: str,
     area: Area | None,
@@ -325,11 +333,7 @@ def shared_markdown(report: SharedReport, lang: str) -> str:
         facts.append(_field("field.withdrawn_on", _d(report.withdrawn_on, lang), lang))
     doc.lines(facts)
 
-    doc.add(_heading(2, t("export.agreement", lang)))
-    a = report.agreement
-    doc.lines(_agreement_lines(a, lang))
-    if a.confidentiality.strip():
-        doc.add(_quote(a.confidentiality))
+    _agreement_section(doc, report.agreement, lang)
 
     if report.sessions:
         doc.add(_heading(2, t("export.sessions", lang)))
@@ -471,11 +475,7 @@ def confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
         facts.append(_field("field.withdrawn_on", _d(eng.withdrawn_on, lang), lang))
     doc.lines(facts)
 
-    doc.add(_heading(2, t("export.agreement", lang)))
-    a = eng.agreement
-    doc.lines(_agreement_lines(a, lang))
-    if a.confidentiality.strip():
-        doc.add(_quote(a.confidentiality))
+    _agreement_section(doc, eng.agreement, lang)
 
     framing = [
         ("field.coachee_expectations", eng.coachee_expectations),
