@@ -5,6 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from aoi_tui.vocabulary import SessionKind
+
+
+class HasPhase(Protocol):
+    @property
+    def phase(self) -> str: ...
+
+
+class HasPhases(Protocol):
+    """A session, as far as its phases go (no pydantic import here)."""
+
+    @property
+    def kind(self) -> SessionKind: ...
+    @property
+    def phases(self) -> Sequence[HasPhase]: ...
 
 
 @dataclass(frozen=True)
@@ -14,6 +34,8 @@ class PhaseDef:
     overrun_minutes: int
     label_fr: str
     label_en: str
+    debrief: bool = False
+    """The phase where the coach goes through the notes with the coachee (F9)."""
 
     def label(self, lang: str) -> str:
         return self.label_fr if lang == "fr" else self.label_en
@@ -32,6 +54,7 @@ def _all() -> dict[str, tuple[PhaseDef, ...]]:
                 overrun_minutes=p.get("overrun", p["target"]),
                 label_fr=p["fr"],
                 label_en=p["en"],
+                debrief=bool(p.get("debrief", False)),
             )
             for p in phases
         )
@@ -45,6 +68,14 @@ def phases_for(kind: str) -> tuple[PhaseDef, ...]:
 
 def phase_ids(kind: str) -> list[str]:
     return [p.id for p in phases_for(kind)]
+
+
+def debrief_index(session: HasPhases) -> int | None:
+    """The index of the session's debrief phase, if its kind has one."""
+    for i, run in enumerate(session.phases):
+        if any(p.debrief and p.id == run.phase for p in phases_for(session.kind.value)):
+            return i
+    return None
 
 
 def session_kinds() -> list[str]:

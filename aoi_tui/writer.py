@@ -20,26 +20,35 @@ class SerialWriter:
         self._queue: queue.Queue[tuple[Job, Done, Failed] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="aoi-writer", daemon=True)
         self._thread.start()
-        self._latest: dict[str, Job] = {}
         self._lock = threading.Lock()
+        self._last: tuple[str, list[Job]] | None = None
+        """The newest job queued, when it is a coalescing one: (key, its job slot)."""
 
     def submit(self, job: Job, on_done: Done, on_error: Failed) -> None:
-        self._queue.put((job, on_done, on_error))
+        with self._lock:
+            self._last = None
+            self._queue.put((job, on_done, on_error))
 
     def submit_latest(self, key: str, job: Job, on_done: Done, on_error: Failed) -> None:
-        """Coalesce: of several jobs under `key` queued meanwhile, only the newest runs
-        (a draft saved at every keystroke)."""
+        """Coalesce: a job under `key` replaces the one queued just before it, if that
+        one is under the same key and has not started (a draft saved at every key).
+        Never across another job: the draft typed before a note is written before
+        it, the one typed after it after it, so a crash between them loses nothing."""
         with self._lock:
-            queued = key in self._latest
-            self._latest[key] = job
+            if self._last is not None and self._last[0] == key:
+                self._last[1][0] = job
+                return
+            slot = [job]
+            self._last = (key, slot)
 
-        def run_latest() -> Any:
-            with self._lock:
-                latest = self._latest.pop(key, None)
-            return latest() if latest else None
+            def run_latest() -> Any:
+                with self._lock:
+                    if self._last is not None and self._last[1] is slot:
+                        self._last = None  # started: the next draft queues anew
+                    latest = slot[0]
+                return latest()
 
-        if not queued:
-            self.submit(run_latest, on_done, on_error)
+            self._queue.put((run_latest, on_done, on_error))
 
     def _run(self) -> None:
         while True:
@@ -59,9 +68,11 @@ class SerialWriter:
     def drain(self, timeout: float = 5.0) -> None:
         """Wait until every queued write has run (on quit, and in tests)."""
         done = threading.Event()
-        self._queue.put((lambda: None, lambda _: done.set(), lambda _: done.set()))
+        self.submit(lambda: None, lambda _: done.set(), lambda _: done.set())
         done.wait(timeout)
 
     def close(self) -> None:
         self.drain()
-        self._queue.put(None)
+        with self._lock:
+            self._last = None
+            self._queue.put(None)

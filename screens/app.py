@@ -8,6 +8,7 @@ from typing import Any
 
 from aoi_tui.screens.commands import AoiCommands
 from aoi_tui.screens.engagements import EngagementsScreen
+from aoi_tui.screens.keys_in_order import KeysInOrder
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -18,7 +19,7 @@ from aoi_tui.settings import Settings
 from aoi_tui.store import Store, store_exists
 
 
-class AoiApp(App[None]):
+class AoiApp(KeysInOrder):
     CSS_PATH = "app.tcss"
     TITLE = "aoi"
     COMMANDS = App.COMMANDS | {AoiCommands}

@@ -15,6 +15,7 @@ from aoi_tui.screens.session_widgets import (
     QUICK_KINDS,
     ROLES,
     CardPanel,
+    NotesList,
     PhaseStepper,
     next_note_line,
     note_line,
@@ -33,6 +34,7 @@ from aoi_tui.cards import CardFileError, Deck, load_deck
 from aoi_tui.i18n import language, t
 from aoi_tui.live_session import Draft, LiveSession, TakenOver
 from aoi_tui.models import ActionStatus, Note, NoteKind, Owner, Role, Session, Visibility
+from aoi_tui.phases import debrief_index
 from aoi_tui.text import clean
 from aoi_tui.writer import SerialWriter
 
@@ -165,7 +167,7 @@ class SessionScreen(AoiScreen[None]):
         yield PhaseStepper(id="stepper")
         with Horizontal(id="session-main"):
             with Vertical(id="left"):
-                yield OptionList(id="notes")
+                yield NotesList(id="notes")
                 # docked on top of the notes; PageUp/PageDown scroll them from the input
                 with VerticalScroll(id="review-panel", classes="side-panel", can_focus=False):
                     yield Static(id="review-text")
@@ -257,7 +259,9 @@ class SessionScreen(AoiScreen[None]):
         self.refresh_notes()
         self.refresh_panels()
 
-    def refresh_notes(self) -> None:
+    def refresh_notes(self, show: str | None = None) -> None:
+        """The list of notes; with `show`, that note (just taken) is highlighted and
+        scrolled into view."""
         safe = self.aoi.sponsor_safe
         notes = self.query_one("#notes", OptionList)
         highlighted = notes.highlighted
@@ -269,10 +273,16 @@ class SessionScreen(AoiScreen[None]):
                 for n in shown
             ]
         )
-        if shown:
+        if not shown:
+            return
+        ids = [n.id for n in shown]
+        if show in ids:
+            notes.highlighted = ids.index(show)
+        else:
             notes.highlighted = min(
                 highlighted if highlighted is not None else len(shown) - 1, len(shown) - 1
             )
+        notes.scroll_to_highlight()
 
     def refresh_next_note(self) -> None:
         role = self.role if self.tag_role else None
@@ -293,9 +303,12 @@ class SessionScreen(AoiScreen[None]):
             banner.update("")
         banner.display = bool(self.taken_over or safe or self.session.ended_at)
         field = self.query_one("#note-input", Input)
-        field.display = not safe
-        if field.display and self.focused is None:
-            field.focus()  # back from the sponsor-safe view: ready to type again
+        # Sponsor-safe: the input stays where the keys go, its text masked; what the
+        # coach types there is kept (draft, notes) and shows again with F2.
+        field.password = safe
+        field.placeholder = t("ui.note.placeholder_safe" if safe else "ui.note.placeholder")
+        if self.focused is None:
+            field.focus()
         field.disabled = self.taken_over  # taken over: the text stays on screen, read-only
         self.query_one("#next-note", Static).display = not safe and not self.taken_over
 
@@ -419,7 +432,14 @@ class SessionScreen(AoiScreen[None]):
 
     @on(NoteInput.MultilinePaste)
     def multiline_paste(self, event: NoteInput.MultilinePaste) -> None:
-        self.query_one("#note-input", Input).value = ""
+        field = self.query_one("#note-input", Input)
+        if self.aoi.sponsor_safe:  # no editor in view of the N+1: kept, masked, in the input
+            field.value = " / ".join(
+                line for line in clean(event.text).splitlines() if line.strip()
+            )
+            field.cursor_position = len(field.value)
+            return
+        field.value = ""
         self.action_editor(clean(event.text))
 
     @on(Input.Submitted, "#note-input")
@@ -441,7 +461,7 @@ class SessionScreen(AoiScreen[None]):
         )
         self.notes.append(note)
         self.states[note.id] = "saving"
-        self.refresh_notes()
+        self.refresh_notes(show=note.id)
         self._write_note(note, insert=True)
         # the next note starts fresh: private, an observation, tagged again
         self.visibility = Visibility.PRIVATE
@@ -477,9 +497,14 @@ class SessionScreen(AoiScreen[None]):
             if panel.display:
                 panel.scroll_relative(y=direction * max(1, panel.size.height - 1), animate=False)
 
+    def _next_note_changed(self) -> None:
+        """F3, F4, F7, ctrl+t: said on screen, and kept in the draft with its text."""
+        self.refresh_next_note()
+        self._save_draft(self.query_one("#note-input", Input).value)
+
     def action_next_kind(self) -> None:
         self.kind = QUICK_KINDS[(QUICK_KINDS.index(self.kind) + 1) % len(QUICK_KINDS)]
-        self.refresh_next_note()
+        self._next_note_changed()
 
     def action_toggle_share(self) -> None:
         focused = self.focused
@@ -489,11 +514,11 @@ class SessionScreen(AoiScreen[None]):
         self.visibility = (
             Visibility.PRIVATE if self.visibility is Visibility.SHAREABLE else Visibility.SHAREABLE
         )
-        self.refresh_next_note()
+        self._next_note_changed()
 
     def action_toggle_tag(self) -> None:
         self.tag_role = not self.tag_role
-        self.refresh_next_note()
+        self._next_note_changed()
 
     def action_phase(self, step: int) -> None:
         if self.session.ended_at is not None or self.taken_over:
@@ -512,7 +537,7 @@ class SessionScreen(AoiScreen[None]):
         self.role = ROLES[(ROLES.index(self.role) + 1) % len(ROLES)]
         self.tag_role = True
         self.draw_card(by_the_coach=True)
-        self.refresh_next_note()
+        self._next_note_changed()
 
     def action_draw(self) -> None:
         self.draw_card(by_the_coach=True)
@@ -565,10 +590,21 @@ class SessionScreen(AoiScreen[None]):
     def action_debrief(self) -> None:
         from aoi_tui.screens.debrief import DebriefScreen
 
-        self.writer.drain()
         if self.taken_over:  # the debrief writes directly: not from a window taken over
             self.notify(t("ui.session.taken_over"), severity="error")
             return
+        # the time from now on is the debrief's, not field work's
+        index = debrief_index(self.session)
+        if (
+            index is not None
+            and self.session.ended_at is None
+            and session_clock.current_index(self.session) < index
+        ):
+            session_clock.go_to(self.session, index, clock.now())
+            self._save_session()
+            self.draw_card()
+            self.refresh_all()
+        self.writer.drain()
         self.app.push_screen(DebriefScreen(self.engagement_id, self.number, self.live))
 
     def on_screen_resume(self) -> None:
@@ -663,39 +699,46 @@ class SessionScreen(AoiScreen[None]):
 
         self.app.push_screen(NoteEditorScreen(note.text, t("ui.editor.edit_title")), closed)
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
-        if self.taken_over or not isinstance(self.focused, OptionList):
-            return
+    # The note list's keys (bindings of `NotesList`, so they can be remapped).
+
+    def action_note_edit(self) -> None:
         note = self._selected_note()
-        key = event.key
-        if key == "enter" and note is not None:
-            event.stop()
-            if self.states.get(note.id) == "failed":
-                self._after_edit(note)  # retry the save
-            else:
-                self.edit_text()
-        elif key == "space" and note is not None:
-            event.stop()
-            self._edit_selected(toggle_share=True)
-        elif key == "k" and note is not None:
-            event.stop()
-            note.kind = (
-                QUICK_KINDS[(QUICK_KINDS.index(note.kind) + 1) % len(QUICK_KINDS)]
-                if note.kind in QUICK_KINDS
-                else NoteKind.OBSERVATION
-            )
-            self._after_edit(note)
-        elif key == "r" and note is not None:
-            event.stop()
-            order: list[Role | None] = [None, *ROLES]
-            note.role = order[(order.index(note.role) + 1) % len(order)]
-            self._after_edit(note)
-        elif key in ("delete", "x") and note is not None:
-            event.stop()
+        if note is None or self.taken_over:
+            return
+        if self.states.get(note.id) == "failed":
+            self._after_edit(note)  # retry the save
+        else:
+            self.edit_text()
+
+    def action_note_share(self) -> None:
+        self._edit_selected(toggle_share=True)
+
+    def action_note_kind(self) -> None:
+        note = self._selected_note()
+        if note is None or self.taken_over:
+            return
+        note.kind = (
+            QUICK_KINDS[(QUICK_KINDS.index(note.kind) + 1) % len(QUICK_KINDS)]
+            if note.kind in QUICK_KINDS
+            else NoteKind.OBSERVATION
+        )
+        self._after_edit(note)
+
+    def action_note_role(self) -> None:
+        note = self._selected_note()
+        if note is None or self.taken_over:
+            return
+        order: list[Role | None] = [None, *ROLES]
+        note.role = order[(order.index(note.role) + 1) % len(order)]
+        self._after_edit(note)
+
+    def action_note_delete(self) -> None:
+        note = self._selected_note()
+        if note is not None:
             self.delete_note(note)
-        elif key in ("u", "ctrl+z"):
-            event.stop()
-            self.undo_delete()
+
+    def action_note_undo(self) -> None:
+        self.undo_delete()
 
     def delete_note(self, note: Note) -> None:
         if self.taken_over:

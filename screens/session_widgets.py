@@ -7,8 +7,9 @@ from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Markdown, Static
+from textual.widgets import Markdown, OptionList, Static
 
 from aoi_tui.cards import Card
 from aoi_tui.i18n import language, t
@@ -100,6 +101,22 @@ class CardPanel(Vertical):
         mine = f" · {t('ui.card.own')}" if card.own else ""
         self.query_one("#card-title", Static).update(Text(card.title + mine, style="italic"))
         self.query_one("#card-text", Markdown).update(card.text)
+
+
+class NotesList(OptionList):
+    """The session's notes. Its keys are bindings with ids, so the palette lists
+    them and the settings can remap them; the screen runs them."""
+
+    BINDINGS = [
+        Binding("enter", "screen.note_edit", t("ui.key.note_edit"), id="session.note_edit"),
+        Binding("space", "screen.note_share", t("ui.key.note_share"), id="session.note_share"),
+        Binding("k", "screen.note_kind", t("ui.key.note_kind"), id="session.note_kind"),
+        Binding("r", "screen.note_role", t("ui.key.note_role"), id="session.note_role"),
+        Binding(
+            "x,delete", "screen.note_delete", t("ui.key.note_delete"), id="session.note_delete"
+        ),
+        Binding("u,ctrl+z", "screen.note_undo", t("ui.key.note_undo"), id="session.note_undo"),
+    ]
 
 
 def next_note_line(kind: NoteKind, visibility: Visibility, role: Role | None) -> Text:

@@ -544,7 +544,7 @@ async def test_a_whole_session_from_review_to_handover(store: Store) -> None:
         await pilot.press("f6")
         assert screen.phase == "handover"
         assert app.sponsor_safe  # the N+1 joins: private notes leave the screen
-        assert not screen.query_one("#note-input").display
+        assert screen.query_one("#note-input", Input).password  # what is typed is masked
         handover = text_of(screen, "#handover-text")
         assert "Face à l'équipe" in handover
         assert "Plan Z" not in handover

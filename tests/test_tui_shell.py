@@ -279,7 +279,8 @@ async def test_sponsor_safe_view_hides_private_notes_and_the_input(store: Store)
         assert "Briefing tenu" in shown
         assert "Doute privé" not in shown
         assert "brouillon" not in shown
-        assert not screen.query_one("#note-input").display
+        field = screen.query_one("#note-input", Input)
+        assert field.password and screen.focused is field  # masked, and still where keys go
         assert not screen.query_one("#next-note").display
         assert not screen.query_one("#review-panel").display  # the coachee's log
         assert "SPONSOR-SAFE VIEW" in text_of(screen, "#banner")
@@ -294,7 +295,28 @@ async def test_sponsor_safe_view_hides_private_notes_and_the_input(store: Store)
         assert screen.focused is screen.query_one("#note-input")  # ready to type again
         shown = screen_text(pilot)
         assert "Doute privé" in shown and "brouillon" in shown
-        assert screen.query_one("#note-input").display
+        assert not screen.query_one("#note-input", Input).password
+
+
+async def test_keys_typed_in_the_sponsor_safe_view_are_kept_not_dropped(store: Store) -> None:
+    """The N+1 is in the room and the coach takes a note: it is saved (private, off
+    the screen), and what is typed next waits in the input, masked, until F2."""
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        await pilot.press("f2")
+        assert app.sponsor_safe
+        await pilot.press(*"Remarque du N+1", "enter")
+        await pilot.press(*"suite")
+        await wait_for(pilot, lambda: not any(s == "saving" for s in screen.states.values()))
+        assert [n.text for n in screen.ef.notes(screen.number)] == ["Remarque du N+1"]
+        shown = screen_text(pilot)
+        assert "Remarque" not in shown and "suite" not in shown
+        assert screen.query_one("#note-input", Input).value == "suite"
+        await pilot.press("f2")
+        await pilot.pause()
+        shown = screen_text(pilot)
+        assert "Remarque du N+1" in shown and "suite" in shown
 
 
 async def test_sponsor_safe_view_on_the_engagement_screen(store: Store) -> None:
