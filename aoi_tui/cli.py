@@ -409,7 +409,7 @@ def cmd_note_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from aoi_tui.export import build_export, write_export
+    from aoi_tui.export import ExportNotRecorded, build_export, write_export
 
     store = _store(args)
     eid = _engagement_id(store, args.engagement)
@@ -426,7 +426,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         raise CliError("say what to export: --shared, --confidential, or --session N --recap")
     export = build_export(store, eid, audience, args.format, i18n.language(), args.session)
-    path = write_export(store, eid, export, args.output)
+    try:
+        path = write_export(store, eid, export, args.output)
+    except ExportNotRecorded as exc:
+        raise CliError(str(exc)) from None  # written: not "nothing was changed"
     if path is not None:
         print(i18n.t("export.written", path=path), file=sys.stderr)
     return 0

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
 from aoi_tui.durable import StoreWriteError
-from aoi_tui.export import FORMATS, Export, build_export, write_export
+from aoi_tui.export import FORMATS, Export, ExportNotRecorded, build_export, write_export
 from aoi_tui.i18n import language, t
 from aoi_tui.models import Audience
 from aoi_tui.shared_report import ConsentMissing
@@ -103,6 +103,10 @@ class ExportScreen(AoiScreen[None]):
         target = self.query_one("#path", Input).value.strip() or None
         try:
             path = write_export(self.aoi.unlocked, self.engagement_id, self.export, target)
+        except ExportNotRecorded as exc:  # the file left: said as it is, not as a failure to write
+            self.notify(str(exc), severity="error", timeout=15)
+            self.app.pop_screen()
+            return
         except (StoreWriteError, OSError) as exc:
             self.notify(t("ui.export.failed", reason=str(exc)), severity="error", timeout=10)
             return
