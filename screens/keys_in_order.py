@@ -21,6 +21,7 @@ import asyncio
 
 from textual import events
 from textual.app import App
+from textual.driver import Driver
 from textual.message import Message
 from textual.widget import Widget
 
@@ -37,6 +38,15 @@ class KeysInOrder(App[None]):
         self._in_flight: events.Key | None = None
         """The key on its way up; it is not queued again when it reaches the App."""
         self._reached_app = False
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver" and driver.__module__ == "textual.drivers.linux_driver":
+            # a terminal that sends a stray byte or a paste with escapes (terminal_input.py)
+            from aoi_tui.screens.terminal_input import TerminalDriver
+
+            return TerminalDriver
+        return driver
 
     async def on_event(self, event: events.Event) -> None:
         if (
