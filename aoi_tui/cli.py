@@ -22,7 +22,7 @@ from aoi_tui.durable import StoreWriteError
 from aoi_tui.locations import data_dir
 from aoi_tui.settings import SettingsError, load_settings
 from aoi_tui.storage import StoreFileError
-from aoi_tui.store import Store, StoreError, store_exists
+from aoi_tui.store import Store, StoreError, store_exists, store_present
 from aoi_tui.text import clean
 from aoi_tui.unlock import (
     NEW_PASSPHRASE_ENV,
@@ -452,8 +452,8 @@ def cmd_erase(args: argparse.Namespace) -> int:
     _out(
         args,
         {"id": eid, "erased": True, "files_removed": len(removed)},
-        f"Erased engagement {eid}: its key (in every backup of the key file), its file and "
-        f"{len(removed)} file(s) in all.",
+        f"Erased engagement {eid}: its key (in every copy of the key file), its file and "
+        f"every copy of it (backups, quarantine, draft), {len(removed)} file(s) in all.",
     )
     return 0
 
@@ -514,7 +514,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from aoi_tui.doctor import run_doctor
 
     root = _root(args)
-    if not store_exists(root) and not (root / "backups" / "keys.json").is_dir():
+    if not store_present(root):  # a store without its key file is the doctor's to repair
         raise CliError(f"no aoi store in {root}")
     report = run_doctor(
         root,
@@ -530,6 +530,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         raise CliError(f"{args.port} is not a port number")
+    store_exists(_root(args))  # a store without its key file is refused here, not in the browser
     serve(_root(args), args.host, args.port, args.lang)
     return 0
 

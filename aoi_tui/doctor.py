@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aoi_tui.backups import Backups
+from aoi_tui.backups import LATEST, Backups, taken_at
 from aoi_tui.durable import ensure_private_dir, write_atomic
 from aoi_tui.keyfile import KeyFile
 from aoi_tui.storage import StoreFileError, decrypt_file
-from aoi_tui.store import INDEX, INDEX_ID, KEYS, IndexNotUpdated, Store, file_lock
+from aoi_tui.store import INDEX, INDEX_ID, KEYS, QUARANTINE, IndexNotUpdated, Store, file_lock
 
 TMP_IN_PROGRESS_S = 120
 """A temporary file younger than this may be a write in progress: not a leftover."""
@@ -63,7 +63,7 @@ class DoctorReport:
 
 
 def _quarantine(root: Path, path: Path) -> Path:
-    folder = root / "quarantine"
+    folder = root / QUARANTINE
     ensure_private_dir(folder)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{path.name}.{stamp}"
@@ -87,14 +87,28 @@ def _restore(
     with lock:
         if path.exists() and good(path.read_bytes()):
             return "rewritten meanwhile by another aoi; left as it is"
-        for backup in backups.newest_first(path):
+        copies = backups.copies(path)
+        for backup in copies:
             data = backup.read_bytes()
             if good(data):
                 if path.exists():
                     _quarantine(root, path)
                 write_atomic(path, data)
-                return f"restored from backup {backup.name}"
+                return f"restored from backup {backup.name}{_what_it_lacks(path, backup, copies)}"
     return ""
+
+
+def _what_it_lacks(path: Path, restored: Path, copies: list[Path]) -> str:
+    """Said after "restored from backup X": a restore never loses a write silently."""
+    if restored.name == LATEST:
+        return " (the state after its last write: nothing lost)"
+    if path.name == INDEX:
+        return ""  # rebuilt from the engagement files just after
+    if path.name == KEYS and restored == copies[0]:
+        return " (taken after its last change: nothing lost)"
+    when = taken_at(restored)
+    what = "engagements created" if path.name == KEYS else "what was saved"
+    return f" (taken {when}): {what} after it cannot be restored and is missing"
 
 
 def run_doctor(root: Path, unlock: Callable[[], Store], repair: bool = False) -> DoctorReport:
@@ -118,10 +132,16 @@ def run_doctor(root: Path, unlock: Callable[[], Store], repair: bool = False) ->
     try:
         KeyFile.load(keys)
     except StoreFileError as exc:
-        finding = Finding(keys, exc.reason)
+        finding = Finding(keys, "missing" if not keys.exists() else exc.reason)
         report.findings.append(finding)
         if repair:
             finding.repaired = _restore(root, keys, _keyfile_ok, backups, file_lock(root, "keys"))
+            if not finding.repaired:
+                # Never a new key file: the engagements could never be opened again.
+                finding.problem += (
+                    "; no good backup of it to restore: the engagement files stay as they "
+                    "are (a copy of this store's keys.json put back here opens them)"
+                )
         if not finding.repaired:
             return report
 

@@ -40,11 +40,17 @@ R = TypeVar("R", bound=Record)
 
 
 class EngagementFile:
-    def __init__(self, store: Store, engagement_id: str, path: Path, key: bytes) -> None:
+    def __init__(
+        self, store: Store, engagement_id: str, path: Path, key: bytes, *, new: bool = False
+    ) -> None:
         self.store = store
         self.id = engagement_id
         self.path = path
-        self.storage = EncryptedStorage(path, key, engagement_id, store.cache)
+        # Only a new engagement's first write may create its file. Read as empty,
+        # a missing file (deleted, or erased by another aoi) would take a note
+        # into a new file holding that note alone, whose copy would replace the
+        # copy of everything saved before: it is an error instead.
+        self.storage = EncryptedStorage(path, key, engagement_id, store.cache, missing_ok=new)
         self._depth = 0
         self._thread_lock = threading.RLock()  # the TUI saves from a worker thread
 
@@ -70,7 +76,11 @@ class EngagementFile:
                 yield
                 if self._depth == 1 and self.storage.held is not None:
                     held, self.storage.held = self.storage.held, None
-                    self.storage.flush(held)
+                    written = self.storage.flush(held)
+                    self.storage.missing_ok = False
+                    # The state just saved, for a repair: the rotating backups
+                    # are older and would drop this write.
+                    self.store.backups.keep_latest(self.path, written)
             except BaseException:
                 # TinyDB changed the cached dict in place: forget it, re-read the disk.
                 self.storage.cache.drop(self.path)

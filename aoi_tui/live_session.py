@@ -105,6 +105,9 @@ class LiveSession:
 
     def save_draft(self, draft: Draft) -> None:
         self.check()
+        if not self.ef.path.exists():
+            # erased (or lost) meanwhile: no draft named after it comes back
+            raise StoreFileError(self.ef.path, "missing")
         draft.saved_at = clock.now().isoformat()
         ensure_private_dir(self.draft_path.parent)
         data = encode(asdict(draft), self.ef.storage.key, f"draft:{self.ef.id}")

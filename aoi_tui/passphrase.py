@@ -1,5 +1,6 @@
 """Changing the passphrase: the same master key, wrapped anew, in the key
-file and in every backup of it (an old passphrase must not open an old copy)."""
+file and in every copy of it (backups, copies set aside in quarantine/ by a
+repair): an old passphrase must not open an old copy."""
 
 from __future__ import annotations
 
@@ -20,11 +21,15 @@ def change_passphrase(store: Store, new_passphrase: str) -> None:
         try:
             keyfile = KeyFile.from_json(Path(KEYS), json.loads(raw))
         except (StoreFileError, ValueError):
-            return None  # a damaged copy that cannot be rewrapped is removed
+            # A damaged copy cannot be rewrapped, and may still hold the old
+            # wrapping (read past the damage): removed.
+            return None
+        if not keyfile.check_master(master):
+            return raw  # another store's key file: not ours to change
         keyfile.rewrap(master, new_passphrase)
         return keyfile.dumps()
 
-    # One locked section, backups first: no copy is left that the old passphrase opens.
+    # One locked section, copies first: no copy is left that the old passphrase opens.
     with store.lock("keys"):
-        store.backups.rewrite_all(store.root / KEYS, rewrap)
+        store.rewrite_key_file_copies(rewrap)
         store.update_keyfile(lambda kf: kf.rewrap(master, new_passphrase))

@@ -103,11 +103,15 @@ def encode(data: dict[str, Any], key: bytes, file_id: str) -> bytes:
 class EncryptedStorage(Storage):
     """TinyDB Storage: callers hold the file's lock around each read-modify-write."""
 
-    def __init__(self, path: Path, key: bytes, file_id: str, cache: FileCache) -> None:
+    def __init__(
+        self, path: Path, key: bytes, file_id: str, cache: FileCache, *, missing_ok: bool = True
+    ) -> None:
         self.path = path
         self.key = key
         self.file_id = file_id
         self.cache = cache
+        # False: a missing file is an error (StoreFileError "missing"), never empty
+        self.missing_ok = missing_ok
         self.held: dict[str, Any] | None = None  # writes deferred inside a batch
 
     def read(self) -> dict[str, Any] | None:
@@ -122,7 +126,9 @@ class EncryptedStorage(Storage):
                     return cached
                 blob = head + f.read()
         except FileNotFoundError:
-            return None
+            if self.missing_ok:
+                return None
+            raise StoreFileError(self.path, "missing") from None
         except OSError as exc:
             raise StoreFileError(self.path, f"cannot be read ({exc.strerror})") from exc
         data = decode(self.path, blob, self.key, self.file_id)
@@ -135,13 +141,15 @@ class EncryptedStorage(Storage):
             return
         self.flush(data)
 
-    def flush(self, data: dict[str, Any]) -> None:
+    def flush(self, data: dict[str, Any]) -> bytes:
+        """Write `data` durably; returns the bytes written."""
         # TinyDB mutates the dict it read: if the write fails the cached copy
         # is ahead of the disk, so forget it before trying.
         self.cache.drop(self.path)
         blob = encode(data, self.key, self.file_id)
         write_atomic(self.path, blob)
         self.cache.put(self.path, _signature(os.stat(self.path), blob), data)
+        return blob
 
     def close(self) -> None:
         pass

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -25,7 +25,14 @@ from tinydb import TinyDB, where
 from aoi_tui import backups
 from aoi_tui.durable import StoreWriteError, ensure_private_dir
 from aoi_tui.keyfile import KeyFile
-from aoi_tui.storage import EncryptedStorage, FileCache, StoreFileError, decode, encode
+from aoi_tui.storage import (
+    EncryptedStorage,
+    FileCache,
+    StoreFileError,
+    decode,
+    decrypt,
+    encode,
+)
 from aoi_tui.vocabulary import Status, counts_as_held
 
 if TYPE_CHECKING:
@@ -36,6 +43,7 @@ if TYPE_CHECKING:
 KEYS = "keys.json"
 INDEX = "index.db"
 INDEX_ID = "index"
+QUARANTINE = "quarantine"
 LOCK_TIMEOUT_S = 15.0
 
 T = TypeVar("T")
@@ -51,6 +59,19 @@ class NoSuchEngagement(StoreError):
 
 class StoreBusy(StoreError):
     pass
+
+
+class KeyFileMissing(StoreError):
+    """The folder holds a store whose key file is gone: nothing may create a new
+    one over it (the engagements would be lost for good); `aoi doctor --repair`
+    restores it from its backups."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(
+            f"the key file is missing from {root}, which holds engagement files: run "
+            "`aoi doctor --repair` to restore it from its backups (aoi never creates a "
+            "new key over them)"
+        )
 
 
 class IndexNotUpdated(StoreError):
@@ -141,7 +162,21 @@ class EngagementSummary:
 
 
 def store_exists(root: Path) -> bool:
-    return (root / KEYS).exists()
+    """Is there a store in `root`? False only for a folder that holds none, so a
+    new one may be created there; KeyFileMissing when it holds engagement files,
+    the index or key-file backups, but not the key file itself."""
+    if (root / KEYS).exists():
+        return True
+    if store_present(root):
+        raise KeyFileMissing(root)
+    return False
+
+
+def store_present(root: Path) -> bool:
+    """Does `root` hold a store, whole or not (what `aoi doctor` may look at)?"""
+    if (root / KEYS).exists() or (root / INDEX).exists():
+        return True
+    return any((root / "engagements").glob("*.db")) or any((root / "backups" / KEYS).glob("*.bak"))
 
 
 class Store:
@@ -161,7 +196,7 @@ class Store:
 
     @classmethod
     def create(cls, root: Path, passphrase: str, recovery_code: str) -> Store:
-        if store_exists(root):
+        if store_exists(root):  # KeyFileMissing: never a new key over engagement files
             raise StoreError(f"a store already exists in {root}")
         ensure_private_dir(root)
         for sub in ("engagements", "backups", "locks"):
@@ -299,7 +334,7 @@ class Store:
             raise StoreError(f"an engagement with id {engagement.id} already exists")
         from aoi_tui.engagement_file import EngagementFile
 
-        ef = EngagementFile(self, engagement.id, path, data_key)
+        ef = EngagementFile(self, engagement.id, path, data_key, new=True)
         # under the engagement's lock from the file to its key: `aoi doctor --repair`
         # never takes the file for an erased one's in between
         with self.lock(engagement.id):
@@ -321,41 +356,118 @@ class Store:
         return ef
 
     def erase(self, engagement_id: str) -> list[Path]:
-        """Erase one engagement for good: its data key (here and in every backup
-        of the key file, so no copy can be decrypted again), its file, its
-        backups and its index row. Returns the files removed."""
+        """Erase one engagement for good, from every copy the store keeps: its
+        data key (in the key file and in every copy of it: backups, quarantine/,
+        leftovers of interrupted writes), its file and every copy of it
+        (backups, quarantine/, leftovers), its draft, its live lease, its line
+        in the index and in every copy of the index. Export records live in
+        the engagement's file. Returns the files removed. Erasing again finishes
+        an erasure cut short."""
         removed: list[Path] = []
+        path = self.root / "engagements" / f"{engagement_id}.db"
         with self.lock(engagement_id):
+            try:
+                data_key: bytes | None = self.engagement_key(engagement_id)
+            except NoSuchEngagement:
+                data_key = None  # erased before, or cut short: finish the job
             # Under the key file's lock, so no other process rotates or adds a
-            # backup of it between the change and the rewrite of the backups.
+            # copy of it between the change and the rewrite of the copies.
             with self.lock("keys"):
                 self.update_keyfile(lambda kf: kf.forget_engagement(engagement_id))
-                self.backups.rewrite_all(
-                    self.root / KEYS, lambda raw: _forget_in_raw_keyfile(raw, engagement_id)
+                removed += self.rewrite_key_file_copies(
+                    lambda raw: _forget_in_raw_keyfile(raw, engagement_id)
                 )
-            path = self.root / "engagements" / f"{engagement_id}.db"
-            if path.exists():
-                path.unlink()
-                removed.append(path)
+            removed += _unlink([path, *_leftovers(path)])
             removed += self.backups.remove_all(path)
-            # Leftovers of an interrupted write of this file.
-            for tmp in path.parent.glob(f".{path.name}.*.tmp"):
-                tmp.unlink()
-                removed.append(tmp)
-            for draft in (self.root / "drafts").glob(f"{engagement_id}*"):
-                draft.unlink()
-                removed.append(draft)
-        with self.lock(INDEX_ID):
-            self._index_db().table("engagements").remove(where("id") == engagement_id)
-            # The index's backups hold the coachee's and the sponsor's names,
-            # encrypted with the master key: an erasure must reach them too.
-            self.backups.rewrite_all(
-                self._index.path,
-                lambda raw: _forget_in_raw_index(raw, self.master, engagement_id),
+            for folder in ("drafts", "live"):  # leftovers of their writes too
+                removed += _unlink((self.root / folder).glob(f"*{engagement_id}*"))
+            removed += _unlink(
+                q
+                for q in self._quarantined()
+                if q.name.startswith(f"{engagement_id}.")
+                or (data_key is not None and _opens(q, data_key, engagement_id))
             )
+        with self.lock(INDEX_ID):
+            removed += self._erase_from_index(engagement_id)
         self._files.pop(engagement_id, None)
         self.cache.drop(path)
+        # Its lock file carries its id: gone too (a later write finds no key).
+        self._locks.pop(engagement_id, None)
+        with contextlib.suppress(OSError):
+            (self.root / "locks" / f"{engagement_id}.lock").unlink()
         return removed
+
+    def _erase_from_index(self, engagement_id: str) -> list[Path]:
+        """Under the index's lock. The index and its copies hold the coachee's and
+        the sponsor's names, encrypted with the master key: they lose the row."""
+        index = self._index.path
+        removed: list[Path] = []
+        try:
+            self._index_db().table("engagements").remove(where("id") == engagement_id)
+        except StoreFileError:
+            # Damaged: it cannot be rewritten, yet the master key still deciphers
+            # most of it (AES-GCM is counter mode). Removed, and rebuilt from the
+            # engagement files as `aoi doctor --repair` would.
+            self.cache.drop(index)
+            removed += _unlink([index])
+            for eid in sorted(self.keyfile.engagement_keys):
+                with contextlib.suppress(StoreFileError, KeyError, IndexNotUpdated):
+                    self.refresh_summary(eid)
+        removed += _unlink(_leftovers(index))
+
+        def forget(raw: bytes) -> bytes | None:
+            return _forget_in_raw_index(raw, self.master, engagement_id)
+
+        removed += self.backups.rewrite_all(index, forget)
+        for copy in self._quarantined(INDEX):
+            if backups.rewrite_or_remove(copy, forget):
+                removed.append(copy)
+        return removed
+
+    def rewrite_key_file_copies(self, change: Callable[[bytes], bytes | None]) -> list[Path]:
+        """Apply `change` to every copy of the key file but the key file itself:
+        its backups and the copies `aoi doctor --repair` set aside; a copy
+        `change` cannot rewrite (None) is removed, and so are leftovers of an
+        interrupted write. Call under the key file's lock. Returns the files
+        removed."""
+        keys = self.root / KEYS
+        removed = _unlink(_leftovers(keys))
+        removed += self.backups.rewrite_all(keys, change)
+        for copy in self._quarantined(KEYS):
+            if backups.rewrite_or_remove(copy, change):
+                removed.append(copy)
+        return removed
+
+    def _quarantined(self, name: str | None = None) -> list[Path]:
+        """Files `aoi doctor --repair` set aside (all, or the copies of `name`)."""
+        folder = self.root / QUARANTINE
+        if not folder.is_dir():
+            return []
+        found = sorted(p for p in folder.iterdir() if p.is_file())
+        return found if name is None else [p for p in found if p.name.startswith(f"{name}.")]
+
+
+def _leftovers(path: Path) -> list[Path]:
+    """Temporary files left by interrupted writes of `path` (`durable.write_atomic`)."""
+    return sorted(path.parent.glob(f".{path.name}.*.tmp"))
+
+
+def _unlink(paths: Iterable[Path]) -> list[Path]:
+    removed = []
+    for path in list(paths):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _opens(path: Path, key: bytes, file_id: str) -> bool:
+    """Does `key` open `path` (whatever its name says)?"""
+    try:
+        decrypt(path, path.read_bytes(), key, file_id)
+    except (OSError, StoreFileError):
+        return False
+    return True
 
 
 def _forget_in_raw_index(raw: bytes, master: bytes, engagement_id: str) -> bytes | None:
@@ -366,7 +478,10 @@ def _forget_in_raw_index(raw: bytes, master: bytes, engagement_id: str) -> bytes
         # most of it (AES-GCM encrypts in counter mode). Remove it.
         return None
     rows = data.get("engagements", {})
-    for doc_id in [k for k, doc in rows.items() if doc.get("id") == engagement_id]:
+    found = [k for k, doc in rows.items() if doc.get("id") == engagement_id]
+    if not found:
+        return raw
+    for doc_id in found:
         del rows[doc_id]
     return encode(data, master, INDEX_ID)
 
@@ -384,10 +499,12 @@ def _forget_in_raw_keyfile(raw: bytes, engagement_id: str) -> bytes | None:
 __all__ = [
     "EngagementSummary",
     "IndexNotUpdated",
+    "KeyFileMissing",
     "NoSuchEngagement",
     "Store",
     "StoreBusy",
     "StoreError",
     "StoreFileError",
     "store_exists",
+    "store_present",
 ]

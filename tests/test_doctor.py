@@ -39,7 +39,8 @@ def quarantined(store: Store) -> list[bytes]:
 
 
 def with_backup(store: Store) -> tuple[str, Path]:
-    """An engagement with two notes and a backup holding both."""
+    """An engagement with three notes: a rotating backup holds the first two
+    (taken before the third was written), the copy of its last write all three."""
     ef = new_engagement(store)
     ef.add_note(1, "une")
     ef.add_note(1, "deux")
@@ -170,7 +171,9 @@ def test_a_corrupt_engagement_file_is_restored_from_its_newest_backup(store: Sto
     report = doctor(store, repair=True)
     assert report.healthy
     assert report.findings[0].repaired.startswith("restored from backup")
-    assert note_texts(store, eid) == ["une", "deux"]  # the state the backup holds
+    # the copy of its last write: the newest note too (the rotating backups,
+    # taken before writes, lack it)
+    assert note_texts(store, eid) == ["une", "deux", "trois"]
     assert quarantined(store) == [GARBAGE]
     assert doctor(store).findings == []
 
@@ -184,7 +187,7 @@ def test_a_swapped_in_file_is_quarantined_and_restored(store: Store) -> None:
     report = doctor(store, repair=True)
     assert problems(report) == {path: "corrupt, or encrypted with another key"}
     assert report.healthy
-    assert note_texts(store, eid) == ["une", "deux"]
+    assert note_texts(store, eid) == ["une", "deux", "trois"]
     assert quarantined(store) == [foreign]
 
 
@@ -201,7 +204,7 @@ def test_failed_saves_on_a_corrupt_file_do_not_rotate_the_good_backups_away(
     assert path.read_bytes() == GARBAGE
     report = doctor(store, repair=True)
     assert report.healthy, report.human()
-    assert note_texts(store, eid) == ["une", "deux"]
+    assert note_texts(store, eid) == ["une", "deux", "trois"]
 
 
 def test_a_missing_engagement_file_is_restored(store: Store) -> None:
@@ -210,13 +213,13 @@ def test_a_missing_engagement_file_is_restored(store: Store) -> None:
     report = doctor(store)
     assert problems(report) == {path: "missing"}
     assert doctor(store, repair=True).healthy
-    assert note_texts(store, eid) == ["une", "deux"]
+    assert note_texts(store, eid) == ["une", "deux", "trois"]
 
 
 def test_without_a_good_backup_the_damage_is_reported_not_hidden(store: Store) -> None:
     ef = new_engagement(store)
     path = eng_path(store, ef.id)
-    for backup in store.backups.newest_first(path):
+    for backup in store.backups.copies(path):
         backup.write_bytes(GARBAGE)
     path.write_bytes(GARBAGE)
     report = doctor(store, repair=True)
