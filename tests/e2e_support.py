@@ -299,7 +299,10 @@ class Link:
     A local shell writes its pid then execs ssh (so `client` is the ssh client);
     the remote shell writes its pid then execs aoi (so `remote` is aoi on the server)."""
 
-    def __init__(self, e2e: E2E, name: str, data: Path, config: Path) -> None:
+    def __init__(
+        self, e2e: E2E, name: str, data: Path, config: Path, through: list[str] | None = None
+    ) -> None:
+        """`through`: a command the ssh client runs under (a slow link, tests/slow_link.py)."""
         self.e2e = e2e
         self.name = name
         folder = e2e.folder
@@ -323,7 +326,9 @@ class Link:
                 shlex.quote(str(data)),
             ]
         )
-        ssh = " ".join(shlex.quote(a) for a in [*e2e.sshd.ssh_args(tty=True), remote])
+        ssh = " ".join(
+            shlex.quote(a) for a in [*(through or []), *e2e.sshd.ssh_args(tty=True), remote]
+        )
         # ssh runs one shell below the pane's own process: tmux sends SIGCONT to a pane
         # process that stops, which would thaw the frozen link at once
         inner = f"echo $$ > {shlex.quote(str(self.client_file))} && exec {ssh}"
@@ -365,8 +370,10 @@ class E2E:
         self.clients: list[tuple[int, str]] = []  # (pid, what its command line contains)
         self.remotes: list[tuple[int, str]] = []
 
-    def connect(self, name: str, data: Path, config: Path) -> Link:
-        return Link(self, name, data, config)
+    def connect(
+        self, name: str, data: Path, config: Path, through: list[str] | None = None
+    ) -> Link:
+        return Link(self, name, data, config, through)
 
     def close(self) -> None:
         for pid, marker in self.clients + self.remotes:  # SIGKILL: stopped clients die too

@@ -17,6 +17,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -241,3 +242,39 @@ def test_frozen_link_is_taken_over_and_the_old_aoi_stops_writing(e2e: E2E, tmp_p
     assert coach.files() == before
     assert coach.notes(number) == [note, second_note]
     assert json.loads(coach.lease.read_text())["pid"] == new.remote
+
+
+SLOW_LINK = [sys.executable, str(REPO / "tests" / "slow_link.py"), "0.05", "0.3", "--"]
+
+
+def test_bursts_over_a_slow_link_land_whole_once_in_order(e2e: E2E, tmp_path: Path) -> None:
+    """Issue 10: the keys reach the server in bursts cut anywhere (50-300 ms apart),
+    notes, F4 and Enter inside them: each note lands whole, once, in order."""
+    start(e2e)
+    coach = Coach(tmp_path / "coach")
+    link = e2e.connect("slow", coach.data, coach.config, through=SLOW_LINK)
+    number = new_session(link)
+    notes = [
+        "Première note, prise vite",
+        "Deuxième : l'équipe a réagi 😀",
+        "Troisième, partageable",
+        "Quatrième — la dernière avant le brouillon",
+    ]
+    for i, text in enumerate(notes):
+        link.type(text)
+        if i == 2:
+            link.keys("F4")
+        link.keys("Enter")
+    link.type("brouillon en cours")
+    poll(
+        lambda: coach.notes(number) == notes or None,
+        30,
+        lambda: f"notes on disk {coach.notes(number)!r}:\n{link.screen()}",
+    )
+    saved = coach.store.engagement(coach.engagement).notes(number)
+    assert [n.visibility.value for n in saved] == ["private", "private", "shareable", "private"]
+    poll(
+        lambda: (d := coach.draft(number)) is not None and d.text == "brouillon en cours",
+        15,
+        lambda: f"the draft on disk is {coach.draft(number)!r}",
+    )

@@ -16,11 +16,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from aoi_tui.vocabulary import NoteKind, Visibility
 from tests.terminal_support import CTRL_U, ENTER, F3, F4, Chunk, TerminalAoi
@@ -60,7 +58,7 @@ def test_the_burst_of_the_report_lands_note_by_note(live: tuple[TerminalAoi, int
         t.encode()[:10] + (F4 if i == 1 else b"") + t.encode()[10:] + ENTER
         for i, t in enumerate(five)
     )
-    term.burst(stream + "et la suite".encode())
+    term.burst(stream + b"et la suite")
     notes = term.settled(session, before + 8)[before + 3 :]
     assert [n.text for n in notes] == five
     assert [n.visibility for n in notes] == [
@@ -93,7 +91,7 @@ class Typed:
     share_presses: int  # F4, inside the note
     at: int  # where in the text they fall
 
-    def keys(self) -> list[bytes]:
+    def presses(self) -> list[bytes]:
         chars = [c.encode() for c in self.text]
         return [
             *chars[: self.at],
@@ -130,7 +128,7 @@ def bursts(draw: st.DrawFn) -> tuple[list[Typed], str, list[Chunk]]:
     its edge), most writes back to back, some after a pause."""
     notes = draw(st.lists(typed_notes(), min_size=1, max_size=5))
     tail = draw(st.one_of(st.just(""), TEXT))
-    keys = [k for n in notes for k in n.keys()] + [c.encode() for c in tail]
+    keys = [k for n in notes for k in n.presses()] + [c.encode() for c in tail]
     # 0..7: same write; 8: a new write at once; 9: a new write after a pause
     cuts = draw(st.lists(st.integers(0, 9), min_size=len(keys) - 1, max_size=len(keys) - 1))
     chunks = [Chunk(keys[0])]
