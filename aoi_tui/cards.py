@@ -25,8 +25,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from aoi_tui.i18n import LANGUAGES
 from aoi_tui.locations import config_dir
-from aoi_tui.models import Role
+from aoi_tui.phases import phase_ids, session_kinds
+from aoi_tui.text import clean, clean_line
+from aoi_tui.vocabulary import Role
 
 PLANES = ("peers", "organisation", "team")
 USER_CARDS = "cards.toml"
@@ -49,33 +52,90 @@ class Card:
     own: bool = False  # one of the coach's own cards
 
 
-def _parse(raw: dict[str, Any], source: str, own: bool) -> list[Card]:
+FIELDS = ("id", "role", "phases", "title", "text")
+OPTIONAL = ("plane", "lang")
+
+
+def _known_phases() -> set[str]:
+    return {p for kind in session_kinds() for p in phase_ids(kind)}
+
+
+def _string(item: dict[str, Any], key: str, where: str) -> str:
+    value = item[key]
+    if not isinstance(value, str):
+        raise CardFileError(f'{where}: {key} must be text in quotes, e.g. {key} = "..."')
+    return value
+
+
+def _card(item: object, where: str, own: bool) -> Card:
+    """One card table, checked field by field: a wrong shape is a CardFileError
+    naming the card and the field, never a TypeError."""
+    if not isinstance(item, dict):
+        raise CardFileError(
+            f"{where}: a card is a [[card]] table with id, role, phases, title, text"
+        )
+    missing = [k for k in FIELDS if k not in item]
+    if missing:
+        raise CardFileError(f"{where}: missing {', '.join(repr(k) for k in missing)}")
+    unknown = sorted(set(item) - set(FIELDS) - set(OPTIONAL))
+    if unknown:
+        raise CardFileError(f"{where}: unknown field(s) {', '.join(repr(k) for k in unknown)}")
+    role = _string(item, "role", where)
+    if role not in {r.value for r in Role}:
+        raise CardFileError(f"{where}: role must be one of {', '.join(r.value for r in Role)}")
+    phases = item["phases"]
+    if not isinstance(phases, list) or not all(isinstance(p, str) for p in phases):
+        raise CardFileError(f'{where}: phases must be a list of phase ids, e.g. ["debrief"]')
+    if not phases:
+        raise CardFileError(f"{where}: give at least one phase")
+    unknown_phases = sorted(set(phases) - _known_phases())
+    if unknown_phases:
+        raise CardFileError(f"{where}: unknown phase id(s): {', '.join(unknown_phases)}")
+    plane = item.get("plane")
+    if plane is not None and plane not in PLANES:
+        raise CardFileError(f"{where}: plane must be one of {', '.join(PLANES)}")
+    lang = item.get("lang")
+    if lang is not None and lang not in LANGUAGES:
+        raise CardFileError(f"{where}: lang must be one of {', '.join(LANGUAGES)}")
+    # A card's words reach the terminal: cleaned like typed text (no escape sequence,
+    # no control character can clear the screen or retitle the window).
+    card = Card(
+        id=clean_line(_string(item, "id", where)),
+        role=Role(role),
+        phases=tuple(phases),
+        title=clean_line(_string(item, "title", where)),
+        text=clean(_string(item, "text", where)).strip(),
+        plane=plane,
+        own=own,
+    )
+    if not card.id or not card.title or not card.text:
+        raise CardFileError(f"{where}: id, title and text cannot be empty")
+    return card
+
+
+def _cards(raw: dict[str, Any], source: str) -> list[Any]:
+    unknown = sorted(set(raw) - {"card"})
+    if unknown:
+        raise CardFileError(
+            f"{source}: unknown key(s) {', '.join(repr(k) for k in unknown)}: "
+            "each card is a [[card]] table"
+        )
+    items = raw.get("card", [])
+    if not isinstance(items, list):
+        raise CardFileError(
+            f"{source}: card must be a list of tables: write [[card]] (double brackets) "
+            "before each card"
+        )
+    return items
+
+
+def _parse(raw: dict[str, Any], source: str, own: bool, lang: str | None = None) -> list[Card]:
+    """The cards of a file; with `lang`, only those for that language (or for all)."""
     cards = []
-    for i, item in enumerate(raw.get("card", []), start=1):
-        where = f"{source}, card {i}"
-        try:
-            role = Role(item["role"])
-            phases = tuple(str(p) for p in item["phases"])
-            card = Card(
-                id=str(item["id"]),
-                role=role,
-                phases=phases,
-                title=str(item["title"]).strip(),
-                text=str(item["text"]).strip(),
-                plane=item.get("plane"),
-                own=own,
-            )
-        except KeyError as exc:
-            raise CardFileError(f"{where}: missing {exc.args[0]!r}") from None
-        except ValueError:
-            raise CardFileError(
-                f"{where}: role must be one of {', '.join(r.value for r in Role)}"
-            ) from None
-        if card.plane is not None and card.plane not in PLANES:
-            raise CardFileError(f"{where}: plane must be one of {', '.join(PLANES)}")
-        if not card.phases:
-            raise CardFileError(f"{where}: give at least one phase")
-        cards.append(card)
+    for i, item in enumerate(_cards(raw, source), start=1):
+        card = _card(item, f"{source}, card {i}", own)
+        if lang is None or item.get("lang") in (None, lang):
+            cards.append(card)
     return cards
 
 
@@ -86,17 +146,20 @@ def shipped_cards(lang: str) -> tuple[Card, ...]:
 
 
 def user_cards(lang: str, folder: Path | None = None) -> list[Card]:
+    """The coach's own cards for `lang`. Raises CardFileError, naming the file and the
+    problem, for any mistake in it (TOML syntax or the shape of a card)."""
     path = (folder or config_dir()) / USER_CARDS
     if not path.exists():
         return []
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CardFileError(f"{path}: {exc}") from None
-    items = [c for c in raw.get("card", []) if c.get("lang") in (None, lang)]
-    for c in items:
-        c.pop("lang", None)
-    return _parse({"card": items}, str(path), own=True)
+    except UnicodeDecodeError:
+        raise CardFileError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise CardFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CardFileError(f"{path}: not valid TOML ({exc})") from None
+    return _parse(raw, str(path), own=True, lang=lang)
 
 
 def load_deck(lang: str, folder: Path | None = None) -> Deck:

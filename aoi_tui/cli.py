@@ -136,10 +136,34 @@ def _engagement_id(store: Store, prefix: str) -> str:
     return store.resolve(prefix)
 
 
-def _read_text(value: str) -> str:
-    if value == "-":
-        return sys.stdin.read()
-    return value
+def _read_note(value: str) -> str:
+    """A note's text: the argument, or standard input for "-", read as UTF-8 and
+    at most MAX_NOTE_CHARS characters (more bytes than that are not even read)."""
+    from aoi_tui.models import MAX_NOTE_CHARS, note_too_long
+
+    if value != "-":
+        if not value.isascii() and any("\udc80" <= c <= "\udcff" for c in value):
+            raise CliError("the note is not UTF-8 text: give it on standard input as UTF-8")
+        text = value
+    else:
+        raw = sys.stdin.buffer.read(4 * MAX_NOTE_CHARS + 1)  # a character is at most 4 bytes
+        if len(raw) > 4 * MAX_NOTE_CHARS:
+            raise CliError(
+                f"a note holds at most {MAX_NOTE_CHARS:,} characters; standard input holds "
+                "more: split it into several notes"
+            )
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CliError(
+                f"standard input is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+                f"{exc.start}): convert it first, e.g. `iconv -f latin1 -t utf-8`"
+            ) from None
+    text = clean(text).rstrip()
+    problem = note_too_long(text)
+    if problem:
+        raise CliError(problem)
+    return text
 
 
 def _parse_date(value: str) -> date:
@@ -147,6 +171,34 @@ def _parse_date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _parse_consent_date(value: str) -> date:
+    from aoi_tui.models import consent_date_problem
+
+    day = _parse_date(value)
+    problem = consent_date_problem(day)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return day
+
+
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`, else a clear refusal
+    (never a silent default in its place)."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = None
+        if number is None or not low <= number <= high:
+            raise argparse.ArgumentTypeError(
+                f"{value!r} is not a whole number from {low} to {high}"
+            )
+        return number
+
+    return parse
 
 
 # -- commands -------------------------------------------------------------------------
@@ -234,7 +286,7 @@ def cmd_engagement_new(args: argparse.Namespace) -> int:
         coach=args.coach or "",
         organisation=args.organisation or "",
         format=fmt,
-        planned_sessions=args.sessions or PLANNED_SESSIONS[fmt],
+        planned_sessions=PLANNED_SESSIONS[fmt] if args.sessions is None else args.sessions,
         cadence_days=args.cadence,
         agreement=Agreement(consent_date=args.consent_date),
         # consent given: framed, as `aoi engagement consent` and the TUI do
@@ -339,7 +391,7 @@ def cmd_note_add(args: argparse.Namespace) -> int:
     ef = store.engagement(_engagement_id(store, args.engagement))
     # Standard input ends with a newline (echo, a heredoc, an editor): trailing
     # whitespace is no part of the note, and would end up in every export.
-    text = clean(_read_text(args.text)).rstrip()
+    text = _read_note(args.text)
     try:
         ef.session(args.session)
     except KeyError:
@@ -609,9 +661,20 @@ def build_parser() -> argparse.ArgumentParser:
         choices=[f.value for f in Format],
         help="default: the settings' default_format, else aoi",
     )
-    sp.add_argument("--sessions", type=int, help="planned sessions (default by format)")
-    sp.add_argument("--cadence", type=int, default=21, help="at most N days between sessions")
-    sp.add_argument("--consent-date", type=_parse_date, metavar="YYYY-MM-DD")
+    sp.add_argument(
+        "--sessions",
+        type=_whole_number(1, 60),
+        metavar="N",
+        help="planned sessions, 1 to 60 (default by format)",
+    )
+    sp.add_argument(
+        "--cadence",
+        type=_whole_number(1, 365),
+        default=21,
+        metavar="DAYS",
+        help="at most DAYS days between sessions (1 to 365)",
+    )
+    sp.add_argument("--consent-date", type=_parse_consent_date, metavar="YYYY-MM-DD")
     command("list", cmd_engagement_list, "list engagements", eng_sub)
     for name, func, help_text in (
         ("close", cmd_engagement_close, "close (follow-up sessions can still be added)"),
@@ -621,7 +684,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("engagement", metavar="ENGAGEMENT")
     sp = command("consent", cmd_engagement_consent, "record the coachee's consent", eng_sub)
     sp.add_argument("engagement", metavar="ENGAGEMENT")
-    sp.add_argument("--date", type=_parse_date, required=True, metavar="YYYY-MM-DD")
+    sp.add_argument("--date", type=_parse_consent_date, required=True, metavar="YYYY-MM-DD")
 
     ses = sub.add_parser("session", help="sessions")
     ses_sub = ses.add_subparsers(title="session commands", metavar="ACTION", required=True)

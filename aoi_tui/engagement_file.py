@@ -17,6 +17,7 @@ from tinydb import TinyDB, where
 
 from aoi_tui.migrations import TooNew, upgrade
 from aoi_tui.models import (
+    STORED,
     Action,
     Assessment,
     Competency,
@@ -103,7 +104,7 @@ class EngagementFile:
 
     def _load(self, cls: type[R], doc: dict[str, Any]) -> R:
         try:
-            return cls.model_validate(upgrade(cls.table, doc))
+            return cls.model_validate(upgrade(cls.table, doc), context=STORED)
         except TooNew as exc:
             # Not a ValueError: without this it escaped as an unexpected error
             # that named no file.

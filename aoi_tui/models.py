@@ -7,12 +7,21 @@ way in (`text.clean`)."""
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from aoi_tui import clock
+from aoi_tui.i18n import language, t
 from aoi_tui.ids import new_id
 from aoi_tui.phases import phase_ids, phases_for
 from aoi_tui.text import clean, clean_line
@@ -39,6 +48,56 @@ from aoi_tui.vocabulary import (
 
 Text = Annotated[str, AfterValidator(clean)]
 Line = Annotated[str, AfterValidator(clean_line)]
+
+STORED: dict[str, bool] = {"stored": True}
+"""The validation context of a record read back from the store
+(`EngagementFile._load`): the limits below apply to what is typed or imported,
+never to what is already saved (a note saved by an older aoi still opens)."""
+
+
+def _stored(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("stored"))
+
+
+MAX_NOTE_CHARS = 100_000
+"""The most characters a note or an action holds: some 40 pages, far above any
+note typed in a session, low enough that one paste cannot make every save of
+the engagement slow."""
+
+
+def note_too_long(text: str) -> str | None:
+    """What is wrong with a note's length, said; None when it fits."""
+    if len(text) <= MAX_NOTE_CHARS:
+        return None
+    return t("note.too_long", limit=_count(MAX_NOTE_CHARS), length=_count(len(text)))
+
+
+def _count(n: int) -> str:
+    """100,000 in English, 100 000 in French."""
+    return f"{n:,}".replace(",", "\u202f") if language() == "fr" else f"{n:,}"
+
+
+def _note_length(text: str, info: ValidationInfo) -> str:
+    problem = None if _stored(info) else note_too_long(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+NoteText = Annotated[str, AfterValidator(clean), AfterValidator(_note_length)]
+
+EARLIEST_CONSENT = date(1990, 1, 1)
+
+
+def consent_date_problem(day: date) -> str | None:
+    """What is wrong with a consent date, said; None when it is plausible. Consent
+    is recorded once given: a date in the future is a typo (a day's margin for a
+    coach whose day starts before the server's), and so is one before 1990."""
+    if day > clock.today() + timedelta(days=1):
+        return t("agreement.consent_future", date=day.isoformat())
+    if day < EARLIEST_CONSENT:
+        return t("agreement.consent_too_old", date=day.isoformat())
+    return None
 
 
 class Model(BaseModel):
@@ -75,7 +134,7 @@ class Shareable(Record):
     """A note or an action: private by default; reaches the sponsor only when
     shareable *and* validated by the coachee for its current text."""
 
-    text: Text
+    text: NoteText
     visibility: Visibility = Visibility.PRIVATE
     validation: Validation | None = None
     created_at: datetime = Field(default_factory=clock.now)
@@ -122,6 +181,14 @@ class Agreement(Model):
     report_objective_status: bool = False
     report_competencies: bool = False
     right_to_withdraw: bool = True
+
+    @field_validator("consent_date")
+    @classmethod
+    def _plausible(cls, day: date | None, info: ValidationInfo) -> date | None:
+        problem = None if day is None or _stored(info) else consent_date_problem(day)
+        if problem:
+            raise ValueError(problem)
+        return day
 
 
 class Engagement(Record):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, and the C1 range.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except tab and newline, DEL, the C1 range, and lone surrogates (an
+# invalid byte decoded with surrogateescape, as Python does for argv): not text,
+# and they could not even be written as UTF-8.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _ANSI_SEQUENCE = re.compile(
     # OSC ... BEL/ST. The terminator is required and the body stays on one line:
     # a stray "ESC ]" must not swallow the rest of the note (never lose a word).

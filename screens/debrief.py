@@ -42,6 +42,7 @@ from aoi_tui.models import (
     Owner,
     Timing,
     Visibility,
+    note_too_long,
 )
 from aoi_tui.render_markdown import shared_markdown
 from aoi_tui.shared_report import ConsentMissing, build_shared_report
@@ -408,6 +409,10 @@ class DebriefScreen(AoiScreen[None]):
         text = clean(text_field.value).strip()
         if not text:
             text_field.focus()
+            return
+        too_long = note_too_long(text)
+        if too_long:  # said, and the text stays in the field
+            self.notify(too_long, severity="error", timeout=10)
             return
         due: date | None = None
         if due_field.value.strip():

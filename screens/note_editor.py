@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
 
 from aoi_tui.i18n import t
+from aoi_tui.models import note_too_long
 from aoi_tui.text import clean
 
 
@@ -60,4 +61,9 @@ class NoteEditorScreen(ModalScreen[tuple[str, bool] | None]):
             self.on_change(cleaned)  # the draft survives a crash here too
 
     def action_close(self, save: bool) -> None:
-        self.dismiss((clean(self.query_one(TextArea).text), save))
+        text = clean(self.query_one(TextArea).text)
+        too_long = note_too_long(text) if save else None
+        if too_long:  # said, and the editor stays open with the text
+            self.notify(too_long, severity="error", timeout=10)
+            return
+        self.dismiss((text, save))

@@ -33,7 +33,16 @@ from aoi_tui import clock, session_clock
 from aoi_tui.cards import CardFileError, Deck, load_deck
 from aoi_tui.i18n import language, t
 from aoi_tui.live_session import Draft, LiveSession, TakenOver
-from aoi_tui.models import ActionStatus, Note, NoteKind, Owner, Role, Session, Visibility
+from aoi_tui.models import (
+    ActionStatus,
+    Note,
+    NoteKind,
+    Owner,
+    Role,
+    Session,
+    Visibility,
+    note_too_long,
+)
 from aoi_tui.phases import debrief_index
 from aoi_tui.text import clean
 from aoi_tui.writer import SerialWriter
@@ -446,6 +455,10 @@ class SessionScreen(AoiScreen[None]):
     def submit(self, event: Input.Submitted) -> None:
         text = clean(event.value).strip()
         if not text or self.taken_over:
+            return
+        too_long = note_too_long(text)
+        if too_long:  # said, and the text stays in the input
+            self.notify(too_long, severity="error", timeout=10)
             return
         event.input.value = ""
         self.save_new_note(text)
