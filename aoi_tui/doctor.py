@@ -94,21 +94,28 @@ def _restore(
                 if path.exists():
                     _quarantine(root, path)
                 write_atomic(path, data)
-                return f"restored from backup {backup.name}{_what_it_lacks(path, backup, copies)}"
+                return f"restored from backup {backup.name}{_what_it_lacks(path, backup, data)}"
     return ""
 
 
-def _what_it_lacks(path: Path, restored: Path, copies: list[Path]) -> str:
+def _what_it_lacks(path: Path, restored: Path, data: bytes) -> str:
     """Said after "restored from backup X": a restore never loses a write silently."""
     if restored.name == LATEST:
         return " (the state after its last write: nothing lost)"
     if path.name == INDEX:
         return ""  # rebuilt from the engagement files just after
-    if path.name == KEYS and restored == copies[0]:
-        return " (taken after its last change: nothing lost)"
-    when = taken_at(restored)
-    what = "engagements created" if path.name == KEYS else "what was saved"
-    return f" (taken {when}): {what} after it cannot be restored and is missing"
+    if path.name == KEYS:
+        # Backed up after every change, unless that copy failed (a full disk):
+        # what matters is whether every engagement file on disk has its key.
+        keys = KeyFile.from_json(path, json.loads(data)).engagement_keys
+        keyless = [p for p in (path.parent / "engagements").glob("*.db") if p.stem not in keys]
+        if not keyless:
+            return " (every engagement file has its key: nothing lost)"
+        return (
+            f" (taken {taken_at(restored)}): {len(keyless)} engagement file(s) have no key "
+            "in it and cannot be opened"
+        )
+    return f" (taken {taken_at(restored)}): what was saved after it is missing"
 
 
 def run_doctor(root: Path, unlock: Callable[[], Store], repair: bool = False) -> DoctorReport:

@@ -68,9 +68,9 @@ class KeyFileMissing(StoreError):
 
     def __init__(self, root: Path) -> None:
         super().__init__(
-            f"the key file is missing from {root}, which holds engagement files: run "
-            "`aoi doctor --repair` to restore it from its backups (aoi never creates a "
-            "new key over them)"
+            f"the key file is missing from {root}, which still holds a store (engagement "
+            "files, index, backups): run `aoi doctor --repair` to restore it from its "
+            "backups (aoi never creates a new key over a store)"
         )
 
 

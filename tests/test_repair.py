@@ -312,3 +312,20 @@ def test_without_any_backup_of_the_key_file_doctor_says_so_and_creates_nothing(
     assert _files(store.root) == before
     with pytest.raises(KeyFileMissing):
         store_exists(store.root)
+
+
+def test_a_key_file_restored_without_a_newer_engagement_says_so(store: Store) -> None:
+    """The key file is backed up after every change, unless that copy failed (a
+    full disk): restored from the copy before, the newest engagement has no key."""
+    new_engagement(store)
+    newer = new_engagement(store, coachee="Yann Le Goff")
+    store.backups.newest_first(store.root / KEYS)[0].unlink()  # its backup never written
+    (store.root / KEYS).unlink()
+
+    report = run_doctor(store.root, lambda: reopen(store), repair=True)
+    keys = next(f for f in report.findings if f.path == store.root / KEYS)
+    assert "1 engagement file(s) have no key in it and cannot be opened" in keys.repaired
+    assert "nothing lost" not in report.human()
+    assert any(
+        f.path == eng_path(store, newer.id) and "no key" in f.problem for f in report.findings
+    )
