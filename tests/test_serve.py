@@ -175,3 +175,128 @@ def test_binding_beyond_loopback_warns(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(5)
+
+
+# -- the token stays out of the log; the address the browser used is accepted ------------------
+
+
+def handshake(ws_base: str, path: str, headers: dict[str, str]) -> int:
+    import aiohttp
+
+    async def run() -> int:
+        async with aiohttp.ClientSession() as session:
+            try:
+                async with session.ws_connect(f"{ws_base}{path}", headers=headers):
+                    return 101
+            except aiohttp.WSServerHandshakeError as exc:
+                return exc.status
+
+    return asyncio.run(run())
+
+
+def page(url: str, host: str | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(response.status), response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+
+
+def test_the_access_log_never_prints_the_token(
+    served: tuple[str, subprocess.Popen[str], dict[str, str]],
+) -> None:
+    url, proc, _ = served
+    base, token = url.split("/?token=")
+    ws = base.replace("http:", "ws:")
+    assert page(url)[0] == 200
+    assert page(f"{base}/?token={token}x")[0] == 403
+    assert page(f"{base}/?other=1&token={token}")[0] == 200
+    assert handshake(ws, f"/ws/{token}", {"Origin": "http://evil.example"}) == 403
+    assert handshake(ws, f"/ws/{token}x", {"Origin": base}) == 403
+    time.sleep(0.5)
+    proc.terminate()
+    out, _ = proc.communicate(timeout=10)
+    assert "GET" in out, "the requests are logged"
+    assert token not in out, "a token (or a near miss of it) was printed"
+
+
+def test_the_token_is_what_the_readme_says() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    serve_part = readme[readme.index("`aoi serve`") :][:900]
+    assert "one-time" not in serve_part
+    assert "while" in serve_part and "aoi serve" in serve_part
+
+
+@pytest.fixture
+def served_everywhere(tmp_path: Path) -> Iterator[tuple[str, int]]:
+    env = dict(
+        os.environ,
+        AOI_DATA_DIR=str(tmp_path / "data"),
+        PYTHONPATH=str(REPO),
+        AOI_LANG="en",
+        AOI_PASSPHRASE=PASSPHRASE,
+    )
+    aoi(env, "demo")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aoi_tui", "serve", "--host", "0.0.0.0", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.search(r"token=(\S+)", line)
+        assert match, f"no URL printed: {line!r}"
+        assert "0.0.0.0" not in line, "a browser cannot open 0.0.0.0"
+        yield match.group(1), port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_bound_to_every_address_the_browser_address_is_used_and_checked(
+    served_everywhere: tuple[str, int],
+) -> None:
+    token, port = served_everywhere
+    local = f"http://127.0.0.1:{port}"
+    ws = f"ws://127.0.0.1:{port}"
+    # a browser on another machine, which reached this one as 192.0.2.10
+    remote = f"192.0.2.10:{port}"
+    status_code, html = page(f"{local}/?token={token}", host=remote)
+    assert status_code == 200
+    assert f'data-session-websocket-url="ws://{remote}/ws/{token}"' in html
+    assert "0.0.0.0" not in html
+    assert handshake(ws, f"/ws/{token}", {"Host": remote, "Origin": f"http://{remote}"}) == 101
+    # the page of another site, even one whose name points here (DNS rebinding)
+    assert handshake(ws, f"/ws/{token}", {"Host": remote, "Origin": "http://evil.example"}) == 403
+    rebound = f"evil.example:{port}"
+    assert page(f"{local}/?token={token}", host=rebound)[0] == 403
+    assert handshake(ws, f"/ws/{token}", {"Host": rebound, "Origin": f"http://{rebound}"}) == 403
+    # this machine's own name is an address a browser may use
+    own = f"{socket.gethostname()}:{port}"
+    assert page(f"{local}/?token={token}", host=own)[0] == 200
+
+
+def test_on_loopback_localhost_and_127_0_0_1_both_work(
+    served: tuple[str, subprocess.Popen[str], dict[str, str]],
+) -> None:
+    url, _, _ = served
+    base, token = url.split("/?token=")
+    port = base.rsplit(":", 1)[1]
+    ws = base.replace("http:", "ws:")
+    for name in ("localhost", "127.0.0.1"):
+        host = f"{name}:{port}"
+        status_code, html = page(url, host=host)
+        assert status_code == 200 and f"ws://{host}/ws/" in html
+        assert handshake(ws, f"/ws/{token}", {"Host": host, "Origin": f"http://{host}"}) == 101
+    # an SSH tunnel from another local port: the browser's port is the tunnel's
+    host = "127.0.0.1:9999"
+    assert f"ws://{host}/ws/" in page(url, host=host)[1]
+    assert handshake(ws, f"/ws/{token}", {"Host": host, "Origin": f"http://{host}"}) == 101
