@@ -38,6 +38,9 @@ class KeysInOrder(App[None]):
         self._in_flight: events.Key | None = None
         """The key on its way up; it is not queued again when it reaches the App."""
         self._reached_app = False
+        self._consequences: list[events.Callback] | None = None
+        """What the key asked the App to do next (`focus()` is one): done before the
+        next key, not behind every key already queued."""
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()
@@ -60,6 +63,15 @@ class KeysInOrder(App[None]):
 
     async def _in_order(self, event: events.Key | events.Paste) -> None:
         self.app_focus = True
+        screen = self.screen
+        self._consequences = []
+        try:
+            await self._handle(event)
+            await self._consequences_done(screen)
+        finally:
+            self._consequences = None
+
+    async def _handle(self, event: events.Key | events.Paste) -> None:
         if isinstance(event, events.Key):
             if await self._check_bindings(event.key, priority=True):
                 return
@@ -76,6 +88,19 @@ class KeysInOrder(App[None]):
             # Input.Submitted) is handled too, before the next key can change the input
             await App._on_key(self, event)
             await self._followed_up(target)
+
+    async def _consequences_done(self, screen: object) -> None:
+        """A screen the key opened has mounted and taken the focus, and the focus
+        moves the key asked for have been made, before the next key is routed."""
+        for _ in range(8):  # a consequence may have consequences; never forever
+            if self.screen is not screen:
+                screen = self.screen
+                await self._settled(self.screen)
+            pending, self._consequences = self._consequences or [], []
+            if not pending:
+                return
+            for message in pending:
+                await self._dispatch_message(message)
 
     async def _followed_up(self, target: Widget) -> None:
         """Return once `target` and each of its parents up to the screen have handled
@@ -103,5 +128,8 @@ class KeysInOrder(App[None]):
     def post_message(self, message: Message) -> bool:
         if message is self._in_flight and message is not None:
             self._reached_app = True  # `_in_order` runs its bindings, in turn
+            return True
+        if self._consequences is not None and isinstance(message, events.Callback):
+            self._consequences.append(message)
             return True
         return super().post_message(message)

@@ -168,6 +168,8 @@ class SessionScreen(AoiScreen[None]):
         self.writer = SerialWriter()
         self.deck: Deck | None = None
         self.taken_over = False
+        self.back_from_debrief = False
+        """The debrief may have changed notes, the message, actions: read them again."""
 
     # -- set-up -----------------------------------------------------------------------
 
@@ -618,18 +620,22 @@ class SessionScreen(AoiScreen[None]):
             self.draw_card()
             self.refresh_all()
         self.writer.drain()
+        self.back_from_debrief = True
         self.app.push_screen(DebriefScreen(self.engagement_id, self.number, self.live))
 
     def on_screen_resume(self) -> None:
         """Back from the debrief, which may have changed notes, the message, actions."""
         if not hasattr(self, "ef"):
             return
-        self.writer.drain()
         if self.session.ended_at is None:
             try:  # the debrief may have found the session resumed elsewhere
                 self.live.check()
             except TakenOver as exc:
                 self.lose(str(exc))
+        if not self.back_from_debrief:
+            return  # a dialog of this screen (editor, log): its result is applied here
+        self.back_from_debrief = False
+        self.writer.drain()
         self.session = self.ef.session(self.number)
         unsaved = [n for n in self.notes if self.states.get(n.id) == "failed"]
         self.notes = self.ef.notes(self.number) + unsaved

@@ -18,6 +18,7 @@ from aoi_tui.screens.app import AoiApp
 from aoi_tui.screens.session import SessionScreen
 from rich.console import Console
 from textual import events
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static, TextArea
@@ -159,4 +160,23 @@ def notifications(pilot: Pilot[Any]) -> list[str]:
 async def paste(pilot: Pilot[Any], text: str) -> None:
     """Paste `text` as a terminal does (bracketed paste), into the focused widget."""
     pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+NAMED_CHARACTERS = {"enter": "\r", "tab": "\t", "escape": "\x1b", "space": " "}
+
+
+async def burst(pilot: Pilot[Any], *parts: str) -> None:
+    """Keys as a terminal sends them in one write: every key is queued for the App
+    before it handles the first (Pilot's `press` waits after each key; a slow
+    link, a paste or a fast typist does not). A part is a key name ("enter",
+    "f4", "ctrl+o") or, prefixed with "text:", characters to type."""
+    app = pilot.app
+    for part in parts:
+        if part.startswith("text:"):
+            for char in part[5:]:
+                key = char if char.isalnum() else _character_to_key(char)
+                app.post_message(events.Key(key, char))
+        else:
+            app.post_message(events.Key(part, NAMED_CHARACTERS.get(part)))
     await pilot.pause()
