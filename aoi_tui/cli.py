@@ -461,7 +461,7 @@ def cmd_note_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from aoi_tui.export import ExportNotRecorded, build_export, write_export
+    from aoi_tui.export import ExportNotRecorded, build_export, shown, write_export
 
     store = _store(args)
     eid = _engagement_id(store, args.engagement)
@@ -483,7 +483,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ExportNotRecorded as exc:
         raise CliError(str(exc)) from None  # written: not "nothing was changed"
     if path is not None:
-        print(i18n.t("export.written", path=path), file=sys.stderr)
+        print(i18n.t("export.written", path=shown(path)), file=sys.stderr)  # one line
     return 0
 
 

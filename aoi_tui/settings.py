@@ -14,6 +14,7 @@ Private stays the default for every note: no setting can change that."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -22,6 +23,8 @@ from aoi_tui.locations import config_dir
 from aoi_tui.phases import phase_ids, session_kinds
 
 SETTINGS_FILE = "settings.toml"
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_KEY = re.compile(r"[A-Za-z0-9_+, -]{1,64}")
 
 
 class SettingsError(Exception):
@@ -64,6 +67,14 @@ class Settings:
         for phase, minutes in self.phase_minutes.items():
             if not 1 <= minutes <= 600:
                 found.append(f"phase_minutes.{phase}: minutes must be between 1 and 600")
+        # A theme's name and a key are shown in messages and in the palette: words
+        # only, never a control character that the terminal would obey.
+        if not _NAME.fullmatch(self.theme):
+            found.append("theme: a theme name, e.g. textual-dark (letters, digits, - and _)")
+        for binding, key in self.keys.items():
+            if not (_NAME.fullmatch(binding.replace(".", "-")) and _KEY.fullmatch(key)):
+                shown = binding if binding.isprintable() else repr(binding)
+                found.append(f"keys.{shown}: a key name, e.g. f6, ctrl+n (letters, digits, +-_,)")
         return found
 
 

@@ -333,3 +333,18 @@ async def test_tui_export_screen_refuses_the_data_folder_and_says_what_was_not_r
         said = notifications(pilot)[-1]
         assert str(target) in said and "not recorded" in said and "disk is full" in said
         assert target.exists() and app.is_running
+
+
+def test_cli_a_name_with_a_newline_is_said_on_one_line(
+    store: Store, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = {**cli_env, "AOI_NOW": FIXED_NOW}
+    data = store.root
+    eid = ok(
+        aoi(env, data, "engagement", "new", "--coachee", "C", "--sponsor", "S",
+            "--consent-date", "2026-03-02")
+    ).strip()  # fmt: skip
+    target = tmp_path / "rapport\nfaux.md"
+    done = aoi(env, data, "export", eid, "--shared", "-o", str(target))
+    assert done.returncode == 0 and target.exists()
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr

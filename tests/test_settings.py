@@ -118,3 +118,27 @@ def test_the_settings_language_is_used_unless_overridden(tmp_path: Path) -> None
     assert aoi({}, "--lang", "en", "export", eid, "--shared", "-o", "-").startswith(
         "# Report for the sponsor"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("keys = 5\n", "keys"),
+        ("phase_minutes = 5\n", "phase_minutes"),
+        ("[language]\n", "language"),
+        ('theme = "\\u001b]0;pwned\\u0007"\n', "theme"),
+        ('theme = "textual dark; rm"\n', "theme"),
+        ('[keys]\n"session.next_phase" = "f6\\u001b[2J"\n', "keys.session.next_phase"),
+    ],
+)
+def test_a_settings_file_of_the_wrong_shape_is_one_clean_message(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    """Issue 11 §5: the wrong shape, or a value that would carry an escape sequence
+    to the terminal (a theme or a key is shown in messages and the palette)."""
+    write(tmp_path, text)
+    with pytest.raises(SettingsError) as error:
+        load_settings(tmp_path)
+    message = str(error.value)
+    assert expected in message and str(tmp_path / "settings.toml") in message
+    assert "\x1b" not in message and "\n" not in message
