@@ -441,11 +441,14 @@ def cmd_note_list(args: argparse.Namespace) -> int:
 
 
 def cmd_note_validate(args: argparse.Namespace) -> int:
+    from aoi_tui.allow_list import validation_open
     from aoi_tui.models import Note
 
     store = _store(args)
     ef = store.engagement(_engagement_id(store, args.engagement))
     with ef.batch():
+        if not validation_open(ef.engagement()):
+            raise CliError("the coachee withdrew: nothing more is validated for the sponsor")
         try:
             note = ef.get(Note, args.note)
         except KeyError:

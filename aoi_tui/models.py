@@ -132,7 +132,8 @@ class Validation(Model):
 
 class Shareable(Record):
     """A note or an action: private by default; reaches the sponsor only when
-    shareable *and* validated by the coachee for its current text."""
+    shareable *and* validated by the coachee for its current text, whoever owns
+    it (`allow_list.reaches` decides, with consent and withdrawal)."""
 
     text: NoteText
     visibility: Visibility = Visibility.PRIVATE
@@ -146,7 +147,8 @@ class Shareable(Record):
 
     @property
     def shared(self) -> bool:
-        """The allow-list test used by every shared export."""
+        """Shareable and validated for its current text: the item's own part of
+        the allow-list. Whether it reaches anyone is `allow_list.reaches`."""
         return self.visibility is Visibility.SHAREABLE and self.validated
 
     def edit(self, text: str) -> None:

@@ -13,7 +13,9 @@ where a line start would make them a block."""
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 
 from markdown_it import MarkdownIt
@@ -104,7 +106,67 @@ def _code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-_probe = MarkdownIt("js-default", {"html": False})
+# How viewers read a free text: GFM-like (tables) and CommonMark with raw HTML
+# on (an HTML block changes where other blocks start).
+_probes = (MarkdownIt("js-default", {"html": False}), MarkdownIt("commonmark", {"html": True}))
+_ORDERED = re.compile(r"^(\s*\d{1,9})([.)])")
+_FIRST = re.compile(r"^(\s*)(\S)")
+
+
+def _escape_start(line: str) -> str:
+    r"""Escape the character that opens a block at the start of `line` (after
+    its indentation): `\#`, `\-`, `\>`, `\|`, `\=`, and `1\.` for a number."""
+    if _ORDERED.match(line):
+        return _ORDERED.sub(r"\1\\\2", line, count=1)
+    return _FIRST.sub(r"\1\\\2", line, count=1)
+
+
+def _structure_rows(lines: list[str], after_meta: bool) -> set[int]:
+    """The rows where a free text opens a block of its own at its top level: a
+    heading (its `#` or its setext underline), a list item, a quote, a table
+    (its delimiter row), a thematic break, a link reference definition.
+    Fenced and indented code stay: contained, they cannot pass for the report's
+    parts. With `after_meta`, the first line follows generated text on its line."""
+    source = "\n".join(["x " + lines[0], *lines[1:]] if after_meta else lines)
+    rows: set[int] = set()
+    for probe in _probes:
+        env: dict[str, object] = {}
+        tokens = probe.parse(source, env)
+        references = env.get("references")
+        if isinstance(references, dict):
+            rows.update(ref["map"][0] for ref in references.values())
+        for token in tokens:
+            if token.map is None:
+                continue
+            start, end = token.map
+            if token.level == 0 and token.type == "heading_open":
+                rows.add(start if token.markup.startswith("#") else end - 1)
+            elif token.level == 0 and token.type in ("hr", "blockquote_open"):
+                rows.update(
+                    row
+                    for row in range(start, end)
+                    if token.type == "hr" or lines[row].lstrip().startswith(">")
+                )
+            elif token.level == 0 and token.type == "table_open":
+                rows.add(start + 1)
+            elif token.level == 1 and token.type == "list_item_open":
+                rows.add(start)
+    return {row for row in rows if row < len(lines) and lines[row].strip()}
+
+
+def _contained(lines: list[str], after_meta: bool) -> list[str]:
+    """Escape every block a free text would open (`_structure_rows`), until none
+    is left: what it then holds is paragraphs and code, shown as typed. Each
+    pass escapes at least one more line start; nesting unfolds one level a pass."""
+    lines = list(lines)
+    for _ in range(len(lines) + 1):
+        rows = _structure_rows(lines, after_meta)
+        if not rows:
+            return lines
+        for row in rows:
+            lines[row] = _escape_start(lines[row])
+    # not reached for any text tried; should it be, no line starts a block
+    return [_escape_start(line) if line.strip() else line for line in lines]
 
 
 def _neutralise_definitions(lines: list[str]) -> list[str]:
@@ -112,7 +174,7 @@ def _neutralise_definitions(lines: list[str]) -> list[str]:
     and turn matching `[words]` anywhere in the document into links."""
     for _ in range(len(lines) + 1):
         env: dict[str, object] = {}
-        _probe.parse("\n".join(lines), env)
+        _probes[0].parse("\n".join(lines), env)
         references = env.get("references")
         if not isinstance(references, dict) or not references:
             return lines
@@ -122,10 +184,11 @@ def _neutralise_definitions(lines: list[str]) -> list[str]:
     return [line.replace("[", "\\[", 1) for line in lines]  # unreachable in practice
 
 
-def _lines(text: str) -> list[str]:
-    """A free text, cleaned, as lines ready to embed in a container."""
+def _lines(text: str, after_meta: bool = False) -> list[str]:
+    """A free text, cleaned, as lines ready to embed in a container, every
+    block it would open escaped (`_contained`)."""
     lines = [line.rstrip() for line in clean(text).strip().split("\n")]
-    return _neutralise_definitions(lines) if lines != [""] else ["—"]
+    return _contained(lines, after_meta) if lines != [""] else ["—"]
 
 
 def _quote(text: str) -> str:
@@ -136,9 +199,13 @@ def _quote(text: str) -> str:
 def _item(meta: str, text: str) -> str:
     """A list item: generated `meta` first, then the free text, which ends the
     item (every continuation line indented under it)."""
-    lines = _lines(text)
+    lines = _lines(text, after_meta=bool(meta))
     first = meta + lines[0] if meta else lines[0]
     return "\n".join(["- " + first, *(f"  {line}" if line else "" for line in lines[1:])])
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _level(level: Level | None, lang: str) -> str:
@@ -189,7 +256,7 @@ class _Doc:
             self.blocks.append("\n".join(lines))
 
     def text(self) -> str:
-        return _without_raw_html("\n\n".join(self.blocks)) + "\n"
+        return _without_raw_html(_without_live_links("\n\n".join(self.blocks))) + "\n"
 
 
 # What a viewer that renders HTML in Markdown would run or fetch: our own Markdown
@@ -205,14 +272,74 @@ _TAG_NOT_LINK = re.compile(
 _CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`).+?(?<!`)\1(?!`)")
 
 
-def _escape_tags(line: str) -> str:
-    """Escape the tag openings of a line outside its code spans and autolinks."""
+def _outside_code(line: str, change: Callable[[str], str]) -> str:
+    """`change` applied to the parts of a line outside its code spans."""
     out, last = [], 0
     for span in _CODE_SPAN.finditer(line):
-        out += [_TAG_NOT_LINK.sub(r"\1\\<", line[last : span.start()]), span.group(0)]
+        out += [change(line[last : span.start()]), span.group(0)]
         last = span.end()
-    out.append(_TAG_NOT_LINK.sub(r"\1\\<", line[last:]))
+    out.append(change(line[last:]))
     return "".join(out)
+
+
+def _escape_tags(line: str) -> str:
+    """Escape the tag openings of a line outside its code spans and autolinks."""
+    return _outside_code(line, lambda part: _TAG_NOT_LINK.sub(r"\1\\<", part))
+
+
+# Links a viewer may follow: as in our HTML, http, https and mailto only.
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+_link_probe = MarkdownIt("commonmark", {"html": False})
+_link_probe.validateLink = lambda url: True  # type: ignore[method-assign]  # see every link
+_LINK_OPEN = re.compile(r"(?<!\\)((?:\\\\)*)\]\(([ \t]*<?[ \t]*)")
+_BAD_AUTOLINK = re.compile(
+    r"(?<!\\)((?:\\\\)*)<(?=[A-Za-z][A-Za-z0-9+.-]{1,31}:)(?!(?:https?|mailto):)", re.I
+)
+
+
+def _escape_links(part: str) -> str:
+    """Make `[text](dest)` and `<scheme:…>` plain text where `dest` is not an
+    http, https or mailto address (entities decoded, as a viewer would)."""
+
+    def link(match: re.Match[str]) -> str:
+        destination = html.unescape(part[match.end() :]).lower()
+        if destination.startswith(LINK_SCHEMES):
+            return match.group(0)
+        return match.group(1) + "]\\(" + match.group(2)
+
+    return _BAD_AUTOLINK.sub(r"\1\\<", _LINK_OPEN.sub(link, part))
+
+
+def _without_live_links(document: str) -> str:
+    """A link typed in a text (`[x](javascript:…)`, `<vbscript:…>`, `data:`…)
+    stays visible text in every Markdown viewer, as in our HTML: only http,
+    https and mailto links are links. Found by parsing the finished document."""
+    lines = document.split("\n")
+    for _ in range(document.count("](") + document.count("<") + 1):
+        rows = _bad_link_rows(_link_probe.parse("\n".join(lines)))
+        if not rows:
+            return "\n".join(lines)
+        changed = False
+        for row in rows:
+            careful = _outside_code(lines[row], _escape_links)
+            changed = changed or careful != lines[row]
+            lines[row] = careful
+        if not changed:  # a code span read wrongly: every link opening of those rows
+            for row in rows:
+                lines[row] = lines[row].replace("](", "]\\(").replace("<", "\\<")
+    return "\n".join(lines).replace("](", "]\\(")  # not reached for any text tried
+
+
+def _bad_link_rows(tokens: list[Token]) -> set[int]:
+    rows: set[int] = set()
+    for token in tokens:
+        if token.type != "inline" or not token.map or not token.children:
+            continue
+        for child in token.children:
+            href = str(child.attrGet("href") or "").strip().lower()
+            if child.type == "link_open" and not href.startswith(LINK_SCHEMES):
+                rows.update(range(*token.map))
+    return rows
 
 
 def _without_raw_html(document: str) -> str:
@@ -356,30 +483,41 @@ def shared_markdown(report: SharedReport, lang: str) -> str:
     if report.messages:
         doc.add(_heading(2, t("export.messages", lang)))
         for m in report.messages:
-            validated = t("export.message_validated_on", lang, date=_d(m.validated_on, lang))
+            validated = (
+                t("export.message_validated_on", lang, date=_d(m.validated_on, lang))
+                if m.validated_on is not None
+                else t("export.message_validated", lang)  # session dates not reported
+            )
             if m.session is not None:
                 title = f"{t('export.session', lang)} {m.session} — {validated}"
             else:
-                title = validated[:1].upper() + validated[1:]
+                title = _capital(validated)
             doc.add(_heading(3, title), _quote(m.text))
 
     if report.notes:
         doc.add(_heading(2, t("export.shared_notes", lang)))
         items = []
         for n in report.notes:
-            meta = [t("export.note_validated_on", lang, date=_d(n.validated_on, lang))]
+            meta = []
             if n.session is not None:
-                meta.insert(0, f"**{t('export.session', lang)} {n.session}**")
-            else:
-                meta[0] = meta[0][:1].upper() + meta[0][1:]
-            items.append(_item(SEP.join(meta) + " — ", n.text))
+                meta.append(f"**{t('export.session', lang)} {n.session}**")
+            if n.validated_on is not None:
+                meta.append(t("export.note_validated_on", lang, date=_d(n.validated_on, lang)))
+            if meta:
+                meta[0] = _capital(meta[0])
+            items.append(_item(SEP.join(meta) + " — " if meta else "", n.text))
         doc.lines(items)
 
     if report.actions:
         doc.add(_heading(2, t("export.actions", lang)))
         doc.lines(
             [
-                _item(_action_meta(act, lang, session=act.session), act.text)
+                _item(
+                    _action_meta(
+                        act, lang, t(f"action.{act.status.value}", lang), session=act.session
+                    ),
+                    act.text,
+                )
                 for act in report.actions
             ]
         )
@@ -401,7 +539,10 @@ def shared_markdown(report: SharedReport, lang: str) -> str:
     if report.closing is not None:
         c = report.closing
         doc.add(_heading(2, t("export.closing.title", lang)))
-        doc.add(f"_{t('export.closing.validated_on', lang, date=_d(c.validated_on, lang))}_")
+        if c.validated_on is not None:
+            doc.add(f"_{t('export.closing.validated_on', lang, date=_d(c.validated_on, lang))}_")
+        else:
+            doc.add(f"_{t('export.closing.validated', lang)}_")
         if c.synthesis.strip():
             doc.add(_heading(3, t("export.closing.synthesis", lang)), _quote(c.synthesis))
         if c.next_steps.strip():

@@ -1,7 +1,8 @@
 """The coachee's recap of one session: what was agreed, to hand over at the
-end of the session. Built from an allow-list like the sponsor's report: the
-session's actions (not the coach's private to-dos), the message for the N+1
-once the coachee validated it, and the notes the coachee validated."""
+end of the session. It may be forwarded, so it is built from the allow-list
+(`allow_list.reaches` for `Audience.RECAP`): the coachee's own actions, and
+what the coachee validated for its current text (notes, the message for the
+N+1, the N+1's and the coach's actions); nothing the coach kept private."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from datetime import date
 
 from pydantic import Field
 
+from aoi_tui.allow_list import Message, reaches
 from aoi_tui.engagement_file import EngagementFile
-from aoi_tui.models import Model, Owner, SessionKind, Visibility
+from aoi_tui.models import Audience, Model, Owner, SessionKind
 
 
 class RecapAction(Model):
@@ -48,13 +50,16 @@ def build_session_recap(ef: EngagementFile, number: int) -> SessionRecap:
         session=number,
         kind=session.kind,
         held_on=session.held_on,
-        message=session.sponsor_message if session.sponsor_message_validated else None,
-        notes=[n.text for n in ef.notes(number) if n.shared],
+        message=(
+            session.sponsor_message
+            if reaches(Message(session), engagement, Audience.RECAP)
+            else None
+        ),
+        notes=[n.text for n in ef.notes(number) if reaches(n, engagement, Audience.RECAP)],
         actions=[
             RecapAction(text=a.text, owner=a.owner, due=a.due)
             for a in ef.actions(number)
-            # The coachee's and the N+1's actions; the coach's only where shareable.
-            if a.owner is not Owner.COACH or a.visibility is Visibility.SHAREABLE
+            if reaches(a, engagement, Audience.RECAP)
         ],
         next_session=next_session,
     )

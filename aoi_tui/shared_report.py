@@ -2,17 +2,21 @@
 
 Each field of `SharedReport` is either a fact agreed in the three-way kickoff
 or an item the coachee validated for its current text. Nothing here filters
-private items out: the report is built by picking allowed items in, and the
-renderers only ever see this model, never the store."""
+private items out: the report is built by picking in what
+`allow_list.reaches` lets in, and the renderers only ever see this model,
+never the store."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 from pydantic import Field
 
+from aoi_tui.allow_list import Closing, Item, Message, reaches, validated_on
 from aoi_tui.engagement_file import EngagementFile
 from aoi_tui.models import (
+    ActionStatus,
     Area,
     Level,
     Model,
@@ -22,6 +26,8 @@ from aoi_tui.models import (
     Status,
 )
 from aoi_tui.store import StoreError
+
+T = TypeVar("T", bound=Item)
 
 
 class ConsentMissing(StoreError):
@@ -51,24 +57,29 @@ class SharedObjective(Model):
     status: ObjectiveStatus | None  # only where the agreement reports it
 
 
+# Where the agreement does not report attendance (session dates and numbers),
+# `session` and `validated_on` are None: neither a number nor a day reaches the sponsor.
+
+
 class SharedMessage(Model):
-    session: int | None  # None where the agreement does not report attendance
+    session: int | None
     text: str
-    validated_on: date
+    validated_on: date | None
 
 
 class SharedNote(Model):
-    session: int | None  # None where the agreement does not report attendance
+    session: int | None
     text: str
-    validated_on: date
+    validated_on: date | None
 
 
 class SharedAction(Model):
-    session: int | None  # None where the agreement does not report attendance
+    session: int | None
     text: str
     owner: Owner
     due: date | None
-    validated_on: date | None  # None for an action the sponsor owns
+    status: ActionStatus  # the N+1 follows actions up
+    validated_on: date | None
 
 
 class SharedClosing(Model):
@@ -76,7 +87,7 @@ class SharedClosing(Model):
 
     synthesis: str
     next_steps: str
-    validated_on: date
+    validated_on: date | None
 
 
 class SharedCompetency(Model):
@@ -116,8 +127,13 @@ def build_shared_report(ef: EngagementFile) -> SharedReport:
             "no consent recorded for this engagement: record it first "
             "(`aoi engagement consent ENGAGEMENT --date YYYY-MM-DD`)"
         )
+
+    def allowed(items: list[T]) -> list[T]:
+        return [item for item in items if reaches(item, eng)]
+
+    all_sessions = ef.sessions()
+    sessions = allowed(all_sessions)
     attendance = agreement.report_attendance
-    sessions = ef.sessions() if attendance else []
 
     def number(session: int) -> int | None:
         # Without attendance, not even a session number reaches the sponsor.
@@ -125,17 +141,15 @@ def build_shared_report(ef: EngagementFile) -> SharedReport:
 
     messages = [
         SharedMessage(
-            session=number(s.number),
-            text=s.sponsor_message,
-            validated_on=s.sponsor_message_validation.at.date(),
+            session=number(m.session.number),
+            text=m.session.sponsor_message,
+            validated_on=validated_on(m, eng),
         )
-        for s in ef.sessions()
-        if s.sponsor_message_validated and s.sponsor_message_validation is not None
+        for m in allowed([Message(s) for s in all_sessions])
     ]
     notes = [
-        SharedNote(session=number(n.session), text=n.text, validated_on=n.validation.at.date())
-        for n in sorted(ef.notes(), key=lambda n: (n.session, n.created_at))
-        if n.shared and n.validation is not None
+        SharedNote(session=number(n.session), text=n.text, validated_on=validated_on(n, eng))
+        for n in allowed(sorted(ef.notes(), key=lambda n: (n.session, n.created_at)))
     ]
     actions = [
         SharedAction(
@@ -143,16 +157,16 @@ def build_shared_report(ef: EngagementFile) -> SharedReport:
             text=a.text,
             owner=a.owner,
             due=a.due,
-            validated_on=a.validation.at.date() if a.shared and a.validation else None,
+            status=a.status,
+            validated_on=validated_on(a, eng),
         )
-        for a in sorted(ef.actions(), key=lambda a: (a.session, a.created_at))
-        if a.shared or a.owner is Owner.SPONSOR
+        for a in allowed(sorted(ef.actions(), key=lambda a: (a.session, a.created_at)))
     ]
     competencies = None
     if agreement.report_competencies:
         competencies = []
-        assessments = ef.all_assessments()
-        for c in ef.competencies():
+        assessments = allowed(ef.all_assessments())
+        for c in allowed(ef.competencies()):
             marks = sorted((a for a in assessments if a.competency_id == c.id), key=lambda a: a.on)
             competencies.append(
                 SharedCompetency(
@@ -163,17 +177,23 @@ def build_shared_report(ef: EngagementFile) -> SharedReport:
                 )
             )
     closing = None
-    if eng.closing_validated and eng.closing_validation is not None:
+    if reaches(Closing(eng), eng):
         closing = SharedClosing(
             synthesis=eng.closing_synthesis,
             next_steps=eng.closing_next,
-            validated_on=eng.closing_validation.at.date(),
+            validated_on=validated_on(Closing(eng), eng),
         )
     validation_dates = sorted(
-        {m.validated_on for m in messages}
-        | {n.validated_on for n in notes}
-        | {a.validated_on for a in actions if a.validated_on}
-        | ({closing.validated_on} if closing else set())
+        {
+            day
+            for day in (
+                *(m.validated_on for m in messages),
+                *(n.validated_on for n in notes),
+                *(a.validated_on for a in actions),
+                closing.validated_on if closing else None,
+            )
+            if day is not None
+        }
     )
     dates = [s.held_on for s in sessions]
     return SharedReport(
@@ -204,7 +224,7 @@ def build_shared_report(ef: EngagementFile) -> SharedReport:
                 expected_result=o.expected_result,
                 status=o.status if agreement.report_objective_status else None,
             )
-            for o in ef.objectives()
+            for o in allowed(ef.objectives())
         ],
         messages=messages,
         notes=notes,

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -198,6 +199,21 @@ HOSTILE_LINES = [
 ]
 
 
+CODE = ("paragraph_open", "code_block", "fence")  # and their content
+
+
+def blocks(markdown: str, parser: MarkdownIt = _commonmark) -> Counter[str]:
+    """Every block a viewer draws, at any depth (headings, lists and their items,
+    quotes, tables, rules), but paragraphs and code: a free text may hold those,
+    contained in its own item. A heading or a list item inside a note's item
+    still passes for the report's own: these must not change."""
+    return Counter(
+        f"{token.type}:{token.tag}"
+        for token in parser.parse(markdown)
+        if token.nesting >= 0 and token.type not in (*CODE, "inline")
+    )
+
+
 def raw_html(markdown: str) -> list[str]:
     """What a Markdown viewer that renders HTML would run as HTML."""
     found = []
@@ -246,6 +262,7 @@ def test_no_free_text_escapes_its_block(
                     assert outline(got[audience], parser) == outline(want[audience], parser), (
                         audience
                     )
+                    assert blocks(got[audience], parser) == blocks(want[audience], parser), audience
                 env: dict[str, Any] = {}
                 _commonmark.parse(got[audience], env)
                 assert not env.get("references"), f"{audience}: a reference definition survived"

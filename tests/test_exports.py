@@ -46,6 +46,7 @@ from aoi_tui.models import (
     Validation,
     Visibility,
     closing_hash,
+    text_hash,
 )
 from aoi_tui.shared_report import ConsentMissing, build_shared_report
 from aoi_tui.store import Store
@@ -93,11 +94,28 @@ STATES = ("none", "validated", "edited", "stale")
 validated, then edited (validation cleared); stale: validated, then the text
 changed behind `edit()` (the hash no longer matches)."""
 
-message_states = st.sampled_from(("absent", *STATES))
+WHEN = ("before_consent", "in_window", "withdrawal_day", "after_withdrawal")
+"""When the coachee validated: the day before the consent date, the day after
+it (the only day a validation shows: `IN_WINDOW`), on the day of the
+withdrawal, three days after it."""
+WITHDRAWAL = ("none", "dated", "undated")
+"""none: not withdrawn; dated: withdrawn on `WITHDRAWN_ON`; undated: marked
+withdrawn with no day (an old record): nothing validated reaches the N+1."""
+WITHDRAWN_ON = BASE_DAY + timedelta(days=20)
+IN_WINDOW = BASE_DAY + timedelta(days=1)
+VALIDATED_AT = {
+    "before_consent": BASE_TIME - timedelta(days=1),
+    "in_window": BASE_TIME + timedelta(days=1),
+    "withdrawal_day": datetime.combine(WITHDRAWN_ON, BASE_TIME.timetz()) - timedelta(hours=1),
+    "after_withdrawal": datetime.combine(WITHDRAWN_ON, BASE_TIME.timetz()) + timedelta(days=3),
+}
+
+message_states = st.tuples(st.sampled_from(("absent", *STATES)), st.sampled_from(WHEN))
 note_specs = st.tuples(
     st.integers(min_value=0, max_value=9),  # session (modulo the number of sessions)
     st.sampled_from(Visibility),
     st.sampled_from(STATES),
+    st.sampled_from(WHEN),
     st.none() | st.sampled_from(Role),
     st.sampled_from(NoteKind),
     FILLER,
@@ -107,6 +125,7 @@ action_specs = st.tuples(
     st.integers(min_value=0, max_value=9),
     st.sampled_from(Visibility),
     st.sampled_from(STATES),
+    st.sampled_from(WHEN),
     st.sampled_from(Owner),
     st.booleans(),  # has a due date
     FILLER,
@@ -114,15 +133,17 @@ action_specs = st.tuples(
 )
 engagement_specs = st.fixed_dictionaries(
     {
-        "status": st.sampled_from(Status),
+        "consent": st.sampled_from((True, True, True, False)),
+        "withdrawal": st.sampled_from(WITHDRAWAL),
+        "status": st.sampled_from([s for s in Status if s is not Status.WITHDRAWN]),
         "flags": st.tuples(st.booleans(), st.booleans(), st.booleans()),
         "sessions": st.lists(
             st.tuples(st.sampled_from(SessionKind), message_states, FILLER), min_size=1, max_size=4
         ),
         "notes": st.lists(note_specs, max_size=10),
-        "actions": st.lists(action_specs, max_size=5),
+        "actions": st.lists(action_specs, max_size=8),
         "competency": st.booleans(),
-        "closing": st.sampled_from(("absent", *STATES)),
+        "closing": st.tuples(st.sampled_from(("absent", *STATES)), st.sampled_from(WHEN)),
         "lang": st.sampled_from(LANGUAGES),
     }
 )
@@ -138,6 +159,7 @@ class Built:
     # The coachee's recap of each session: what it must show, what it must not.
     recap_shown: dict[int, list[str]] = field(default_factory=dict)
     recap_secret: dict[int, list[str]] = field(default_factory=dict)
+    dated: bool = False  # a validation day (IN_WINDOW) is in the report
 
     def recap(self, session: int, tokens: list[str], shown: bool) -> None:
         (self.recap_shown if shown else self.recap_secret).setdefault(session, []).extend(tokens)
@@ -152,11 +174,22 @@ class Tokens:
         return f"{kind}{self.n:04d}&éZ"
 
 
-def _validate_then(item: Note | Action, state: str, new_text: str) -> None:
-    """Bring a shareable item to `state`."""
+def in_agreement(spec: dict[str, Any], when: str) -> bool:
+    """The rule, written out: a validation counts for the N+1 when given on or
+    after the consent date and before the day of the withdrawal."""
+    if not spec["consent"] or when == "before_consent":
+        return False
+    if spec["withdrawal"] == "undated":
+        return False
+    return spec["withdrawal"] == "none" or when == "in_window"
+
+
+def _validate_then(item: Note | Action, state: str, when: str, new_text: str) -> None:
+    """Bring an item to `state`, validated at `when` (the coachee made it
+    shareable, then validated it)."""
     if state == "none":
         return
-    item.validate_by_coachee()
+    item.validation = Validation(at=VALIDATED_AT[when], text_sha256=text_hash(item.text))
     if state == "edited":
         item.edit(new_text)
     elif state == "stale":
@@ -166,38 +199,44 @@ def _validate_then(item: Note | Action, state: str, new_text: str) -> None:
 def build(store: Store, spec: dict[str, Any]) -> Built:
     tok = Tokens()
     attendance, objective_status, competencies = spec["flags"]
+    withdrawal = spec["withdrawal"]
     engagement = Engagement(
         coachee="Camille Test",
         sponsor="Marc Test",
         coach="Claire Test",
         organisation="Atelier Test",
-        status=spec["status"],
+        status=Status.WITHDRAWN if withdrawal != "none" else spec["status"],
+        withdrawn_on=WITHDRAWN_ON if withdrawal == "dated" else None,
         agreement=Agreement(
-            consent_date=BASE_DAY,
+            consent_date=BASE_DAY if spec["consent"] else None,
             confidentiality="Seuls les éléments validés sont transmis.",
             report_attendance=attendance,
             report_objective_status=objective_status,
             report_competencies=competencies,
         ),
     )
-    closing = spec["closing"]
+    closing, closing_when = spec["closing"]
+    closing_reaches = closing == "validated" and in_agreement(spec, closing_when)
     twin_closing: dict[str, Any] = {"closing_synthesis": "", "closing_next": ""}
     closing_tokens: tuple[list[str], list[str], list[str]] = ([], [], [])  # shown, secret, gone
     if closing != "absent":
-        synthesis, next_steps = tok("V" if closing == "validated" else "S"), tok("S")
-        if closing == "validated":
+        synthesis, next_steps = tok("V" if closing_reaches else "S"), tok("S")
+        if closing_reaches:
             next_steps = tok("V")
         engagement.closing_synthesis = f"*{synthesis}*"
         engagement.closing_next = f"- {next_steps}"
         engagement.closing_validation = Validation(
-            at=BASE_TIME, text_sha256=closing_hash(f"*{synthesis}*", f"- {next_steps}")
+            at=VALIDATED_AT[closing_when],
+            text_sha256=closing_hash(f"*{synthesis}*", f"- {next_steps}"),
         )
-        if closing == "validated":
+        if closing_reaches:
             twin_closing = {}
             closing_tokens[0].extend([synthesis, next_steps])
+        elif closing == "validated":  # validated, but outside the agreement
+            closing_tokens[1].extend([synthesis, next_steps])
         else:
             replaced = tok("S")
-            if closing == "edited":  # as the closing screen does: a change clears it
+            if closing in ("edited", "none"):  # as the closing screen does: a change clears it
                 engagement.closing_validation = None
             engagement.closing_synthesis = replaced
             closing_tokens[1].extend([synthesis, next_steps, replaced])
@@ -212,7 +251,11 @@ def build(store: Store, spec: dict[str, Any]) -> Built:
     built.shown += closing_tokens[0]
     built.secret += closing_tokens[1]
     built.gone += closing_tokens[2]
+    built.dated = closing_reaches and closing_when == "in_window"
     allowed: list[Any] = []  # records to copy into the twin
+
+    def reached(when: str) -> None:
+        built.dated = built.dated or when == "in_window"
 
     with full.batch():
         objective = Objective(
@@ -233,22 +276,30 @@ def build(store: Store, spec: dict[str, Any]) -> Built:
             allowed += [c, mark]
 
         n_sessions = len(spec["sessions"])
-        for number, (kind, state, filler) in enumerate(spec["sessions"], start=1):
+        for number, (kind, (state, when), filler) in enumerate(spec["sessions"], start=1):
             s = Session.planned(kind, number)
             s.held_on = BASE_DAY + timedelta(days=14 * number)
             twin_session = s.model_copy(deep=True)
             if state != "absent":
-                first = tok("V" if state == "validated" else "S")
+                reaches = state == "validated" and in_agreement(spec, when)
+                first = tok("V" if reaches else "S")
                 s.set_sponsor_message(f"{filler} {first} {filler}")
+                # the coachee's recap: the message once validated, whenever
                 built.recap(number, [first], shown=state == "validated")
+                if state != "none":
+                    s.sponsor_message_validation = Validation(
+                        at=VALIDATED_AT[when], text_sha256=text_hash(s.sponsor_message)
+                    )
                 if state == "none":
                     built.secret.append(first)
                 elif state == "validated":
-                    s.validate_sponsor_message()
-                    built.shown.append(first)
-                    twin_session = s.model_copy(deep=True)
+                    if reaches:
+                        built.shown.append(first)
+                        twin_session = s.model_copy(deep=True)
+                        reached(when)
+                    else:
+                        built.secret.append(first)
                 else:
-                    s.validate_sponsor_message()
                     second = tok("S")
                     if state == "edited":
                         s.set_sponsor_message(f"{filler} {second}")
@@ -260,8 +311,11 @@ def build(store: Store, spec: dict[str, Any]) -> Built:
             full.insert(s)
             allowed.append(twin_session)
 
-        for i, (index, visibility, state, role, kind, before, after) in enumerate(spec["notes"]):
-            shown = visibility is Visibility.SHAREABLE and state == "validated"
+        for i, (index, visibility, state, when, role, kind, before, after) in enumerate(
+            spec["notes"]
+        ):
+            validated = visibility is Visibility.SHAREABLE and state == "validated"
+            shown = validated and in_agreement(spec, when)
             first = tok("V" if shown else "S")
             n = Note(
                 session=index % n_sessions + 1,
@@ -273,26 +327,28 @@ def build(store: Store, spec: dict[str, Any]) -> Built:
                 created_at=BASE_TIME + timedelta(minutes=i),
             )
             second = tok("S")
-            _validate_then(n, state, f"{after} {second} {before}")
+            _validate_then(n, state, when, f"{after} {second} {before}")
             n.visibility = visibility
             full.insert(n)
-            # The recap shows the notes the coachee validated, as the sponsor's report does.
-            built.recap(n.session, [first, second], shown=False)
+            # The recap shows the notes the coachee validated, whenever.
+            built.recap(n.session, [first], shown=validated)
+            built.recap(n.session, [second], shown=False)
             if shown:
-                built.recap_secret[n.session].remove(first)
-                built.recap(n.session, [first], shown=True)
                 built.shown.append(first)
                 allowed.append(n)
+                reached(when)
             elif state in ("edited", "stale"):
                 built.gone.append(first)
                 built.secret += [first, second]
             else:
                 built.secret.append(first)
 
-        for i, (index, visibility, state, owner, due, before, after) in enumerate(spec["actions"]):
-            shown = owner is Owner.SPONSOR or (
-                visibility is Visibility.SHAREABLE and state == "validated"
-            )
+        for i, (index, visibility, state, when, owner, due, before, after) in enumerate(
+            spec["actions"]
+        ):
+            validated = visibility is Visibility.SHAREABLE and state == "validated"
+            # Whoever owns it: the coachee's, the N+1's and the coach's alike.
+            shown = validated and in_agreement(spec, when)
             first = tok("V" if shown else "S")
             a = Action(
                 session=index % n_sessions + 1,
@@ -302,25 +358,20 @@ def build(store: Store, spec: dict[str, Any]) -> Built:
                 visibility=Visibility.SHAREABLE,
                 created_at=BASE_TIME + timedelta(minutes=100 + i),
             )
-            second = tok("V" if owner is Owner.SPONSOR else "S")
-            _validate_then(a, state, f"{after} {second} {before}")
+            second = tok("S")
+            _validate_then(a, state, when, f"{after} {second} {before}")
             a.visibility = visibility
             full.insert(a)
-            # The recap shows every action agreed in its session but the coach's private ones.
+            # The recap: the coachee's own actions as they are now, and the
+            # others' once the coachee validated them.
             current = second if state in ("edited", "stale") else first
-            in_recap = owner is not Owner.COACH or visibility is Visibility.SHAREABLE
-            built.recap(a.session, [current], shown=in_recap)
+            built.recap(a.session, [current], shown=owner is Owner.COACHEE or validated)
             if current != first:
                 built.recap(a.session, [first], shown=False)
-            if owner is Owner.SPONSOR:
-                built.shown.append(second if state in ("edited", "stale") else first)
-                if state in ("edited", "stale"):
-                    built.gone.append(first)
-                    built.secret.append(first)
-                allowed.append(a)
-            elif shown:
+            if shown:
                 built.shown.append(first)
                 allowed.append(a)
+                reached(when)
             elif state in ("edited", "stale"):
                 built.gone.append(first)
                 built.secret += [first, second]
@@ -331,6 +382,10 @@ def build(store: Store, spec: dict[str, Any]) -> Built:
         for record in allowed:
             twin.insert(record)  # same ids: an assessment names its competency
     return built
+
+
+def day_forms(day: date) -> tuple[str, str]:
+    return day.isoformat(), day.strftime("%d/%m/%Y")
 
 
 @settings(
@@ -344,26 +399,41 @@ def test_no_private_or_unvalidated_word_reaches_the_sponsor(
 ) -> None:
     built = build(store, spec)
     lang = spec["lang"]
-    shared = exports(store, built.eid, Audience.SHARED, lang)
-    for token in built.secret:
-        assert_absent(token, shared)
-    for token in built.shown:
-        assert_present(token, shared)
-    # Built from an allow-list: the same engagement without any private or
-    # unvalidated item gives the very same report, so nothing hints at them
-    # (no count, no gap, no "3 notes hidden").
-    assert shared == exports(store, built.twin, Audience.SHARED, lang)
+    if not spec["consent"]:
+        # Before consent nothing reaches the N+1: no report at all.
+        for fmt in FORMATS:
+            with pytest.raises(ConsentMissing):
+                build_export(store, built.eid, Audience.SHARED, fmt, lang)
+    else:
+        shared = exports(store, built.eid, Audience.SHARED, lang)
+        for token in built.secret:
+            assert_absent(token, shared)
+        for token in built.shown:
+            assert_present(token, shared)
+        # Built from an allow-list: the same engagement without any private or
+        # unvalidated item gives the very same report, so nothing hints at them
+        # (no count, no gap, no "3 notes hidden").
+        assert shared == exports(store, built.twin, Audience.SHARED, lang)
+        # The day of a validation shows only where session dates are reported.
+        dated = spec["flags"][0] and built.dated
+        iso, french = day_forms(IN_WINDOW)
+        for fmt, content in shared.items():
+            expected = iso if fmt == "json" or lang == "en" else french
+            for form in (iso, french):
+                assert (form in content) == (dated and form == expected), (fmt, form)
+        for content in shared.values():
+            assert not FORBIDDEN.search(content)
+        check_safe_html(shared["html"])
     # The confidential file holds everything there is.
     confidential = exports(store, built.eid, Audience.CONFIDENTIAL, lang)
     for token in set(built.secret + built.shown) - set(built.gone):
         assert_present(token, confidential)
-    for content in (*shared.values(), *confidential.values()):
+    for content in confidential.values():
         assert not FORBIDDEN.search(content)
-    check_safe_html(shared["html"])
     check_safe_html(confidential["html"])
 
-    # The coachee's recap of each session: no private note, no coach-private
-    # action, no unvalidated message; nothing from another session.
+    # The coachee's recap of each session: what the coachee validated and the
+    # coachee's own actions; nothing private, nothing from another session.
     for number in range(1, len(spec["sessions"]) + 1):
         recap = exports(store, built.eid, Audience.RECAP, lang, number)
         shown = built.recap_shown.get(number, [])
@@ -512,10 +582,12 @@ def test_demo_engagement_shares_only_what_was_validated(store: Store) -> None:
     actions = store.engagement(eid).actions()
     assert {a.owner for a in actions} == set(Owner)
     for action in actions:
-        if action.shared or action.owner is Owner.SPONSOR:
+        # whoever owns it, an action reaches the sponsor once the coachee validated it
+        if action.shared:
             assert action.text in rendered["md"]
         else:
             assert_absent(action.text, rendered)
+    assert any(a.shared for a in actions) and not all(a.shared for a in actions)
 
 
 # -- the confidential file ----------------------------------------------------------------
