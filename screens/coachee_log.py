@@ -8,7 +8,7 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Container, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
@@ -31,15 +31,17 @@ class CoacheeLogScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(t("ui.log.title"), classes="dialog-title")
-            yield TextArea(self.text, language="markdown", id="log", soft_wrap=True)
+            with Container(classes="covered"):
+                yield TextArea(self.text, language="markdown", id="log", soft_wrap=True)
+                yield Static(t("ui.sponsor_safe.covered"), classes="cover")
             yield Label(t("ui.log.import"))
             yield Input(placeholder="~/journal.md", id="path")
             yield Static("", id="message", classes="message")
         yield Footer(compact=True)
 
     def refresh_sponsor_safe(self) -> None:
-        """F2 while the log is open: it leaves the screen (kept) until F2 again."""
-        self.query_one(TextArea).display = not getattr(self.app, "sponsor_safe", False)
+        """F2 while the log is open: a cover hides it (see app.tcss), what is typed
+        meanwhile is kept, unseen, until F2 again."""
 
     @on(Input.Submitted, "#path")
     def import_file(self, event: Input.Submitted) -> None:

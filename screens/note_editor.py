@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Container, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
 
@@ -35,7 +35,9 @@ class NoteEditorScreen(ModalScreen[tuple[str, bool] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(self.title_text, classes="dialog-title")
-            yield TextArea(self.text, language="markdown", id="editor", soft_wrap=True)
+            with Container(classes="covered"):
+                yield TextArea(self.text, language="markdown", id="editor", soft_wrap=True)
+                yield Static(t("ui.sponsor_safe.covered"), classes="cover")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -44,11 +46,8 @@ class NoteEditorScreen(ModalScreen[tuple[str, bool] | None]):
         area.move_cursor(area.document.end)
 
     def refresh_sponsor_safe(self) -> None:
-        """F2 while editing: the text leaves the screen (kept) until F2 again."""
-        area = self.query_one(TextArea)
-        area.display = not getattr(self.app, "sponsor_safe", False)
-        if area.display:
-            area.focus()
+        """F2 while editing: a cover hides the text (see app.tcss); the editor keeps
+        the focus, so what is typed meanwhile is kept, unseen, until F2 again."""
 
     @on(TextArea.Changed)
     def changed(self, event: TextArea.Changed) -> None:

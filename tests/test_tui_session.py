@@ -31,6 +31,7 @@ from tests.tui_support import (
     notifications,
     on_screen,
     paste,
+    screen_text,
     session_screen,
     settle,
     start_session,
@@ -564,3 +565,20 @@ async def test_a_whole_session_from_review_to_handover(store: Store) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert store.summary(ef.id).sessions_held == 4
+
+
+async def test_a_long_note_shows_whole_and_the_newest_in_view(store: Store) -> None:
+    """The list wraps a long note whole (no cut without a sign) and scrolls to the note
+    just taken, however many come before it."""
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_session(pilot)
+        long = " ".join(f"mot{i}" for i in range(60))
+        await type_note(pilot, long)
+        for i in range(6):
+            await type_note(pilot, f"note {i}")
+        lines = notes_list_text(screen)
+        assert lines[0].split(": ", 1)[1] == long
+        notes = screen.query_one("#notes", OptionList)
+        assert notes.highlighted == len(lines) - 1
+        assert "note 5" in screen_text(pilot)
