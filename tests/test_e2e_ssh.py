@@ -18,7 +18,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -238,7 +237,10 @@ def test_frozen_link_is_taken_over_and_the_old_aoi_stops_writing(e2e: E2E, tmp_p
     old.type("typed in the old window")
     old.keys("Enter", "F2")  # F2 (sponsor-safe view) answers once the keys before it ran
     old.wait_for("Sponsor-safe view")
-    time.sleep(0.5)  # a write queued by those keys would be on disk by now (it takes ms)
+    # quitting runs every write still queued: once the old aoi is gone, anything
+    # those keys could have written is on disk (a condition, not a delay)
+    old.keys("C-q")
+    poll(lambda: not alive(old.remote), 15, "the old aoi did not quit on ctrl+q")
     assert coach.files() == before
     assert coach.notes(number) == [note, second_note]
     assert json.loads(coach.lease.read_text())["pid"] == new.remote
