@@ -67,7 +67,8 @@ BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 @given(
     st.text(
-        alphabet=st.characters(exclude_categories=["Cc"], exclude_characters=BIDI_CONTROLS)
+        # Cs: a lone surrogate is no text (it cannot even be written as UTF-8)
+        alphabet=st.characters(exclude_categories=["Cc", "Cs"], exclude_characters=BIDI_CONTROLS)
         | st.sampled_from("\n\t")
     )
 )
@@ -118,3 +119,10 @@ def test_unterminated_osc_does_not_swallow_the_rest_of_the_note() -> None:
 def test_clean_line_examples() -> None:
     assert clean_line("  Camille\tLefèvre\r\n(démo) \x1b[1m ") == "Camille Lefèvre (démo)"
     assert clean_line("\n\t ") == ""
+
+
+def test_a_lone_surrogate_is_replaced_not_stored() -> None:
+    """An invalid byte in argv reaches Python as a lone surrogate (surrogateescape):
+    replaced, so the text can be encoded and saved."""
+    assert clean("r\udce9union") == "r\ufffdunion"
+    clean("r\udce9union").encode("utf-8")
