@@ -14,6 +14,7 @@ import re
 import shlex
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +41,14 @@ class Chunk:
 class TerminalAoi:
     """aoi on a data folder of its own with the demo engagement, in an 80x24 tmux pane."""
 
-    def __init__(self, folder: Path, name: str = "aoi", env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        name: str = "aoi",
+        env: dict[str, str] | None = None,
+        prepare: Callable[[TerminalAoi], None] | None = None,
+    ) -> None:
+        """`prepare` fills the store before aoi starts."""
         require_tools()
         self.data = folder / "data"
         self.config = folder / "config"
@@ -56,6 +64,8 @@ class TerminalAoi:
         self.engagement = json.loads(self.cli("demo", "--json"))["id"]
         keyfile = KeyFile.load(self.data / KEYS)
         self.store = Store(self.data, keyfile, keyfile.unlock(PASSPHRASE))
+        if prepare is not None:
+            prepare(self)
         self.tmux = Tmux()
         pane_env = {
             "AOI_PASSPHRASE": PASSPHRASE,

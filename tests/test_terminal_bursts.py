@@ -20,7 +20,9 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from aoi_tui.vocabulary import NoteKind, Visibility
+from aoi_tui import clock, session_clock
+from aoi_tui.models import Note
+from aoi_tui.vocabulary import NoteKind, SessionKind, Visibility
 from tests.terminal_support import CTRL_U, ENTER, F3, F4, Chunk, TerminalAoi
 
 QUICK_KINDS = [NoteKind.OBSERVATION, NoteKind.SUCCESS, NoteKind.DIFFICULTY]
@@ -224,3 +226,33 @@ def test_function_keys_in_a_burst_apply_to_the_note_being_typed(
     notes = term.settled(session, before + 2)[before:]
     assert [n.text for n in notes] == ["un deux", "trois"]
     assert notes[0].role is not None and notes[1].role == notes[0].role
+
+
+def test_keys_typed_while_a_long_session_is_busy_all_land(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """ATTACKS: keys typed at 20 ms while the screen redraws 2,000 notes (seen: lost)."""
+    number: list[int] = []
+
+    def two_thousand_notes(term: TerminalAoi) -> None:
+        ef = term.store.engagement(term.engagement)
+        session = ef.new_session(SessionKind.AOI)
+        session_clock.start(session, clock.now())
+        ef.update(session)
+        with ef.batch():
+            for i in range(2000):
+                ef.insert(Note(session=session.number, phase="review", text=f"ancienne {i}"))
+        number.append(session.number)
+
+    term = TerminalAoi(tmp_path_factory.mktemp("busy"), prepare=two_thousand_notes)
+    try:
+        term.wait_for("Camille")
+        term.keys("r")  # resume the running session
+        term.wait_for("Next note:")
+        texts = [f"vite {i}, pendant que l'écran se redessine" for i in range(5)]
+        for text in texts:
+            term.write(*[Chunk(c.encode(), 0.02) for c in text], Chunk(ENTER, 0.02))
+        notes = term.settled(number[0], 2005, timeout=60)
+        assert [n.text for n in notes[2000:]] == texts
+    finally:
+        term.close()
