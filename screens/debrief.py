@@ -31,6 +31,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from aoi_tui.allow_list import Message, reaches, validation_open
 from aoi_tui.i18n import language, t
 from aoi_tui.models import (
     Action,
@@ -118,7 +119,7 @@ class DebriefScreen(AoiScreen[None]):
     TAB_KEYS = {
         "toggle_share": ("tab-notes", "tab-actions"),
         "validate": ("tab-notes", "tab-message", "tab-actions"),
-        "validate_all": ("tab-notes",),
+        "validate_all": ("tab-notes", "tab-actions"),
         "action_status": ("tab-actions",),
     }
     """Keys that act on one tab's items: shown (and active) on those tabs only, so
@@ -200,7 +201,8 @@ class DebriefScreen(AoiScreen[None]):
             self.reload()
 
     def refresh_sponsor_safe(self) -> None:
-        # With the N+1 in the room: no FSAC or feeling, and the message only once validated.
+        # With the N+1 in the room: no FSAC or feeling, and the message only once it
+        # reaches the N+1 (the allow-list).
         safe = self.aoi.sponsor_safe
         tabs = self.query_one("#tabs", TabbedContent)
         if safe:
@@ -210,15 +212,16 @@ class DebriefScreen(AoiScreen[None]):
             tabs.hide_tab("tab-fsac")
         else:
             tabs.show_tab("tab-fsac")
-        self.query_one("#message", TextArea).display = (
-            not safe or self.session.sponsor_message_validated
-        )
         self.reload()
 
     # -- tables ---------------------------------------------------------------------
 
     def reload(self) -> None:
+        """The tables, the message and its state. In the sponsor-safe view, only
+        what reaches the N+1 (`allow_list.reaches`): nothing that names or
+        counts what is private or awaiting the coachee's validation."""
         safe = self.aoi.sponsor_safe
+        engagement = self.ef.engagement()
         self.details: dict[str, str] = {}
         """The whole text of each row, shown under its table: the coachee reads
         all of what they validate, however narrow the terminal."""
@@ -226,7 +229,7 @@ class DebriefScreen(AoiScreen[None]):
         row = table.cursor_row
         table.clear()
         for n in self.ef.notes(self.number):
-            if safe and not n.shared:
+            if safe and not reaches(n, engagement):
                 continue
             vis, state = visibility_words(n)
             table.add_row(vis, state, t(f"kind.{n.kind.value}"), Text(clean(n.text)), key=n.id)
@@ -238,7 +241,7 @@ class DebriefScreen(AoiScreen[None]):
         row = actions.cursor_row
         actions.clear()
         for a in self.session_actions():
-            if safe and not (a.shared or a.owner is Owner.SPONSOR):
+            if safe and not reaches(a, engagement):
                 continue
             vis, state = visibility_words(a)
             actions.add_row(
@@ -256,6 +259,9 @@ class DebriefScreen(AoiScreen[None]):
             actions.move_cursor(row=min(row, actions.row_count - 1))
         self.show_detail("debrief-notes", "note-detail")
         self.show_detail("actions", "action-detail")
+        self.query_one("#message", TextArea).display = not safe or reaches(
+            Message(self.session), engagement
+        )
         self.show_message_state()
 
     def show_detail(self, table_id: str, detail_id: str) -> None:
@@ -284,7 +290,13 @@ class DebriefScreen(AoiScreen[None]):
 
     def show_message_state(self) -> None:
         s = self.session
-        if not s.sponsor_message:
+        if self.aoi.sponsor_safe:  # the N+1 reads it: the same words, pending or not
+            state = (
+                t("ui.debrief.message_validated")
+                if reaches(Message(s), self.ef.engagement())
+                else t("ui.debrief.message_none_shared")
+            )
+        elif not s.sponsor_message:
             state = t("ui.debrief.message_empty")
         elif s.sponsor_message_validated:
             state = t("ui.debrief.message_validated")
@@ -325,8 +337,17 @@ class DebriefScreen(AoiScreen[None]):
             self.ef.update(item)
         self.reload()
 
+    def validation_closed(self) -> bool:
+        """After a withdrawal nothing new is validated for the N+1: said, not done."""
+        if validation_open(self.ef.engagement()):
+            return False
+        self.notify(t("ui.debrief.withdrawn"), severity="warning", timeout=8)
+        return True
+
     @saves
     def action_validate(self) -> None:
+        if self.validation_closed():
+            return
         tab = self._active_tab()
         if tab == "tab-message":
             self.save_message()
@@ -354,14 +375,31 @@ class DebriefScreen(AoiScreen[None]):
 
     @saves
     def action_validate_all(self) -> None:
+        """F5: on the notes tab every shareable note; on the actions tab every
+        shareable action and every action the N+1 owns (shared and validated in
+        one key: they are the N+1's to follow up), so none is left out of the
+        report for want of F3 then F4."""
+        if self.validation_closed():
+            return
         count = 0
+        actions = self._active_tab() == "tab-actions"
         with self.ef.batch():
-            for n in self.ef.notes(self.number):
-                if n.visibility is Visibility.SHAREABLE and not n.validated:
-                    n.validate_by_coachee()
-                    self.ef.update(n)
+            items: list[Note] | list[Action] = (
+                self.session_actions() if actions else self.ef.notes(self.number)
+            )
+            for item in items:
+                if (
+                    isinstance(item, Action)
+                    and item.owner is Owner.SPONSOR
+                    and item.visibility is Visibility.PRIVATE
+                ):
+                    item.toggle_sharing()  # shareable, any earlier validation cleared
+                if item.visibility is Visibility.SHAREABLE and not item.validated:
+                    item.validate_by_coachee()
+                    self.ef.update(item)
                     count += 1
-        self.notify(t("ui.debrief.validated_n", n=count))
+        key = "ui.debrief.validated_actions_n" if actions else "ui.debrief.validated_n"
+        self.notify(t(key, n=count))
         self.reload()
 
     @saves

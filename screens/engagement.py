@@ -15,9 +15,10 @@ from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aoi_tui import clock
+from aoi_tui.allow_list import reaches
 from aoi_tui.i18n import t
 from aoi_tui.live_session import open_session
-from aoi_tui.models import ActionStatus, ExportRecord, Format, SessionKind, Status
+from aoi_tui.models import ActionStatus, Audience, ExportRecord, Format, SessionKind, Status
 from aoi_tui.store import IndexNotUpdated
 
 if TYPE_CHECKING:
@@ -161,7 +162,7 @@ class EngagementScreen(AoiScreen[None]):
         table.clear()
         notes = ef.notes()
         for s in ef.sessions():
-            count = sum(1 for n in notes if n.session == s.number and (not safe or n.shared))
+            count = sum(1 for n in notes if n.session == s.number and (not safe or reaches(n, e)))
             state = (
                 t("ui.session.ended")
                 if s.ended_at
@@ -179,10 +180,7 @@ class EngagementScreen(AoiScreen[None]):
             )
 
         actions = [
-            a
-            for a in ef.actions()
-            if a.status is ActionStatus.OPEN
-            and (not safe or a.shared or a.owner.value == "sponsor")
+            a for a in ef.actions() if a.status is ActionStatus.OPEN and (not safe or reaches(a, e))
         ]
         self.query_one("#actions", Static).update(
             Text(
@@ -195,13 +193,20 @@ class EngagementScreen(AoiScreen[None]):
                 or "—"
             )
         )
-        exports = sorted(ef.all(ExportRecord), key=lambda x: x.at, reverse=True)
+        exports = sorted(
+            # In the sponsor-safe view, only what was sent to the N+1, without its
+            # path: no name, no count of the confidential file or the coachee's recaps.
+            (x for x in ef.all(ExportRecord) if not safe or x.audience is Audience.SHARED),
+            key=lambda x: x.at,
+            reverse=True,
+        )
         self.query_one("#exports", Static).update(
             Text(
                 "\n".join(
                     f"• {x.at.strftime('%Y-%m-%d %H:%M')} {t(f'audience.{x.audience.value}')}"
                     + (f" {x.session}" if x.session else "")
-                    + f" ({x.format}) → {x.filename}"
+                    + f" ({x.format})"
+                    + ("" if safe else f" → {x.filename}")  # a path may name a client folder
                     for x in exports
                 )
                 or "—"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import AoiScreen
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,7 +13,9 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from aoi_tui.allow_list import Message, reaches
 from aoi_tui.i18n import t
+from aoi_tui.models import Action, Note
 from aoi_tui.search import Hit, search_store
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ class SearchScreen(AoiScreen[None]):
         super().__init__()
         self.engagement_id = engagement_id
         self.hits: list[Hit] = []
+        self.found: tuple[str, list[Hit], list[str]] | None = None  # the last search, whole
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -48,9 +51,29 @@ class SearchScreen(AoiScreen[None]):
         hits, problems = search_store(self.aoi.unlocked, query, ids)
         self.app.call_from_thread(self.show, query, hits, problems)
 
+    def refresh_sponsor_safe(self) -> None:
+        if self.found is not None:
+            self.show(*self.found)
+
+    def reaches_sponsor(self, hit: Hit) -> bool:
+        """In the sponsor-safe view, a hit shows only if its item reaches the N+1
+        (the one allow-list); a coachee's log never does."""
+        try:
+            ef = self.aoi.unlocked.engagement(hit.engagement_id)
+            engagement = ef.engagement()
+            if hit.kind == "message" and hit.session is not None:
+                return reaches(Message(ef.session(hit.session)), engagement)
+            if hit.kind in ("note", "action") and hit.record_id is not None:
+                cls: type[Note] | type[Action] = Note if hit.kind == "note" else Action
+                return reaches(ef.get(cls, hit.record_id), engagement)
+        except (KeyError, *STORE_FAILURES):
+            return False
+        return False
+
     def show(self, query: str, hits: list[Hit], problems: list[str]) -> None:
+        self.found = (query, hits, problems)
         safe = self.aoi.sponsor_safe
-        self.hits = [h for h in hits if not safe or h.kind == "message"]
+        self.hits = [h for h in hits if not safe or self.reaches_sponsor(h)]
         options = self.query_one("#hits", OptionList)
         options.clear_options()
         for i, h in enumerate(self.hits):

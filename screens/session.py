@@ -37,7 +37,6 @@ from aoi_tui.models import (
     ActionStatus,
     Note,
     NoteKind,
-    Owner,
     Role,
     Session,
     Visibility,
@@ -351,26 +350,39 @@ class SessionScreen(AoiScreen[None]):
         return text
 
     def _handover_text(self) -> Text:
+        """What the N+1 may read at the handover: what reaches the N+1 by the one
+        allow-list (`allow_list.reaches`), each action with its due date and status."""
+        from aoi_tui.allow_list import Message, reaches
+
+        def item(words: str) -> str:  # a line break in a text never starts a new item
+            return "\n• " + clean(words).replace("\n", "\n  ")
+
+        engagement = self.ef.engagement()
         text = Text(t("ui.handover.title"), style="bold")
-        if self.session.sponsor_message_validated:
+        if engagement.agreement.consent_date is None:
+            text.append("\n" + t("ui.handover.no_consent"), style="italic")
+            return text
+        if reaches(Message(self.session), engagement):
             text.append("\n" + t("ui.handover.message") + "\n", style="bold")
             text.append(clean(self.session.sponsor_message))
         else:
             text.append("\n" + t("ui.handover.no_message"), style="italic")
-        shared = [n for n in self.notes if n.shared]
+        shared = [n for n in self.notes if reaches(n, engagement)]
         if shared:
             text.append("\n" + t("ui.handover.items"), style="bold")
             for n in shared:
-                text.append(f"\n• {clean(n.text)}")
+                text.append(item(n.text))
         follow = [
-            a
-            for a in self.ef.actions()
-            if a.status is ActionStatus.OPEN and (a.shared or a.owner is Owner.SPONSOR)
+            a for a in self.ef.actions() if a.status is ActionStatus.OPEN and reaches(a, engagement)
         ]
         if follow:
             text.append("\n" + t("ui.handover.actions"), style="bold")
             for a in follow:
-                text.append(f"\n• {clean(a.text)} ({t(f'owner.{a.owner.value}')})")
+                details = [t(f"owner.{a.owner.value}")]
+                if a.due:
+                    details.append(f"{t('field.due')} {a.due.isoformat()}")
+                details.append(t(f"action.{a.status.value}"))
+                text.append(item(a.text) + f" ({', '.join(details)})")
         return text
 
     # -- writes -------------------------------------------------------------------------

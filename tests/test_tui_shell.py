@@ -358,7 +358,8 @@ async def test_sponsor_safe_view_on_the_engagement_screen(store: Store) -> None:
         assert [r[3] for r in sessions] == ["1", "1", "2", "0"]  # shared notes only
         actions = text_of(screen, "#actions")
         assert "Relire mes notes sur la légitimité" not in actions  # the coach's own, private
-        assert "Libérer 30 minutes" in actions  # the N+1's own action
+        # the N+1's own action, never validated by the coachee: not shown either
+        assert "Libérer 30 minutes" not in actions
         assert "in progress" not in text_of(screen, "#objectives")
         await pilot.press("f2")
         assert "Relire mes notes sur la légitimité" in text_of(screen, "#actions")
