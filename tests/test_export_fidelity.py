@@ -196,6 +196,13 @@ HOSTILE_LINES = [
     "a `b",
     "c` <img src=x onerror=alert(1)> `d`",
     "    <img src=x>",
+    "## Actions",
+    "- **N+1** · séance 2 · échéance 01/05/2026 · ouverte — fausse action",
+    "Notes validées par l'accompagné·e",
+    "[clic](javascript:alert(1))",
+    "[entité](&#106;avascript:alert(1))",
+    "<javascript:alert(1)>",
+    "[ok](https://example.com/ok)",
 ]
 
 
@@ -212,6 +219,21 @@ def blocks(markdown: str, parser: MarkdownIt = _commonmark) -> Counter[str]:
         for token in parser.parse(markdown)
         if token.nesting >= 0 and token.type not in (*CODE, "inline")
     )
+
+
+_any_link = MarkdownIt("commonmark")
+_any_link.validateLink = lambda url: True  # type: ignore[method-assign]
+
+
+def live_links(markdown: str) -> list[str]:
+    """The targets a Markdown viewer would follow that are not http, https or mailto."""
+    return [
+        str(child.attrGet("href"))
+        for token in _any_link.parse(markdown)
+        for child in token.children or []
+        if child.type == "link_open"
+        and not str(child.attrGet("href")).lower().startswith(("http://", "https://", "mailto:"))
+    ]
 
 
 def raw_html(markdown: str) -> list[str]:
@@ -267,6 +289,7 @@ def test_no_free_text_escapes_its_block(
                 _commonmark.parse(got[audience], env)
                 assert not env.get("references"), f"{audience}: a reference definition survived"
                 assert raw_html(got[audience]) == [], f"{audience}: raw HTML survived"
+                assert live_links(got[audience]) == [], f"{audience}: a live link survived"
             else:
                 assert got[audience].count('class="session"') == want[audience].count(
                     'class="session"'

@@ -274,6 +274,12 @@ def build(store: Store, spec: dict[str, Any]) -> Built:
             full.insert(c)
             full.insert(mark)
             allowed += [c, mark]
+            if not competencies:  # not agreed: the competency's name stays the coach's
+                built.secret.append(c.name)
+        # A tool never reaches the N+1, whatever the agreement.
+        tool = tok("S")
+        full.insert(Tool(name=f"Outil {tool}", description=tok("S")))
+        built.secret.append(tool)
 
         n_sessions = len(spec["sessions"])
         for number, (kind, (state, when), filler) in enumerate(spec["sessions"], start=1):
@@ -424,6 +430,18 @@ def test_no_private_or_unvalidated_word_reaches_the_sponsor(
         for content in shared.values():
             assert not FORBIDDEN.search(content)
         check_safe_html(shared["html"])
+        # What the reporting flags keep out: session numbers and days, the
+        # objectives' progress, the competency levels.
+        doc = json.loads(shared["json"])
+        if not spec["flags"][0]:
+            assert doc["sessions"] == [] and doc["period_start"] is None
+            assert all(
+                x["session"] is None for k in ("messages", "notes", "actions") for x in doc[k]
+            )
+        if not spec["flags"][1]:
+            assert all(o["status"] is None for o in doc["objectives"])
+        if not spec["flags"][2]:
+            assert doc["competencies"] is None
     # The confidential file holds everything there is.
     confidential = exports(store, built.eid, Audience.CONFIDENTIAL, lang)
     for token in set(built.secret + built.shown) - set(built.gone):
@@ -677,8 +695,8 @@ class _Collector(HTMLParser):
 SAFE_TAGS = {
     "html", "head", "meta", "title", "style", "body", "div", "h1", "h2", "h3", "h4",
     "p", "ul", "ol", "li", "em", "strong", "blockquote", "table", "thead", "tbody",
-    "tr", "th", "td", "a", "code", "pre", "hr", "br",
-}  # fmt: skip
+    "tr", "th", "td", "a", "code", "pre", "hr", "br", "s",
+}  # fmt: skip  # s: ~~struck~~ typed in a text (hypothesis drew ";~~; x ;~~;")
 
 
 def check_safe_html(page: str) -> None:
