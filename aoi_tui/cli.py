@@ -785,7 +785,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     except KeyboardInterrupt:
         _fail("interrupted", 130)
-    except (CliError, StoreError, UnlockError) as exc:
+    except (CliError, StoreError, UnlockError, SettingsError) as exc:
         _fail(str(exc))
     except StoreFileError as exc:
         _fail(f"{exc}; `aoi doctor` checks the store and can restore from a backup")

@@ -14,7 +14,9 @@ Private stays the default for every note: no setting can change that."""
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -75,6 +77,32 @@ class Settings:
             if not (_NAME.fullmatch(binding.replace(".", "-")) and _KEY.fullmatch(key)):
                 shown = binding if binding.isprintable() else repr(binding)
                 found.append(f"keys.{shown}: a key name, e.g. f6, ctrl+n (letters, digits, +-_,)")
+        return found
+
+    def interface_problems(
+        self, themes: Collection[str], binding_ids: Collection[str]
+    ) -> list[str]:
+        """What only the interface knows (it owns the themes and the keys): an unknown
+        theme, an unknown binding id, each said with what could have been meant."""
+        found = []
+        if self.theme not in themes:
+            found.append(
+                f"theme: unknown theme {self.theme!r}; choose one of {', '.join(sorted(themes))}"
+            )
+        for binding_id in sorted(set(self.keys) - set(binding_ids)):
+            close = difflib.get_close_matches(binding_id, binding_ids, n=3, cutoff=0.6)
+            if close:
+                hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
+            else:
+                prefix = binding_id.split(".")[0] + "."
+                same_screen = sorted(i for i in binding_ids if i.startswith(prefix))
+                screens = sorted({i.split(".")[0] for i in binding_ids if "." in i})
+                hint = (
+                    f"the ids there are {', '.join(same_screen)}"
+                    if same_screen
+                    else f"an id starts with its screen's name: {', '.join(screens)}"
+                )
+            found.append(f"keys: unknown binding id {binding_id!r}; {hint}")
         return found
 
 

@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from aoi_tui.i18n import t
-from aoi_tui.settings import Settings
+from aoi_tui.settings import Settings, SettingsError, settings_path
 from aoi_tui.store import Store, store_exists
 
 
@@ -43,6 +43,25 @@ class AoiApp(KeysInOrder):
         self.settings = settings or Settings()
         self.resume_offered = False
         """The first screen offers to resume a live session once per run, not once per process."""
+        self._check_settings()
+        # the settings' keys, before any screen reads its bindings
+        self.set_keymap(self.settings.keys)
+
+    def _check_settings(self) -> None:
+        """The theme and the binding ids are known here only: a wrong one stops aoi
+        with a clear line (as any other mistake in the settings file does)."""
+        settings = self.settings
+        if settings.theme in self.available_themes and not settings.keys:
+            return  # the usual start: no screen module imported for nothing
+        from aoi_tui.screens.commands import bindings_by_owner, keymap_clashes
+
+        owners = bindings_by_owner()
+        ids = {b.id for bindings in owners.values() for b in bindings if b.id}
+        problems = settings.interface_problems(self.available_themes, ids)
+        if not problems:
+            problems = keymap_clashes(dict(self._normalize_keymap(settings.keys)), owners)
+        if problems:
+            raise SettingsError(f"{settings_path()}: {problems[0]}")
 
     def get_default_screen(self) -> Screen[Any]:
         # Unlocked before the UI starts: the engagements are the base screen, composed
@@ -50,7 +69,9 @@ class AoiApp(KeysInOrder):
         return EngagementsScreen() if self.store is not None else Screen()
 
     def on_mount(self) -> None:
-        self.theme = "textual-dark" if not self.no_color else "textual-ansi"
+        # NO_COLOR: Textual's own filter turns any theme to monochrome; states are
+        # said in words (app.tcss, widgets.py), never by colour alone
+        self.theme = self.settings.theme
         if self.store is None:
             from aoi_tui.screens.unlock import FirstUseScreen, UnlockScreen
 

@@ -1,0 +1,174 @@
+"""The terminal the coach really has, and the settings the coach really wrote:
+NO_COLOR and a monochrome screen (states said in words, not in colour), the
+theme and the keys of `settings.toml` applied, and a second aoi started on a
+store whose session another aoi still runs."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aoi_tui.screens.app import AoiApp
+from aoi_tui.screens.engagements import EngagementsScreen
+from aoi_tui.screens.search import SearchScreen
+from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
+
+from aoi_tui.settings import Settings, SettingsError
+from aoi_tui.store import Store
+from tests.conftest import PASSPHRASE, REPO
+from tests.tui_support import freeze, make_app, on_screen, wait_for
+
+
+@pytest.fixture(autouse=True)
+def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    freeze(monkeypatch)
+
+
+# -- NO_COLOR ---------------------------------------------------------------------------
+
+
+async def test_no_color_starts_monochrome(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR is common in a coach's shell: aoi starts on its list, monochrome."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await on_screen(pilot, EngagementsScreen)
+        assert app.no_color
+        assert screen.is_current
+        assert app.theme == Settings().theme
+
+
+# -- the settings file's theme and keys -------------------------------------------------
+
+
+def app_with(store: Store, settings: Settings) -> AoiApp:
+    make_app(store)  # the demo
+    return AoiApp(store.root, store, settings)
+
+
+async def test_the_settings_theme_is_used(store: Store) -> None:
+    app = app_with(store, Settings(theme="nord"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_screen(pilot, EngagementsScreen)
+        assert app.theme == "nord"
+        assert app.current_theme.name == "nord"
+
+
+async def test_a_key_remapped_in_the_settings_runs_its_action(store: Store) -> None:
+    app = app_with(store, Settings(keys={"engagements.search": "ctrl+f"}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        list_screen = await on_screen(pilot, EngagementsScreen)
+        await pilot.press("slash")  # the old key no longer searches
+        await pilot.pause()
+        assert app.screen is list_screen
+        await pilot.press("ctrl+f")
+        await on_screen(pilot, SearchScreen, "search opened by the remapped key")
+        await pilot.press("escape")
+        await on_screen(pilot, EngagementsScreen)
+        # the palette names the key that works now
+        palette = await palette_lines(pilot)
+        assert any(line.startswith("Search") and "ctrl+f" in line for line in palette), palette
+
+
+async def palette_lines(pilot: Pilot[Any]) -> list[str]:
+    """The palette's commands, each with its key, as shown."""
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), what="palette")
+    commands = pilot.app.screen.query_one(CommandList)
+    await wait_for(pilot, lambda: commands.option_count > 0, what="commands")
+    await pilot.pause(0.2)
+    lines = [
+        " ".join(str(commands.get_option_at_index(i).prompt).split())
+        for i in range(commands.option_count)
+    ]
+    await pilot.press("escape")
+    await pilot.pause()
+    return lines
+
+
+async def test_an_app_wide_key_can_be_remapped(store: Store) -> None:
+    app = app_with(store, Settings(keys={"sponsor_safe": "f12"}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_screen(pilot, EngagementsScreen)
+        await pilot.press("f2")
+        assert not app.sponsor_safe
+        await pilot.press("f12")
+        assert app.sponsor_safe
+
+
+def test_a_key_taken_from_another_binding_of_the_screen_is_a_clear_error(store: Store) -> None:
+    """Textual would take `n` from "new session" without a word."""
+    with pytest.raises(SettingsError) as raised:
+        AoiApp(store.root, store, Settings(keys={"engagements.search": "n"}))
+    message = str(raised.value)
+    assert "'engagements.search' is given n" in message
+    assert "'engagements.new_session'" in message
+
+
+def test_an_unknown_binding_id_is_a_clear_error(store: Store) -> None:
+    with pytest.raises(SettingsError) as raised:
+        AoiApp(store.root, store, Settings(keys={"engagements.serch": "ctrl+f"}))
+    message = str(raised.value)
+    assert "settings.toml" in message
+    assert "keys" in message and "'engagements.serch'" in message
+    assert "engagements.search" in message  # the id meant, offered
+
+
+def test_an_unknown_theme_is_a_clear_error(store: Store) -> None:
+    with pytest.raises(SettingsError) as raised:
+        AoiApp(store.root, store, Settings(theme="solarised"))
+    message = str(raised.value)
+    assert "theme" in message and "'solarised'" in message
+    assert "textual-light" in message  # what can be chosen
+
+
+def run_in_pty(env: dict[str, str], timeout: float = 30) -> tuple[int, str]:
+    """`aoi` in a pseudo-terminal (as a coach types it), standard error apart."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aoi_tui"],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=REPO,
+    )
+    os.close(terminal)
+    end = time.monotonic() + timeout
+    try:
+        while process.poll() is None and time.monotonic() < end:
+            ready, _, _ = select.select([controller], [], [], 0.1)
+            if ready:
+                try:
+                    os.read(controller, 65536)  # drain the screen so aoi never blocks
+                except OSError:
+                    time.sleep(0.05)
+        if process.poll() is None:
+            process.kill()
+            pytest.fail("aoi did not stop on a wrong settings file")
+        assert process.stderr is not None
+        return process.returncode, process.stderr.read().decode()
+    finally:
+        os.close(controller)
+
+
+def test_a_wrong_key_in_the_settings_stops_aoi_with_one_line(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    config = tmp_path / "config"
+    config.mkdir(exist_ok=True)
+    (config / "settings.toml").write_text('[keys]\n"session.nxt_phase" = "f6"\n', "utf-8")
+    env = {**cli_env, "AOI_CONFIG_DIR": str(config), "AOI_PASSPHRASE": PASSPHRASE}
+    code, err = run_in_pty(env)
+    assert code != 0
+    assert "Traceback" not in err
+    [line] = err.strip().splitlines()
+    assert "'session.nxt_phase'" in line and "session.next_phase" in line
