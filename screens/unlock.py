@@ -19,7 +19,14 @@ from aoi_tui.demo import create_demo
 from aoi_tui.i18n import t
 from aoi_tui.keyfile import WrongSecret
 from aoi_tui.store import Store
-from aoi_tui.unlock import TRIES, UnlockError, check_new_passphrase, create_store, load_keyfile
+from aoi_tui.unlock import (
+    MIN_PASSPHRASE,
+    TRIES,
+    UnlockError,
+    check_new_passphrase,
+    create_store,
+    load_keyfile,
+)
 
 
 class UnlockScreen(Screen[Store | None]):
@@ -111,25 +118,39 @@ class FirstUseScreen(Screen[Store | None]):
 
     @on(Input.Submitted, "#first")
     def next_field(self) -> None:
+        if self.too_short():
+            return
         self.query_one("#second", Input).focus()
 
     @on(Input.Submitted, "#second")
     def choose(self) -> None:
         first = self.query_one("#first", Input).value
         second = self.query_one("#second", Input).value
-        message = self.query_one("#message", Static)
-        try:
-            check_new_passphrase(first)
-        except UnlockError as exc:
-            message.update(str(exc))
-            self.query_one("#first", Input).focus()
+        if self.too_short():
             return
         if first != second:
-            message.update(t("ui.first_use.differ"))
-            self.query_one("#second", Input).value = ""
+            # which one was mistyped cannot be told: both go, so that the passphrase
+            # kept is one the coach typed twice, not one they did not mean
+            self.start_again(t("ui.first_use.differ"))
             return
-        message.update(t("ui.unlock.checking"))
+        self.query_one("#message", Static).update(t("ui.unlock.checking"))
         self.create(first)
+
+    def too_short(self) -> bool:
+        first = self.query_one("#first", Input).value
+        try:
+            check_new_passphrase(first)
+        except UnlockError:
+            self.start_again(t("ui.first_use.too_short", least=MIN_PASSPHRASE, got=len(first)))
+            return True
+        return False
+
+    def start_again(self, why: str) -> None:
+        """Both fields emptied, the focus on the first, and why said."""
+        for selector in ("#first", "#second"):
+            self.query_one(selector, Input).value = ""
+        self.query_one("#message", Static).update(why)
+        self.query_one("#first", Input).focus()
 
     @work(thread=True, exclusive=True)
     def create(self, passphrase: str) -> None:

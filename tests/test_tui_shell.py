@@ -59,18 +59,17 @@ async def test_first_use_asks_twice_shows_the_recovery_code_then_the_demo(
         assert isinstance(app.screen, FirstUseScreen)
         assert "It encrypts every note you take" in screen_text(pilot)
 
-        await pilot.press(*"short", "enter", *"short", "enter")
+        await pilot.press(*"short", "enter")
         assert "8" in text_of(app.screen, "#message")  # too short: says how long
         assert app.screen.focused is app.screen.query_one("#first", Input)
 
-        app.screen.query_one("#first", Input).value = ""
         await paste(pilot, PASSPHRASE)  # from a password manager
         await pilot.press("enter", *"other", "enter")
-        assert text_of(app.screen, "#message") == (
-            "The two passphrases differ; type the second one again."
-        )
+        assert text_of(app.screen, "#message").startswith("The two passphrases differ")
         assert app.screen.query_one("#second", Input).value == ""
 
+        await paste(pilot, PASSPHRASE)
+        await pilot.press("enter")
         await paste(pilot, PASSPHRASE)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, RecoveryCodeScreen), what="code")
