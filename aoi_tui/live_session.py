@@ -144,7 +144,70 @@ def draft_exists(root: Path, engagement_id: str) -> bool:
     return (root / "drafts" / f"{engagement_id}.draft").exists()
 
 
-__all__ = ["Draft", "LiveSession", "Role", "TakenOver", "draft_exists", "open_session"]
+__all__ = [
+    "Draft",
+    "Holder",
+    "LiveSession",
+    "Role",
+    "TakenOver",
+    "draft_exists",
+    "open_session",
+    "other_holder",
+]
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Another aoi that holds an engagement's live session now."""
+
+    pid: int
+    host: str
+    since: str
+    """When it took the session (ISO date and time), as its lease says."""
+    here: bool
+    """On this machine, and seen running (perhaps frozen: a link that dropped); when
+    False, it runs on another machine and whether it still runs cannot be told."""
+
+
+def other_holder(root: Path, engagement_id: str) -> Holder | None:
+    """The other aoi that runs this engagement's session now, if any: its lease names
+    a process of another machine, or one that still runs here. None when the lease is
+    missing, this process's own, or left by an aoi that stopped (a crash)."""
+    try:
+        lease = json.loads((root / "live" / f"{engagement_id}.lease").read_bytes())
+        pid, host = int(lease["pid"]), str(lease["host"])
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    since = str(lease.get("at", ""))
+    if host != socket.gethostname():
+        return Holder(pid, host, since, here=False)
+    if pid == os.getpid() or not _aoi_runs(pid):
+        return None
+    return Holder(pid, host, since, here=True)
+
+
+def _aoi_runs(pid: int) -> bool:
+    """Whether `pid` runs on this machine and, where /proc tells, is an aoi (a pid
+    reused by another program after a crash is not one)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # runs, under another user
+    except OSError:
+        return False
+    proc = Path("/proc") / str(pid)
+    if not proc.is_dir():
+        return True  # no /proc (macOS): the signal said it runs
+    try:
+        state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        command = (proc / "cmdline").read_bytes()
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X") and b"aoi" in command
 
 
 def live_engagements(root: Path) -> list[str]:

@@ -40,7 +40,14 @@ def start_or_resume(app: AoiApp, engagement_id: str, new: bool) -> None:
     ef = app.unlocked.engagement(engagement_id)
     running = open_session(ef)
     if running is not None:
-        app.push_screen(SessionScreen(engagement_id, running.number, resume=True))
+        from aoi_tui.screens.resume import resume_or_take_over
+
+        resume_or_take_over(  # another aoi may still run it: asked before taking it over
+            app,
+            engagement_id,
+            ef.engagement().coachee,
+            lambda: app.push_screen(SessionScreen(engagement_id, running.number, resume=True)),
+        )
         return
     if not new:
         app.notify(t("ui.session.none_open"))

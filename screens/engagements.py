@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Static
 
 from aoi_tui import clock
 from aoi_tui.i18n import t
-from aoi_tui.live_session import live_engagements
+from aoi_tui.live_session import live_engagements, other_holder
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
@@ -148,6 +148,11 @@ class EngagementsScreen(AoiScreen[None]):
             except Exception:
                 continue
             from aoi_tui.screens.resume import ResumeScreen
+
+            if other_holder(store.root, eid) is not None:
+                # not stopped: another aoi runs it; resuming asks to take it over
+                start_or_resume(self.aoi, eid, new=False)
+                return
 
             self.app.push_screen(
                 ResumeScreen(summary.coachee),

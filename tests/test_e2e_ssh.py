@@ -141,8 +141,8 @@ def type_draft(coach: Coach, link: Link, session: int, text: str) -> None:
     assert text.encode() not in (coach.data / "drafts" / f"{coach.engagement}.draft").read_bytes()
 
 
-def resume(link: Link, draft: str) -> str:
-    screen = link.wait_for("A session was running")
+def resume(link: Link, draft: str, question: str = "A session was running") -> str:
+    screen = link.wait_for(question)
     assert "Camille" in screen
     link.keys("Enter")
     return poll(
@@ -210,7 +210,8 @@ def test_frozen_link_is_taken_over_and_the_old_aoi_stops_writing(e2e: E2E, tmp_p
     assert alive(old.remote)
 
     new = e2e.connect("new", coach.data, coach.config)
-    screen = resume(new, draft)
+    # the old aoi still runs (frozen): said so, and the take-over offered in those words
+    screen = resume(new, draft, question="Another aoi runs this session")
     assert note in screen
     new.type(" and finished here")
     new.keys("Enter")

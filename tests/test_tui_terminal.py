@@ -5,26 +5,33 @@ store whose session another aoi still runs."""
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import select
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aoi_tui.screens.app import AoiApp
 from aoi_tui.screens.engagements import EngagementsScreen
+from aoi_tui.screens.resume import ResumeScreen
 from aoi_tui.screens.search import SearchScreen
+from aoi_tui.screens.session import SessionScreen
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
+from aoi_tui import clock
+from aoi_tui.live_session import LiveSession
+from aoi_tui.models import SessionKind
 from aoi_tui.settings import Settings, SettingsError
 from aoi_tui.store import Store
 from tests.conftest import PASSPHRASE, REPO
-from tests.tui_support import freeze, make_app, on_screen, wait_for
+from tests.tui_support import demo_id, freeze, make_app, on_screen, screen_text, wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -172,3 +179,74 @@ def test_a_wrong_key_in_the_settings_stops_aoi_with_one_line(
     assert "Traceback" not in err
     [line] = err.strip().splitlines()
     assert "'session.nxt_phase'" in line and "session.next_phase" in line
+
+
+# -- a second aoi on the same store -------------------------------------------------------
+
+
+@pytest.fixture
+def other_aoi() -> Iterator[subprocess.Popen[bytes]]:
+    """A process standing for another aoi still running (its command line names aoi)."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)", "aoi"],
+    )
+    yield process
+    process.kill()
+    process.wait()
+
+
+def running_session(store: Store, holder_pid: int) -> str:
+    """The demo's session live, its lease held by `holder_pid` on this machine."""
+    eid = demo_id(store)
+    ef = store.engagement(eid)
+    session = ef.new_session(SessionKind.AOI)
+    session.started_at = clock.now()
+    ef.update(session)
+    LiveSession(ef, session.number).take()
+    lease = store.root / "live" / f"{eid}.lease"
+    held = json.loads(lease.read_bytes())
+    lease.write_text(json.dumps({**held, "pid": holder_pid}))
+    return eid
+
+
+async def test_a_session_another_aoi_runs_is_said_and_taken_over_in_those_words(
+    store: Store, other_aoi: subprocess.Popen[bytes]
+) -> None:
+    app = make_app(store)
+    running_session(store, other_aoi.pid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the question")
+        await pilot.pause()
+        shown = " ".join(screen_text(pilot).split())
+        assert "was running when aoi stopped" not in shown
+        assert "another aoi" in shown and f"pid {other_aoi.pid}" in shown
+        assert "⏎ Take over" in shown  # the key says what it does
+        await pilot.press("enter")
+        await on_screen(pilot, SessionScreen, "taken over")
+
+
+async def test_a_session_another_aoi_runs_is_not_taken_by_r_without_asking(
+    store: Store, other_aoi: subprocess.Popen[bytes]
+) -> None:
+    app = make_app(store)
+    eid = running_session(store, other_aoi.pid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the question")
+        await pilot.press("escape")  # leave it to the other aoi
+        await on_screen(pilot, EngagementsScreen)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="asked again")
+        await pilot.press("escape")
+        await on_screen(pilot, EngagementsScreen)
+    lease = json.loads((store.root / "live" / f"{eid}.lease").read_bytes())
+    assert lease["pid"] == other_aoi.pid, "still the other aoi's"
+
+
+async def test_a_session_whose_aoi_stopped_is_offered_as_before(store: Store) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass", "aoi"])
+    gone.wait()
+    app = make_app(store)
+    running_session(store, gone.pid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the question")
+        assert "was running when aoi stopped" in " ".join(screen_text(pilot).split())
