@@ -276,7 +276,13 @@ class SessionScreen(AoiScreen[None]):
         notes = self.query_one("#notes", OptionList)
         highlighted = notes.highlighted
         notes.clear_options()
-        shown = [n for n in self.notes if not safe or n.shared]
+        if safe:  # what the N+1 may see: the one allow-list decides, as for the report
+            from aoi_tui.allow_list import reaches
+
+            engagement = self.ef.engagement()
+            shown = [n for n in self.notes if reaches(n, engagement)]
+        else:
+            shown = list(self.notes)
         notes.add_options(
             [
                 Option(note_line(n, self.states.get(n.id, "saved"), self.session), id=n.id)

@@ -254,3 +254,25 @@ async def test_sponsor_safe_search_shows_no_unvalidated_message(store: Store) ->
         await pilot.press("f2")  # and back: the results are filtered again
         await pilot.pause()
         assert "PENDINGWORD" not in screen_text(pilot)
+
+
+async def test_the_session_list_in_the_sponsor_safe_view_follows_the_allow_list(
+    store: Store,
+) -> None:
+    """A note validated on or after the withdrawal is not shown to the N+1 in the session
+    either (the session's list counted every shareable validated note)."""
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_session(pilot)
+        ef = screen.ef
+        late = ef.add_note(screen.number, "Validée au retrait", visibility=Visibility.SHAREABLE)
+        late.validate_by_coachee()
+        ef.update(late)
+        engagement = ef.engagement()
+        engagement.withdrawn_on = clock.today()
+        ef.update(engagement)
+        screen.notes = ef.notes(screen.number)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.sponsor_safe
+        assert "Validée au retrait" not in screen_text(pilot)
