@@ -3,6 +3,8 @@ file, a session recap) and the format, see exactly what will leave, write it."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,6 +103,10 @@ class ExportScreen(AoiScreen[None]):
         if self.export is None:
             return
         target = self.query_one("#path", Input).value.strip() or None
+        if target is not None and is_this_terminal(target):
+            # the screen is the terminal: the file would be drawn over and lost
+            self.notify(t("ui.export.not_terminal"), severity="error", timeout=10)
+            return
         try:
             path = write_export(self.aoi.unlocked, self.engagement_id, self.export, target)
         except ExportNotRecorded as exc:  # the file left: said as it is, not as a failure to write
@@ -112,3 +118,22 @@ class ExportScreen(AoiScreen[None]):
             return
         self.notify(t("export.written", path=str(path)), timeout=8)
         self.app.pop_screen()
+
+
+def is_this_terminal(target: str) -> bool:
+    """`-`, /dev/stdout, /dev/tty or any other name of the terminal aoi draws on."""
+    if target == "-":
+        return True
+    try:
+        found = os.stat(os.path.expanduser(target))
+    except (OSError, RuntimeError, ValueError):
+        return False
+    if not stat.S_ISCHR(found.st_mode):
+        return False
+    for fd in (0, 1, 2):
+        try:
+            if os.path.samestat(found, os.fstat(fd)):
+                return True
+        except OSError:
+            continue
+    return os.path.realpath(os.path.expanduser(target)) == "/dev/tty"

@@ -335,6 +335,30 @@ async def test_tui_export_screen_refuses_the_data_folder_and_says_what_was_not_r
         assert target.exists() and app.is_running
 
 
+@pytest.mark.parametrize("target", ["-", "/dev/tty"])
+async def test_tui_export_screen_refuses_the_terminal_it_draws_on(
+    store: Store, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    """`-` (or the terminal by another name) from the TUI would draw the report over
+    the screen, where it is lost: refused, said, the screen stays."""
+    from aoi_tui.screens.export import ExportScreen
+    from textual.widgets import Input
+
+    from tests.tui_support import demo_id, freeze, make_app, notifications, wait_for
+
+    freeze(monkeypatch)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = ExportScreen(demo_id(store))
+        app.push_screen(screen)
+        await wait_for(pilot, lambda: app.screen is screen and screen.export is not None)
+        screen.query_one("#path", Input).value = target
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "terminal" in notifications(pilot)[-1]
+        assert app.screen is screen and app.is_running
+
+
 def test_cli_a_name_with_a_newline_is_said_on_one_line(
     store: Store, cli_env: dict[str, str], tmp_path: Path
 ) -> None:
