@@ -70,7 +70,7 @@ class AoiApp(KeysInOrder):
 
     def on_mount(self) -> None:
         # NO_COLOR: Textual's own filter turns any theme to monochrome; states are
-        # said in words (app.tcss, widgets.py), never by colour alone
+        # said in characters (toggles.py) and words, never by colour alone
         self.theme = self.settings.theme
         if self.store is None:
             from aoi_tui.screens.unlock import FirstUseScreen, UnlockScreen

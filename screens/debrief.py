@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, saves
+from aoi_tui.screens.toggles import Choice
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -171,7 +172,7 @@ class DebriefScreen(AoiScreen[None]):
                 yield Static(t("ui.debrief.feeling"), classes="section")
                 with RadioSet(id="feeling"):
                     for n in range(1, 6):
-                        yield RadioButton(t(f"ui.feeling.{n}"), id=f"feeling-{n}")
+                        yield Choice(t(f"ui.feeling.{n}"), id=f"feeling-{n}")
                 yield Static(t("ui.debrief.fsac"), classes="section")
                 yield Vertical(id="fsac")
         yield Footer(compact=True)

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from aoi_tui.screens.base import AoiScreen, saves
+from aoi_tui.screens.toggles import Tick
 from pydantic import ValidationError
 from rich.text import Text
 from textual import on
@@ -125,14 +126,14 @@ class FramingScreen(AoiScreen[str | None]):
                     yield Input(placeholder=t("field.expected_result"), id="o-expected")
             with TabPane(t("ui.framing.tab_agreement"), id="tab-agreement"), VerticalScroll():
                 with Horizontal(classes="row"):
-                    yield Checkbox(t("ui.framing.consent"), id="a-consent")
+                    yield Tick(t("ui.framing.consent"), id="a-consent")
                     yield Input(
                         placeholder=t("ui.date_format"), id="a-consent-date", classes="short"
                     )
                 yield Static(t("ui.framing.flags"), classes="section")
                 for flag in ("report_attendance", "report_objective_status", "report_competencies"):
-                    yield Checkbox(t(f"field.{flag}"), id=f"a-{flag}")
-                yield Checkbox(t("field.right_to_withdraw"), id="a-withdraw", value=True)
+                    yield Tick(t(f"field.{flag}"), id=f"a-{flag}")
+                yield Tick(t("field.right_to_withdraw"), id="a-withdraw", value=True)
                 yield Label(t("field.confidentiality"))
                 yield TextArea(id="a-confidentiality", soft_wrap=True, classes="half")
             with TabPane(t("ui.framing.tab_competencies"), id="tab-competencies"), VerticalScroll():

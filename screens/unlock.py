@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from aoi_tui.screens.toggles import Tick
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -44,7 +45,7 @@ class UnlockScreen(Screen[Store | None]):
             yield Input(password=True, id="passphrase")
             # served in a browser: never offer to remember the key
             if os.environ.get("AOI_SERVED") != "1":
-                yield Checkbox(t("ui.unlock.remember"), id="remember")
+                yield Tick(t("ui.unlock.remember"), id="remember")
             yield Static("", id="message", classes="message")
         yield Footer(compact=True)
 

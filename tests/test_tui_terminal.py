@@ -18,12 +18,16 @@ from typing import Any
 
 import pytest
 from aoi_tui.screens.app import AoiApp
+from aoi_tui.screens.debrief import DebriefScreen
+from aoi_tui.screens.engagement import EngagementScreen
 from aoi_tui.screens.engagements import EngagementsScreen
+from aoi_tui.screens.framing import FramingScreen
 from aoi_tui.screens.resume import ResumeScreen
 from aoi_tui.screens.search import SearchScreen
 from aoi_tui.screens.session import SessionScreen
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
+from textual.widgets import RadioButton, TabbedContent
 
 from aoi_tui import clock
 from aoi_tui.live_session import LiveSession
@@ -31,7 +35,16 @@ from aoi_tui.models import SessionKind
 from aoi_tui.settings import Settings, SettingsError
 from aoi_tui.store import Store
 from tests.conftest import PASSPHRASE, REPO
-from tests.tui_support import demo_id, freeze, make_app, on_screen, screen_text, wait_for
+from tests.test_tui_lifecycle import go_to_tab
+from tests.tui_support import (
+    demo_id,
+    freeze,
+    make_app,
+    on_screen,
+    screen_text,
+    start_session,
+    wait_for,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -250,3 +263,57 @@ async def test_a_session_whose_aoi_stopped_is_offered_as_before(store: Store) ->
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the question")
         assert "was running when aoi stopped" in " ".join(screen_text(pilot).split())
+
+
+# -- states said without colour ------------------------------------------------------------
+
+
+def plain(pilot: Pilot[Any]) -> str:
+    """The screen as a monochrome terminal shows it: characters only."""
+    return screen_text(pilot)
+
+
+async def shows(pilot: Pilot[Any], text: str) -> None:
+    """Wait until `text` is on the screen, in characters (a colour does not count)."""
+    await wait_for(pilot, lambda: text in plain(pilot), timeout=3, what=repr(text))
+
+
+async def test_agreement_flags_read_ticked_or_not_without_colour(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await on_screen(pilot, EngagementsScreen)
+        await pilot.press("enter")
+        await on_screen(pilot, EngagementScreen)
+        await pilot.press("f")
+        await on_screen(pilot, FramingScreen)
+        await go_to_tab(pilot, "framing-tabs", "tab-agreement")
+        # the demo's agreement: consent given, right to withdraw, competencies not reported
+        await shows(pilot, "[x] Right to withdraw at any time")
+        shown = plain(pilot)
+        assert "[x] The coachee consents (date):" in shown, shown
+        assert "[ ] Competency levels are reported" in shown
+        assert "▐X▌" not in shown
+
+
+async def test_remember_the_key_reads_ticked_or_not_without_colour(store: Store) -> None:
+    app = AoiApp(store.root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shows(pilot, "[ ] Remember the key")
+        app.screen.query_one("#remember").focus()
+        await pilot.press("space")
+        await shows(pilot, "[x] Remember the key")
+
+
+async def test_the_coachees_feeling_reads_chosen_or_not_without_colour(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await start_session(pilot)
+        await pilot.press("f9")
+        debrief = await on_screen(pilot, DebriefScreen)
+        debrief.query_one("#tabs", TabbedContent).active = "tab-fsac"
+        await wait_for(pilot, lambda: "3 — fine" in plain(pilot), what="the FSAC tab")
+        debrief.query_one("#feeling").focus()
+        await pilot.press("down", "down", "down", "enter")
+        await wait_for(pilot, lambda: debrief.query_one("#feeling-4", RadioButton).value)
+        await shows(pilot, "(•) 4 — good")
+        assert "( ) 3 — fine" in plain(pilot)
