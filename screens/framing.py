@@ -11,14 +11,16 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from aoi_tui.screens.base import AoiScreen, saves
+from aoi_tui.screens.fields import KeptInput
 from aoi_tui.screens.toggles import Tick
 from pydantic import ValidationError
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
+from textual.screen import ModalScreen
 from textual.widgets import (
     Checkbox,
     DataTable,
@@ -92,7 +94,7 @@ class FramingScreen(AoiScreen[str | None]):
             with TabPane(t("ui.framing.tab_frame"), id="tab-frame"), VerticalScroll():
                 for field in ("coachee", "sponsor", "coach", "organisation"):
                     yield Label(t(f"field.{field}"))
-                    yield Input(id=f"f-{field}")
+                    yield KeptInput(id=f"f-{field}")
                 yield Label(t("field.format"))
                 yield Select(
                     [(t(f"format.{f.value}"), f.value) for f in Format],
@@ -101,11 +103,11 @@ class FramingScreen(AoiScreen[str | None]):
                 )
                 with Horizontal(classes="row"):
                     yield Label(t("field.planned_sessions"))
-                    yield Input(id="f-planned", type="integer")
+                    yield KeptInput(id="f-planned", type="integer")
                     yield Label(t("ui.framing.cadence_days"))
-                    yield Input(id="f-cadence", type="integer")
+                    yield KeptInput(id="f-cadence", type="integer")
                 yield Label(t("ui.framing.next_session"))
-                yield Input(id="f-next", placeholder=t("ui.date_format"), classes="short")
+                yield KeptInput(id="f-next", placeholder=t("ui.date_format"), classes="short")
             with TabPane(t("ui.framing.tab_expectations"), id="tab-expectations"):
                 yield Label(t("field.coachee_expectations"))
                 yield TextArea(id="f-coachee-exp", soft_wrap=True, classes="half")
@@ -120,14 +122,14 @@ class FramingScreen(AoiScreen[str | None]):
                         prompt=t("ui.framing.area"),
                         id="o-area",
                     )
-                    yield Input(placeholder=t("ui.framing.statement"), id="o-statement")
+                    yield KeptInput(placeholder=t("ui.framing.statement"), id="o-statement")
                 with Horizontal(classes="row"):
-                    yield Input(placeholder=t("field.indicator"), id="o-indicator")
-                    yield Input(placeholder=t("field.expected_result"), id="o-expected")
+                    yield KeptInput(placeholder=t("field.indicator"), id="o-indicator")
+                    yield KeptInput(placeholder=t("field.expected_result"), id="o-expected")
             with TabPane(t("ui.framing.tab_agreement"), id="tab-agreement"), VerticalScroll():
                 with Horizontal(classes="row"):
                     yield Tick(t("ui.framing.consent"), id="a-consent")
-                    yield Input(
+                    yield KeptInput(
                         placeholder=t("ui.date_format"), id="a-consent-date", classes="short"
                     )
                 yield Static(t("ui.framing.flags"), classes="section")
@@ -143,7 +145,7 @@ class FramingScreen(AoiScreen[str | None]):
                         prompt=t("ui.framing.referential"),
                         id="c-referential",
                     )
-                    yield Input(placeholder=t("ui.framing.own_competency"), id="c-own")
+                    yield KeptInput(placeholder=t("ui.framing.own_competency"), id="c-own")
                 yield DataTable(id="competencies", cursor_type="row")
                 yield Static(t("ui.framing.competency_hint"), classes="explain")
                 yield Static(t("ui.framing.strategy_title"), classes="section")
@@ -159,7 +161,7 @@ class FramingScreen(AoiScreen[str | None]):
                         id="s-motivation",
                     )
                 yield Static(id="strategy-grid")
-                yield Input(placeholder=t("ui.framing.strategy"), id="s-strategy")
+                yield KeptInput(placeholder=t("ui.framing.strategy"), id="s-strategy")
         yield Static(id="framing-message", classes="message")
         yield Footer(compact=True)
 
@@ -181,14 +183,36 @@ class FramingScreen(AoiScreen[str | None]):
         kickoff = t("session.kind.kickoff")
         self.sub_title = f"{kickoff} — {engagement.coachee}" if engagement else kickoff
         self.fill(engagement)
+        for field in self.query(KeptInput):
+            field.forget_changes()  # ctrl+z goes back to what was saved, no further
+        self.opened = (
+            (engagement, list(self.objectives), list(self.competencies)) if engagement else None
+        )
+        """What was saved when the screen opened: Escape offers to go back to it."""
+        self.opened_at = clock.now()
+        self.opened_values = {
+            name: self.query_one(f"#{name}", Input).value.strip() for name in self.GUARDED
+        }
         self.query_one("#f-coachee", Input).focus()
         # what is typed is saved every few seconds, as notes are: a dropped SSH link
         # in the middle of a three-way meeting loses nothing
         self.saved_state = None
-        self.call_after_refresh(self._mark_saved)
+        self.opened_state: tuple[object, ...] | None = None
+        self.call_after_refresh(self._mark_opened)
         self.set_interval(self.AUTOSAVE_S, self.autosave)
 
     AUTOSAVE_S = 3.0
+
+    GUARDED = {
+        "f-coachee": "field.coachee",
+        "f-sponsor": "field.sponsor",
+        "f-coach": "field.coach",
+        "f-organisation": "field.organisation",
+        "f-planned": "field.planned_sessions",
+        "f-cadence": "ui.framing.cadence_days",
+    }
+    """Fields whose saved text the autosave never empties: an emptied one waits for
+    ctrl+o (or ctrl+z), since a slip of the keys empties a field as well as intent."""
 
     def _form_state(self) -> tuple[object, ...]:
         """What the coach has typed or chosen, but not the fields that only add an
@@ -201,8 +225,16 @@ class FramingScreen(AoiScreen[str | None]):
         records = tuple(r.model_dump_json() for r in [*self.objectives, *self.competencies])
         return fields, records, tuple(self.removed)
 
-    def _mark_saved(self) -> None:
-        self.saved_state = self._form_state()
+    def _mark_opened(self) -> None:
+        self.saved_state = self.opened_state = self._form_state()
+
+    def emptied(self) -> list[str]:
+        """The guarded fields that held saved text and are empty now, by their label."""
+        return [
+            t(label).rstrip(" :")
+            for name, label in self.GUARDED.items()
+            if self.opened_values.get(name) and not self.query_one(f"#{name}", Input).value.strip()
+        ]
 
     def autosave(self) -> None:
         if self.saved_state is None:
@@ -210,6 +242,11 @@ class FramingScreen(AoiScreen[str | None]):
         names = [self.query_one(f"#f-{f}", Input).value.strip() for f in ("coachee", "sponsor")]
         state = self._form_state()
         if state == self.saved_state or not all(names):
+            return
+        emptied = self.emptied()
+        if emptied:
+            message = t("ui.framing.autosave_waits", fields=", ".join(emptied))
+            self.query_one("#framing-message", Static).update(Text(message))
             return
         self.save(quiet=True)
 
@@ -232,8 +269,12 @@ class FramingScreen(AoiScreen[str | None]):
         put("#f-coach", e.coach if e else "")
         put("#f-organisation", e.organisation if e else "")
         self.query_one("#f-format", Select).value = fmt.value
-        put("#f-planned", str(e.planned_sessions if e else PLANNED_SESSIONS[fmt]))
-        put("#f-cadence", str(e.cadence_days if e else 21))
+        if e:
+            put("#f-planned", str(e.planned_sessions))
+            put("#f-cadence", str(e.cadence_days))
+        else:  # proposed, not saved: typing replaces them
+            self.query_one("#f-planned", KeptInput).propose(str(PLANNED_SESSIONS[fmt]))
+            self.query_one("#f-cadence", KeptInput).propose("21")
         put("#f-next", e.next_session.isoformat() if e and e.next_session else "")
         self.query_one("#f-coachee-exp", TextArea).load_text(e.coachee_expectations if e else "")
         self.query_one("#f-sponsor-exp", TextArea).load_text(e.sponsor_expectations if e else "")
@@ -314,9 +355,9 @@ class FramingScreen(AoiScreen[str | None]):
             or event.value == before.value  # filled in, or no change
         ):
             return
-        planned = self.query_one("#f-planned", Input)
+        planned = self.query_one("#f-planned", KeptInput)
         if planned.value.strip() in ("", str(PLANNED_SESSIONS[before])):
-            planned.value = str(PLANNED_SESSIONS[Format(str(event.value))])
+            planned.propose(str(PLANNED_SESSIONS[Format(str(event.value))]))
         self.chosen_format = Format(str(event.value))
 
     @on(TabbedContent.TabActivated, "#framing-tabs")
@@ -448,9 +489,15 @@ class FramingScreen(AoiScreen[str | None]):
         except ValueError:
             raise ValueError(t("ui.debrief.bad_date", value=raw)) from None
 
-    def _int(self, selector: str, default: int) -> int:
+    def _int(self, selector: str) -> int:
+        """A count typed in a field; empty, it is refused (a default would silently
+        replace the number that was there)."""
         raw = self.query_one(selector, Input).value.strip()
-        return int(raw) if raw else default
+        try:
+            return int(raw)
+        except ValueError:
+            label = t(self.GUARDED.get(selector.lstrip("#"), "field.planned_sessions"))
+            raise ValueError(t("ui.framing.number_needed", field=label.rstrip(" :"))) from None
 
     def collect(self, existing: Engagement | None) -> Engagement:
         fmt = Format(str(self.query_one("#f-format", Select).value))
@@ -467,8 +514,8 @@ class FramingScreen(AoiScreen[str | None]):
             "coach": self.query_one("#f-coach", Input).value,
             "organisation": self.query_one("#f-organisation", Input).value,
             "format": fmt,
-            "planned_sessions": self._int("#f-planned", PLANNED_SESSIONS[fmt]),
-            "cadence_days": self._int("#f-cadence", 21),
+            "planned_sessions": self._int("#f-planned"),
+            "cadence_days": self._int("#f-cadence"),
             "next_session": self._date("#f-next"),
             "coachee_expectations": self.query_one("#f-coachee-exp", TextArea).text,
             "sponsor_expectations": self.query_one("#f-sponsor-exp", TextArea).text,
@@ -549,9 +596,77 @@ class FramingScreen(AoiScreen[str | None]):
     def action_leave(self) -> None:
         names = [self.query_one(f"#f-{f}", Input).value.strip() for f in ("coachee", "sponsor")]
         if self.engagement_id is None and not any(names):
-            self.aoi.sponsor_safe = self.was_sponsor_safe
-            self.dismiss(None)  # nothing typed: nothing to keep
+            self.go_back(None)  # nothing typed: nothing to keep
             return
+        if self.opened is None or self._form_state() == self.opened_state:
+            self.keep_and_leave()  # a new engagement has nothing saved before to go back to
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "keep":
+                self.keep_and_leave()
+            elif choice == "revert" and self.revert():
+                self.go_back(self.engagement_id)
+
+        since = self.opened_at.strftime("%H:%M")
+        self.app.push_screen(LeaveFramingScreen(since, self.emptied()), answered)
+
+    def keep_and_leave(self) -> None:
         if self.save():
-            self.aoi.sponsor_safe = self.was_sponsor_safe
-            self.dismiss(self.engagement_id)
+            self.go_back(self.engagement_id)
+
+    def go_back(self, engagement_id: str | None) -> None:
+        self.aoi.sponsor_safe = self.was_sponsor_safe
+        self.dismiss(engagement_id)
+
+    @saves
+    def revert(self) -> bool:
+        """Put the framing back as it was saved when the screen opened: the engagement,
+        its objectives and its competencies (what was added since goes, what was
+        removed comes back)."""
+        assert self.opened is not None
+        original, objectives, competencies = self.opened
+        store = self.aoi.unlocked
+        ef = store.engagement(original.id)
+        kept = {r.id for r in [*objectives, *competencies]}
+        with ef.batch():
+            ef.update(original)
+            have = {o.id for o in ef.objectives()} | {c.id for c in ef.competencies()}
+            for record in [*ef.objectives(), *ef.competencies()]:
+                if record.id not in kept:
+                    ef.delete(type(record), record.id)
+            for record in [*objectives, *competencies]:
+                (ef.update if record.id in have else ef.insert)(record)
+        store.refresh_summary(original.id)
+        self.notify(t("ui.framing.reverted"))
+        return True
+
+
+class LeaveFramingScreen(ModalScreen[str | None]):
+    """Escape on a changed framing: its changes are saved as typed already; keep
+    them, or go back to what was saved when the screen opened."""
+
+    BINDINGS = [
+        Binding("enter", "answer('keep')", t("ui.key.keep_back"), id="framing_leave.keep"),
+        Binding("r", "answer('revert')", t("ui.key.revert"), id="framing_leave.revert"),
+        Binding("escape", "answer(None)", t("ui.key.stay"), id="framing_leave.stay"),
+    ]
+
+    def __init__(self, since: str, emptied: list[str]) -> None:
+        super().__init__()
+        self.since = since
+        self.emptied_fields = emptied
+
+    def compose(self) -> ComposeResult:
+        question = t("ui.framing.leave_question", since=self.since)
+        if self.emptied_fields:
+            question += "\n\n" + t(
+                "ui.framing.leave_emptied", fields=", ".join(self.emptied_fields)
+            )
+        with Vertical(classes="dialog"):
+            yield Static(t("ui.framing.leave_title"), classes="dialog-title")
+            yield Static(Text(question))
+        yield Footer(compact=True)
+
+    def action_answer(self, choice: str | None) -> None:
+        self.dismiss(choice)

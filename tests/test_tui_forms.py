@@ -6,13 +6,31 @@ field in focus on screen at 80×24."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aoi_tui.screens.app import AoiApp
+from aoi_tui.screens.engagement import EngagementScreen
+from aoi_tui.screens.engagements import EngagementsScreen
+from aoi_tui.screens.framing import FramingScreen
 from aoi_tui.screens.unlock import FirstUseScreen
+from textual.pilot import Pilot
+from textual.screen import ModalScreen
 from textual.widgets import Input
 
-from tests.tui_support import freeze, paste, text_of
+from aoi_tui.keyfile import KeyFile
+from aoi_tui.models import Engagement
+from aoi_tui.store import KEYS, Store
+from tests.tui_support import (
+    demo_id,
+    freeze,
+    make_app,
+    on_screen,
+    paste,
+    screen_text,
+    text_of,
+    wait_for,
+)
 
 LONG = "a long enough passphrase"
 
@@ -62,3 +80,113 @@ async def test_two_different_passphrases_empty_both_fields_and_say_why(tmp_path:
         assert screen.focused is first
         message = text_of(screen, "#message")
         assert message.startswith("The two passphrases differ") and "both" in message
+
+
+# -- framing: no key silently destroys saved text ---------------------------------------
+
+
+async def open_framing(pilot: Pilot[Any]) -> FramingScreen:
+    """From the list: the demo engagement, then `f`."""
+    await on_screen(pilot, EngagementsScreen)
+    await pilot.press("enter")
+    await on_screen(pilot, EngagementScreen)
+    await pilot.press("f")
+    framing: FramingScreen = await on_screen(pilot, FramingScreen)
+    return framing
+
+
+def framed(store: Store) -> Engagement:
+    """The demo engagement as on disk now."""
+    fresh = Store(store.root, KeyFile.load(store.root / KEYS), store.master)
+    return fresh.engagement(demo_id(store)).engagement()
+
+
+@pytest.fixture
+def quick_autosave(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(FramingScreen, "AUTOSAVE_S", 0.1)
+
+
+async def test_tab_into_a_saved_name_then_a_letter_keeps_the_name(
+    store: Store, quick_autosave: None
+) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        framing = await open_framing(pilot)
+        for field in ("sponsor", "coach", "organisation"):
+            await pilot.press("tab")
+            focused = framing.focused
+            assert isinstance(focused, Input) and focused.id == f"f-{field}"
+            before = focused.value
+            await pilot.press("x")
+            assert focused.value == before + "x", "the saved text was selected, then replaced"
+            await pilot.press("backspace")
+        await pilot.pause(0.3)
+    e = framed(store)
+    assert (e.sponsor, e.coach) == ("Marc Dubois", "Claire Moreau")
+
+
+async def test_ctrl_z_undoes_the_last_change_of_a_field(
+    store: Store, quick_autosave: None
+) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        framing = await open_framing(pilot)
+        sponsor = framing.query_one("#f-sponsor", Input)
+        sponsor.focus()
+        await pilot.press("ctrl+u", *"Paul")  # the name wiped, another typed
+        await wait_for(pilot, lambda: framed(store).sponsor == "Paul", what="autosave")
+        await pilot.press("ctrl+z")
+        assert sponsor.value == "Pau"
+        await pilot.press("ctrl+z", "ctrl+z", "ctrl+z", "ctrl+z")
+        assert sponsor.value == "Marc Dubois"
+        await wait_for(pilot, lambda: framed(store).sponsor == "Marc Dubois", what="saved back")
+
+
+async def test_an_emptied_field_is_never_saved_as_typed(
+    store: Store, quick_autosave: None
+) -> None:
+    app = make_app(store)
+    ef = store.engagement(demo_id(store))
+    e = ef.engagement()
+    e.planned_sessions = 12
+    ef.update(e)
+    async with app.run_test(size=(80, 24)) as pilot:
+        framing = await open_framing(pilot)
+        for field in ("coach", "organisation", "planned", "cadence"):
+            framing.query_one(f"#f-{field}", Input).focus()
+            await pilot.press("ctrl+u")
+        await pilot.pause(0.5)
+        saved = framed(store)
+        assert saved.coach == "Claire Moreau" and saved.organisation
+        assert (saved.planned_sessions, saved.cadence_days) == (12, e.cadence_days)
+        assert "empty" in text_of(framing, "#framing-message")
+
+
+async def test_escape_on_a_changed_framing_offers_to_revert_to_what_was_saved(
+    store: Store, quick_autosave: None
+) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        framing = await open_framing(pilot)
+        framing.query_one("#f-sponsor", Input).focus()
+        await pilot.press("ctrl+u", *"Paul")
+        await wait_for(pilot, lambda: framed(store).sponsor == "Paul", what="autosave")
+        await pilot.press("escape")
+        await on_screen(pilot, ModalScreen, "the offer")
+        shown = " ".join(screen_text(pilot).split())
+        assert "Revert" in shown
+        await pilot.press("escape")  # stay: the framing as it is
+        assert app.screen is framing
+        await pilot.press("escape")
+        await on_screen(pilot, ModalScreen, "the offer")
+        await pilot.press("r")
+        await on_screen(pilot, EngagementScreen, "back, reverted")
+    assert framed(store).sponsor == "Marc Dubois"
+
+
+async def test_escape_on_an_unchanged_framing_leaves_at_once(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_framing(pilot)
+        await pilot.press("escape")
+        await on_screen(pilot, EngagementScreen, "back")

@@ -22,7 +22,7 @@ from aoi_tui.screens.engagement import EngagementScreen, NewSessionScreen
 from aoi_tui.screens.engagement_list import EngagementList
 from aoi_tui.screens.engagements import EngagementsScreen
 from aoi_tui.screens.follow_up import FollowUpScreen, LevelPicker
-from aoi_tui.screens.framing import FramingScreen
+from aoi_tui.screens.framing import FramingScreen, LeaveFramingScreen
 from aoi_tui.screens.resume import ConfirmScreen
 from aoi_tui.screens.role_balance import RoleBalanceScreen
 from aoi_tui.screens.session import SessionScreen
@@ -216,7 +216,7 @@ async def test_a_new_engagement_is_framed_without_the_mouse(store: Store) -> Non
         assert screen.query_one("#f-format", Select).value == Format.COACHING.value
         assert screen.query_one("#f-planned", Input).value == "12"
         await tab_to(pilot, "f-cadence")
-        await pilot.press(*"14")  # the field's text is selected on focus: typed over
+        await pilot.press(*"14")  # a proposed number (not saved text) is typed over
         assert screen.query_one("#f-cadence", Input).value == "14"
 
         # Expectations, each party's own
@@ -848,8 +848,10 @@ async def test_a_competency_is_edited_for_this_engagement(store: Store) -> None:
         await pilot.press("ctrl+o")
         await on_screen(pilot, FramingScreen)
         assert rows(table)[0][0] == "Animer le briefing de 6 h"
-        await pilot.press("escape")  # saves
-        await pilot.pause()
+        await pilot.press("escape")  # changed: keep (saved) or revert?
+        await on_screen(pilot, LeaveFramingScreen)
+        await pilot.press("enter")  # keep
+        await on_screen(pilot, EngagementScreen)
     [competency] = on_disk(store).engagement(eid).competencies()
     assert competency.name == "Animer le briefing de 6 h"
     assert competency.behaviours == ["Annonce les priorités du jour", "Vérifie la compréhension"]
