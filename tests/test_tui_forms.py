@@ -125,9 +125,7 @@ async def test_tab_into_a_saved_name_then_a_letter_keeps_the_name(
     assert (e.sponsor, e.coach) == ("Marc Dubois", "Claire Moreau")
 
 
-async def test_ctrl_z_undoes_the_last_change_of_a_field(
-    store: Store, quick_autosave: None
-) -> None:
+async def test_ctrl_z_undoes_the_last_change_of_a_field(store: Store, quick_autosave: None) -> None:
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         framing = await open_framing(pilot)
@@ -142,9 +140,7 @@ async def test_ctrl_z_undoes_the_last_change_of_a_field(
         await wait_for(pilot, lambda: framed(store).sponsor == "Marc Dubois", what="saved back")
 
 
-async def test_an_emptied_field_is_never_saved_as_typed(
-    store: Store, quick_autosave: None
-) -> None:
+async def test_an_emptied_field_is_never_saved_as_typed(store: Store, quick_autosave: None) -> None:
     app = make_app(store)
     ef = store.engagement(demo_id(store))
     e = ef.engagement()
