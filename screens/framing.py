@@ -91,7 +91,10 @@ class FramingScreen(AoiScreen[str | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="framing-tabs"):
-            with TabPane(t("ui.framing.tab_frame"), id="tab-frame"), VerticalScroll():
+            with (
+                TabPane(t("ui.framing.tab_frame"), id="tab-frame"),
+                VerticalScroll(can_focus=False),
+            ):
                 for field in ("coachee", "sponsor", "coach", "organisation"):
                     yield Label(t(f"field.{field}"))
                     yield KeptInput(id=f"f-{field}")
@@ -126,7 +129,10 @@ class FramingScreen(AoiScreen[str | None]):
                 with Horizontal(classes="row"):
                     yield KeptInput(placeholder=t("field.indicator"), id="o-indicator")
                     yield KeptInput(placeholder=t("field.expected_result"), id="o-expected")
-            with TabPane(t("ui.framing.tab_agreement"), id="tab-agreement"), VerticalScroll():
+            with (
+                TabPane(t("ui.framing.tab_agreement"), id="tab-agreement"),
+                VerticalScroll(can_focus=False),
+            ):
                 with Horizontal(classes="row"):
                     yield Tick(t("ui.framing.consent"), id="a-consent")
                     yield KeptInput(
@@ -138,7 +144,10 @@ class FramingScreen(AoiScreen[str | None]):
                 yield Tick(t("field.right_to_withdraw"), id="a-withdraw", value=True)
                 yield Label(t("field.confidentiality"))
                 yield TextArea(id="a-confidentiality", soft_wrap=True, classes="half")
-            with TabPane(t("ui.framing.tab_competencies"), id="tab-competencies"), VerticalScroll():
+            with (
+                TabPane(t("ui.framing.tab_competencies"), id="tab-competencies"),
+                VerticalScroll(can_focus=False),
+            ):
                 with Horizontal(classes="row"):
                     yield Select(
                         [(r.name, r.id) for r in referentials(language())],

@@ -10,17 +10,23 @@ from typing import Any
 
 import pytest
 from aoi_tui.screens.app import AoiApp
+from aoi_tui.screens.debrief import DebriefScreen
 from aoi_tui.screens.engagement import EngagementScreen
 from aoi_tui.screens.engagements import EngagementsScreen
+from aoi_tui.screens.follow_up import FollowUpScreen
 from aoi_tui.screens.framing import FramingScreen
 from aoi_tui.screens.unlock import FirstUseScreen
+from textual.containers import VerticalScroll
+from textual.errors import NoWidget
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
-from textual.widgets import Input
+from textual.widget import Widget
+from textual.widgets import DataTable, Input
 
 from aoi_tui.keyfile import KeyFile
-from aoi_tui.models import Engagement
+from aoi_tui.models import Competency, Engagement, Level
 from aoi_tui.store import KEYS, Store
+from tests.test_tui_lifecycle import go_to_tab
 from tests.tui_support import (
     demo_id,
     freeze,
@@ -28,6 +34,7 @@ from tests.tui_support import (
     on_screen,
     paste,
     screen_text,
+    start_session,
     text_of,
     wait_for,
 )
@@ -186,3 +193,124 @@ async def test_escape_on_an_unchanged_framing_leaves_at_once(store: Store) -> No
         await open_framing(pilot)
         await pilot.press("escape")
         await on_screen(pilot, EngagementScreen, "back")
+
+
+# -- at 80×24, the field in focus is on screen --------------------------------------------
+
+
+def in_view(pilot: Pilot[Any], widget: Widget) -> bool:
+    """Whether the coach sees `widget`: its middle is on screen and not covered (by
+    the header, the footer, a tab's edge)."""
+    region = widget.region
+    if not region.area:
+        return False
+    x, y = region.x + region.width // 2, region.y + region.height // 2
+    try:
+        on_top, _ = pilot.app.screen.get_widget_at(x, y)
+    except NoWidget:
+        return False
+    return on_top is widget or widget in on_top.ancestors_with_self
+
+
+async def every_stop_is_in_view(pilot: Pilot[Any], stops: int = 40) -> list[str]:
+    """Tab through `stops` focus stops; the ids of those not in view."""
+    hidden = []
+    for _ in range(stops):
+        await pilot.press("tab")
+        await pilot.pause()
+        focused = pilot.app.screen.focused
+        assert focused is not None
+        if not in_view(pilot, focused):
+            hidden.append(focused.id or type(focused).__name__)
+    return hidden
+
+
+@pytest.mark.parametrize(
+    "tab",
+    ["tab-frame", "tab-expectations", "tab-objectives", "tab-agreement", "tab-competencies"],
+)
+async def test_every_tab_stop_of_the_framing_is_in_view(store: Store, tab: str) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_framing(pilot)
+        await go_to_tab(pilot, "framing-tabs", tab)
+        assert await every_stop_is_in_view(pilot, stops=12) == []
+
+
+def tabs_line(pilot: Pilot[Any], tabbed: str) -> int:
+    """The screen line the tab labels are on (1: right under the header)."""
+    return pilot.app.screen.query_one(f"#{tabbed} ContentTabs").region.y
+
+
+async def test_no_focus_stop_is_invisible_on_the_framing(store: Store) -> None:
+    """A scroll container took the focus between the fields, showing nothing."""
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        framing = await open_framing(pilot)
+        for tab in ("tab-frame", "tab-agreement", "tab-competencies"):
+            await go_to_tab(pilot, "framing-tabs", tab)
+            for _ in range(10):
+                await pilot.press("tab")
+                focused = framing.focused
+                assert not isinstance(focused, VerticalScroll), f"{tab}: an invisible stop"
+
+
+async def test_the_framing_tabs_stay_under_the_header(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        framing = await open_framing(pilot)
+        framing.query_one("#f-format").focus()
+        await pilot.press("enter")  # the dropdown opens...
+        await pilot.pause()
+        await pilot.press("escape")  # ... and closes
+        await pilot.pause()
+        framing.query_one("#f-next").focus()  # the last field, at the bottom
+        await pilot.pause()
+        assert tabs_line(pilot, "framing-tabs") == 1, "the tab labels went under the header"
+        assert "Frame  Expectations" in screen_text(pilot).splitlines()[1]
+
+
+def many_competencies(store: Store, count: int = 12) -> None:
+    ef = store.engagement(demo_id(store))
+    for n in range(count):
+        ef.insert(Competency(name=f"Compétence numéro {n:02}", target=Level.ACQUIRED))
+
+
+async def test_the_debriefs_fsac_tab_follows_the_field_in_focus(store: Store) -> None:
+    app = make_app(store)
+    many_competencies(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot)
+        await pilot.press("f9")
+        debrief = await on_screen(pilot, DebriefScreen)
+        await go_to_tab(pilot, "tabs", "tab-fsac")
+        levels = list(debrief.query(".fsac-level"))
+        assert len(levels) > 20
+        for select in levels:
+            select.focus()
+            await pilot.pause()
+            assert in_view(pilot, select), f"#{select.id} is off screen"
+        await pilot.press("enter")  # the last one's dropdown opens where it is seen
+        await pilot.pause()
+        assert levels[-1].expanded
+        assert in_view(pilot, levels[-1].query_one("SelectOverlay"))
+        assert tabs_line(pilot, "tabs") == 1
+
+
+async def test_the_follow_ups_fsac_tab_follows_the_row_in_focus(store: Store) -> None:
+    app = make_app(store)
+    many_competencies(store, 20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_screen(pilot, EngagementsScreen)
+        await pilot.press("enter")
+        await on_screen(pilot, EngagementScreen)
+        await pilot.press("p")
+        follow = await on_screen(pilot, FollowUpScreen)
+        await go_to_tab(pilot, "follow-tabs", "tab-fsac")
+        table = follow.query_one("#fsac", DataTable)
+        table.focus()
+        for _ in range(table.row_count):
+            await pilot.press("down")
+        await pilot.pause()
+        assert "Compétence numéro 19" in screen_text(pilot)
+        assert tabs_line(pilot, "follow-tabs") == 1
