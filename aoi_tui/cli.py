@@ -299,24 +299,32 @@ def cmd_engagement_new(args: argparse.Namespace) -> int:
 
 def cmd_engagement_list(args: argparse.Namespace) -> int:
     if not store_exists(_root(args)):
-        _out(args, [], "No engagement yet.")
+        _out(args, [], i18n.t("cli.no_engagement"))
         return 0
     store = _store(args)
     rows = _summary_json(store, args.settings.retention_days)
 
     def human() -> str:
+        # in the language chosen (--lang, AOI_LANG, the settings, the locale); --json keeps codes
         if not rows:
-            return "No engagement yet."
+            return i18n.t("cli.no_engagement")
         lines = []
         for r in rows:
-            late = f"  cadence overdue by {r['overdue_days']} d" if r["overdue_days"] else ""
-            if r["retention_due"]:
-                late += "  retention period passed: review (aoi erase to erase)"
-            lines.append(
-                f"{r['id']}  {r['coachee']}  (N+1: {r['sponsor']})  {r['status']}  "
-                f"{r['sessions_held']}/{r['planned_sessions']}  last: {r['last_session'] or '—'}"
-                f"{late}"
+            line = i18n.t(
+                "cli.engagement_line",
+                id=r["id"],
+                coachee=r["coachee"],
+                sponsor=r["sponsor"],
+                status=i18n.t(f"status.{r['status']}"),
+                held=r["sessions_held"],
+                planned=r["planned_sessions"],
+                last=r["last_session"] or "—",
             )
+            if r["overdue_days"]:
+                line += "  " + i18n.t("cli.overdue", days=r["overdue_days"])
+            if r["retention_due"]:
+                line += "  " + i18n.t("cli.retention_due")
+            lines.append(line)
         return "\n".join(lines)
 
     _out(args, rows, human)
@@ -427,13 +435,36 @@ def cmd_note_list(args: argparse.Namespace) -> int:
     ]
 
     def human() -> str:
-        return (
-            "\n".join(
-                f"{r['id']}  s{r['session']} {r['phase']:<12} {r['visibility']:<9}"
-                f"{' validated' if r['validated'] else ''}  {r['text'].splitlines()[0] if r['text'] else ''}"
-                for r in rows
+        # in the language chosen, as the engagements list; --json keeps the codes
+        if not rows:
+            return i18n.t("cli.no_note")
+        from aoi_tui.phases import phases_for
+
+        kinds = {s.number: s.kind.value for s in ef.sessions()}
+        lang = i18n.language()
+
+        def phase(r: dict[str, Any]) -> str:
+            try:
+                found = [p for p in phases_for(kinds[r["session"]]) if p.id == r["phase"]]
+            except KeyError:
+                found = []
+            return found[0].label(lang) if found else str(r["phase"])
+
+        shown = [
+            (
+                r,
+                phase(r),
+                i18n.t(f"visibility.{r['visibility']}")
+                + (f" {i18n.t('validated')}" if r["validated"] else ""),
             )
-            or "No note."
+            for r in rows
+        ]
+        phase_width = max(len(p) for _, p, _ in shown)
+        state_width = max(len(v) for _, _, v in shown)
+        return "\n".join(
+            f"{r['id']}  s{r['session']} {p:<{phase_width}}  {v:<{state_width}}  "
+            f"{r['text'].splitlines()[0] if r['text'] else ''}"
+            for r, p, v in shown
         )
 
     _out(args, rows, human)

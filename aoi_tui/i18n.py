@@ -89,3 +89,13 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     """The text for `key`; a missing key shows as itself rather than crash."""
     text = catalog(lang or language()).get(key) or catalog("en").get(key) or key
     return text.format(**values) if values else text
+
+
+def plural(key: str, n: int, lang: str | None = None, **values: object) -> str:
+    """The text for a count of `n`: `key.one` or `key.other`, as the language says
+    (French counts 0 and 1 as one: "0 note", "1 note"; English only 1). The
+    count is given to the text as {n}."""
+    lang = lang or language()
+    one = n in (0, 1) if lang == "fr" else n == 1
+    form = f"{key}.{'one' if one else 'other'}"
+    return t(form, lang, n=n, **values)

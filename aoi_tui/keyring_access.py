@@ -21,7 +21,16 @@ _NO_KEYRING = ("keyring.backends.fail", "keyring.backends.null")
 
 
 class NoKeyring(Exception):
-    """No usable keyring here (none, plaintext only, locked, or too slow)."""
+    """No usable keyring here (none, plaintext only, locked, or too slow).
+
+    `str()` says it in English (the CLI's language); `kind` and `values` let a
+    screen say it in its own (`t(f"ui.keyring.{kind}", **values)`)."""
+
+    def __init__(self, message: str, kind: str = "none", **values: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        """none | plaintext | timeout | failed"""
+        self.values = values
 
 
 def _bounded(call: Callable[[], T], what: str) -> T:
@@ -38,11 +47,17 @@ def _bounded(call: Callable[[], T], what: str) -> T:
     worker.start()
     worker.join(TIMEOUT_S)
     if worker.is_alive():
-        raise NoKeyring(f"the keyring did not answer within {TIMEOUT_S:.0f} s when {what}")
+        raise NoKeyring(
+            f"the keyring did not answer within {TIMEOUT_S:.0f} s when {what}",
+            "timeout",
+            seconds=f"{TIMEOUT_S:.0f}",
+        )
     if error:
         if isinstance(error[0], NoKeyring):  # no keyring at all: say so, not "it failed"
             raise error[0]
-        raise NoKeyring(f"the keyring failed when {what}: {error[0]}") from error[0]
+        raise NoKeyring(
+            f"the keyring failed when {what}: {error[0]}", "failed", error=str(error[0])
+        ) from error[0]
     return result[0]  # type: ignore[no-any-return]
 
 
@@ -56,7 +71,11 @@ def _backend() -> Any:
     for b in backends:
         module = type(b).__module__
         if module.startswith(_UNSAFE_MODULES):
-            raise NoKeyring(f"the keyring backend {type(b).__name__} keeps secrets in plaintext")
+            raise NoKeyring(
+                f"the keyring backend {type(b).__name__} keeps secrets in plaintext",
+                "plaintext",
+                backend=type(b).__name__,
+            )
         if module.startswith(_NO_KEYRING):
             raise NoKeyring("no keyring backend on this machine")
     return kr

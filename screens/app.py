@@ -3,14 +3,17 @@ then shows the engagements; it owns the sponsor-safe switch every screen obeys."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from aoi_tui.screens.commands import AoiCommands
 from aoi_tui.screens.engagements import EngagementsScreen
 from aoi_tui.screens.keys_in_order import KeysInOrder
-from textual.app import App
+from aoi_tui.screens.textual_words import Palette, system_commands, translate_widgets
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -72,6 +75,8 @@ class AoiApp(KeysInOrder):
         # NO_COLOR: Textual's own filter turns any theme to monochrome; states are
         # said in characters (toggles.py) and words, never by colour alone
         self.theme = self.settings.theme
+        # Textual's widgets in our words, after the first paint (none shows before it)
+        self.call_after_refresh(translate_widgets)
         if self.store is None:
             from aoi_tui.screens.unlock import FirstUseScreen, UnlockScreen
 
@@ -103,6 +108,29 @@ class AoiApp(KeysInOrder):
     def unlocked(self) -> Store:
         assert self.store is not None, "the store is unlocked before any screen uses it"
         return self.store
+
+    # -- Textual's own words, in ours (textual_words.py) ----------------------------------
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            Palette(providers=[ThemeProvider], placeholder=t("ui.palette.theme_placeholder"))
+        )
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from system_commands(self, screen)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c (a reflex to quit): say which key quits, in the coach's language."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(t("ui.quit_hint.message", quit_key=key), title=t("ui.quit_hint.title"))
+                return
 
 
 def run_app(root: Path, store: Store | None, settings: Settings | None = None) -> None:

@@ -46,16 +46,22 @@ class AoiCommands(Provider):
         )
         return found
 
+    def _shown(self, keys: str) -> str:
+        """Keys as the footer shows them (/ for slash, ⏎ for enter), not Textual's names."""
+        return " ".join(
+            self.app.get_key_display(Binding(key.strip(), "")) for key in keys.split(",")
+        )
+
     async def discover(self) -> Hits:
         for name, key, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=key)  # type: ignore[arg-type]
+            yield DiscoveryHit(name, callback, help=self._shown(key))  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, key, callback in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=key)  # type: ignore[arg-type]
+                yield Hit(score, matcher.highlight(name), callback, help=self._shown(key))  # type: ignore[arg-type]
 
 
 def bindings_by_owner() -> dict[str, list[Binding]]:

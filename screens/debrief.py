@@ -33,7 +33,7 @@ from textual.widgets import (
 )
 
 from aoi_tui.allow_list import Message, reaches, validation_open
-from aoi_tui.i18n import language, t
+from aoi_tui.i18n import language, plural, t
 from aoi_tui.models import (
     Action,
     ActionStatus,
@@ -400,7 +400,7 @@ class DebriefScreen(AoiScreen[None]):
                     self.ef.update(item)
                     count += 1
         key = "ui.debrief.validated_actions_n" if actions else "ui.debrief.validated_n"
-        self.notify(t(key, n=count))
+        self.notify(plural(key, count))
         self.reload()
 
     @saves

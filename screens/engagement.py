@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from aoi_tui import clock
 from aoi_tui.allow_list import reaches
-from aoi_tui.i18n import t
+from aoi_tui.i18n import plural, t
 from aoi_tui.live_session import open_session
 from aoi_tui.models import ActionStatus, Audience, ExportRecord, Format, SessionKind, Status
 from aoi_tui.store import IndexNotUpdated
@@ -309,10 +309,10 @@ class EngagementScreen(AoiScreen[None]):
         question = t(
             "ui.erase.question",
             coachee=e.coachee,
-            sessions=len(ef.sessions()),
-            notes=len(ef.notes()),
-            actions=len(ef.actions()),
-            backups=len(store.backups.newest_first(ef.path)),
+            sessions=plural("ui.count.sessions", len(ef.sessions())),
+            notes=plural("ui.count.notes", len(ef.notes())),
+            actions=plural("ui.count.actions", len(ef.actions())),
+            backups=plural("ui.count.backups", len(store.backups.newest_first(ef.path))),
         )
 
         def answer(yes: bool | None) -> None:

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from aoi_tui.i18n import t
+from aoi_tui.i18n import plural, t
 from aoi_tui.models import Note, Role, Session
 
 BAR = 24
@@ -25,12 +25,12 @@ def balance_text(session: Session, notes: list[Note]) -> Text:
         label = f"{t(f'role.{r.value}'):<12}"
         text.append(label)
         text.append("█" * round(BAR * counts[r] / top) or "·")
-        text.append(f" {t('ui.balance.notes', n=counts[r])}\n")
+        text.append(f" {plural('ui.balance.notes', counts[r])}\n")
         text.append(" " * 12)
         text.append("░" * round(BAR * cards[r] / top) or "·")
-        text.append(f" {t('ui.balance.cards', n=cards[r])}\n")
+        text.append(f" {plural('ui.balance.cards', cards[r])}\n")
     untagged = sum(1 for n in notes if n.role is None)
-    text.append("\n" + t("ui.balance.untagged", n=untagged))
+    text.append("\n" + plural("ui.balance.untagged", untagged))
     return text
 
 

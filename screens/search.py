@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aoi_tui.allow_list import Message, reaches
-from aoi_tui.i18n import t
+from aoi_tui.i18n import plural, t
 from aoi_tui.models import Action, Note
 from aoi_tui.search import Hit, search_store
 
@@ -84,9 +84,9 @@ class SearchScreen(AoiScreen[None]):
             line.append(f"{t(f'ui.search.kind.{h.kind}')}: ", style="italic")
             line.append(h.snippet(query, 60))
             options.add_option(Option(line, id=str(i)))
-        state = t("ui.search.count", n=len(self.hits))
+        state = plural("ui.search.count", len(self.hits))
         if problems:
-            state += " · " + t("ui.search.skipped", n=len(problems))
+            state += " · " + plural("ui.search.skipped", len(problems))
         self.query_one("#search-state", Static).update(state)
         if self.hits:
             options.focus()

@@ -70,7 +70,8 @@ class UnlockScreen(Screen[Store | None]):
                 keyring_access.remember(keyfile.store_id, master)
                 note = t("ui.unlock.remembered")
             except keyring_access.NoKeyring as exc:
-                note = t("ui.unlock.no_keyring", reason=str(exc))
+                reason = t(f"ui.keyring.{exc.kind}", **exc.values)
+                note = t("ui.unlock.no_keyring", reason=reason)
         store = Store(self.root, keyfile, master)
         self.app.call_from_thread(self.done, store, note)
 

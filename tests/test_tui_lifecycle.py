@@ -750,8 +750,8 @@ async def test_erasure_from_the_tui_removes_the_engagement_and_its_files(store: 
         await pilot.press("ctrl+e")
         confirm = await on_screen(pilot, ConfirmScreen, "erase question")
         # it names what will be destroyed, backups included
-        assert confirm.question.startswith(f"Erase everything about {COACHEE}: 1 session(s)")
-        assert f"its {backups} backup(s)" in confirm.question
+        assert confirm.question.startswith(f"Erase everything about {COACHEE}: 1 session, 0 notes")
+        assert f"its {backups} backup{'s' if backups > 1 else ''};" in confirm.question
         await pilot.press("y")
         listed = await on_screen(pilot, EngagementsScreen)
         assert [r[0] for r in listed.query_one(EngagementList).texts()] == ["Léa Roux"]
