@@ -5,12 +5,16 @@ store whose session another aoi still runs."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import pty
 import select
+import struct
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +38,7 @@ from aoi_tui.live_session import LiveSession
 from aoi_tui.models import SessionKind
 from aoi_tui.settings import Settings, SettingsError
 from aoi_tui.store import Store
+from tests.cli_support import aoi
 from tests.conftest import PASSPHRASE, REPO
 from tests.test_tui_lifecycle import go_to_tab
 from tests.tui_support import (
@@ -64,6 +69,56 @@ async def test_no_color_starts_monochrome(store: Store, monkeypatch: pytest.Monk
         assert app.no_color
         assert screen.is_current
         assert app.theme == Settings().theme
+
+
+@pytest.mark.parametrize(
+    "terminal",
+    [
+        {"NO_COLOR": "1"},
+        {"TERM": "dumb"},
+        {"LANG": "C", "LC_ALL": "C"},
+        {"NO_COLOR": "1", "TERM": "dumb", "LANG": "C", "LC_ALL": "C"},
+    ],
+    ids=["no-color", "term-dumb", "lang-c", "all-three"],
+)
+def test_aoi_starts_in_a_bare_terminal(cli_env: dict[str, str], terminal: dict[str, str]) -> None:
+    """In a real pseudo-terminal at 80×24: the list shows, ctrl+q quits cleanly."""
+    aoi(cli_env, "demo")
+    env = {**cli_env, "AOI_LANG": "en", **terminal}
+
+    controller, terminal_fd = pty.openpty()
+    fcntl.ioctl(terminal_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aoi_tui"],
+        stdin=terminal_fd,
+        stdout=terminal_fd,
+        stderr=terminal_fd,  # Textual draws on standard error
+        env=env,
+        cwd=REPO,
+        start_new_session=True,
+    )
+    os.close(terminal_fd)
+    seen = b""
+    try:
+        end = time.monotonic() + 30
+        while b"Camille" not in seen and time.monotonic() < end and process.poll() is None:
+            if select.select([controller], [], [], 0.1)[0]:
+                with contextlib.suppress(OSError):
+                    seen += os.read(controller, 65536)
+        assert b"Camille" in seen, (process.poll(), seen[-400:])
+        os.write(controller, b"\x11")  # ctrl+q
+        end = time.monotonic() + 15
+        while process.poll() is None and time.monotonic() < end:
+            if select.select([controller], [], [], 0.1)[0]:
+                with contextlib.suppress(OSError):
+                    seen += os.read(controller, 65536)
+        assert process.poll() == 0
+        assert b"Traceback" not in seen
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(controller)
 
 
 # -- the settings file's theme and keys -------------------------------------------------
