@@ -637,15 +637,13 @@ class FramingScreen(AoiScreen[str | None]):
         original, objectives, competencies = self.opened
         store = self.aoi.unlocked
         ef = store.engagement(original.id)
-        kept = {r.id for r in [*objectives, *competencies]}
-        with ef.batch():
+        with ef.batch():  # one write: all of it, or nothing
             ef.update(original)
-            have = {o.id for o in ef.objectives()} | {c.id for c in ef.competencies()}
+            # all taken out and put back in their order: the roadmap reads as it did
             for record in [*ef.objectives(), *ef.competencies()]:
-                if record.id not in kept:
-                    ef.delete(type(record), record.id)
+                ef.delete(type(record), record.id)
             for record in [*objectives, *competencies]:
-                (ef.update if record.id in have else ef.insert)(record)
+                ef.insert(record)
         store.refresh_summary(original.id)
         self.notify(t("ui.framing.reverted"))
         return True

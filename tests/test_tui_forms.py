@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
 from aoi_tui.keyfile import KeyFile
-from aoi_tui.models import Competency, Engagement, Level
+from aoi_tui.models import Competency, Engagement, Level, Objective
 from aoi_tui.store import KEYS, Store
 from tests.test_tui_lifecycle import go_to_tab
 from tests.tui_support import (
@@ -108,6 +108,11 @@ def framed(store: Store) -> Engagement:
     return fresh.engagement(demo_id(store)).engagement()
 
 
+def statements(store: Store) -> list[str]:
+    fresh = Store(store.root, KeyFile.load(store.root / KEYS), store.master)
+    return [o.statement for o in fresh.engagement(demo_id(store)).objectives()]
+
+
 @pytest.fixture
 def quick_autosave(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(FramingScreen, "AUTOSAVE_S", 0.1)
@@ -173,7 +178,17 @@ async def test_escape_on_a_changed_framing_offers_to_revert_to_what_was_saved(
         framing = await open_framing(pilot)
         framing.query_one("#f-sponsor", Input).focus()
         await pilot.press("ctrl+u", *"Paul")
-        await wait_for(pilot, lambda: framed(store).sponsor == "Paul", what="autosave")
+        framing.objectives.append(Objective(statement="Ajouté pendant la visite"))
+        framing.removed.append((Objective, framing.objectives[0].id))
+        removed = framing.objectives.pop(0)
+        await wait_for(
+            pilot,
+            lambda: (
+                "Ajouté pendant la visite" in statements(store) and framed(store).sponsor == "Paul"
+            ),
+            what="autosave",
+        )
+        assert removed.statement not in statements(store)
         await pilot.press("escape")
         await on_screen(pilot, ModalScreen, "the offer")
         shown = " ".join(screen_text(pilot).split())
@@ -185,6 +200,9 @@ async def test_escape_on_a_changed_framing_offers_to_revert_to_what_was_saved(
         await pilot.press("r")
         await on_screen(pilot, EngagementScreen, "back, reverted")
     assert framed(store).sponsor == "Marc Dubois"
+    # what was added goes, what was removed comes back, in its place
+    assert "Ajouté pendant la visite" not in statements(store)
+    assert statements(store)[0] == removed.statement
 
 
 async def test_escape_on_an_unchanged_framing_leaves_at_once(store: Store) -> None:

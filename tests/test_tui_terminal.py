@@ -34,7 +34,7 @@ from textual.pilot import Pilot
 from textual.widgets import RadioButton, TabbedContent
 
 from aoi_tui import clock
-from aoi_tui.live_session import LiveSession
+from aoi_tui.live_session import LiveSession, other_holder
 from aoi_tui.models import SessionKind
 from aoi_tui.settings import Settings, SettingsError
 from aoi_tui.store import Store
@@ -308,6 +308,18 @@ async def test_a_session_another_aoi_runs_is_not_taken_by_r_without_asking(
         await on_screen(pilot, EngagementsScreen)
     lease = json.loads((store.root / "live" / f"{eid}.lease").read_bytes())
     assert lease["pid"] == other_aoi.pid, "still the other aoi's"
+
+
+def test_a_lease_from_another_machine_is_said_as_such(store: Store) -> None:
+    """A store on a shared folder: whether that aoi still runs cannot be told here."""
+    make_app(store)
+    eid = running_session(store, 4242)
+    lease = store.root / "live" / f"{eid}.lease"
+    lease.write_text(json.dumps({**json.loads(lease.read_bytes()), "host": "autre-poste"}))
+    holder = other_holder(store.root, eid)
+    assert holder is not None and not holder.here and holder.host == "autre-poste"
+    lease.write_text("{not json")
+    assert other_holder(store.root, eid) is None  # a damaged lease: the old question
 
 
 async def test_a_session_whose_aoi_stopped_is_offered_as_before(store: Store) -> None:
