@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from aoi_tui import clock
-from aoi_tui.engagement_file import EngagementFile
-from aoi_tui.models import (
+from aoi_tui.domain import clock
+from aoi_tui.domain.models import (
     Action,
     ActionStatus,
     Agreement,
@@ -34,7 +33,8 @@ from aoi_tui.models import (
     closing_hash,
     text_hash,
 )
-from aoi_tui.store import Store
+from aoi_tui.store.engagement_file import EngagementFile
+from aoi_tui.store.store import Store
 
 DEMO_COACHEE = "Camille Lefèvre (démo)"
 CLOSED_DEMO_COACHEE = "Julien Martin (démo)"

@@ -359,10 +359,11 @@ class Aoi(App):
 def build_store(folder: Path, notes: int, aoi: list[str], env: dict[str, str]) -> None:
     """The demo engagement and a started session of `notes` notes, the way
     tests/test_terminal_bursts.py builds its long session."""
-    from aoi_tui import clock, session_clock
-    from aoi_tui.models import Note
-    from aoi_tui.unlock import open_store
-    from aoi_tui.vocabulary import SessionKind
+    from aoi_tui.access.opening import open_store
+    from aoi_tui.domain import clock
+    from aoi_tui.domain.models import Note
+    from aoi_tui.domain.vocabulary import SessionKind
+    from aoi_tui.live import session_clock
 
     data = folder / "data"
     done = subprocess.run(

@@ -113,8 +113,8 @@ def main() -> int:
     env["AOI_LANG"] = "en"
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from aoi_tui.search import search_engagement, search_store
-    from aoi_tui.unlock import open_store
+    from aoi_tui.access.opening import open_store
+    from aoi_tui.store.note_search import search_engagement, search_store
 
     store = open_store(args.data_dir, prompt=None, use_keyring=False)
     first = store.list_engagements()[0]

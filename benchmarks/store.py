@@ -17,9 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from aoi_tui.models import Engagement, Note, NoteKind, SessionKind, Visibility
-from aoi_tui.store import Store, store_exists
-from aoi_tui.unlock import create_store, open_store
+from aoi_tui.access.opening import create_store, open_store
+from aoi_tui.domain.models import Engagement, Note, NoteKind, SessionKind, Visibility
+from aoi_tui.store.store import Store, store_exists
 
 DEFAULT_PASSPHRASE = "benchmark passphrase"
 TEXT = (

@@ -7,19 +7,19 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from aoi_tui.screens.commands import AoiCommands
-from aoi_tui.screens.engagements import EngagementsScreen
-from aoi_tui.screens.keys_in_order import KeysInOrder
-from aoi_tui.screens.textual_words import Palette, system_commands, translate_widgets
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from aoi_tui.i18n import t
-from aoi_tui.settings import Settings, SettingsError, settings_path
-from aoi_tui.store import Store, store_exists
+from aoi_tui.config.i18n import t
+from aoi_tui.config.settings import Settings, SettingsError, settings_path
+from aoi_tui.screens.commands import AoiCommands
+from aoi_tui.screens.engagements import EngagementsScreen
+from aoi_tui.screens.keys_in_order import KeysInOrder
+from aoi_tui.screens.textual_words import Palette, system_commands, translate_widgets
+from aoi_tui.store.store import Store, store_exists
 
 
 class AoiApp(KeysInOrder):
@@ -112,7 +112,7 @@ class AoiApp(KeysInOrder):
     # -- Textual's own words, in ours (textual_words.py) ----------------------------------
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(Palette(id="--command-palette"))
 
     def search_themes(self) -> None:

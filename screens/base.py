@@ -10,16 +10,15 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from textual.screen import Screen, ScreenResultType
 
-from aoi_tui.durable import StoreWriteError
-from aoi_tui.i18n import t
-from aoi_tui.live_session import TakenOver
-from aoi_tui.storage import StoreFileError
-from aoi_tui.store import IndexNotUpdated, NoSuchEngagement, StoreError
+from aoi_tui.config.i18n import t
+from aoi_tui.live.live_session import TakenOver
+from aoi_tui.secure.durable import StoreWriteError
+from aoi_tui.secure.storage import StoreFileError
+from aoi_tui.store.store import IndexNotUpdated, NoSuchEngagement, StoreError
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
-
-    from aoi_tui.store import Store
+    from aoi_tui.store.store import Store
 
 STORE_FAILURES = (StoreError, StoreWriteError, StoreFileError)
 """What a write to the store can meet: a full disk, a read-only folder, a store

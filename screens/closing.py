@@ -7,19 +7,19 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said, saves
-from aoi_tui.screens.resume import ConfirmScreen
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static, TextArea
 
-from aoi_tui import clock
-from aoi_tui.fsac import bar, fsac_rows
-from aoi_tui.i18n import t
-from aoi_tui.models import Objective, ObjectiveStatus, Status, Validation, closing_hash
-from aoi_tui.text import clean
+from aoi_tui.config.i18n import t
+from aoi_tui.domain import clock
+from aoi_tui.domain.fsac import bar, fsac_rows
+from aoi_tui.domain.models import Objective, ObjectiveStatus, Status, Validation, closing_hash
+from aoi_tui.domain.text import clean
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said, saves
+from aoi_tui.screens.resume import ConfirmScreen
 
 if TYPE_CHECKING:
     pass

@@ -12,8 +12,8 @@ from textual.containers import Container, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
-from aoi_tui.i18n import t
-from aoi_tui.text import clean
+from aoi_tui.config.i18n import t
+from aoi_tui.domain.text import clean
 
 MAX_IMPORT = 200_000  # characters: a log, not a book
 

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
-from aoi_tui.i18n import t
+from aoi_tui.config.i18n import t
 
 
 class AoiCommands(Provider):

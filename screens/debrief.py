@@ -9,8 +9,6 @@ import contextlib
 from datetime import date
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, saves
-from aoi_tui.screens.toggles import Choice
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -32,9 +30,9 @@ from textual.widgets import (
     TextArea,
 )
 
-from aoi_tui.allow_list import Message, reaches, validation_open
-from aoi_tui.i18n import language, plural, t
-from aoi_tui.models import (
+from aoi_tui.config.i18n import language, plural, t
+from aoi_tui.domain.allow_list import Message, reaches, validation_open
+from aoi_tui.domain.models import (
     Action,
     ActionStatus,
     Assessment,
@@ -46,12 +44,14 @@ from aoi_tui.models import (
     Visibility,
     note_too_long,
 )
-from aoi_tui.render_markdown import shared_markdown
-from aoi_tui.shared_report import ConsentMissing, build_shared_report
-from aoi_tui.text import clean
+from aoi_tui.domain.text import clean
+from aoi_tui.exports.render_markdown import shared_markdown
+from aoi_tui.exports.shared_report import ConsentMissing, build_shared_report
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, saves
+from aoi_tui.screens.toggles import Choice
 
 if TYPE_CHECKING:
-    from aoi_tui.live_session import LiveSession
+    from aoi_tui.live.live_session import LiveSession
 
 STATUS_CYCLE = [ActionStatus.OPEN, ActionStatus.DONE, ActionStatus.DROPPED, ActionStatus.MOVED]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, can_open, failures_said
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,12 +13,13 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from aoi_tui import clock
-from aoi_tui.allow_list import reaches
-from aoi_tui.i18n import plural, t
-from aoi_tui.live_session import open_session
-from aoi_tui.models import ActionStatus, Audience, ExportRecord, Format, SessionKind, Status
-from aoi_tui.store import IndexNotUpdated
+from aoi_tui.config.i18n import plural, t
+from aoi_tui.domain import clock
+from aoi_tui.domain.allow_list import reaches
+from aoi_tui.domain.models import ActionStatus, Audience, ExportRecord, Format, SessionKind, Status
+from aoi_tui.live.live_session import open_session
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, can_open, failures_said
+from aoi_tui.store.store import IndexNotUpdated
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
@@ -42,12 +42,11 @@ def start_or_resume(app: AoiApp, engagement_id: str, new: bool) -> None:
     if running is not None:
         from aoi_tui.screens.resume import resume_or_take_over
 
-        resume_or_take_over(  # another aoi may still run it: asked before taking it over
-            app,
-            engagement_id,
-            ef.engagement().coachee,
-            lambda: app.push_screen(SessionScreen(engagement_id, running.number, resume=True)),
-        )
+        def resume() -> None:
+            app.push_screen(SessionScreen(engagement_id, running.number, resume=True))
+
+        # another aoi may still run it: asked before taking it over
+        resume_or_take_over(app, engagement_id, ef.engagement().coachee, resume)
         return
     if not new:
         app.notify(t("ui.session.none_open"))

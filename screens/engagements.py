@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import AoiScreen, can_open
-from aoi_tui.screens.engagement_list import PADDING, SCROLLBAR, Cell, EngagementList, Row
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
-from aoi_tui import clock
-from aoi_tui.i18n import t
-from aoi_tui.live_session import live_engagements, other_holder
+from aoi_tui.config.i18n import t
+from aoi_tui.domain import clock
+from aoi_tui.live.live_session import live_engagements, other_holder
+from aoi_tui.screens.base import AoiScreen, can_open
+from aoi_tui.screens.engagement_list import PADDING, SCROLLBAR, Cell, EngagementList, Row
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp

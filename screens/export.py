@@ -8,7 +8,6 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import AoiScreen
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -16,11 +15,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
-from aoi_tui.durable import StoreWriteError
-from aoi_tui.export import FORMATS, Export, ExportNotRecorded, build_export, write_export
-from aoi_tui.i18n import language, t
-from aoi_tui.models import Audience
-from aoi_tui.shared_report import ConsentMissing
+from aoi_tui.config.i18n import language, t
+from aoi_tui.domain.models import Audience
+from aoi_tui.exports.shared_report import ConsentMissing
+from aoi_tui.exports.writing import FORMATS, Export, ExportNotRecorded, build_export, write_export
+from aoi_tui.screens.base import AoiScreen
+from aoi_tui.secure.durable import StoreWriteError
 
 if TYPE_CHECKING:
     pass

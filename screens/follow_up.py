@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said, saves
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -27,12 +26,13 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from aoi_tui import clock
-from aoi_tui.fsac import bar, fsac_rows, sparkline
-from aoi_tui.i18n import t
-from aoi_tui.models import Assessment, Assessor, Level, MaturityMark, Timing, Tool
-from aoi_tui.progress import progress
-from aoi_tui.text import clean
+from aoi_tui.config.i18n import t
+from aoi_tui.domain import clock
+from aoi_tui.domain.fsac import bar, fsac_rows, sparkline
+from aoi_tui.domain.models import Assessment, Assessor, Level, MaturityMark, Timing, Tool
+from aoi_tui.domain.progress import progress
+from aoi_tui.domain.text import clean
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said, saves
 
 if TYPE_CHECKING:
     pass

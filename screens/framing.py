@@ -10,9 +10,6 @@ import contextlib
 from datetime import date
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import AoiScreen, saves
-from aoi_tui.screens.fields import KeptInput
-from aoi_tui.screens.toggles import Tick
 from pydantic import ValidationError
 from rich.text import Text
 from textual import on
@@ -21,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
     DataTable,
@@ -35,9 +33,9 @@ from textual.widgets import (
     TextArea,
 )
 
-from aoi_tui import clock
-from aoi_tui.i18n import language, t
-from aoi_tui.models import (
+from aoi_tui.config.i18n import language, t
+from aoi_tui.domain import clock
+from aoi_tui.domain.models import (
     PLANNED_SESSIONS,
     Agreement,
     Area,
@@ -49,8 +47,11 @@ from aoi_tui.models import (
     ObjectiveStatus,
     Status,
 )
-from aoi_tui.referentials import referentials, to_competency
-from aoi_tui.text import clean
+from aoi_tui.domain.referentials import referentials, to_competency
+from aoi_tui.domain.text import clean
+from aoi_tui.screens.base import AoiScreen, saves
+from aoi_tui.screens.fields import KeptInput
+from aoi_tui.screens.toggles import Tick
 
 if TYPE_CHECKING:
     pass
@@ -205,7 +206,7 @@ class FramingScreen(AoiScreen[str | None]):
         self.query_one("#f-coachee", Input).focus()
         # what is typed is saved every few seconds, as notes are: a dropped SSH link
         # in the middle of a three-way meeting loses nothing
-        self.saved_state = None
+        self.saved_state: tuple[object, ...] | None = None
         self.opened_state: tuple[object, ...] | None = None
         self.call_after_refresh(self._mark_opened)
         self.set_interval(self.AUTOSAVE_S, self.autosave)
@@ -227,7 +228,7 @@ class FramingScreen(AoiScreen[str | None]):
         """What the coach has typed or chosen, but not the fields that only add an
         objective or a competency (those are saved once added)."""
         fields = tuple(
-            (w.id, getattr(w, "text", None) if isinstance(w, TextArea) else w.value)
+            (w.id, form_value(w))
             for w in self.query("Input, TextArea, Checkbox, Select")
             if w.id and not w.id.startswith(("o-", "c-"))
         )
@@ -545,7 +546,7 @@ class FramingScreen(AoiScreen[str | None]):
             "strategy": self.query_one("#s-strategy", Input).value,
         }
         if existing is None:
-            return Engagement(**values)  # type: ignore[arg-type]
+            return Engagement(**values)
         data = existing.model_dump()
         data.update(values)
         if existing.status is Status.FRAMING and consent:
@@ -677,3 +678,12 @@ class LeaveFramingScreen(ModalScreen[str | None]):
 
     def action_answer(self, choice: str | None) -> None:
         self.dismiss(choice)
+
+
+def form_value(widget: Widget) -> object:
+    """What a field of the form holds, whatever its kind."""
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, Input | Checkbox | Select):
+        return widget.value
+    return None

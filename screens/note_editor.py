@@ -11,9 +11,9 @@ from textual.containers import Container, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
 
-from aoi_tui.i18n import t
-from aoi_tui.models import note_too_long
-from aoi_tui.text import clean
+from aoi_tui.config.i18n import t
+from aoi_tui.domain.models import note_too_long
+from aoi_tui.domain.text import clean
 
 
 class NoteEditorScreen(ModalScreen[tuple[str, bool] | None]):

@@ -14,8 +14,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from aoi_tui.i18n import language, t
-from aoi_tui.live_session import Holder, other_holder
+from aoi_tui.config.i18n import language, t
+from aoi_tui.live.live_session import Holder, other_holder
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp

@@ -10,8 +10,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from aoi_tui.i18n import plural, t
-from aoi_tui.models import Note, Role, Session
+from aoi_tui.config.i18n import plural, t
+from aoi_tui.domain.models import Note, Role, Session
 
 BAR = 24
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,10 +12,11 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from aoi_tui.allow_list import Message, reaches
-from aoi_tui.i18n import plural, t
-from aoi_tui.models import Action, Note
-from aoi_tui.search import Hit, search_store
+from aoi_tui.config.i18n import plural, t
+from aoi_tui.domain.allow_list import Message, reaches
+from aoi_tui.domain.models import Action, Note
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
+from aoi_tui.store.note_search import Hit, search_store
 
 if TYPE_CHECKING:
     pass

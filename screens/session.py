@@ -8,6 +8,32 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from aoi_tui.config.i18n import language, t
+from aoi_tui.domain import clock
+from aoi_tui.domain.cards import CardFileError, Deck, load_deck
+from aoi_tui.domain.models import (
+    ActionStatus,
+    Note,
+    NoteKind,
+    Role,
+    Session,
+    Visibility,
+    note_too_long,
+)
+from aoi_tui.domain.phases import debrief_index
+from aoi_tui.domain.text import clean
+from aoi_tui.live import session_clock
+from aoi_tui.live.live_session import Draft, LiveSession, TakenOver
+from aoi_tui.live.writer import SerialWriter
 from aoi_tui.screens.base import AoiScreen, failures_said
 from aoi_tui.screens.note_editor import NoteEditorScreen
 from aoi_tui.screens.resume import ConfirmScreen
@@ -20,31 +46,6 @@ from aoi_tui.screens.session_widgets import (
     next_note_line,
     note_line,
 )
-from rich.text import Text
-from textual import events, on
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.widgets import Footer, Header, Input, OptionList, Static
-from textual.widgets.option_list import Option, OptionDoesNotExist
-
-from aoi_tui import clock, session_clock
-from aoi_tui.cards import CardFileError, Deck, load_deck
-from aoi_tui.i18n import language, t
-from aoi_tui.live_session import Draft, LiveSession, TakenOver
-from aoi_tui.models import (
-    ActionStatus,
-    Note,
-    NoteKind,
-    Role,
-    Session,
-    Visibility,
-    note_too_long,
-)
-from aoi_tui.phases import debrief_index
-from aoi_tui.text import clean
-from aoi_tui.writer import SerialWriter
 
 if TYPE_CHECKING:
     pass
@@ -277,7 +278,7 @@ class SessionScreen(AoiScreen[None]):
         highlighted = notes.highlighted
         notes.clear_options()
         if safe:  # what the N+1 may see: the one allow-list decides, as for the report
-            from aoi_tui.allow_list import reaches
+            from aoi_tui.domain.allow_list import reaches
 
             engagement = self.ef.engagement()
             shown = [n for n in self.notes if reaches(n, engagement)]
@@ -358,7 +359,7 @@ class SessionScreen(AoiScreen[None]):
     def _handover_text(self) -> Text:
         """What the N+1 may read at the handover: what reaches the N+1 by the one
         allow-list (`allow_list.reaches`), each action with its due date and status."""
-        from aoi_tui.allow_list import Message, reaches
+        from aoi_tui.domain.allow_list import Message, reaches
 
         def item(words: str) -> str:  # a line break in a text never starts a new item
             return "\n• " + clean(words).replace("\n", "\n  ")
@@ -784,7 +785,12 @@ class SessionScreen(AoiScreen[None]):
         self.deleted.append(note)
         state = self.states.pop(note.id, "saved")
         if state != "failed":
-            self._run(lambda: (self.live.check(), self.ef.delete(Note, note.id)))
+
+            def job() -> None:
+                self.live.check()
+                self.ef.delete(Note, note.id)
+
+            self._run(job)
         self.refresh_notes()
         self.notify(t("ui.note.deleted"))
 

@@ -11,12 +11,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Markdown, OptionList, Static
 
-from aoi_tui.cards import Card
-from aoi_tui.i18n import language, t
-from aoi_tui.models import Note, NoteKind, Role, Session, Visibility
-from aoi_tui.phases import phases_for
-from aoi_tui.session_clock import current_index, format_duration, phase_times, session_elapsed
-from aoi_tui.text import clean
+from aoi_tui.config.i18n import language, t
+from aoi_tui.domain.cards import Card
+from aoi_tui.domain.models import Note, NoteKind, Role, Session, Visibility
+from aoi_tui.domain.phases import phases_for
+from aoi_tui.domain.text import clean
+from aoi_tui.live.session_clock import current_index, format_duration, phase_times, session_elapsed
 
 ROLES = list(Role)
 QUICK_KINDS = [

@@ -26,7 +26,7 @@ from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
-from aoi_tui.text import clean
+from aoi_tui.domain.text import clean
 
 PASTE_START = "\x1b[200~"
 PASTE_END = "\x1b[201~"
@@ -52,8 +52,8 @@ class PasteSafeParser(XTermParser):
 
     def feed(self, data: str) -> Iterable[Message]:
         if not data:  # end of input: what was held goes as it is
-            held, self._held = self._held, ""
-            tokens = list(super().feed(held)) if held else []
+            rest, self._held = self._held, ""
+            tokens = list(super().feed(rest)) if rest else []
             return tokens + list(super().feed(""))
         text, self._held = self._held + data, ""
         out: list[str] = []

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.widgets.option_list import Option
 
-from aoi_tui.i18n import t
+from aoi_tui.config.i18n import t
 
 if TYPE_CHECKING:
     from textual.app import App

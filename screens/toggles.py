@@ -16,9 +16,11 @@ class Tick(Checkbox):
     BUTTON_LEFT = "["
     BUTTON_RIGHT = "]"
 
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # Textual reads this name
-        return "x" if self.value else " "
+    BUTTON_INNER = " "
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        self.BUTTON_INNER = "x" if self.value else " "  # what Textual draws between the brackets
 
 
 class Choice(RadioButton):
@@ -27,6 +29,8 @@ class Choice(RadioButton):
     BUTTON_LEFT = "("
     BUTTON_RIGHT = ")"
 
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # Textual reads this name
-        return "•" if self.value else " "
+    BUTTON_INNER = " "
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        self.BUTTON_INNER = "•" if self.value else " "  # what Textual draws between the brackets

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from aoi_tui.screens.toggles import Tick
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,12 +14,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Static
 
-from aoi_tui import keyring_access
-from aoi_tui.demo import create_demo
-from aoi_tui.i18n import t
-from aoi_tui.keyfile import WrongSecret
-from aoi_tui.store import Store
-from aoi_tui.unlock import (
+from aoi_tui.access import keyring_access
+from aoi_tui.access.opening import (
     MIN_PASSPHRASE,
     TRIES,
     UnlockError,
@@ -28,6 +23,11 @@ from aoi_tui.unlock import (
     create_store,
     load_keyfile,
 )
+from aoi_tui.config.i18n import t
+from aoi_tui.demo import create_demo
+from aoi_tui.screens.toggles import Tick
+from aoi_tui.secure.keyfile import WrongSecret
+from aoi_tui.store.store import Store
 
 
 class UnlockScreen(Screen[Store | None]):

@@ -19,13 +19,12 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 
 async def shoot(out: Path, lang: str) -> None:
-    from aoi_tui import i18n
+    from aoi_tui.config import i18n
 
     i18n.set_language(lang)
-    from aoi_tui.screens.app import AoiApp
-
+    from aoi_tui.access.opening import create_store
     from aoi_tui.demo import create_demo
-    from aoi_tui.unlock import create_store
+    from aoi_tui.screens.app import AoiApp
 
     root = Path(tempfile.mkdtemp()) / "data"
     store, _ = create_store(root, "screenshots only")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from aoi_tui import i18n
-from aoi_tui.keyfile import KeyFile
-from aoi_tui.store import KEYS, Store
-from aoi_tui.unlock import create_store
+from aoi_tui.access.opening import create_store
+from aoi_tui.config import i18n
+from aoi_tui.secure.keyfile import KeyFile
+from aoi_tui.store.store import KEYS, Store
 
 # English before any screen module is imported: key labels are read at import.
 i18n.set_language("en")

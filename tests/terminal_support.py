@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aoi_tui.keyfile import KeyFile
-from aoi_tui.live_session import Draft, LiveSession
-from aoi_tui.models import Note
-from aoi_tui.store import KEYS, Store
+from aoi_tui.domain.models import Note
+from aoi_tui.live.live_session import Draft, LiveSession
+from aoi_tui.secure.keyfile import KeyFile
+from aoi_tui.store.store import KEYS, Store
 from tests.e2e_support import PASSPHRASE, Tmux, aoi_executable, poll, require_tools
 
 ENTER = b"\r"

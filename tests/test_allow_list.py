@@ -14,10 +14,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from aoi_tui.engagement_file import EngagementFile
-from aoi_tui.export import FORMATS, build_export
-from aoi_tui.i18n import LANGUAGES, t
-from aoi_tui.models import (
+from aoi_tui.config.i18n import LANGUAGES, t
+from aoi_tui.domain.models import (
     Action,
     ActionStatus,
     Agreement,
@@ -31,7 +29,9 @@ from aoi_tui.models import (
     closing_hash,
     text_hash,
 )
-from aoi_tui.store import Store
+from aoi_tui.exports.writing import FORMATS, build_export
+from aoi_tui.store.engagement_file import EngagementFile
+from aoi_tui.store.store import Store
 from tests.test_cli import aoi, fails, ok
 
 CONSENT = date(2026, 3, 2)

@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from aoi_tui.cards import CardFileError, load_deck, user_cards
-from aoi_tui.models import (
+from aoi_tui.domain.cards import CardFileError, load_deck, user_cards
+from aoi_tui.domain.models import (
     MAX_NOTE_CHARS,
     Agreement,
     Engagement,
     Note,
     SessionKind,
 )
-from aoi_tui.store import Store
+from aoi_tui.store.store import Store
 from tests.conftest import FIXED_NOW
 from tests.test_cli import aoi, fails, ok, ok_json
 
@@ -224,9 +224,9 @@ def test_shipped_decks_still_load() -> None:
 async def test_tui_a_note_over_the_limit_is_said_and_kept(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aoi_tui.screens.note_editor import NoteEditorScreen
     from textual.widgets import Input, TextArea
 
+    from aoi_tui.screens.note_editor import NoteEditorScreen
     from tests.tui_support import freeze, make_app, notifications, start_session
 
     freeze(monkeypatch)
@@ -261,9 +261,9 @@ async def test_tui_a_note_over_the_limit_is_said_and_kept(
 async def test_tui_an_action_over_the_limit_is_said_and_kept(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aoi_tui.screens.debrief import DebriefScreen
     from textual.widgets import Input
 
+    from aoi_tui.screens.debrief import DebriefScreen
     from tests.tui_support import freeze, make_app, notifications, start_session, wait_for
 
     freeze(monkeypatch)
@@ -306,9 +306,8 @@ async def test_tui_a_card_file_of_the_wrong_shape_is_said_not_a_traceback(
 async def test_tui_cards_reach_the_screen_cleaned(
     store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    from aoi_tui.domain.models import Role
     from aoi_tui.screens.session_widgets import CardPanel
-
-    from aoi_tui.models import Role
     from tests.tui_support import freeze, make_app, start_session, text_of
 
     freeze(monkeypatch)

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from aoi_tui import cli
-from aoi_tui.models import Engagement, SessionKind
-from aoi_tui.store import Store
+from aoi_tui.cli import parser as cli
+from aoi_tui.domain.models import Engagement, SessionKind
+from aoi_tui.store.store import Store
 from tests.conftest import FIXED_NOW
 
 NOTE_FIELDS = {"id", "session", "phase", "role", "kind", "visibility", "validated", "text"}

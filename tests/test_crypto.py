@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 
-from aoi_tui import crypto
-from aoi_tui.crypto import DecryptionError, KdfParams
-from aoi_tui.ids import new_id, random_text
-from aoi_tui.keyfile import KeyFile, WrongSecret
-from aoi_tui.models import Engagement, SessionKind
-from aoi_tui.passphrase import change_passphrase
-from aoi_tui.storage import StoreFileError
-from aoi_tui.store import KEYS, Store
-from aoi_tui.unlock import UnlockError
+from aoi_tui.access.opening import UnlockError
+from aoi_tui.access.passphrase import change_passphrase
+from aoi_tui.domain.ids import new_id, random_text
+from aoi_tui.domain.models import Engagement, SessionKind
+from aoi_tui.secure import crypto
+from aoi_tui.secure.crypto import DecryptionError, KdfParams
+from aoi_tui.secure.keyfile import KeyFile, WrongSecret
+from aoi_tui.secure.storage import StoreFileError
+from aoi_tui.store.store import KEYS, Store
 
 from .conftest import PASSPHRASE
 

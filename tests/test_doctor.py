@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from aoi_tui import backups, durable
-from aoi_tui.doctor import TMP_IN_PROGRESS_S, DoctorReport, run_doctor
-from aoi_tui.durable import write_atomic
-from aoi_tui.models import SessionKind
-from aoi_tui.storage import StoreFileError
-from aoi_tui.store import INDEX, INDEX_ID, KEYS, IndexNotUpdated, Store
+from aoi_tui.domain.models import SessionKind
+from aoi_tui.secure import durable
+from aoi_tui.secure.durable import write_atomic
+from aoi_tui.secure.storage import StoreFileError
+from aoi_tui.store.doctor import TMP_IN_PROGRESS_S, DoctorReport, run_doctor
+from aoi_tui.store.store import INDEX, INDEX_ID, KEYS, IndexNotUpdated, Store, backups
 from tests.test_store import COACHEE, eng_path, new_engagement, note_texts, reopen
 
 GARBAGE = b"\x00\x01 this is not an aoi file \xff" * 20
@@ -151,7 +151,7 @@ def test_a_busy_index_leaves_the_change_saved_and_says_so(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ef = new_engagement(store)
-    monkeypatch.setattr("aoi_tui.store.LOCK_TIMEOUT_S", 0.2)
+    monkeypatch.setattr("aoi_tui.store.store.LOCK_TIMEOUT_S", 0.2)
     # another aoi holds the index
     with reopen(store).lock(INDEX_ID), pytest.raises(IndexNotUpdated, match="busy"):
         ef.new_session(SessionKind.AOI)

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from aoi_tui.keyfile import KeyFile
-from aoi_tui.live_session import Draft, LiveSession
-from aoi_tui.store import KEYS, Store
+from aoi_tui.live.live_session import Draft, LiveSession
+from aoi_tui.secure.keyfile import KeyFile
+from aoi_tui.store.store import KEYS, Store
 from tests.conftest import REPO
 from tests.e2e_support import (
     E2E,

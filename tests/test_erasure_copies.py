@@ -24,17 +24,17 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from aoi_tui import crypto
-from aoi_tui.crypto import DecryptionError, KdfParams
-from aoi_tui.doctor import run_doctor
-from aoi_tui.engagement_file import EngagementFile
-from aoi_tui.export import build_export, write_export
-from aoi_tui.keyfile import KeyFile
-from aoi_tui.live_session import Draft, LiveSession
-from aoi_tui.models import Audience, Engagement, SessionKind
-from aoi_tui.passphrase import change_passphrase
-from aoi_tui.storage import MAGIC
-from aoi_tui.store import INDEX, KEYS, Store
+from aoi_tui.access.passphrase import change_passphrase
+from aoi_tui.domain.models import Audience, Engagement, SessionKind
+from aoi_tui.exports.writing import build_export, write_export
+from aoi_tui.live.live_session import Draft, LiveSession
+from aoi_tui.secure import crypto
+from aoi_tui.secure.crypto import DecryptionError, KdfParams
+from aoi_tui.secure.keyfile import KeyFile
+from aoi_tui.secure.storage import MAGIC
+from aoi_tui.store.doctor import run_doctor
+from aoi_tui.store.engagement_file import EngagementFile
+from aoi_tui.store.store import INDEX, KEYS, Store
 from tests.cli_support import aoi
 from tests.conftest import PASSPHRASE
 from tests.test_store import reopen

@@ -26,13 +26,13 @@ from typing import Any
 import pytest
 
 from aoi_tui import demo
-from aoi_tui.clock import NOW_ENV
-from aoi_tui.confidential_file import build_confidential_file
-from aoi_tui.export import build_export
-from aoi_tui.i18n import t
-from aoi_tui.models import Audience, Visibility
-from aoi_tui.render_markdown import confidential_page_breaks
-from aoi_tui.store import Store
+from aoi_tui.config.i18n import t
+from aoi_tui.domain.clock import NOW_ENV
+from aoi_tui.domain.models import Audience, Visibility
+from aoi_tui.exports.confidential_file import build_confidential_file
+from aoi_tui.exports.render_markdown import confidential_page_breaks
+from aoi_tui.exports.writing import build_export
+from aoi_tui.store.store import Store
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import FIXED_NOW
 

@@ -21,11 +21,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 from markdown_it import MarkdownIt
 
-from aoi_tui.durable import StoreWriteError
-from aoi_tui.engagement_file import EngagementFile
-from aoi_tui.export import FORMATS, ExportPathError, build_export, write_export
-from aoi_tui.i18n import LANGUAGES, t
-from aoi_tui.models import (
+from aoi_tui.config.i18n import LANGUAGES, t
+from aoi_tui.domain.models import (
     Action,
     Agreement,
     Area,
@@ -43,9 +40,12 @@ from aoi_tui.models import (
     closing_hash,
     text_hash,
 )
-from aoi_tui.session_recap import build_session_recap
-from aoi_tui.store import Store
-from aoi_tui.text import clean
+from aoi_tui.domain.text import clean
+from aoi_tui.exports.session_recap import build_session_recap
+from aoi_tui.exports.writing import FORMATS, ExportPathError, build_export, write_export
+from aoi_tui.secure.durable import StoreWriteError
+from aoi_tui.store.engagement_file import EngagementFile
+from aoi_tui.store.store import Store
 from tests.conftest import FIXED_NOW
 from tests.test_cli import aoi, fails, ok, ok_json
 

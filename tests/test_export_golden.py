@@ -5,7 +5,7 @@ report, confidential file and the recap of its last session, each in Markdown,
 HTML and JSON (18 files). This test rebuilds them with the clock fixed
 (`AOI_NOW`, the suite's FIXED_NOW) and compares them byte for byte.
 
-The record ids are random (`aoi_tui.ids.new_id`), and the confidential JSON
+The record ids are random (`aoi_tui.domain.ids.new_id`), and the confidential JSON
 holds them: they are replaced, in both the golden file and the comparison, by
 `<id-1>`, `<id-2>`, … in order of first appearance (every `id` and `*_id`
 field), so a reference between records (an assessment's `competency_id`)
@@ -28,11 +28,11 @@ from typing import Any
 import pytest
 
 from aoi_tui import demo
-from aoi_tui.clock import NOW_ENV
-from aoi_tui.export import FORMATS, build_export
-from aoi_tui.i18n import LANGUAGES
-from aoi_tui.models import Audience
-from aoi_tui.store import Store
+from aoi_tui.config.i18n import LANGUAGES
+from aoi_tui.domain.clock import NOW_ENV
+from aoi_tui.domain.models import Audience
+from aoi_tui.exports.writing import FORMATS, build_export
+from aoi_tui.store.store import Store
 from tests.conftest import FIXED_NOW
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

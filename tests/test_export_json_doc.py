@@ -16,18 +16,18 @@ import pytest
 from pydantic import BaseModel
 
 from aoi_tui import demo
-from aoi_tui.confidential_file import ConfidentialFile
-from aoi_tui.export import (
+from aoi_tui.domain.models import Audience
+from aoi_tui.exports.confidential_file import ConfidentialFile
+from aoi_tui.exports.session_recap import SessionRecap
+from aoi_tui.exports.shared_report import SharedReport
+from aoi_tui.exports.writing import (
     CONFIDENTIAL_FORMAT,
     JSON_VERSION,
     RECAP_FORMAT,
     SHARED_FORMAT,
     build_export,
 )
-from aoi_tui.models import Audience
-from aoi_tui.session_recap import SessionRecap
-from aoi_tui.shared_report import SharedReport
-from aoi_tui.store import Store
+from aoi_tui.store.store import Store
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "export-json.md"
 ROOTS: dict[str, tuple[Audience, type[BaseModel]]] = {

@@ -18,18 +18,18 @@ from typing import Any
 
 import pytest
 
-from aoi_tui import cli
-from aoi_tui.durable import StoreWriteError
-from aoi_tui.engagement_file import EngagementFile
-from aoi_tui.export import (
+from aoi_tui.cli import parser as cli
+from aoi_tui.domain.models import Agreement, Audience, Engagement, ExportRecord
+from aoi_tui.exports.writing import (
     Export,
     ExportNotRecorded,
     ExportPathError,
     build_export,
     write_export,
 )
-from aoi_tui.models import Agreement, Audience, Engagement, ExportRecord
-from aoi_tui.store import Store
+from aoi_tui.secure.durable import StoreWriteError
+from aoi_tui.store.engagement_file import EngagementFile
+from aoi_tui.store.store import Store
 from tests.conftest import FIXED_NOW
 from tests.test_cli import aoi, fails, ok
 
@@ -306,9 +306,9 @@ def test_cli_fifo_and_missing_user(store: Store, cli_env: dict[str, str], tmp_pa
 async def test_tui_export_screen_refuses_the_data_folder_and_says_what_was_not_recorded(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aoi_tui.screens.export import ExportScreen
     from textual.widgets import Input
 
+    from aoi_tui.screens.export import ExportScreen
     from tests.tui_support import demo_id, freeze, make_app, notifications, wait_for
 
     freeze(monkeypatch)
@@ -341,9 +341,9 @@ async def test_tui_export_screen_refuses_the_terminal_it_draws_on(
 ) -> None:
     """`-` (or the terminal by another name) from the TUI would draw the report over
     the screen, where it is lost: refused, said, the screen stays."""
-    from aoi_tui.screens.export import ExportScreen
     from textual.widgets import Input
 
+    from aoi_tui.screens.export import ExportScreen
     from tests.tui_support import demo_id, freeze, make_app, notifications, wait_for
 
     freeze(monkeypatch)

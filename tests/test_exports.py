@@ -19,11 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from aoi_tui import demo
-from aoi_tui.engagement_file import EngagementFile
-from aoi_tui.export import FORMATS, build_export, write_export
-from aoi_tui.i18n import LANGUAGES, t
-from aoi_tui.ids import new_id
-from aoi_tui.models import (
+from aoi_tui.config.i18n import LANGUAGES, t
+from aoi_tui.domain.ids import new_id
+from aoi_tui.domain.models import (
     Action,
     Agreement,
     Area,
@@ -48,8 +46,10 @@ from aoi_tui.models import (
     closing_hash,
     text_hash,
 )
-from aoi_tui.shared_report import ConsentMissing, build_shared_report
-from aoi_tui.store import Store
+from aoi_tui.exports.shared_report import ConsentMissing, build_shared_report
+from aoi_tui.exports.writing import FORMATS, build_export, write_export
+from aoi_tui.store.engagement_file import EngagementFile
+from aoi_tui.store.store import Store
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 BASE_DAY = date(2026, 3, 2)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from aoi_tui import i18n
-from aoi_tui.models import (
+from aoi_tui.config import i18n
+from aoi_tui.domain.models import (
     ActionStatus,
     Area,
     Assessor,

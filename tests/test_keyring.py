@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from aoi_tui import crypto, keyring_access
-from aoi_tui.models import Engagement
-from aoi_tui.store import KEYS, Store
+from aoi_tui.access import keyring_access
+from aoi_tui.domain.models import Engagement
+from aoi_tui.secure import crypto
+from aoi_tui.store.store import KEYS, Store
 
 from .cli_support import aoi, cli_error
 from .conftest import REPO

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from aoi_tui.screens.app import AoiApp
-from aoi_tui.screens.engagements import EngagementsScreen
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
 
-from aoi_tui import i18n
-from aoi_tui.store import Store
+from aoi_tui.config import i18n
+from aoi_tui.screens.app import AoiApp
+from aoi_tui.screens.engagements import EngagementsScreen
+from aoi_tui.store.store import Store
 from tests.cli_support import aoi
 from tests.conftest import PASSPHRASE
 from tests.test_i18n import REPO, SOURCES, catalog_file

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, strategies as st
 from pydantic import ValidationError
 
-from aoi_tui.models import (
+from aoi_tui.domain.models import (
     PLANNED_SESSIONS,
     RECORD_TYPES,
     SCHEMA_VERSION,
@@ -34,7 +34,7 @@ from aoi_tui.models import (
     Visibility,
     text_hash,
 )
-from aoi_tui.phases import phase_ids
+from aoi_tui.domain.phases import phase_ids
 
 
 def note(text: str = "Le briefing a tenu en 10 minutes.", **kw: Any) -> Note:

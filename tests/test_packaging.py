@@ -1,9 +1,10 @@
-"""The wheel carries screens/ and data/ inside aoi_tui, and the core never
-imports Textual (checked against the built wheel, where the mapping is real)."""
+"""The wheel carries screens/ and data/ inside aoi_tui, every module of the
+source tree once, and the CLI starts without Textual. (The layers themselves are
+import-linter's contracts in pyproject.toml, run by ./dev test; that the tools
+read the screens is tests/test_architecture.py's.)"""
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 import zipfile
@@ -42,7 +43,8 @@ def test_wheel_maps_screens_and_data_inside_the_package(wheel: Path) -> None:
     tops = {n.split("/")[0] for n in names}
     assert "screens" not in tops and "data" not in tops
     for expected in (
-        "aoi_tui/cli.py",
+        "aoi_tui/cli/__init__.py",
+        "aoi_tui/cli/parser.py",
         "aoi_tui/screens/app.py",
         "aoi_tui/screens/app.tcss",
         "aoi_tui/data/__init__.py",
@@ -60,35 +62,22 @@ def test_wheel_maps_screens_and_data_inside_the_package(wheel: Path) -> None:
     assert "aoi = aoi_tui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
-def _imports(tree: ast.AST) -> list[tuple[str, bool]]:
-    """(module, at module level?) for every import in a module."""
-    found: list[tuple[str, bool]] = []
-    top_level = {id(node) for node in getattr(tree, "body", [])}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [(alias.name, id(node) in top_level) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.append((node.module, id(node) in top_level))
-    return found
-
-
-def test_core_in_the_wheel_never_imports_textual(wheel: Path) -> None:
-    archive = zipfile.ZipFile(wheel)
-    lazy_tui_imports = []
-    for name in archive.namelist():
-        if not name.endswith(".py") or name.startswith("aoi_tui/screens/"):
-            continue
-        for module, top in _imports(ast.parse(archive.read(name))):
-            assert not (module == "textual" or module.startswith("textual.")), name
-            if module.startswith("aoi_tui.screens"):
-                assert not top, f"{name} imports the UI at module level"
-                lazy_tui_imports.append(name)
-    assert lazy_tui_imports == ["aoi_tui/cli.py"]
+def test_every_module_of_the_tree_is_in_the_wheel_once(wheel: Path) -> None:
+    """aoi_tui/screens is a link to screens/ for the tools: the wheel holds it once."""
+    names = zipfile.ZipFile(wheel).namelist()
+    modules = [n for n in names if n.endswith(".py")]
+    assert len(modules) == len(set(modules))
+    tree = {
+        str(p.relative_to(REPO))
+        for p in (REPO / "aoi_tui").rglob("*.py")
+        if "screens" not in p.parts
+    } | {f"aoi_tui/screens/{p.name}" for p in (REPO / "screens").glob("*.py")}
+    assert tree <= set(modules), sorted(tree - set(modules))
 
 
 def test_cli_and_exports_start_without_textual() -> None:
     code = (
-        "import sys, aoi_tui.cli, aoi_tui.export, aoi_tui.demo, aoi_tui.doctor;"
+        "import sys, aoi_tui.cli, aoi_tui.exports.writing, aoi_tui.demo, aoi_tui.store.doctor;"
         "assert 'textual' not in sys.modules, 'textual imported';"
         "assert 'aoi_tui.screens' not in sys.modules"
     )

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from aoi_tui import backups, cli
-from aoi_tui.doctor import run_doctor
-from aoi_tui.durable import StoreWriteError
-from aoi_tui.live_session import Draft, LiveSession
-from aoi_tui.models import SessionKind
-from aoi_tui.storage import StoreFileError
-from aoi_tui.store import INDEX, KEYS, KeyFileMissing, Store, store_exists
-from aoi_tui.unlock import create_store
+from aoi_tui import cli
+from aoi_tui.access.opening import create_store
+from aoi_tui.domain.models import SessionKind
+from aoi_tui.live.live_session import Draft, LiveSession
+from aoi_tui.secure.durable import StoreWriteError
+from aoi_tui.secure.storage import StoreFileError
+from aoi_tui.store.doctor import run_doctor
+from aoi_tui.store.store import INDEX, KEYS, KeyFileMissing, Store, backups, store_exists
 from tests.cli_support import aoi, cli_error
 from tests.conftest import PASSPHRASE
 from tests.test_doctor import GARBAGE, doctor
@@ -222,7 +222,7 @@ def test_every_command_refuses_a_store_without_its_key_file(
         raise AssertionError("started over a store without its key file")
 
     monkeypatch.setattr(app, "run_app", started)
-    monkeypatch.setattr("aoi_tui.serve.serve", started)
+    monkeypatch.setattr("aoi_tui.screens.web.serve", started)
     for argv in _commands(eid, tmp_path):
         with pytest.raises(SystemExit) as exited:
             cli.main(["--data-dir", str(store.root), *argv])

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import subprocess
 
-from aoi_tui.models import Engagement, Note, SessionKind, Visibility
-from aoi_tui.search import Matcher, fold, search_engagement, search_store
-from aoi_tui.store import Store
+from aoi_tui.domain.models import Engagement, Note, SessionKind, Visibility
+from aoi_tui.store.note_search import Matcher, fold, search_engagement, search_store
+from aoi_tui.store.store import Store
 from tests.conftest import aoi_command
 
 

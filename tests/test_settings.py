@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from aoi_tui.models import Session, SessionKind
-from aoi_tui.settings import Settings, SettingsError, load_settings
+from aoi_tui.config.settings import Settings, SettingsError, load_settings
+from aoi_tui.domain.models import Session, SessionKind
 
 
 def write(folder: Path, text: str) -> None:

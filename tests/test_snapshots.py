@@ -12,13 +12,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from aoi_tui.screens.app import AoiApp
-from aoi_tui.screens.debrief import DebriefScreen
 from pytest_textual_snapshot import SVGImageExtension
 from textual.pilot import Pilot
 
-from aoi_tui.models import Visibility
-from aoi_tui.store import Store
+from aoi_tui.domain.models import Visibility
+from aoi_tui.screens.app import AoiApp
+from aoi_tui.screens.debrief import DebriefScreen
+from aoi_tui.store.store import Store
 from tests.tui_support import (
     SIZES,
     freeze,

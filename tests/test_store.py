@@ -18,12 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
-from aoi_tui import backups, durable
-from aoi_tui.crypto import new_key
-from aoi_tui.durable import StoreWriteError
-from aoi_tui.engagement_file import EngagementFile
-from aoi_tui.keyfile import KeyFile
-from aoi_tui.models import (
+from aoi_tui.domain.models import (
     SCHEMA_VERSION,
     Action,
     Area,
@@ -36,9 +31,14 @@ from aoi_tui.models import (
     SessionKind,
     Visibility,
 )
-from aoi_tui.storage import MAGIC, StoreFileError, decrypt_file, encode
-from aoi_tui.store import INDEX, INDEX_ID, KEYS, NoSuchEngagement, Store, StoreError
-from aoi_tui.text import clean
+from aoi_tui.domain.text import clean
+from aoi_tui.secure import durable
+from aoi_tui.secure.crypto import new_key
+from aoi_tui.secure.durable import StoreWriteError
+from aoi_tui.secure.keyfile import KeyFile
+from aoi_tui.secure.storage import MAGIC, StoreFileError, decrypt_file, encode
+from aoi_tui.store.engagement_file import EngagementFile
+from aoi_tui.store.store import INDEX, INDEX_ID, KEYS, NoSuchEngagement, Store, StoreError, backups
 
 COACHEE = "Zoé Marchand"
 SPONSOR = "Bruno Lefèvre"
@@ -71,7 +71,7 @@ def eng_path(store: Store, engagement_id: str) -> Path:
 
 
 class FailingOs:
-    """`os` as aoi_tui.durable sees it, with one function failing with `err`."""
+    """`os` as aoi_tui.secure.durable sees it, with one function failing with `err`."""
 
     def __init__(self, name: str, err: int) -> None:
         self.name = name

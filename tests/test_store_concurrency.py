@@ -10,9 +10,9 @@ import threading
 
 import pytest
 
-from aoi_tui import store as store_module
-from aoi_tui.storage import decrypt_file, encode
-from aoi_tui.store import Store, StoreBusy
+from aoi_tui.secure.storage import decrypt_file, encode
+from aoi_tui.store import store as store_module
+from aoi_tui.store.store import Store, StoreBusy
 from tests.test_store import eng_path, new_engagement, note_texts, reopen
 from tests.test_store_crash import acknowledged, spawn_writer
 

@@ -11,9 +11,9 @@ import subprocess
 import sys
 import time
 
-from aoi_tui.doctor import TMP_IN_PROGRESS_S, run_doctor
-from aoi_tui.storage import decrypt_file
-from aoi_tui.store import INDEX, INDEX_ID, Store
+from aoi_tui.secure.storage import decrypt_file
+from aoi_tui.store.doctor import TMP_IN_PROGRESS_S, run_doctor
+from aoi_tui.store.store import INDEX, INDEX_ID, Store
 from tests.test_store import eng_path, new_engagement, reopen
 
 # Opens the store with the master key (hex, from the environment), prints
@@ -23,9 +23,9 @@ from tests.test_store import eng_path, new_engagement, reopen
 WRITER = r"""
 import os, sys
 from pathlib import Path
-from aoi_tui.keyfile import KeyFile
-from aoi_tui.models import Engagement, SessionKind
-from aoi_tui.store import KEYS, Store
+from aoi_tui.secure.keyfile import KeyFile
+from aoi_tui.domain.models import Engagement, SessionKind
+from aoi_tui.store.store import KEYS, Store
 
 root, mode, target, count, label = Path(sys.argv[1]), *sys.argv[2:6]
 master = bytes.fromhex(os.environ["AOI_TEST_MASTER"])

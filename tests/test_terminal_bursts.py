@@ -20,9 +20,10 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from aoi_tui import clock, session_clock
-from aoi_tui.models import Note
-from aoi_tui.vocabulary import NoteKind, SessionKind, Visibility
+from aoi_tui.domain import clock
+from aoi_tui.domain.models import Note
+from aoi_tui.domain.vocabulary import NoteKind, SessionKind, Visibility
+from aoi_tui.live import session_clock
 from tests.terminal_support import CTRL_U, ENTER, F3, F4, Chunk, TerminalAoi
 
 QUICK_KINDS = [NoteKind.OBSERVATION, NoteKind.SUCCESS, NoteKind.DIFFICULTY]

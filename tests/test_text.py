@@ -1,4 +1,4 @@
-"""Cleaning of typed or pasted text (`aoi_tui.text`): escape sequences never
+"""Cleaning of typed or pasted text (`aoi_tui.domain.text`): escape sequences never
 reach the store, the screen or an export; no typed word is lost."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import re
 import pytest
 from hypothesis import given, strategies as st
 
-from aoi_tui.text import REPLACEMENT, clean, clean_line
+from aoi_tui.domain.text import REPLACEMENT, clean, clean_line
 
 # Every C0 control except tab and newline, DEL, and every C1 control.
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

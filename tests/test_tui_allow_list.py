@@ -9,13 +9,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-from aoi_tui.screens.debrief import DebriefScreen
-from aoi_tui.screens.engagement import EngagementScreen
 from textual.widgets import DataTable, TextArea
 
-from aoi_tui import clock
-from aoi_tui.engagement_file import EngagementFile
-from aoi_tui.models import (
+from aoi_tui.domain import clock
+from aoi_tui.domain.models import (
     Action,
     ActionStatus,
     Audience,
@@ -24,7 +21,10 @@ from aoi_tui.models import (
     Status,
     Visibility,
 )
-from aoi_tui.store import Store
+from aoi_tui.screens.debrief import DebriefScreen
+from aoi_tui.screens.engagement import EngagementScreen
+from aoi_tui.store.engagement_file import EngagementFile
+from aoi_tui.store.store import Store
 from tests.tui_support import (
     demo_id,
     freeze,

@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from aoi_tui.screens.debrief import DebriefScreen
-from aoi_tui.screens.search import SearchScreen
 from textual.widgets import OptionList, TextArea
 
-from aoi_tui.models import Owner
-from aoi_tui.store import Store
+from aoi_tui.domain.models import Owner
+from aoi_tui.screens.debrief import DebriefScreen
+from aoi_tui.screens.search import SearchScreen
+from aoi_tui.store.store import Store
 from tests.tui_support import (
     burst,
     demo_id,

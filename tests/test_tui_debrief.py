@@ -6,12 +6,12 @@ from __future__ import annotations
 import errno
 
 import pytest
-from aoi_tui.screens.debrief import DebriefScreen, PreviewScreen
 from textual.widgets import DataTable, Input, Tabs, TextArea
 
-from aoi_tui import durable
-from aoi_tui.models import ActionStatus, Owner, Visibility
-from aoi_tui.store import Store
+from aoi_tui.domain.models import ActionStatus, Owner, Visibility
+from aoi_tui.screens.debrief import DebriefScreen, PreviewScreen
+from aoi_tui.secure import durable
+from aoi_tui.store.store import Store
 from tests.tui_support import (
     demo_id,
     freeze,

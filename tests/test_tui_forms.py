@@ -9,13 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aoi_tui.screens.app import AoiApp
-from aoi_tui.screens.debrief import DebriefScreen
-from aoi_tui.screens.engagement import EngagementScreen
-from aoi_tui.screens.engagements import EngagementsScreen
-from aoi_tui.screens.follow_up import FollowUpScreen
-from aoi_tui.screens.framing import FramingScreen
-from aoi_tui.screens.unlock import FirstUseScreen
 from textual.containers import VerticalScroll
 from textual.errors import NoWidget
 from textual.pilot import Pilot
@@ -23,9 +16,16 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
-from aoi_tui.keyfile import KeyFile
-from aoi_tui.models import Competency, Engagement, Level, Objective
-from aoi_tui.store import KEYS, Store
+from aoi_tui.domain.models import Competency, Engagement, Level, Objective
+from aoi_tui.screens.app import AoiApp
+from aoi_tui.screens.debrief import DebriefScreen
+from aoi_tui.screens.engagement import EngagementScreen
+from aoi_tui.screens.engagements import EngagementsScreen
+from aoi_tui.screens.follow_up import FollowUpScreen
+from aoi_tui.screens.framing import FramingScreen
+from aoi_tui.screens.unlock import FirstUseScreen
+from aoi_tui.secure.keyfile import KeyFile
+from aoi_tui.store.store import KEYS, Store
 from tests.test_tui_lifecycle import go_to_tab
 from tests.tui_support import (
     demo_id,

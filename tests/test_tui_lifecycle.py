@@ -15,24 +15,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from aoi_tui.screens.app import AoiApp
-from aoi_tui.screens.closing import ClosingScreen
-from aoi_tui.screens.debrief import DebriefScreen
-from aoi_tui.screens.engagement import EngagementScreen, NewSessionScreen
-from aoi_tui.screens.engagement_list import EngagementList
-from aoi_tui.screens.engagements import EngagementsScreen
-from aoi_tui.screens.follow_up import FollowUpScreen, LevelPicker
-from aoi_tui.screens.framing import FramingScreen, LeaveFramingScreen
-from aoi_tui.screens.resume import ConfirmScreen
-from aoi_tui.screens.role_balance import RoleBalanceScreen
-from aoi_tui.screens.session import SessionScreen
 from pytest_textual_snapshot import SVGImageExtension
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, TabbedContent, Tabs
 
-from aoi_tui.clock import NOW_ENV
-from aoi_tui.keyfile import KeyFile
-from aoi_tui.models import (
+from aoi_tui.config.settings import Settings
+from aoi_tui.domain.clock import NOW_ENV
+from aoi_tui.domain.models import (
     ActionStatus,
     Agreement,
     Area,
@@ -47,8 +36,19 @@ from aoi_tui.models import (
     Status,
     Timing,
 )
-from aoi_tui.settings import Settings
-from aoi_tui.store import KEYS, IndexNotUpdated, NoSuchEngagement, Store, StoreBusy
+from aoi_tui.screens.app import AoiApp
+from aoi_tui.screens.closing import ClosingScreen
+from aoi_tui.screens.debrief import DebriefScreen
+from aoi_tui.screens.engagement import EngagementScreen, NewSessionScreen
+from aoi_tui.screens.engagement_list import EngagementList
+from aoi_tui.screens.engagements import EngagementsScreen
+from aoi_tui.screens.follow_up import FollowUpScreen, LevelPicker
+from aoi_tui.screens.framing import FramingScreen, LeaveFramingScreen
+from aoi_tui.screens.resume import ConfirmScreen
+from aoi_tui.screens.role_balance import RoleBalanceScreen
+from aoi_tui.screens.session import SessionScreen
+from aoi_tui.secure.keyfile import KeyFile
+from aoi_tui.store.store import KEYS, IndexNotUpdated, NoSuchEngagement, Store, StoreBusy
 from tests.conftest import FIXED_NOW
 from tests.tui_support import (
     freeze,
@@ -827,8 +827,9 @@ def test_snapshot(name: str, store: Store, snap_compare: Any) -> None:
 
 
 async def test_a_competency_is_edited_for_this_engagement(store: Store) -> None:
-    from aoi_tui.screens.note_editor import NoteEditorScreen
     from textual.widgets import TextArea
+
+    from aoi_tui.screens.note_editor import NoteEditorScreen
 
     eid = engagement(store)
     app = make_app(store, demo=False)

@@ -11,18 +11,18 @@ import threading
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, OptionList, TextArea
+
+from aoi_tui.domain.models import NoteKind, Role, Visibility
+from aoi_tui.live.live_session import LiveSession
+from aoi_tui.live.session_clock import current_index
 from aoi_tui.screens.debrief import DebriefScreen
 from aoi_tui.screens.note_editor import NoteEditorScreen
 from aoi_tui.screens.resume import ResumeScreen
 from aoi_tui.screens.role_balance import RoleBalanceScreen
 from aoi_tui.screens.session import SessionScreen
-from textual.widgets import Input, OptionList, TextArea
-
-from aoi_tui import durable
-from aoi_tui.live_session import LiveSession
-from aoi_tui.models import NoteKind, Role, Visibility
-from aoi_tui.session_clock import current_index
-from aoi_tui.store import INDEX, Store
+from aoi_tui.secure import durable
+from aoi_tui.store.store import INDEX, Store
 from tests.tui_support import (
     demo_id,
     freeze,

@@ -7,19 +7,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
+from textual.command import CommandList, CommandPalette
+from textual.widgets import DataTable, Input, TextArea
+
+from aoi_tui.demo import CLOSED_DEMO_COACHEE, DEMO_COACHEE
+from aoi_tui.domain.clock import NOW_ENV
+from aoi_tui.domain.models import Engagement, Visibility
 from aoi_tui.screens.app import AoiApp
 from aoi_tui.screens.engagement import EngagementScreen
 from aoi_tui.screens.engagement_list import EngagementList, fit
 from aoi_tui.screens.engagements import EngagementsScreen
 from aoi_tui.screens.unlock import FirstUseScreen, RecoveryCodeScreen, UnlockScreen
-from rich.cells import cell_len
-from textual.command import CommandList, CommandPalette
-from textual.widgets import DataTable, Input, TextArea
-
-from aoi_tui.clock import NOW_ENV
-from aoi_tui.demo import CLOSED_DEMO_COACHEE, DEMO_COACHEE
-from aoi_tui.models import Engagement, Visibility
-from aoi_tui.store import Store
+from aoi_tui.store.store import Store
 from tests.conftest import FIXED_NOW, PASSPHRASE
 from tests.tui_support import (
     demo_id,

@@ -21,6 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import RadioButton, TabbedContent
+
+from aoi_tui.config.settings import Settings, SettingsError
+from aoi_tui.domain import clock
+from aoi_tui.domain.models import SessionKind
+from aoi_tui.live.live_session import LiveSession, other_holder
 from aoi_tui.screens.app import AoiApp
 from aoi_tui.screens.debrief import DebriefScreen
 from aoi_tui.screens.engagement import EngagementScreen
@@ -29,15 +37,7 @@ from aoi_tui.screens.framing import FramingScreen
 from aoi_tui.screens.resume import ResumeScreen
 from aoi_tui.screens.search import SearchScreen
 from aoi_tui.screens.session import SessionScreen
-from textual.command import CommandList, CommandPalette
-from textual.pilot import Pilot
-from textual.widgets import RadioButton, TabbedContent
-
-from aoi_tui import clock
-from aoi_tui.live_session import LiveSession, other_holder
-from aoi_tui.models import SessionKind
-from aoi_tui.settings import Settings, SettingsError
-from aoi_tui.store import Store
+from aoi_tui.store.store import Store
 from tests.cli_support import aoi
 from tests.conftest import PASSPHRASE, REPO
 from tests.test_tui_lifecycle import go_to_tab

@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from aoi_tui import crypto, keyring_access
-from aoi_tui.keyfile import KeyFile
-from aoi_tui.store import KEYS, Store
-from aoi_tui.unlock import (
+from aoi_tui.access import keyring_access
+from aoi_tui.access.opening import (
     PASSPHRASE_ENV,
     TRIES,
     NoStore,
@@ -24,6 +22,9 @@ from aoi_tui.unlock import (
     open_store,
     remembered_master,
 )
+from aoi_tui.secure import crypto
+from aoi_tui.secure.keyfile import KeyFile
+from aoi_tui.store.store import KEYS, Store
 
 from .cli_support import aoi, cli_error
 from .conftest import PASSPHRASE, REPO

@@ -14,8 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aoi_tui.screens.app import AoiApp
-from aoi_tui.screens.session import SessionScreen
 from rich.console import Console
 from textual import events
 from textual.keys import _character_to_key
@@ -23,11 +21,13 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from aoi_tui import i18n
-from aoi_tui.cards import SEED_ENV
-from aoi_tui.clock import NOW_ENV
+from aoi_tui.config import i18n
 from aoi_tui.demo import create_demo, find_demo
-from aoi_tui.store import Store
+from aoi_tui.domain.cards import SEED_ENV
+from aoi_tui.domain.clock import NOW_ENV
+from aoi_tui.screens.app import AoiApp
+from aoi_tui.screens.session import SessionScreen
+from aoi_tui.store.store import Store
 from tests.conftest import FIXED_NOW
 
 CARD_SEED = "7"

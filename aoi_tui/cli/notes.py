@@ -1,0 +1,149 @@
+"""`aoi note add|list|validate` and `aoi search`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from aoi_tui.cli.common import (
+    CliError,
+    data_root,
+    engagement_id,
+    open_the_store,
+    out,
+    read_note,
+)
+from aoi_tui.config import i18n
+from aoi_tui.domain.vocabulary import (
+    NoteKind,
+    Role,
+    Visibility,
+)
+from aoi_tui.store.store import store_exists
+
+
+def cmd_note_add(args: argparse.Namespace) -> int:
+    store = open_the_store(args)
+    ef = store.engagement(engagement_id(store, args.engagement))
+    # Standard input ends with a newline (echo, a heredoc, an editor): trailing
+    # whitespace is no part of the note, and would end up in every export.
+    text = read_note(args.text)
+    try:
+        ef.session(args.session)
+    except KeyError:
+        raise CliError(f"no session {args.session} in this engagement") from None
+    note = ef.add_note(
+        args.session,
+        text,
+        phase=args.phase,
+        role=Role(args.role) if args.role else None,
+        kind=NoteKind(args.kind),
+        visibility=Visibility.SHAREABLE if args.shareable else Visibility.PRIVATE,
+    )
+    out(args, {"id": note.id}, note.id)
+    return 0
+
+
+def cmd_note_list(args: argparse.Namespace) -> int:
+    store = open_the_store(args)
+    ef = store.engagement(engagement_id(store, args.engagement))
+    notes = ef.notes(args.session)
+    rows: list[dict[str, Any]] = [
+        {
+            "id": n.id,
+            "session": n.session,
+            "phase": n.phase,
+            "role": n.role.value if n.role else None,
+            "kind": n.kind.value,
+            "visibility": n.visibility.value,
+            "validated": n.validated,
+            "text": n.text,
+        }
+        for n in notes
+    ]
+
+    def human() -> str:
+        # in the language chosen, as the engagements list; --json keeps the codes
+        if not rows:
+            return i18n.t("cli.no_note")
+        from aoi_tui.domain.phases import phases_for
+
+        kinds = {s.number: s.kind.value for s in ef.sessions()}
+        lang = i18n.language()
+
+        def phase(r: dict[str, Any]) -> str:
+            try:
+                found = [p for p in phases_for(kinds[r["session"]]) if p.id == r["phase"]]
+            except KeyError:
+                found = []
+            return found[0].label(lang) if found else str(r["phase"])
+
+        shown = [
+            (
+                r,
+                phase(r),
+                i18n.t(f"visibility.{r['visibility']}")
+                + (f" {i18n.t('validated')}" if r["validated"] else ""),
+            )
+            for r in rows
+        ]
+        phase_width = max(len(p) for _, p, _ in shown)
+        state_width = max(len(v) for _, _, v in shown)
+        return "\n".join(
+            f"{r['id']}  s{r['session']} {p:<{phase_width}}  {v:<{state_width}}  "
+            f"{r['text'].splitlines()[0] if r['text'] else ''}"
+            for r, p, v in shown
+        )
+
+    out(args, rows, human)
+    return 0
+
+
+def cmd_note_validate(args: argparse.Namespace) -> int:
+    from aoi_tui.domain.allow_list import validation_open
+    from aoi_tui.domain.models import Note
+
+    store = open_the_store(args)
+    ef = store.engagement(engagement_id(store, args.engagement))
+    with ef.batch():
+        if not validation_open(ef.engagement()):
+            raise CliError("the coachee withdrew: nothing more is validated for the sponsor")
+        try:
+            note = ef.get(Note, args.note)
+        except KeyError:
+            raise CliError(f"no note {args.note} in this engagement") from None
+        if note.visibility is not Visibility.SHAREABLE:
+            raise CliError(
+                "this note is private: make it shareable before the coachee validates it"
+            )
+        note.validate_by_coachee()
+        ef.update(note)
+    out(args, {"id": note.id, "validated": True}, "Validated by the coachee.")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from aoi_tui.store.note_search import search_store
+
+    if not store_exists(data_root(args)):
+        out(args, [], "No match.")
+        return 0
+    store = open_the_store(args)
+    ids = [engagement_id(store, args.engagement)] if args.engagement else None
+    hits, problems = search_store(store, args.text, ids)
+    for problem in problems:
+        print(f"aoi: skipped {problem}", file=sys.stderr)
+
+    def human() -> str:
+        if not hits:
+            return "No match."
+        return "\n".join(
+            f"{h.engagement_id}  {h.coachee}  "
+            + (f"s{h.session} " if h.session else "")
+            + f"{h.kind}{' ' + h.phase if h.phase else ''}  {h.snippet(args.text)}"
+            for h in hits
+        )
+
+    out(args, [h.to_json() for h in hits], human)
+    return 0

@@ -1,0 +1,243 @@
+"""The `aoi` command. A contract: scripts and acceptance checks use it.
+
+Global options come before the command: `aoi [--data-dir DIR] COMMAND ...`.
+Bad input exits non-zero with one short line on stderr, never a traceback.
+Textual is imported only where the TUI is launched."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from aoi_tui import __version__
+from aoi_tui.access.opening import (
+    NEW_PASSPHRASE_ENV,
+    RECOVERY_ENV,
+    UnlockError,
+)
+from aoi_tui.cli.care import (
+    cmd_doctor,
+    cmd_erase,
+    cmd_keyring,
+    cmd_passphrase,
+)
+from aoi_tui.cli.common import (
+    CliError,
+    Parser,
+    fail,
+    parse_consent_date,
+    validation_message,
+    whole_number,
+)
+from aoi_tui.cli.engagements import (
+    cmd_demo,
+    cmd_engagement_close,
+    cmd_engagement_consent,
+    cmd_engagement_list,
+    cmd_engagement_new,
+    cmd_engagement_withdraw,
+    cmd_session_new,
+)
+from aoi_tui.cli.exports import (
+    cmd_export,
+)
+from aoi_tui.cli.notes import (
+    cmd_note_add,
+    cmd_note_list,
+    cmd_note_validate,
+    cmd_search,
+)
+from aoi_tui.cli.tui import (
+    cmd_serve,
+    cmd_tui,
+)
+from aoi_tui.config import i18n
+from aoi_tui.config.settings import SettingsError, load_settings
+from aoi_tui.domain.vocabulary import (
+    Format,
+    NoteKind,
+    Role,
+    SessionKind,
+)
+from aoi_tui.secure.durable import StoreWriteError
+from aoi_tui.secure.storage import StoreFileError
+from aoi_tui.store.store import StoreError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = Parser(
+        prog="aoi",
+        description="aoi: guide coaching sessions, keep notes encrypted, export the "
+        "confidential file and the sponsor's report separately. With no command: the TUI.",
+        epilog="Note text given as an argument lands in shell history: prefer `-` and "
+        "standard input.",
+    )
+    p.add_argument("--version", action="version", version=f"aoi {__version__}")
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="data folder (default: $AOI_DATA_DIR, else the platform's user data folder)",
+    )
+    p.add_argument("--lang", choices=i18n.LANGUAGES, help="language of the UI and exports")
+    p.set_defaults(func=cmd_tui)
+    sub = p.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(
+        name: str,
+        func: Callable[[argparse.Namespace], int],
+        help: str,
+        parent: Any = sub,
+        json_flag: bool = True,
+    ) -> argparse.ArgumentParser:
+        sp: argparse.ArgumentParser = parent.add_parser(name, help=help, description=help)
+        sp.set_defaults(func=func)
+        if json_flag:
+            sp.add_argument("--json", action="store_true", help="print JSON")
+        return sp
+
+    command("demo", cmd_demo, "create the fictional demo engagement (once)")
+
+    eng = sub.add_parser("engagement", help="create, list, close engagements")
+    eng_sub = eng.add_subparsers(title="engagement commands", metavar="ACTION", required=True)
+    sp = command("new", cmd_engagement_new, "frame a new engagement", eng_sub)
+    sp.add_argument("--coachee", required=True, help="the person coached")
+    sp.add_argument("--sponsor", required=True, help="the N+1 / sponsor")
+    sp.add_argument("--coach", help="the coach's name")
+    sp.add_argument("--organisation", help="the company or site")
+    sp.add_argument(
+        "--format",
+        choices=[f.value for f in Format],
+        help="default: the settings' default_format, else aoi",
+    )
+    sp.add_argument(
+        "--sessions",
+        type=whole_number(1, 60),
+        metavar="N",
+        help="planned sessions, 1 to 60 (default by format)",
+    )
+    sp.add_argument(
+        "--cadence",
+        type=whole_number(1, 365),
+        default=21,
+        metavar="DAYS",
+        help="at most DAYS days between sessions (1 to 365)",
+    )
+    sp.add_argument("--consent-date", type=parse_consent_date, metavar="YYYY-MM-DD")
+    command("list", cmd_engagement_list, "list engagements", eng_sub)
+    for name, func, help_text in (
+        ("close", cmd_engagement_close, "close (follow-up sessions can still be added)"),
+        ("withdraw", cmd_engagement_withdraw, "the coachee withdraws: mark it withdrawn"),
+    ):
+        sp = command(name, func, help_text, eng_sub)
+        sp.add_argument("engagement", metavar="ENGAGEMENT")
+    sp = command("consent", cmd_engagement_consent, "record the coachee's consent", eng_sub)
+    sp.add_argument("engagement", metavar="ENGAGEMENT")
+    sp.add_argument("--date", type=parse_consent_date, required=True, metavar="YYYY-MM-DD")
+
+    ses = sub.add_parser("session", help="sessions")
+    ses_sub = ses.add_subparsers(title="session commands", metavar="ACTION", required=True)
+    sp = command("new", cmd_session_new, "start a new session", ses_sub)
+    sp.add_argument("engagement", metavar="ENGAGEMENT")
+    sp.add_argument("--kind", choices=[k.value for k in SessionKind])
+
+    note = sub.add_parser("note", help="notes")
+    note_sub = note.add_subparsers(title="note commands", metavar="ACTION", required=True)
+    sp = command("add", cmd_note_add, "add a note (private unless --shareable)", note_sub)
+    sp.add_argument("engagement", metavar="ENGAGEMENT")
+    sp.add_argument("--session", type=int, required=True, metavar="N")
+    sp.add_argument("--phase", help="phase id (default: the session's first)")
+    sp.add_argument("--role", choices=[r.value for r in Role])
+    sp.add_argument("--kind", choices=[k.value for k in NoteKind], default="observation")
+    sp.add_argument("--shareable", action="store_true", help="may be shared once validated")
+    sp.add_argument("text", metavar="TEXT", help="the note, or - to read standard input")
+    sp = command("list", cmd_note_list, "list notes", note_sub)
+    sp.add_argument("engagement", metavar="ENGAGEMENT")
+    sp.add_argument("--session", type=int, metavar="N")
+    sp = command("validate", cmd_note_validate, "record the coachee's validation", note_sub)
+    sp.add_argument("engagement", metavar="ENGAGEMENT")
+    sp.add_argument("note", metavar="NOTE_ID")
+
+    sp = command(
+        "export",
+        cmd_export,
+        "export the sponsor's report or the confidential file",
+        json_flag=False,
+    )
+    sp.add_argument("engagement", metavar="ENGAGEMENT")
+    who = sp.add_mutually_exclusive_group()
+    who.add_argument("--shared", action="store_true", help="the report for the sponsor")
+    who.add_argument("--confidential", action="store_true", help="the coach's full file")
+    sp.add_argument("--recap", action="store_true", help="the coachee's recap of one session")
+    sp.add_argument("--session", type=int, metavar="N", help="the session of the recap")
+    sp.add_argument("--format", choices=["md", "html", "json"], default="md")
+    sp.add_argument("-o", "--output", metavar="FILE", help="file to write, or - for stdout")
+
+    sp = command("erase", cmd_erase, "erase an engagement for good, backups included")
+    sp.add_argument("engagement", metavar="ENGAGEMENT")
+    sp.add_argument("--yes", action="store_true", help="confirm without asking")
+
+    sp = command("passphrase", cmd_passphrase, f"change the passphrase (${NEW_PASSPHRASE_ENV})")
+    sp.add_argument(
+        "--recover",
+        action="store_true",
+        help=f"use the recovery code (${RECOVERY_ENV}) instead of the current passphrase",
+    )
+
+    sp = command("keyring", cmd_keyring, "remember or forget the key in the OS keyring")
+    sp.add_argument("action", choices=["remember", "forget"])
+
+    sp = command(
+        "serve",
+        cmd_serve,
+        "serve the TUI in a browser (loopback, token, passphrase)",
+        json_flag=False,
+    )
+    sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    sp.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+
+    sp = command("search", cmd_search, "search notes, actions and messages (accents ignored)")
+    sp.add_argument("text", metavar="TEXT", help="words that must all appear")
+    sp.add_argument("--engagement", metavar="ENGAGEMENT", help="only this engagement")
+
+    sp = command("doctor", cmd_doctor, "check the store; --repair restores from backups")
+    sp.add_argument("--repair", action="store_true", help="restore damaged files from backups")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        args.settings = load_settings()
+    except SettingsError as exc:
+        fail(str(exc))
+    # --lang, then AOI_LANG, then the settings file, then the locale
+    i18n.set_language(args.lang or os.environ.get(i18n.LANG_ENV) or args.settings.language)
+    try:
+        result: int = args.func(args)
+        return result
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    except (CliError, StoreError, UnlockError, SettingsError) as exc:
+        fail(str(exc))
+    except StoreFileError as exc:
+        fail(f"{exc}; `aoi doctor` checks the store and can restore from a backup")
+    except StoreWriteError as exc:
+        fail(f"{exc}; nothing was changed")
+    except ValueError as exc:
+        # pydantic's ValidationError is a ValueError; not imported here, so that
+        # the CLI and the first screen start without loading pydantic
+        fail(validation_message(exc) if callable(getattr(exc, "errors", None)) else str(exc))
+    except OSError as exc:
+        fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
+    except Exception as exc:
+        if os.environ.get("AOI_DEBUG"):
+            raise
+        fail(f"unexpected error ({type(exc).__name__}: {exc}); AOI_DEBUG=1 shows the details")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
