@@ -4,9 +4,9 @@ created once and copied), never with a lowered cost."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,13 +16,10 @@ from aoi_tui.access.opening import create_store
 from aoi_tui.config import i18n
 from aoi_tui.secure.keyfile import KeyFile
 from aoi_tui.store.store import KEYS, Store
+from tests.support import PASSPHRASE
 
 # English before any screen module is imported: key labels are read at import.
 i18n.set_language("en")
-
-PASSPHRASE = "correct horse battery staple"
-FIXED_NOW = "2026-11-23T10:00:00+01:00"
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -71,5 +68,30 @@ def cli_env(store: Store) -> Iterator[dict[str, str]]:
     yield env
 
 
-def aoi_command() -> list[str]:
-    return [sys.executable, "-m", "aoi_tui"]
+# -- markers: `./dev test -m "not tui and not e2e"` runs the fast part alone -------------
+
+E2E_FILES = {
+    "test_e2e_ssh.py",  # sshd, ssh, tmux
+    "test_terminal_bursts.py",  # tmux
+    "test_tui_terminal.py",  # a real pseudo-terminal
+    "test_export_browser.py",  # Chromium
+    "test_serve.py",  # aoi serve and Chromium
+}
+SLOW_FILES = E2E_FILES | {
+    "test_store_crash.py",  # SIGKILLs a writer over and over
+    "test_store_concurrency.py",  # several writers for seconds
+    "test_packaging.py",  # builds the wheel
+    "test_architecture.py",  # runs mypy and import-linter on a copy
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        name = item.path.name
+        function = getattr(item, "function", None)
+        if name == "test_snapshots.py" or inspect.iscoroutinefunction(function):
+            item.add_marker(pytest.mark.tui)  # the App under Textual's Pilot
+        if name in E2E_FILES:
+            item.add_marker(pytest.mark.e2e)
+        if name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)

@@ -15,7 +15,7 @@ from pathlib import Path
 import grimp
 import pytest
 
-from tests.conftest import REPO
+from tests.support import REPO
 
 VENV_BIN = Path(sys.executable).parent
 

@@ -22,7 +22,7 @@ from aoi_tui.domain.models import (
     SessionKind,
 )
 from aoi_tui.store.store import Store
-from tests.conftest import FIXED_NOW
+from tests.support import FIXED_NOW
 from tests.test_cli import aoi, fails, ok, ok_json
 
 # -- the model: every entry point obeys it -------------------------------------------------------

@@ -18,7 +18,7 @@ import pytest
 from aoi_tui.cli import parser as cli
 from aoi_tui.domain.models import Engagement, SessionKind
 from aoi_tui.store.store import Store
-from tests.conftest import FIXED_NOW
+from tests.support import FIXED_NOW
 
 NOTE_FIELDS = {"id", "session", "phase", "role", "kind", "visibility", "validated", "text"}
 

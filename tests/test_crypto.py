@@ -22,8 +22,7 @@ from aoi_tui.secure.crypto import DecryptionError, KdfParams
 from aoi_tui.secure.keyfile import KeyFile, WrongSecret
 from aoi_tui.secure.storage import StoreFileError
 from aoi_tui.store.store import KEYS, Store
-
-from .conftest import PASSPHRASE
+from tests.support import PASSPHRASE
 
 NEW_PASSPHRASE = "a new passphrase, much longer"
 

@@ -26,7 +26,6 @@ import pytest
 from aoi_tui.live.live_session import Draft, LiveSession
 from aoi_tui.secure.keyfile import KeyFile
 from aoi_tui.store.store import KEYS, Store
-from tests.conftest import REPO
 from tests.e2e_support import (
     E2E,
     PASSPHRASE,
@@ -38,6 +37,7 @@ from tests.e2e_support import (
     require_tools,
     state,
 )
+from tests.support import REPO
 
 
 class Coach:

@@ -36,7 +36,7 @@ from aoi_tui.store.doctor import run_doctor
 from aoi_tui.store.engagement_file import EngagementFile
 from aoi_tui.store.store import INDEX, KEYS, Store
 from tests.cli_support import aoi
-from tests.conftest import PASSPHRASE
+from tests.support import PASSPHRASE
 from tests.test_store import reopen
 
 NEW_PASSPHRASE = "a brand new passphrase"

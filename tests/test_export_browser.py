@@ -34,7 +34,7 @@ from aoi_tui.exports.render_markdown import confidential_page_breaks
 from aoi_tui.exports.writing import build_export
 from aoi_tui.store.store import Store
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import FIXED_NOW
+from tests.support import FIXED_NOW
 
 HOSTILE_NOTE = "\n".join(
     [

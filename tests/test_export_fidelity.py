@@ -46,7 +46,7 @@ from aoi_tui.exports.writing import FORMATS, ExportPathError, build_export, writ
 from aoi_tui.secure.durable import StoreWriteError
 from aoi_tui.store.engagement_file import EngagementFile
 from aoi_tui.store.store import Store
-from tests.conftest import FIXED_NOW
+from tests.support import FIXED_NOW
 from tests.test_cli import aoi, fails, ok, ok_json
 
 BASE_DAY = date(2026, 3, 2)

@@ -33,7 +33,7 @@ from aoi_tui.domain.clock import NOW_ENV
 from aoi_tui.domain.models import Audience
 from aoi_tui.exports.writing import FORMATS, build_export
 from aoi_tui.store.store import Store
-from tests.conftest import FIXED_NOW
+from tests.support import FIXED_NOW
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("AOI_UPDATE_GOLDEN") == "1"

@@ -30,7 +30,7 @@ from aoi_tui.exports.writing import (
 from aoi_tui.secure.durable import StoreWriteError
 from aoi_tui.store.engagement_file import EngagementFile
 from aoi_tui.store.store import Store
-from tests.conftest import FIXED_NOW
+from tests.support import FIXED_NOW
 from tests.test_cli import aoi, fails, ok
 
 IS_ROOT = os.geteuid() == 0

@@ -17,9 +17,9 @@ from aoi_tui.access import keyring_access
 from aoi_tui.domain.models import Engagement
 from aoi_tui.secure import crypto
 from aoi_tui.store.store import KEYS, Store
+from tests.support import REPO
 
 from .cli_support import aoi, cli_error
-from .conftest import REPO
 from .keyring_backends import FILE_ENV, JsonFileKeyring
 
 BACKENDS = "tests.keyring_backends."

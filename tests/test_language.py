@@ -20,9 +20,9 @@ from aoi_tui.screens.app import AoiApp
 from aoi_tui.screens.engagements import EngagementsScreen
 from aoi_tui.store.store import Store
 from tests.cli_support import aoi
-from tests.conftest import PASSPHRASE
+from tests.support import PASSPHRASE
 from tests.test_i18n import REPO, SOURCES, catalog_file
-from tests.tui_support import freeze, make_app, on_screen, screen_text, wait_for
+from tests.tui_support import freeze, make_app, notified, on_screen, screen_text, wait_for
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ async def test_ctrl_c_says_how_to_quit_in_french(store: Store, french: None) -> 
         await on_screen(pilot, EngagementsScreen)
         await pilot.press("ctrl+c")
         await pilot.pause()
-        said = [f"{n.title} {n.message}" for n in app._notifications]
+        said = [f"{title} {message}" for title, message in notified(app)]
         assert any("ctrl+q" in s and "quitter" in s for s in said), said
         assert not any("Press" in s or "quit the app" in s for s in said), said
 
@@ -118,7 +118,7 @@ async def test_the_keyring_message_is_all_french(store: Store, french: None) -> 
         await pilot.press(*PASSPHRASE, "enter")
         await on_screen(pilot, EngagementsScreen)
         await pilot.pause()
-        said = [n.message for n in app._notifications]
+        said = [message for _title, message in notified(app)]
         assert "Pas de trousseau utilisable ici (aucun trousseau sur cette machine) ; " in said[0]
         assert not re.search(r"\b(the|keyring|backend|on this)\b", said[0]), said
 

@@ -14,7 +14,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from .conftest import REPO
+from tests.support import REPO
 
 PASSPHRASE = "Passerelle-Clémentine-4417"
 

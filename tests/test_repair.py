@@ -27,7 +27,7 @@ from aoi_tui.secure.storage import StoreFileError
 from aoi_tui.store.doctor import run_doctor
 from aoi_tui.store.store import INDEX, KEYS, KeyFileMissing, Store, backups, store_exists
 from tests.cli_support import aoi, cli_error
-from tests.conftest import PASSPHRASE
+from tests.support import PASSPHRASE
 from tests.test_doctor import GARBAGE, doctor
 from tests.test_store import eng_path, new_engagement, note_texts, reopen
 

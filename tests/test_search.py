@@ -9,7 +9,7 @@ import subprocess
 from aoi_tui.domain.models import Engagement, Note, SessionKind, Visibility
 from aoi_tui.store.note_search import Matcher, fold, search_engagement, search_store
 from aoi_tui.store.store import Store
-from tests.conftest import aoi_command
+from tests.support import aoi_command
 
 
 def make(store: Store, coachee: str, texts: list[str]) -> str:

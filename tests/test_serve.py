@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import PASSPHRASE, REPO
+from tests.support import PASSPHRASE, REPO
 
 
 def need_chromium() -> None:

@@ -49,7 +49,7 @@ from aoi_tui.screens.role_balance import RoleBalanceScreen
 from aoi_tui.screens.session import SessionScreen
 from aoi_tui.secure.keyfile import KeyFile
 from aoi_tui.store.store import KEYS, IndexNotUpdated, NoSuchEngagement, Store, StoreBusy
-from tests.conftest import FIXED_NOW
+from tests.support import FIXED_NOW
 from tests.tui_support import (
     freeze,
     make_app,

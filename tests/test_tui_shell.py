@@ -20,7 +20,7 @@ from aoi_tui.screens.engagement_list import EngagementList, fit
 from aoi_tui.screens.engagements import EngagementsScreen
 from aoi_tui.screens.unlock import FirstUseScreen, RecoveryCodeScreen, UnlockScreen
 from aoi_tui.store.store import Store
-from tests.conftest import FIXED_NOW, PASSPHRASE
+from tests.support import FIXED_NOW, PASSPHRASE
 from tests.tui_support import (
     demo_id,
     freeze,

@@ -39,7 +39,7 @@ from aoi_tui.screens.search import SearchScreen
 from aoi_tui.screens.session import SessionScreen
 from aoi_tui.store.store import Store
 from tests.cli_support import aoi
-from tests.conftest import PASSPHRASE, REPO
+from tests.support import PASSPHRASE, REPO
 from tests.test_tui_lifecycle import go_to_tab
 from tests.tui_support import (
     demo_id,

@@ -25,9 +25,9 @@ from aoi_tui.access.opening import (
 from aoi_tui.secure import crypto
 from aoi_tui.secure.keyfile import KeyFile
 from aoi_tui.store.store import KEYS, Store
+from tests.support import PASSPHRASE, REPO
 
 from .cli_support import aoi, cli_error
-from .conftest import PASSPHRASE, REPO
 from .keyring_backends import FILE_ENV, JsonFileKeyring
 
 NEW_PASSPHRASE = "another passphrase entirely"

@@ -9,12 +9,13 @@ Build the App with `make_app(store)`, as Posting's tests do with
 from __future__ import annotations
 
 import asyncio
-import io
+import html
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from rich.console import Console
+from rich.cells import cell_len
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
@@ -28,7 +29,7 @@ from aoi_tui.domain.clock import NOW_ENV
 from aoi_tui.screens.app import AoiApp
 from aoi_tui.screens.session import SessionScreen
 from aoi_tui.store.store import Store
-from tests.conftest import FIXED_NOW
+from tests.support import FIXED_NOW
 
 CARD_SEED = "7"
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
@@ -43,6 +44,23 @@ def freeze(monkeypatch: pytest.MonkeyPatch) -> None:
     i18n.set_language("en")
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+    record_notifications(monkeypatch)
+
+
+NOTIFIED = "notified_in_test"
+"""Where each App keeps, in a test, what `notify` said (title, message)."""
+
+
+def record_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wrap the public `App.notify` so that a test can read what was said (the
+    toasts themselves come and go)."""
+    shown = AoiApp.notify
+
+    def notify(self: AoiApp, message: str, *, title: str = "", **kwargs: Any) -> None:
+        vars(self).setdefault(NOTIFIED, []).append((title, str(message)))
+        shown(self, message, title=title, **kwargs)
+
+    monkeypatch.setattr(AoiApp, "notify", notify)
 
 
 def make_app(store: Store, *, demo: bool = True) -> AoiApp:
@@ -128,23 +146,27 @@ def notes_list_text(screen: SessionScreen) -> list[str]:
     return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
 
 
+SVG_CELL = 12.2
+"""The width of a cell in Textual's screenshots (Rich's SVG export)."""
+SVG_TEXT = re.compile(
+    r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)" textLength="[\d.]+"[^>]*>([^<]*)</text>'
+)
+
+
 def screen_text(pilot: Pilot[Any]) -> str:
-    """Everything on the terminal now (modal dialogs included), as plain text."""
-    app = pilot.app
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        record=True,
-        legacy_windows=False,
-        safe_box=False,
-    )
-    console.print(
-        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    )
-    return console.export_text()
+    """Everything on the terminal now (modal dialogs included), as plain text, read
+    from Textual's public screenshot: each run of text put back at its cell."""
+    rows: dict[float, dict[int, str]] = {}
+    for match in SVG_TEXT.finditer(pilot.app.export_screenshot()):
+        x, y, text = float(match[1]), float(match[2]), html.unescape(match[3])
+        rows.setdefault(y, {})[round(x / SVG_CELL)] = text.replace("\xa0", " ")
+    lines = []
+    for _y, runs in sorted(rows.items()):
+        line = ""
+        for column, text in sorted(runs.items()):
+            line += " " * max(0, column - cell_len(line)) + text
+        lines.append(line.rstrip())
+    return "\n".join(lines) + "\n"
 
 
 def text_of(screen: Screen[Any], selector: str) -> str:
@@ -154,7 +176,13 @@ def text_of(screen: Screen[Any], selector: str) -> str:
 
 def notifications(pilot: Pilot[Any]) -> list[str]:
     """The messages of the notifications (toasts) raised so far."""
-    return [n.message for n in pilot.app._notifications]
+    return [message for _title, message in notified(pilot.app)]
+
+
+def notified(app: Any) -> list[tuple[str, str]]:
+    """Every (title, message) the App notified so far (`freeze` records them)."""
+    said: list[tuple[str, str]] = vars(app).get(NOTIFIED, [])
+    return said
 
 
 async def paste(pilot: Pilot[Any], text: str) -> None:
