@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from aoi_tui.domain import clock
 from aoi_tui.domain.ids import new_id
 from aoi_tui.domain.vocabulary import NoteKind, Role, Visibility
-from aoi_tui.secure.durable import ensure_private_dir, write_atomic
+from aoi_tui.secure.durable import Sync, ensure_private_dir, write_atomic
 from aoi_tui.secure.storage import StoreFileError, decode, encode
 
 if TYPE_CHECKING:
@@ -74,7 +74,8 @@ class LiveSession:
             "session": self.number,
             "at": clock.now().isoformat(),
         }
-        write_atomic(self.lease_path, json.dumps(lease).encode())
+        # No personal data, rewritten at each resume: fsync is enough (durable.Sync).
+        write_atomic(self.lease_path, json.dumps(lease).encode(), sync=Sync.PLAIN)
         self.lost = False
 
     def holder(self) -> dict[str, object] | None:
@@ -111,7 +112,8 @@ class LiveSession:
         draft.saved_at = clock.now().isoformat()
         ensure_private_dir(self.draft_path.parent)
         data = encode(asdict(draft), self.ef.storage.key, f"draft:{self.ef.id}")
-        write_atomic(self.draft_path, data)
+        # Saved on every key: fsync, not macOS's full sync of the drive (durable.Sync).
+        write_atomic(self.draft_path, data, sync=Sync.PLAIN)
 
     def clear_draft(self) -> None:
         self.check()
