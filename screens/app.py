@@ -1,5 +1,6 @@
 """The Textual App: thin. It unlocks the store (or creates it at first use),
-then shows the engagements; it owns the sponsor-safe switch every screen obeys."""
+then shows the engagements; it says who is in the room (`room`), which every
+screen follows."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from textual.screen import Screen
 
 from aoi_tui.config.i18n import t
 from aoi_tui.config.settings import Settings, SettingsError, settings_path
+from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.commands import AoiCommands
 from aoi_tui.screens.engagements import EngagementsScreen
 from aoi_tui.screens.keys_in_order import KeysInOrder
@@ -34,8 +36,11 @@ class AoiApp(KeysInOrder):
         Binding("ctrl+q", "quit", t("ui.key.quit"), id="quit"),
     ]
 
-    sponsor_safe: reactive[bool] = reactive(False)
-    """When on, private notes and drafts leave the screen (the N+1 is in the room)."""
+    room: reactive[Room] = reactive(Room.COACH)
+    """Who is in the room: the coach (everything shows) or the N+1 (the sponsor-safe
+    view: only what reaches the N+1). F2 switches it; the framing, the handover and
+    the closing review bring the N+1 in. Every screen follows it with Textual's
+    `watch` (`AoiScreen`), none is told by hand."""
 
     def __init__(
         self, root: Path, store: Store | None = None, settings: Settings | None = None
@@ -92,16 +97,29 @@ class AoiApp(KeysInOrder):
         self.store = store
         self.push_screen(EngagementsScreen())
 
-    def watch_sponsor_safe(self, on: bool) -> None:
-        self.screen.set_class(on, "-sponsor-safe")
+    @property
+    def sponsor_safe(self) -> bool:
+        """The sponsor-safe view: the N+1 is in the room."""
+        return self.room is Room.SPONSOR
+
+    @sponsor_safe.setter
+    def sponsor_safe(self, on: bool) -> None:
+        # the session screen's way until it sets `room` (the other screens do)
+        self.room = Room.SPONSOR if on else Room.COACH
+
+    def watch_room(self) -> None:
+        # Until the session screen follows the room itself, as every other screen
+        # does (it is being split into widgets, issue 12 §2): its redraw, called as
+        # before. Remove this when the session screen watches `room`.
+        from aoi_tui.screens.session import SessionScreen
+
         for screen in self.screen_stack:
-            screen.set_class(on, "-sponsor-safe")
-            refresh = getattr(screen, "refresh_sponsor_safe", None)
-            if refresh is not None:
-                refresh()
+            if isinstance(screen, SessionScreen):
+                screen.refresh_sponsor_safe()
 
     def action_toggle_sponsor_safe(self) -> None:
-        self.sponsor_safe = not self.sponsor_safe
+        """F2: the N+1 comes in, or leaves."""
+        self.room = Room.COACH if self.room is Room.SPONSOR else Room.SPONSOR
         self.notify(t("ui.sponsor_safe.on" if self.sponsor_safe else "ui.sponsor_safe.off"))
 
     @property

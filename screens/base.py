@@ -1,5 +1,6 @@
-"""What every screen of aoi shares: typed access to the App (its store,
-settings and sponsor-safe switch), and one way to say that a write failed."""
+"""What every screen of aoi shares: typed access to the App (its store and
+settings), who is in the room (followed from the App's `room`), and one way to
+say that a write failed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 from textual.screen import Screen, ScreenResultType
 
 from aoi_tui.config.i18n import t
+from aoi_tui.domain.vocabulary import Room
 from aoi_tui.live.live_session import TakenOver
 from aoi_tui.secure.durable import StoreWriteError
 from aoi_tui.secure.storage import StoreFileError
@@ -81,10 +83,34 @@ def saves(method: Callable[..., T]) -> Callable[..., T | None]:
     return run
 
 
+def show_the_room(screen: Screen[Any], room: Room) -> None:
+    """The class app.tcss reads: `-sponsor-safe` while the N+1 is in the room, so
+    that a cover lies over a text the N+1 must not read (`.covered`)."""
+    screen.set_class(room is Room.SPONSOR, "-sponsor-safe")
+
+
 class AoiScreen(Screen[ScreenResultType]):
+    """A screen of aoi. It follows who is in the room (the App's `room`) through
+    Textual's `watch`: its class at once, and `room_changed` at every change."""
+
     @property
     def aoi(self) -> AoiApp:
         return cast("AoiApp", self.app)
+
+    def on_mount(self) -> None:
+        # Textual runs this after the screen's own on_mount (a message's handlers run
+        # from the screen's class down to its bases): what `room_changed` redraws is
+        # there already. The screen drew it for the room of the moment.
+        show_the_room(self, self.aoi.room)
+        self.watch(self.aoi, "room", self._room_changed, init=False)
+
+    def _room_changed(self, room: Room) -> None:
+        show_the_room(self, room)
+        self.room_changed(room)
+
+    def room_changed(self, room: Room) -> None:
+        """Who is in the room changed: a screen that shows what the N+1 may not read
+        draws it again here (from `self.aoi.room`, as at mount)."""
 
     def after_failed_save(self) -> None:
         """Called after a failed write: a screen that keeps records in memory

@@ -18,6 +18,7 @@ from aoi_tui.domain import clock
 from aoi_tui.domain.fsac import bar, fsac_rows
 from aoi_tui.domain.models import Objective, ObjectiveStatus, Status, Validation, closing_hash
 from aoi_tui.domain.text import clean
+from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said, saves
 from aoi_tui.screens.resume import ConfirmScreen
 
@@ -52,6 +53,9 @@ class ClosingScreen(AoiScreen[None]):
     def __init__(self, engagement_id: str) -> None:
         super().__init__()
         self.engagement_id = engagement_id
+        self.ef = self.aoi.unlocked.engagement(engagement_id)
+        self.room_before = Room.COACH
+        """Who was in the room when the review opened: as it was again on leaving."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,7 +72,6 @@ class ClosingScreen(AoiScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.ef = self.aoi.unlocked.engagement(self.engagement_id)
         e = self.ef.engagement()
         self.sub_title = t("ui.closing.title", coachee=e.coachee)
         self.query_one("#synthesis", TextArea).load_text(e.closing_synthesis)
@@ -79,14 +82,14 @@ class ClosingScreen(AoiScreen[None]):
         objectives = self.query_one("#closing-objectives", DataTable)
         for key in ("statement", "status"):
             objectives.add_column(t(f"ui.col.{key}"), key=key)
-        self.was_sponsor_safe = self.aoi.sponsor_safe  # put back as it was on leaving
-        self.aoi.sponsor_safe = True  # three-way: the N+1 is in the room
+        self.room_before = self.aoi.room
+        self.aoi.room = Room.SPONSOR  # three-way: the N+1 is in the room
         self.show_competencies()
         self.show_objectives()
         self.show_state()
         self.query_one("#synthesis", TextArea).focus()
 
-    def refresh_sponsor_safe(self) -> None:
+    def room_changed(self, room: Room) -> None:
         self.show_competencies()
 
     def show_competencies(self) -> None:
@@ -194,5 +197,5 @@ class ClosingScreen(AoiScreen[None]):
     @saves
     def action_leave(self) -> None:
         self.save()
-        self.aoi.sponsor_safe = self.was_sponsor_safe
+        self.aoi.room = self.room_before
         self.app.pop_screen()

@@ -14,6 +14,8 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from aoi_tui.config.i18n import t
 from aoi_tui.domain.text import clean
+from aoi_tui.domain.vocabulary import Room
+from aoi_tui.screens.base import show_the_room
 
 MAX_IMPORT = 200_000  # characters: a log, not a book
 
@@ -39,9 +41,14 @@ class CoacheeLogScreen(ModalScreen[str | None]):
             yield Static("", id="message", classes="message")
         yield Footer(compact=True)
 
-    def refresh_sponsor_safe(self) -> None:
-        """F2 while the log is open: a cover hides it (see app.tcss), what is typed
-        meanwhile is kept, unseen, until F2 again."""
+    def on_mount(self) -> None:
+        # F2 while the log is open: a cover hides it (see app.tcss), what is typed
+        # meanwhile is kept, unseen, until F2 again (a session opens no log in view
+        # of the N+1)
+        self.watch(self.app, "room", self.room_changed, init=False)
+
+    def room_changed(self, room: Room) -> None:
+        show_the_room(self, room)
 
     @on(Input.Submitted, "#path")
     def import_file(self, event: Input.Submitted) -> None:

@@ -45,6 +45,7 @@ from aoi_tui.domain.models import (
     note_too_long,
 )
 from aoi_tui.domain.text import clean
+from aoi_tui.domain.vocabulary import Room
 from aoi_tui.exports.render_markdown import shared_markdown
 from aoi_tui.exports.shared_report import ConsentMissing, build_shared_report
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, saves
@@ -191,7 +192,7 @@ class DebriefScreen(AoiScreen[None]):
         if self.session.feeling:
             self.query_one(f"#feeling-{self.session.feeling}", RadioButton).value = True
         self.build_fsac()
-        self.refresh_sponsor_safe()
+        self.room_changed(self.aoi.room)
         notes.focus()  # arrows move through the notes at once, not along the tabs
 
     def after_failed_save(self) -> None:
@@ -201,7 +202,7 @@ class DebriefScreen(AoiScreen[None]):
             self.session = self.ef.session(self.number)
             self.reload()
 
-    def refresh_sponsor_safe(self) -> None:
+    def room_changed(self, room: Room) -> None:
         # With the N+1 in the room: no FSAC or feeling, and the message only once it
         # reaches the N+1 (the allow-list).
         safe = self.aoi.sponsor_safe

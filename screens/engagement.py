@@ -17,6 +17,7 @@ from aoi_tui.config.i18n import plural, t
 from aoi_tui.domain import clock
 from aoi_tui.domain.allow_list import reaches
 from aoi_tui.domain.models import ActionStatus, Audience, ExportRecord, Format, SessionKind, Status
+from aoi_tui.domain.vocabulary import Room
 from aoi_tui.live.live_session import open_session
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, can_open, failures_said
 from aoi_tui.store.store import IndexNotUpdated
@@ -142,7 +143,7 @@ class EngagementScreen(AoiScreen[None]):
         if not self.erased:  # back from the erase question: nothing left to show
             self.reload()
 
-    def refresh_sponsor_safe(self) -> None:
+    def room_changed(self, room: Room) -> None:
         if not self.erased:
             self.reload()
 

@@ -32,6 +32,7 @@ from aoi_tui.domain.fsac import bar, fsac_rows, sparkline
 from aoi_tui.domain.models import Assessment, Assessor, Level, MaturityMark, Timing, Tool
 from aoi_tui.domain.progress import progress
 from aoi_tui.domain.text import clean
+from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said, saves
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ class FollowUpScreen(AoiScreen[None]):
             tools.add_column(t(f"ui.col.{key}"), key=key)
         self.reload()
 
-    def refresh_sponsor_safe(self) -> None:
+    def room_changed(self, room: Room) -> None:
         self.reload()
 
     @on(TabbedContent.TabActivated, "#follow-tabs")

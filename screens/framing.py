@@ -49,6 +49,7 @@ from aoi_tui.domain.models import (
 )
 from aoi_tui.domain.referentials import referentials, to_competency
 from aoi_tui.domain.text import clean
+from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.base import AoiScreen, saves
 from aoi_tui.screens.fields import KeptInput
 from aoi_tui.screens.toggles import Tick
@@ -88,6 +89,24 @@ class FramingScreen(AoiScreen[str | None]):
     def __init__(self, engagement_id: str | None) -> None:
         super().__init__()
         self.engagement_id = engagement_id
+        self.room_before = Room.COACH
+        """Who was in the room when the framing opened: as it was again on leaving."""
+        self.objectives: list[Objective] = []
+        self.competencies: list[Competency] = []
+        self.removed: list[tuple[type[Objective] | type[Competency], str]] = []
+        """Taken off the roadmap since the last save: deleted from the store at the next."""
+        self.chosen_format: Format | None = None
+        """The format shown (None until filled in): the planned sessions follow a change."""
+        self.opened: tuple[Engagement, list[Objective], list[Competency]] | None = None
+        """What was saved when the screen opened: Escape offers to go back to it."""
+        self.opened_at = clock.now()
+        """When the screen opened (the question on leaving says since when)."""
+        self.opened_values: dict[str, str] = {}
+        """The guarded fields' text at opening (`GUARDED`)."""
+        self.saved_state: tuple[object, ...] | None = None
+        """The form as last saved (None until the first paint): the autosave compares."""
+        self.opened_state: tuple[object, ...] | None = None
+        """The form as it opened: Escape asks only if it changed."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -178,17 +197,14 @@ class FramingScreen(AoiScreen[str | None]):
     # -- loading -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.was_sponsor_safe = self.aoi.sponsor_safe  # put back as it was on leaving
-        self.aoi.sponsor_safe = True  # the N+1 is in the room
+        self.room_before = self.aoi.room
+        self.aoi.room = Room.SPONSOR  # a three-way meeting: the N+1 is in the room
         objectives = self.query_one("#objectives", DataTable)
         for key in ("area", "statement", "status"):
             objectives.add_column(t(f"ui.col.{key}"), key=key)
         competencies = self.query_one("#competencies", DataTable)
         for key in ("competency", "start", "target"):
             competencies.add_column(t(f"ui.col.{key}"), key=key)
-        self.objectives: list[Objective] = []
-        self.competencies: list[Competency] = []
-        self.removed: list[tuple[type[Objective] | type[Competency], str]] = []
         engagement = self.load()
         kickoff = t("session.kind.kickoff")
         self.sub_title = f"{kickoff} — {engagement.coachee}" if engagement else kickoff
@@ -198,16 +214,12 @@ class FramingScreen(AoiScreen[str | None]):
         self.opened = (
             (engagement, list(self.objectives), list(self.competencies)) if engagement else None
         )
-        """What was saved when the screen opened: Escape offers to go back to it."""
-        self.opened_at = clock.now()
         self.opened_values = {
             name: self.query_one(f"#{name}", Input).value.strip() for name in self.GUARDED
         }
         self.query_one("#f-coachee", Input).focus()
         # what is typed is saved every few seconds, as notes are: a dropped SSH link
         # in the middle of a three-way meeting loses nothing
-        self.saved_state: tuple[object, ...] | None = None
-        self.opened_state: tuple[object, ...] | None = None
         self.call_after_refresh(self._mark_opened)
         self.set_interval(self.AUTOSAVE_S, self.autosave)
 
@@ -357,7 +369,7 @@ class FramingScreen(AoiScreen[str | None]):
     @on(Select.Changed, "#f-format")
     def format_changed(self, event: Select.Changed) -> None:
         """The planned sessions follow the format, unless the coach typed another number."""
-        before = getattr(self, "chosen_format", None)
+        before = self.chosen_format
         if (
             event.value is Select.NULL
             or event.value != event.select.value  # stale: the Select's own first value
@@ -626,7 +638,7 @@ class FramingScreen(AoiScreen[str | None]):
             self.go_back(self.engagement_id)
 
     def go_back(self, engagement_id: str | None) -> None:
-        self.aoi.sponsor_safe = self.was_sponsor_safe
+        self.aoi.room = self.room_before
         self.dismiss(engagement_id)
 
     @saves

@@ -14,6 +14,8 @@ from textual.widgets import Footer, Static, TextArea
 from aoi_tui.config.i18n import t
 from aoi_tui.domain.models import note_too_long
 from aoi_tui.domain.text import clean
+from aoi_tui.domain.vocabulary import Room
+from aoi_tui.screens.base import show_the_room
 
 
 class NoteEditorScreen(ModalScreen[tuple[str, bool] | None]):
@@ -44,10 +46,14 @@ class NoteEditorScreen(ModalScreen[tuple[str, bool] | None]):
         area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+        # F2 while editing: a cover hides the text (see app.tcss); the editor keeps
+        # the focus, so what is typed meanwhile is kept, unseen, until F2 again. Not
+        # at opening: a session opens no editor in view of the N+1, and the framing's
+        # competencies are edited with the N+1 in the room.
+        self.watch(self.app, "room", self.room_changed, init=False)
 
-    def refresh_sponsor_safe(self) -> None:
-        """F2 while editing: a cover hides the text (see app.tcss); the editor keeps
-        the focus, so what is typed meanwhile is kept, unseen, until F2 again."""
+    def room_changed(self, room: Room) -> None:
+        show_the_room(self, room)
 
     @on(TextArea.Changed)
     def changed(self, event: TextArea.Changed) -> None:

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from aoi_tui.config.i18n import plural, t
 from aoi_tui.domain.allow_list import Message, reaches
 from aoi_tui.domain.models import Action, Note
+from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
 from aoi_tui.store.note_search import Hit, search_store
 
@@ -51,7 +52,7 @@ class SearchScreen(AoiScreen[None]):
         hits, problems = search_store(self.aoi.unlocked, query, ids)
         self.app.call_from_thread(self.show, query, hits, problems)
 
-    def refresh_sponsor_safe(self) -> None:
+    def room_changed(self, room: Room) -> None:
         if self.found is not None:
             self.show(*self.found)
 

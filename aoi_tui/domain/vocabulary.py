@@ -114,6 +114,18 @@ class Audience(StrEnum):
     RECAP = "recap"
 
 
+class Room(StrEnum):
+    """Who is in the room with the coach, which decides what the screens show.
+    Collective engagements will add the group (only what the group validated)."""
+
+    COACH = "coach"
+    """The coach, with the coachee in a session: everything shows."""
+    SPONSOR = "sponsor"
+    """The N+1 joined (F2, the framing, the handover, the closing review): only what
+    reaches the N+1 shows (`allow_list.reaches` for `Audience.SHARED`), private notes
+    and drafts leave the screen. The sponsor-safe view."""
+
+
 def counts_as_held(kind: SessionKind) -> bool:
     """Sessions held against sessions planned: every session but the kickoff that
     framed the engagement (the list, progress and both exports count the same way)."""
