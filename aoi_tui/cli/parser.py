@@ -7,6 +7,7 @@ Textual is imported only where the TUI is launched."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -18,12 +19,6 @@ from aoi_tui.access.opening import (
     RECOVERY_ENV,
     UnlockError,
 )
-from aoi_tui.cli.care import (
-    cmd_doctor,
-    cmd_erase,
-    cmd_keyring,
-    cmd_passphrase,
-)
 from aoi_tui.cli.common import (
     CliError,
     Parser,
@@ -31,24 +26,6 @@ from aoi_tui.cli.common import (
     parse_consent_date,
     validation_message,
     whole_number,
-)
-from aoi_tui.cli.engagements import (
-    cmd_demo,
-    cmd_engagement_close,
-    cmd_engagement_consent,
-    cmd_engagement_list,
-    cmd_engagement_new,
-    cmd_engagement_withdraw,
-    cmd_session_new,
-)
-from aoi_tui.cli.exports import (
-    cmd_export,
-)
-from aoi_tui.cli.notes import (
-    cmd_note_add,
-    cmd_note_list,
-    cmd_note_validate,
-    cmd_search,
 )
 from aoi_tui.cli.tui import (
     cmd_serve,
@@ -65,6 +42,20 @@ from aoi_tui.domain.vocabulary import (
 from aoi_tui.secure.durable import StoreWriteError
 from aoi_tui.secure.storage import StoreFileError
 from aoi_tui.store.store import StoreError
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def later(group: str, name: str) -> Command:
+    """A command of `aoi_tui.cli.<group>`, imported when it runs: `aoi` alone (the
+    TUI) loads none of the other commands before its first screen."""
+
+    def run(args: argparse.Namespace) -> int:
+        found: Command = getattr(importlib.import_module(f"aoi_tui.cli.{group}"), name)
+        return found(args)
+
+    run.__name__ = name
+    return run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,11 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
             sp.add_argument("--json", action="store_true", help="print JSON")
         return sp
 
-    command("demo", cmd_demo, "create the fictional demo engagement (once)")
+    command("demo", later("engagements", "cmd_demo"), "create the fictional demo engagement (once)")
 
     eng = sub.add_parser("engagement", help="create, list, close engagements")
     eng_sub = eng.add_subparsers(title="engagement commands", metavar="ACTION", required=True)
-    sp = command("new", cmd_engagement_new, "frame a new engagement", eng_sub)
+    sp = command(
+        "new", later("engagements", "cmd_engagement_new"), "frame a new engagement", eng_sub
+    )
     sp.add_argument("--coachee", required=True, help="the person coached")
     sp.add_argument("--sponsor", required=True, help="the N+1 / sponsor")
     sp.add_argument("--coach", help="the coach's name")
@@ -126,26 +119,41 @@ def build_parser() -> argparse.ArgumentParser:
         help="at most DAYS days between sessions (1 to 365)",
     )
     sp.add_argument("--consent-date", type=parse_consent_date, metavar="YYYY-MM-DD")
-    command("list", cmd_engagement_list, "list engagements", eng_sub)
+    command("list", later("engagements", "cmd_engagement_list"), "list engagements", eng_sub)
     for name, func, help_text in (
-        ("close", cmd_engagement_close, "close (follow-up sessions can still be added)"),
-        ("withdraw", cmd_engagement_withdraw, "the coachee withdraws: mark it withdrawn"),
+        (
+            "close",
+            later("engagements", "cmd_engagement_close"),
+            "close (follow-up sessions can still be added)",
+        ),
+        (
+            "withdraw",
+            later("engagements", "cmd_engagement_withdraw"),
+            "the coachee withdraws: mark it withdrawn",
+        ),
     ):
         sp = command(name, func, help_text, eng_sub)
         sp.add_argument("engagement", metavar="ENGAGEMENT")
-    sp = command("consent", cmd_engagement_consent, "record the coachee's consent", eng_sub)
+    sp = command(
+        "consent",
+        later("engagements", "cmd_engagement_consent"),
+        "record the coachee's consent",
+        eng_sub,
+    )
     sp.add_argument("engagement", metavar="ENGAGEMENT")
     sp.add_argument("--date", type=parse_consent_date, required=True, metavar="YYYY-MM-DD")
 
     ses = sub.add_parser("session", help="sessions")
     ses_sub = ses.add_subparsers(title="session commands", metavar="ACTION", required=True)
-    sp = command("new", cmd_session_new, "start a new session", ses_sub)
+    sp = command("new", later("engagements", "cmd_session_new"), "start a new session", ses_sub)
     sp.add_argument("engagement", metavar="ENGAGEMENT")
     sp.add_argument("--kind", choices=[k.value for k in SessionKind])
 
     note = sub.add_parser("note", help="notes")
     note_sub = note.add_subparsers(title="note commands", metavar="ACTION", required=True)
-    sp = command("add", cmd_note_add, "add a note (private unless --shareable)", note_sub)
+    sp = command(
+        "add", later("notes", "cmd_note_add"), "add a note (private unless --shareable)", note_sub
+    )
     sp.add_argument("engagement", metavar="ENGAGEMENT")
     sp.add_argument("--session", type=int, required=True, metavar="N")
     sp.add_argument("--phase", help="phase id (default: the session's first)")
@@ -153,16 +161,21 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--kind", choices=[k.value for k in NoteKind], default="observation")
     sp.add_argument("--shareable", action="store_true", help="may be shared once validated")
     sp.add_argument("text", metavar="TEXT", help="the note, or - to read standard input")
-    sp = command("list", cmd_note_list, "list notes", note_sub)
+    sp = command("list", later("notes", "cmd_note_list"), "list notes", note_sub)
     sp.add_argument("engagement", metavar="ENGAGEMENT")
     sp.add_argument("--session", type=int, metavar="N")
-    sp = command("validate", cmd_note_validate, "record the coachee's validation", note_sub)
+    sp = command(
+        "validate",
+        later("notes", "cmd_note_validate"),
+        "record the coachee's validation",
+        note_sub,
+    )
     sp.add_argument("engagement", metavar="ENGAGEMENT")
     sp.add_argument("note", metavar="NOTE_ID")
 
     sp = command(
         "export",
-        cmd_export,
+        later("exports", "cmd_export"),
         "export the sponsor's report or the confidential file",
         json_flag=False,
     )
@@ -175,18 +188,26 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=["md", "html", "json"], default="md")
     sp.add_argument("-o", "--output", metavar="FILE", help="file to write, or - for stdout")
 
-    sp = command("erase", cmd_erase, "erase an engagement for good, backups included")
+    sp = command(
+        "erase", later("care", "cmd_erase"), "erase an engagement for good, backups included"
+    )
     sp.add_argument("engagement", metavar="ENGAGEMENT")
     sp.add_argument("--yes", action="store_true", help="confirm without asking")
 
-    sp = command("passphrase", cmd_passphrase, f"change the passphrase (${NEW_PASSPHRASE_ENV})")
+    sp = command(
+        "passphrase",
+        later("care", "cmd_passphrase"),
+        f"change the passphrase (${NEW_PASSPHRASE_ENV})",
+    )
     sp.add_argument(
         "--recover",
         action="store_true",
         help=f"use the recovery code (${RECOVERY_ENV}) instead of the current passphrase",
     )
 
-    sp = command("keyring", cmd_keyring, "remember or forget the key in the OS keyring")
+    sp = command(
+        "keyring", later("care", "cmd_keyring"), "remember or forget the key in the OS keyring"
+    )
     sp.add_argument("action", choices=["remember", "forget"])
 
     sp = command(
@@ -198,11 +219,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     sp.add_argument("--port", type=int, default=8765, help="port (default 8765)")
 
-    sp = command("search", cmd_search, "search notes, actions and messages (accents ignored)")
+    sp = command(
+        "search",
+        later("notes", "cmd_search"),
+        "search notes, actions and messages (accents ignored)",
+    )
     sp.add_argument("text", metavar="TEXT", help="words that must all appear")
     sp.add_argument("--engagement", metavar="ENGAGEMENT", help="only this engagement")
 
-    sp = command("doctor", cmd_doctor, "check the store; --repair restores from backups")
+    sp = command(
+        "doctor", later("care", "cmd_doctor"), "check the store; --repair restores from backups"
+    )
     sp.add_argument("--repair", action="store_true", help="restore damaged files from backups")
     return p
 
