@@ -150,8 +150,9 @@ def test_a_line_left_for_an_erased_engagement_is_reported_and_repaired(store: St
 def test_a_busy_index_leaves_the_change_saved_and_says_so(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ef = new_engagement(store)
+    # before any lock is made: the store keeps one per name, with its time-out
     monkeypatch.setattr("aoi_tui.store.store.LOCK_TIMEOUT_S", 0.2)
+    ef = new_engagement(store)
     # another aoi holds the index
     with reopen(store).lock(INDEX_ID), pytest.raises(IndexNotUpdated, match="busy"):
         ef.new_session(SessionKind.AOI)
