@@ -3,7 +3,8 @@
 Each write takes the engagement's lock, re-reads the file if another process
 changed it, applies the change and writes the file durably; when a method
 returns, the change is on disk. `batch()` groups several changes into one
-write."""
+write. A file of an older file version is upgraded whole before anything reads
+or writes it, under the same lock, and written back (`migrations.upgrade_file`)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from aoi_tui.domain.models import (
 )
 from aoi_tui.secure.storage import EncryptedStorage, FileCache, StoreFileError
 from aoi_tui.store.backups import Backups
-from aoi_tui.store.migrations import TooNew, upgrade
+from aoi_tui.store.migrations import TooNew, file_is_current, new_file, upgrade, upgrade_file
 
 R = TypeVar("R", bound=Record)
 
@@ -50,6 +51,19 @@ class Host(Protocol):
     def backups(self) -> Backups: ...
     def lock(self, name: str) -> contextlib.AbstractContextManager[None]: ...
     def refresh_summary(self, engagement_id: str) -> object: ...
+
+
+def load_record(cls: type[R], doc: dict[str, Any], path: Path) -> R:
+    """A stored record, upgraded to this aoi's schema (`migrations.upgrade`) and
+    validated as stored (`STORED`); StoreFileError naming `path` otherwise."""
+    try:
+        return cls.model_validate(upgrade(cls.table, doc), context=STORED)
+    except TooNew as exc:
+        # Not a ValueError: without this it escaped as an unexpected error
+        # that named no file.
+        raise StoreFileError(path, str(exc)) from exc
+    except ValueError as exc:
+        raise StoreFileError(path, f"a {cls.table} record does not validate: {exc}") from exc
 
 
 class EngagementFile:
@@ -80,8 +94,9 @@ class EngagementFile:
         with self._thread_lock, self.store.lock(self.id):
             if self._depth == 0:
                 # Read before backing up: a damaged file raises here, instead of
-                # a copy of it pushing a good backup out of the rotation.
-                held = self.storage.read() or {}
+                # a copy of it pushing a good backup out of the rotation. The
+                # backup keeps the file as it was before an upgrade.
+                held = self._at_file_version(self.storage.read())
                 self.store.backups.keep(self.path)
                 self.storage.held = held
             self._depth += 1
@@ -103,28 +118,46 @@ class EngagementFile:
                 if self._depth == 0:
                     self.storage.held = None
 
+    def _at_file_version(self, data: dict[str, Any] | None) -> dict[str, Any]:
+        """The file's contents as this aoi writes them: a new file with its file
+        version, an older one upgraded (a copy), a newer one refused."""
+        if data is None:
+            return new_file()
+        try:
+            return upgrade_file(data) or data
+        except TooNew as exc:
+            raise StoreFileError(self.path, str(exc)) from exc
+
+    def _data(self) -> dict[str, Any]:
+        """The file's contents, for reading. An older file is upgraded first (an
+        empty `batch()` does it and writes it back). Checked at every read, not
+        once: `aoi doctor --repair` may restore a copy taken before an upgrade."""
+        with self._thread_lock:
+            data = self.storage.read()
+            if data is None:
+                return {}
+            try:
+                current = file_is_current(data)
+            except TooNew as exc:
+                raise StoreFileError(self.path, str(exc)) from exc
+            if not current:
+                with self.batch():
+                    pass
+                data = self.storage.read() or {}
+            return data
+
     def _rows(self, table: str) -> list[dict[str, Any]]:
         with self._thread_lock:
-            return [dict(d) for d in self._db().table(table).all()]
+            return [dict(d) for d in self._data().get(table, {}).values()]
 
     def raw_rows(self, table: str) -> list[dict[str, Any]]:
         """The stored documents as they are, for fast read-only scans (search).
         Callers must not change them: they are the cached file contents."""
         with self._thread_lock:
-            data = self.storage.read() or {}
-            return list(data.get(table, {}).values())
+            return list(self._data().get(table, {}).values())
 
     def _load(self, cls: type[R], doc: dict[str, Any]) -> R:
-        try:
-            return cls.model_validate(upgrade(cls.table, doc), context=STORED)
-        except TooNew as exc:
-            # Not a ValueError: without this it escaped as an unexpected error
-            # that named no file.
-            raise StoreFileError(self.path, str(exc)) from exc
-        except ValueError as exc:
-            raise StoreFileError(
-                self.path, f"a {cls.table} record does not validate: {exc}"
-            ) from exc
+        return load_record(cls, doc, self.path)
 
     def all(self, cls: type[R]) -> list[R]:
         return [self._load(cls, d) for d in self._rows(cls.table)]

@@ -1,9 +1,20 @@
-"""Schema versions of stored records, and the path from each old version to
-the current one. A record is upgraded in memory when read, and written back
-in the new shape the next time it is saved."""
+"""Schema versions, and the path from each old version to the current one, at
+two levels:
+
+- **A record** carries its version (`v`). It is upgraded in memory when read,
+  and written back in the new shape the next time it is saved (`upgrade`).
+- **An engagement file** as a whole carries a file version (`_file`), for
+  changes that move records across the file (a collective engagement will move
+  its one coachee into a list of participants). A file of an older version is
+  upgraded whole before its first read or write, under the file's lock, and
+  written back at once (`upgrade_file`, run by `EngagementFile`). A file
+  written before file versions has none: it is version 1.
+
+Either written by a newer aoi is refused (`TooNew`), and left as it is."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +25,10 @@ Step = Callable[[Doc], Doc]
 
 
 class TooNew(Exception):
-    """A record written by a newer aoi."""
+    """A record or a file written by a newer aoi."""
+
+
+# -- records ------------------------------------------------------------------------------
 
 
 def _v0_to_v1(doc: Doc) -> Doc:
@@ -40,3 +54,55 @@ def upgrade(table: str, doc: Doc) -> Doc:
         version += 1
         doc["v"] = version
     return doc
+
+
+# -- whole engagement files ------------------------------------------------------------------
+
+FILE_KEY = "_file"
+"""Where an engagement file keeps its file version, beside its tables: {"v": n}."""
+
+FILE_VERSION = 1
+"""The file version this aoi writes."""
+
+# FILE_STEPS[n] turns a whole engagement file of version n into version n + 1.
+# A step receives the file as stored ({table: {doc id: record}}, records at any
+# record version, a copy it may change) and returns it; it runs once per file,
+# under the file's lock, and what it returns is written back before anything
+# else reads the file. Register a step and raise FILE_VERSION together.
+FILE_STEPS: dict[int, Step] = {}
+
+
+def file_version(data: Doc) -> int:
+    meta = data.get(FILE_KEY)
+    return int(meta.get("v", 1)) if isinstance(meta, dict) else 1
+
+
+def file_is_current(data: Doc) -> bool:
+    """Is `data` (an engagement file's contents) at this aoi's file version?
+    False: `upgrade_file` has work to do. TooNew: a newer aoi wrote it."""
+    version = file_version(data)
+    if version > FILE_VERSION:
+        raise TooNew(
+            f"the file has file version {version}; this aoi knows up to {FILE_VERSION}: upgrade aoi"
+        )
+    return version == FILE_VERSION
+
+
+def upgrade_file(data: Doc) -> Doc | None:
+    """`data` brought to this aoi's file version, as a new dict (`data` is left
+    as it is); None when it is at that version already (nothing to write).
+    TooNew for a file a newer aoi wrote."""
+    if file_is_current(data):
+        return None
+    version = file_version(data)
+    doc = copy.deepcopy(data)
+    while version < FILE_VERSION:
+        doc = FILE_STEPS[version](doc)
+        version += 1
+        doc[FILE_KEY] = {"v": version}
+    return doc
+
+
+def new_file() -> Doc:
+    """The contents of a new engagement file, before its first record."""
+    return {FILE_KEY: {"v": FILE_VERSION}}
