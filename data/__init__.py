@@ -1,1 +1,2 @@
-"""Data shipped with aoi (phases, card decks, referentials), read with importlib.resources."""
+"""Data shipped with aoi (phases, card decks, referentials, catalogs, export CSS, the
+served page, the demo engagements), read with importlib.resources."""

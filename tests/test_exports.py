@@ -580,13 +580,15 @@ def test_demo_engagement_shares_only_what_was_validated(store: Store) -> None:
     rendered = exports(store, eid, Audience.SHARED, "fr")
     confidential = exports(store, eid, Audience.CONFIDENTIAL, "fr")
     private, shared = [], []
-    for _kind, _days, _feeling, log, message, notes in demo._SESSIONS:
-        if log:
-            private.append(log.splitlines()[0])
-        if message:
-            shared.append(message)
-        for _phase, _role, _note_kind, text, shareable, validated in notes:
-            (shared if shareable and validated else private).append(text)
+    for record in demo.demo_records(demo.FILES[demo.DEMO_COACHEE]):  # data/demo/*.json
+        if isinstance(record, Session):
+            if record.coachee_log:
+                private.append(record.coachee_log.splitlines()[0])
+            if record.sponsor_message:
+                assert record.sponsor_message_validated
+                shared.append(record.sponsor_message)
+        elif isinstance(record, Note):
+            (shared if record.shared else private).append(record.text)
     assert private and shared
     for text in private:
         assert_absent(text, rendered)

@@ -56,6 +56,8 @@ def test_wheel_maps_screens_and_data_inside_the_package(wheel: Path) -> None:
         "aoi_tui/data/export/report.css",
         "aoi_tui/data/serve/index.html",
         "aoi_tui/data/referentials/fr.toml",
+        "aoi_tui/data/demo/camille.json",
+        "aoi_tui/data/demo/julien.json",
     ):
         assert expected in names, expected
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

@@ -42,7 +42,7 @@ TYPED_WORDS = [
     "Ornithorynque",
     "brouhaha",
 ]
-# From the demo engagement (aoi_tui/demo.py): names, place, words of its notes.
+# From the demo engagement (data/demo/camille.json): names, place, words of its notes.
 DEMO_WORDS = ["Lefèvre", "Camille", "Dubois", "Saint-Aubin", "réaffectation", "légitimité"]
 
 
