@@ -4,6 +4,7 @@ screen follows."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,8 @@ class AoiApp(KeysInOrder):
         # Until the session screen follows the room itself, as every other screen
         # does (it is being split into widgets, issue 12 §2): its redraw, called as
         # before. Remove this when the session screen watches `room`.
+        if "aoi_tui.screens.session" not in sys.modules:
+            return  # no session screen was opened: F2 does not load its module
         from aoi_tui.screens.session import SessionScreen
 
         for screen in self.screen_stack:

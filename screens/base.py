@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
+from textual.css.query import NoMatches
 from textual.screen import Screen, ScreenResultType
 
 from aoi_tui.config.i18n import t
@@ -19,6 +20,9 @@ from aoi_tui.secure.storage import StoreFileError
 from aoi_tui.store.store import IndexNotUpdated, NoSuchEngagement, StoreError
 
 if TYPE_CHECKING:
+    # not imported to run: the first screen has no tabs
+    from textual.widgets import TabbedContent
+
     from aoi_tui.screens.app import AoiApp
     from aoi_tui.store.store import Store
 
@@ -41,16 +45,14 @@ def failures_said(where: Notifier) -> Iterator[None]:
     except TakenOver:
         # resumed in another aoi: that one saves now; this screen gives way
         where.notify(t("ui.session.taken_over"), severity="error", timeout=15)
-        taken = getattr(where, "after_taken_over", None)
-        if taken is not None:
-            taken()
+        if isinstance(where, AoiScreen):
+            where.after_taken_over()
     except IndexNotUpdated as exc:
         where.notify(t("ui.store.index_not_updated", reason=str(exc.cause)), severity="warning")
     except STORE_FAILURES as exc:
         where.notify(t("ui.store.write_failed", reason=str(exc)), severity="error", timeout=15)
-        after = getattr(where, "after_failed_save", None)
-        if after is not None:
-            after()
+        if isinstance(where, AoiScreen):
+            where.after_failed_save()
 
 
 def can_open(where: Notifier, store: Store, engagement_id: str) -> bool:
@@ -69,14 +71,13 @@ T = TypeVar("T")
 
 def saves(method: Callable[..., T]) -> Callable[..., T | None]:
     """A screen's handler that writes to the store (see `failures_said`); returns
-    None when the write failed."""
+    None when the write failed. A screen's `before_write` runs first."""
 
     @functools.wraps(method)
     def run(self: Notifier, *args: Any, **kwargs: Any) -> T | None:
         with failures_said(self):
-            before = getattr(self, "before_write", None)
-            if before is not None:
-                before()
+            if isinstance(self, AoiScreen):
+                self.before_write()
             return method(self, *args, **kwargs)
         return None
 
@@ -92,6 +93,25 @@ def show_the_room(screen: Screen[Any], room: Room) -> None:
 class AoiScreen(Screen[ScreenResultType]):
     """A screen of aoi. It follows who is in the room (the App's `room`) through
     Textual's `watch`: its class at once, and `room_changed` at every change."""
+
+    TAB_KEYS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    """Keys that act on the items of some tabs only (action: those tabs' ids), on a
+    screen with tabs: shown in the footer, and active, on those tabs alone, so that
+    the footer holds at 80 columns what the tab in view needs."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        tabs = self.TAB_KEYS.get(action)
+        if tabs is None:
+            return True
+        try:
+            tabbed = cast("TabbedContent", self.query_one("TabbedContent"))
+        except NoMatches:  # not composed yet
+            return False
+        return tabbed.active in tabs
+
+    def on_tabbed_content_tab_activated(self) -> None:
+        if self.TAB_KEYS:
+            self.refresh_bindings()  # the footer shows the new tab's keys
 
     @property
     def aoi(self) -> AoiApp:
@@ -111,6 +131,14 @@ class AoiScreen(Screen[ScreenResultType]):
     def room_changed(self, room: Room) -> None:
         """Who is in the room changed: a screen that shows what the N+1 may not read
         draws it again here (from `self.aoi.room`, as at mount)."""
+
+    def before_write(self) -> None:
+        """Called before each write of a handler marked `saves`: a screen that writes
+        for a live session checks its lease here (`TakenOver` if resumed elsewhere)."""
+
+    def after_taken_over(self) -> None:
+        """Called after a write refused because the live session was resumed in
+        another aoi (said already): the screen gives way."""
 
     def after_failed_save(self) -> None:
         """Called after a failed write: a screen that keeps records in memory

@@ -5,7 +5,6 @@ the N+1; then the engagement is closed. Follow-up sessions can still be added.""
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,17 +14,13 @@ from textual.widgets import DataTable, Footer, Header, Label, Static, TextArea
 
 from aoi_tui.config.i18n import t
 from aoi_tui.domain import clock
+from aoi_tui.domain.cycle import next_in
 from aoi_tui.domain.fsac import bar, fsac_rows
 from aoi_tui.domain.models import Objective, ObjectiveStatus, Status, Validation, closing_hash
 from aoi_tui.domain.text import clean
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said, saves
 from aoi_tui.screens.resume import ConfirmScreen
-
-if TYPE_CHECKING:
-    pass
-
-OBJECTIVE_CYCLE = list(ObjectiveStatus)
 
 
 class ClosingScreen(AoiScreen[None]):
@@ -160,7 +155,7 @@ class ClosingScreen(AoiScreen[None]):
         objective_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         with self.ef.batch():
             o = self.ef.get(Objective, objective_id)
-            o.status = OBJECTIVE_CYCLE[(OBJECTIVE_CYCLE.index(o.status) + 1) % len(OBJECTIVE_CYCLE)]
+            o.status = next_in(list(ObjectiveStatus), o.status)
             self.ef.update(o)
         self.show_objectives()
 

@@ -7,6 +7,7 @@ import importlib
 import inspect
 import pkgutil
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -14,13 +15,15 @@ from textual.dom import DOMNode
 
 from aoi_tui.config.i18n import t
 
+if TYPE_CHECKING:
+    from aoi_tui.screens.app import AoiApp
+
 
 class AoiCommands(Provider):
     def _commands(self) -> list[tuple[str, str, object]]:
         screen = self.screen
         # the key shown is the one that works: the settings' [keys] may have moved it
-        settings = getattr(self.app, "settings", None)
-        keymap: dict[str, str] = getattr(settings, "keys", {})
+        keymap = cast("AoiApp", self.app).settings.keys
 
         def key_of(binding_id: str | None, key: str) -> str:
             return keymap.get(binding_id, key) if binding_id else key

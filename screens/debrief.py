@@ -32,6 +32,7 @@ from textual.widgets import (
 
 from aoi_tui.config.i18n import language, plural, t
 from aoi_tui.domain.allow_list import Message, reaches, validation_open
+from aoi_tui.domain.cycle import next_in
 from aoi_tui.domain.models import (
     Action,
     ActionStatus,
@@ -124,14 +125,6 @@ class DebriefScreen(AoiScreen[None]):
         "validate_all": ("tab-notes", "tab-actions"),
         "action_status": ("tab-actions",),
     }
-    """Keys that act on one tab's items: shown (and active) on those tabs only, so
-    the footer holds at 80 columns what the tab in view needs."""
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        tabs = self.TAB_KEYS.get(action)
-        if tabs is None or not self.is_mounted:
-            return True
-        return self.query_one("#tabs", TabbedContent).active in tabs
 
     def __init__(self, engagement_id: str, number: int, live: LiveSession | None = None) -> None:
         super().__init__()
@@ -139,6 +132,16 @@ class DebriefScreen(AoiScreen[None]):
         self.number = number
         self.live = live
         """The live session's lease: resumed in another aoi, this debrief stops writing."""
+        self.ef = self.aoi.unlocked.engagement(engagement_id)
+        self.session = self.ef.session(number)
+        self.carried = {
+            a.id for a in self.ef.actions() if a.session < number and a.status is ActionStatus.OPEN
+        }
+        """Actions of earlier sessions open when the debrief began: they stay listed, so
+        a status set by mistake can be cycled on (done, dropped, moved, open again)."""
+        self.details: dict[str, str] = {}
+        """The whole text of each row, shown under its table: the coachee reads all of
+        what they validate, however narrow the terminal."""
 
     def before_write(self) -> None:
         if self.live is not None:
@@ -179,8 +182,6 @@ class DebriefScreen(AoiScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.ef = self.aoi.unlocked.engagement(self.engagement_id)
-        self.session = self.ef.session(self.number)
         self.sub_title = t("ui.debrief.title", number=self.number)
         notes = self.query_one("#debrief-notes", DataTable)
         for key in ("visibility", "validation", "kind", "text"):
@@ -224,9 +225,7 @@ class DebriefScreen(AoiScreen[None]):
         counts what is private or awaiting the coachee's validation."""
         safe = self.aoi.sponsor_safe
         engagement = self.ef.engagement()
-        self.details: dict[str, str] = {}
-        """The whole text of each row, shown under its table: the coachee reads
-        all of what they validate, however narrow the terminal."""
+        self.details = {}
         table = self.query_one("#debrief-notes", DataTable)
         row = table.cursor_row
         table.clear()
@@ -280,15 +279,8 @@ class DebriefScreen(AoiScreen[None]):
         self.show_detail("actions", "action-detail")
 
     def session_actions(self) -> list[Action]:
-        """This session's actions, and those carried from earlier sessions: the ones
-        open when the debrief began stay listed, so a status set by mistake can be
-        cycled on (done, dropped, moved, open again)."""
-        actions = self.ef.actions()
-        if not hasattr(self, "carried"):
-            self.carried = {
-                a.id for a in actions if a.session < self.number and a.status is ActionStatus.OPEN
-            }
-        return [a for a in actions if a.session == self.number or a.id in self.carried]
+        """This session's actions, and those carried from earlier sessions (`carried`)."""
+        return [a for a in self.ef.actions() if a.session == self.number or a.id in self.carried]
 
     def show_message_state(self) -> None:
         s = self.session
@@ -431,7 +423,6 @@ class DebriefScreen(AoiScreen[None]):
 
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
-        self.refresh_bindings()
         self.save_message_said()
 
     @saves
@@ -476,9 +467,7 @@ class DebriefScreen(AoiScreen[None]):
             return
         with self.ef.batch():
             action = self.ef.get(Action, item_id)
-            action.status = STATUS_CYCLE[
-                (STATUS_CYCLE.index(action.status) + 1) % len(STATUS_CYCLE)
-            ]
+            action.status = next_in(STATUS_CYCLE, action.status)
             self.ef.update(action)
         self.reload()
 
@@ -545,7 +534,7 @@ class DebriefScreen(AoiScreen[None]):
         if not self.aoi.sponsor_safe:
             order.append("tab-fsac")
         current = tabs.active if tabs.active in order else order[-1]
-        tabs.active = order[(order.index(current) + 1) % len(order)]
+        tabs.active = next_in(order, current)
         focus = {
             "tab-notes": "#debrief-notes",
             "tab-message": "#message",

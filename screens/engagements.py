@@ -49,6 +49,11 @@ class EngagementsScreen(AoiScreen[None]):
         Binding("ctrl+n", "new_engagement", t("ui.key.new_engagement"), id="engagements.new"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.widths: list[tuple[str, int]] = []
+        """The columns' widths for the terminal's width (`column_widths`), set at mount."""
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("ui.engagements.title"), classes="screen-title")

@@ -12,7 +12,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import (
     DataTable,
@@ -77,8 +76,7 @@ class LevelPicker(ModalScreen[Level | None]):
 
 
 class FollowUpScreen(AoiScreen[None]):
-    # Which tab each key works on (the footer shows a key only where it does something).
-    KEY_TABS = {"assess": "tab-fsac", "maturity": "tab-tools"}
+    TAB_KEYS = {"assess": ("tab-fsac",), "maturity": ("tab-tools",)}
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", t("ui.key.back"), id="follow.back"),
@@ -109,6 +107,7 @@ class FollowUpScreen(AoiScreen[None]):
         super().__init__()
         self.engagement_id = engagement_id
         self.tab = tab
+        self.ef = self.aoi.unlocked.engagement(engagement_id)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -124,7 +123,6 @@ class FollowUpScreen(AoiScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.ef = self.aoi.unlocked.engagement(self.engagement_id)
         self.sub_title = self.ef.engagement().coachee
         fsac = self.query_one("#fsac", DataTable)
         for key in ("competency", "start", "coach_now", "self_now", "target", "history"):
@@ -136,19 +134,6 @@ class FollowUpScreen(AoiScreen[None]):
 
     def room_changed(self, room: Room) -> None:
         self.reload()
-
-    @on(TabbedContent.TabActivated, "#follow-tabs")
-    def tab_changed(self) -> None:
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        tab = self.KEY_TABS.get(action)
-        if tab is None:
-            return True
-        try:
-            return self.query_one("#follow-tabs", TabbedContent).active == tab
-        except NoMatches:
-            return False
 
     def reload(self) -> None:
         e = self.ef.engagement()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date
-from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from rich.text import Text
@@ -16,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import (
@@ -35,6 +33,7 @@ from textual.widgets import (
 
 from aoi_tui.config.i18n import language, t
 from aoi_tui.domain import clock
+from aoi_tui.domain.cycle import next_in
 from aoi_tui.domain.models import (
     PLANNED_SESSIONS,
     Agreement,
@@ -47,6 +46,7 @@ from aoi_tui.domain.models import (
     ObjectiveStatus,
     Status,
 )
+from aoi_tui.domain.problems import first_problem
 from aoi_tui.domain.referentials import referentials, to_competency
 from aoi_tui.domain.text import clean
 from aoi_tui.domain.vocabulary import Room
@@ -54,10 +54,6 @@ from aoi_tui.screens.base import AoiScreen, saves
 from aoi_tui.screens.fields import KeptInput
 from aoi_tui.screens.toggles import Tick
 
-if TYPE_CHECKING:
-    pass
-
-OBJECTIVE_CYCLE = list(ObjectiveStatus)
 LEVELS = [None, *Level]
 MOTIVATION = ("low", "medium", "high")
 
@@ -69,8 +65,7 @@ def default_confidentiality() -> str:
 class FramingScreen(AoiScreen[str | None]):
     """Dismisses with the engagement id (None when nothing was created)."""
 
-    # Which tab each key works on (the footer shows a key only where it does something).
-    KEY_TABS = {
+    TAB_KEYS = {
         "cycle": ("tab-objectives", "tab-competencies"),
         "cycle_target": ("tab-competencies",),
         "remove": ("tab-objectives", "tab-competencies"),
@@ -382,19 +377,6 @@ class FramingScreen(AoiScreen[str | None]):
             planned.propose(str(PLANNED_SESSIONS[Format(str(event.value))]))
         self.chosen_format = Format(str(event.value))
 
-    @on(TabbedContent.TabActivated, "#framing-tabs")
-    def tab_changed(self) -> None:
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        tabs = self.KEY_TABS.get(action)
-        if tabs is None:
-            return True
-        try:
-            return self.query_one("#framing-tabs", TabbedContent).active in tabs
-        except NoMatches:
-            return False
-
     @on(Select.Changed, "#c-referential")
     def use_referential(self, event: Select.Changed) -> None:
         if event.value is Select.NULL:
@@ -444,12 +426,12 @@ class FramingScreen(AoiScreen[str | None]):
         tab = self.query_one("#framing-tabs", TabbedContent).active
         if tab == "tab-objectives" and (row := self._row("objectives")) is not None:
             o = self.objectives[row]
-            o.status = OBJECTIVE_CYCLE[(OBJECTIVE_CYCLE.index(o.status) + 1) % len(OBJECTIVE_CYCLE)]
+            o.status = next_in(list(ObjectiveStatus), o.status)
             self.show_objectives()
             self.query_one("#objectives", DataTable).move_cursor(row=row)
         elif tab == "tab-competencies" and (row := self._row("competencies")) is not None:
             c = self.competencies[row]
-            c.start_level = LEVELS[(LEVELS.index(c.start_level) + 1) % len(LEVELS)]
+            c.start_level = next_in(LEVELS, c.start_level)
             self.show_competencies()
             self.query_one("#competencies", DataTable).move_cursor(row=row)
 
@@ -462,7 +444,7 @@ class FramingScreen(AoiScreen[str | None]):
         ):
             return
         c = self.competencies[row]
-        c.target = LEVELS[(LEVELS.index(c.target) + 1) % len(LEVELS)]
+        c.target = next_in(LEVELS, c.target)
         self.show_competencies()
         self.query_one("#competencies", DataTable).move_cursor(row=row)
 
@@ -575,9 +557,8 @@ class FramingScreen(AoiScreen[str | None]):
         except ValidationError as exc:
             if quiet:
                 return False
-            first = exc.errors()[0]
-            where = ".".join(str(x) for x in first.get("loc", ()))
-            self.say(t("ui.framing.invalid", where=where or "—", reason=first.get("msg", "")))
+            problem = first_problem(exc)
+            self.say(t("ui.framing.invalid", where=problem.where or "—", reason=problem.reason))
             return False
         except ValueError as exc:
             if not quiet:

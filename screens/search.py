@@ -3,8 +3,6 @@ opens its session with the note highlighted."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,9 +16,6 @@ from aoi_tui.domain.models import Action, Note
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
 from aoi_tui.store.note_search import Hit, search_store
-
-if TYPE_CHECKING:
-    pass
 
 
 class SearchScreen(AoiScreen[None]):

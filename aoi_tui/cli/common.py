@@ -180,10 +180,3 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
 def fail(message: str, code: int = 1) -> NoReturn:
     print(f"aoi: {message}", file=sys.stderr)
     raise SystemExit(code)
-
-
-def validation_message(exc: Any) -> str:
-    """The first problem of a pydantic ValidationError (a ValueError with .errors())."""
-    first = exc.errors()[0]
-    where = ".".join(str(x) for x in first.get("loc", ()))
-    return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))

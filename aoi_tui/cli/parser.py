@@ -24,7 +24,6 @@ from aoi_tui.cli.common import (
     Parser,
     fail,
     parse_consent_date,
-    validation_message,
     whole_number,
 )
 from aoi_tui.cli.tui import (
@@ -255,9 +254,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreWriteError as exc:
         fail(f"{exc}; nothing was changed")
     except ValueError as exc:
-        # pydantic's ValidationError is a ValueError; not imported here, so that
-        # the CLI and the first screen start without loading pydantic
-        fail(validation_message(exc) if callable(getattr(exc, "errors", None)) else str(exc))
+        # pydantic's ValidationError is a ValueError; neither pydantic nor the words
+        # for its problems are imported before one: the CLI starts without them
+        from aoi_tui.domain.problems import Invalid, first_problem
+
+        fail(str(first_problem(exc)) if isinstance(exc, Invalid) else str(exc))
     except OSError as exc:
         fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
     except Exception as exc:

@@ -132,14 +132,12 @@ def load_settings(folder: Path | None = None) -> Settings:
     try:
         settings = TypeAdapter(Settings).validate_python(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first.get("loc", ()))
-        if (
-            first.get("type") == "unexpected_keyword_argument"
-            or first.get("type") == "extra_forbidden"
-        ):
-            raise SettingsError(f"{path}: unknown setting {where!r}") from None
-        raise SettingsError(f"{path}: {where}: {first.get('msg')}") from None
+        from aoi_tui.domain.problems import first_problem
+
+        problem = first_problem(exc)
+        if problem.kind in ("unexpected_keyword_argument", "extra_forbidden"):
+            raise SettingsError(f"{path}: unknown setting {problem.where!r}") from None
+        raise SettingsError(f"{path}: {problem}") from None
     problems = settings.problems()
     if problems:
         raise SettingsError(f"{path}: {problems[0]}")
