@@ -1,0 +1,60 @@
+"""Who is in the room: one reactive on the App (`room`), which every screen follows
+through Textual's `watch`: the screens under the one in view, a screen opened
+while the N+1 is there, and never a screen already closed."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable
+
+from aoi_tui.config.i18n import t
+from aoi_tui.domain.vocabulary import Room
+from aoi_tui.screens.engagement import EngagementScreen
+from aoi_tui.screens.follow_up import FollowUpScreen
+from aoi_tui.store.store import Store
+from tests.tui_support import freeze, make_app, on_screen, text_of
+
+
+@pytest.fixture(autouse=True)
+def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    freeze(monkeypatch)
+
+
+def shared_counts(screen: EngagementScreen) -> list[str]:
+    table = screen.query_one("#sessions", DataTable)
+    return [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+
+
+async def test_every_screen_of_the_stack_follows_who_is_in_the_room(store: Store) -> None:
+    app = make_app(store)
+    feeling = t("ui.follow.feeling")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        engagement = await on_screen(pilot, EngagementScreen)
+        all_notes = shared_counts(engagement)
+        await pilot.press("p")
+        follow = await on_screen(pilot, FollowUpScreen)
+        assert app.room is Room.COACH and not follow.has_class("-sponsor-safe")
+        assert feeling in text_of(follow, "#progress")
+
+        await pilot.press("f2")  # the N+1 walks in
+        assert app.room is Room.SPONSOR and app.sponsor_safe
+        assert follow.has_class("-sponsor-safe") and feeling not in text_of(follow, "#progress")
+        # the screen under it was told too: only the notes that reach the N+1 counted
+        assert engagement.has_class("-sponsor-safe")
+        assert shared_counts(engagement) == ["1", "1", "2", "0"] != all_notes
+
+        await pilot.press("escape")
+        await on_screen(pilot, EngagementScreen)
+        await pilot.press("p")  # opened with the N+1 in the room: in their view at once
+        again = await on_screen(pilot, FollowUpScreen)
+        assert again is not follow
+        assert again.has_class("-sponsor-safe") and feeling not in text_of(again, "#progress")
+
+        await pilot.press("f2")  # the N+1 leaves
+        assert app.room is Room.COACH
+        assert feeling in text_of(again, "#progress")
+        assert shared_counts(engagement) == all_notes
+        # the first follow-up screen, closed, is no longer told (its watcher went with it)
+        assert follow.has_class("-sponsor-safe")
