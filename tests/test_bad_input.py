@@ -307,7 +307,7 @@ async def test_tui_cards_reach_the_screen_cleaned(
     store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from aoi_tui.domain.models import Role
-    from aoi_tui.screens.session_widgets import CardPanel
+    from aoi_tui.screens.card_panel import CardPanel
     from tests.tui_support import freeze, make_app, start_session, text_of
 
     freeze(monkeypatch)

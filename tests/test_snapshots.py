@@ -79,11 +79,11 @@ async def sponsor_safe(pilot: Pilot[Any]) -> None:
     """The N+1 joins: only the note the coachee validated stays on screen."""
     await notes_taken(pilot)
     screen = session_screen(pilot)
-    for note in screen.notes:
+    for note in screen.notes_list.notes:
         if note.visibility is Visibility.SHAREABLE:
             note.validate_by_coachee()
             screen.ef.update(note)
-    screen.refresh_notes()
+    screen.notes_list.set_notes(screen.notes_list.notes)
     await pilot.press("f2")
     await pilot.pause()
 

@@ -271,7 +271,7 @@ async def test_the_session_list_in_the_sponsor_safe_view_follows_the_allow_list(
         engagement = ef.engagement()
         engagement.withdrawn_on = clock.today()
         ef.update(engagement)
-        screen.notes = ef.notes(screen.number)
+        screen.notes_list.set_notes(ef.notes(screen.number))
         await pilot.press("f2")
         await pilot.pause()
         assert app.sponsor_safe

@@ -52,7 +52,7 @@ async def test_a_long_note_and_the_notes_after_it_in_one_burst(store: Store) -> 
             "enter",
             "text:brouillon",
         )
-        await wait_for(pilot, lambda: len(screen.notes) == 3, what="three notes")
+        await wait_for(pilot, lambda: len(screen.notes_list.notes) == 3, what="three notes")
         await settle(pilot, screen)
         saved = [n.text for n in screen.ef.notes(screen.number)]
         assert saved == ["avant", "ligne un\nligne deux", "après"]
@@ -64,7 +64,7 @@ async def test_the_coachee_log_saved_and_a_note_typed_in_the_same_burst(store: S
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_session(pilot)
         await burst(pilot, "ctrl+l", "text:Semaine calme", "ctrl+o", "text:note", "enter")
-        await wait_for(pilot, lambda: len(screen.notes) == 1, what="a note")
+        await wait_for(pilot, lambda: len(screen.notes_list.notes) == 1, what="a note")
         await settle(pilot, screen)
         assert screen.ef.session(screen.number).coachee_log == "Semaine calme"
         assert [n.text for n in screen.ef.notes(screen.number)] == ["note"]

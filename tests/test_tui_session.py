@@ -11,13 +11,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, TextArea
 
 from aoi_tui.domain.models import NoteKind, Role, Visibility
 from aoi_tui.live.live_session import LiveSession
 from aoi_tui.live.session_clock import current_index
 from aoi_tui.screens.debrief import DebriefScreen
 from aoi_tui.screens.note_editor import NoteEditorScreen
+from aoi_tui.screens.notes_list import NotesList
 from aoi_tui.screens.resume import ResumeScreen
 from aoi_tui.screens.role_balance import RoleBalanceScreen
 from aoi_tui.screens.session import SessionScreen
@@ -218,7 +219,7 @@ async def test_notes_list_edits_sharing_kind_and_role(store: Store) -> None:
         screen = await start_session(pilot)
         await type_note(pilot, "Une note")
         await pilot.press("tab")
-        assert isinstance(screen.focused, OptionList)
+        assert isinstance(screen.focused, NotesList)
 
         await pilot.press("space")
         await settle(pilot, screen)
@@ -579,6 +580,6 @@ async def test_a_long_note_shows_whole_and_the_newest_in_view(store: Store) -> N
             await type_note(pilot, f"note {i}")
         lines = notes_list_text(screen)
         assert lines[0].split(": ", 1)[1] == long
-        notes = screen.query_one("#notes", OptionList)
+        notes = screen.notes_list
         assert notes.highlighted == len(lines) - 1
         assert "note 5" in screen_text(pilot)

@@ -268,8 +268,7 @@ async def test_sponsor_safe_view_hides_private_notes_and_the_input(store: Store)
         note = ef.add_note(screen.number, "Briefing tenu", visibility=Visibility.SHAREABLE)
         note.validate_by_coachee()
         ef.update(note)
-        screen.notes = ef.notes(screen.number)
-        screen.refresh_notes()
+        screen.notes_list.set_notes(ef.notes(screen.number))
 
         await pilot.press("f2")
         assert app.sponsor_safe
@@ -306,7 +305,9 @@ async def test_keys_typed_in_the_sponsor_safe_view_are_kept_not_dropped(store: S
         assert app.sponsor_safe
         await pilot.press(*"Remarque du N+1", "enter")
         await pilot.press(*"suite")
-        await wait_for(pilot, lambda: not any(s == "saving" for s in screen.states.values()))
+        await wait_for(
+            pilot, lambda: not any(s == "saving" for s in screen.notes_list.states.values())
+        )
         assert [n.text for n in screen.ef.notes(screen.number)] == ["Remarque du N+1"]
         shown = screen_text(pilot)
         assert "Remarque" not in shown and "suite" not in shown

@@ -20,7 +20,7 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from aoi_tui.config import i18n
 from aoi_tui.demo import create_demo, find_demo
@@ -118,7 +118,7 @@ async def settle(pilot: Pilot[Any], screen: SessionScreen) -> None:
     await asyncio.to_thread(screen.writer.drain)
     await wait_for(
         pilot,
-        lambda: all(state != "saving" for state in screen.states.values()),
+        lambda: all(state != "saving" for state in screen.notes_list.states.values()),
         what="notes to leave 'saving…'",
     )
     await pilot.pause()
@@ -142,8 +142,7 @@ async def type_note(
 
 def notes_list_text(screen: SessionScreen) -> list[str]:
     """The lines of the session's note list, as the coach reads them."""
-    options = screen.query_one("#notes", OptionList)
-    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    return screen.notes_list.texts()
 
 
 SVG_CELL = 12.2

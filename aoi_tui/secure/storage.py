@@ -135,6 +135,15 @@ class EncryptedStorage(Storage):
         self.cache.put(self.path, sig, data)
         return data
 
+    def signature(self) -> Signature | None:
+        """What changes at every write of the file, by any process (its identity and
+        the nonce each write draws); None when there is no file."""
+        try:
+            with open(self.path, "rb") as f:
+                return _signature(os.fstat(f.fileno()), f.read(HEAD_BYTES))
+        except FileNotFoundError:
+            return None
+
     def write(self, data: dict[str, Any]) -> None:
         if self.held is not None:
             self.held = data

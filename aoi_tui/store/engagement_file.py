@@ -118,6 +118,12 @@ class EngagementFile:
                 if self._depth == 0:
                     self.storage.held = None
 
+    def stamp(self) -> object:
+        """A value that changes at every write of this file, by any process: while it
+        is equal, what was read from the file still holds (nothing to read again)."""
+        with self._thread_lock:
+            return self.storage.signature()
+
     def _at_file_version(self, data: dict[str, Any] | None) -> dict[str, Any]:
         """The file's contents as this aoi writes them: a new file with its file
         version, an older one upgraded (a copy), a newer one refused."""

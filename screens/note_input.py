@@ -1,0 +1,254 @@
+"""The note being typed in a live session: its words in the input, and on the
+line above what it will be when Enter takes it (private or shareable, its
+kind, the role it is tagged with). F3, F4, F7 and ctrl+t change those; the
+line follows by itself (reactives and their watchers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Static
+
+from aoi_tui.config.i18n import t
+from aoi_tui.domain.cycle import next_in
+from aoi_tui.domain.models import NoteKind, Role, Visibility, note_too_long
+from aoi_tui.domain.text import clean
+from aoi_tui.screens.note_editor import NoteEditorScreen
+
+QUICK_KINDS = [
+    NoteKind.OBSERVATION,
+    NoteKind.SUCCESS,
+    NoteKind.DIFFICULTY,
+    NoteKind.FEEDBACK,
+    NoteKind.ACTION,
+    NoteKind.REFLECTION,
+]
+"""The kinds F3 (and `k` on a note in the list) steps through."""
+
+
+def next_note_line(kind: NoteKind, visibility: Visibility, role: Role | None) -> Text:
+    """What the next note will be, in words (never colour alone)."""
+    line = Text(t("ui.next_note") + " ")
+    if visibility is Visibility.SHAREABLE:
+        line.append(t("ui.vis.SHAREABLE"), style="bold reverse")
+    else:
+        line.append(t("ui.vis.PRIVATE"), style="bold")
+    line.append(f" · {t(f'kind.{kind.value}')}")
+    line.append(f" · {t('ui.tag')}: {t(f'role.{role.value}') if role else t('ui.untagged')}")
+    return line
+
+
+class NoteInput(Input):
+    """The note input. Textual's Input keeps only the first line of a paste: a
+    paste of several lines goes to the long-note editor instead, so no word is lost."""
+
+    class MultilinePaste(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if "\n" in event.text.strip("\r\n") or "\r" in event.text.strip("\r\n"):
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.MultilinePaste(self.value + event.text))
+        # else: Textual then runs Input's own handler (prevent_default stops it above)
+
+
+@dataclass(frozen=True)
+class Words:
+    """The next note as it stands: its words and what it will be."""
+
+    text: str
+    kind: NoteKind
+    visibility: Visibility
+    role: Role | None
+    """The role it is tagged with, if any."""
+
+
+class NextNote(Vertical):
+    """The next note: the line saying what it will be, and the input (or, for a
+    long note, the editor). It says each change (`Drafted`, kept as a draft) and
+    each note taken (`Taken`), in the order they happen."""
+
+    kind: reactive[NoteKind] = reactive(NoteKind.OBSERVATION, init=False)
+    visibility: reactive[Visibility] = reactive(Visibility.PRIVATE, init=False)
+    role: reactive[Role] = reactive(Role.MIRROR, init=False)
+    """The coach's role of the moment (F7); the note is tagged with it when `tagged`."""
+    tagged: reactive[bool] = reactive(True, init=False)
+    masked: reactive[bool] = reactive(False, init=False)
+    """The N+1 is in the room: the words are masked (still typed, and kept), the
+    line leaves the screen, and no editor opens."""
+    read_only: reactive[bool] = reactive(False, init=False)
+    """The session was taken over by another aoi: the words stay, nothing is taken."""
+
+    class Drafted(Message):
+        """The next note changed (its words, or what it will be): keep it as a draft."""
+
+        def __init__(self, words: Words) -> None:
+            super().__init__()
+            self.words = words
+
+    class Taken(Message):
+        """Enter, or the long-note editor's save: a note to save."""
+
+        def __init__(self, words: Words) -> None:
+            super().__init__()
+            self.words = words
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.line = Static(id="next-note")
+        # select_on_focus off: a restored draft (or the text left when a dialog closes)
+        # is selected on focus otherwise, and the next key typed replaces it all
+        self.input = NoteInput(
+            placeholder=t("ui.note.placeholder"), id="note-input", select_on_focus=False
+        )
+
+    def compose(self) -> ComposeResult:
+        yield self.line
+        yield self.input
+
+    def on_mount(self) -> None:
+        self.line.update(self._line())
+
+    @property
+    def text(self) -> str:
+        return self.input.value
+
+    @property
+    def tag(self) -> Role | None:
+        """The role the next note is tagged with, if any."""
+        return self.role if self.tagged else None
+
+    def words(self, text: str | None = None) -> Words:
+        """The next note with its words (or `text`)."""
+        return Words(self.text if text is None else text, self.kind, self.visibility, self.tag)
+
+    # -- what the next note will be ----------------------------------------------------
+
+    def next_kind(self) -> None:
+        self.kind = next_in(QUICK_KINDS, self.kind)
+
+    def toggle_visibility(self) -> None:
+        shareable = self.visibility is Visibility.SHAREABLE
+        self.visibility = Visibility.PRIVATE if shareable else Visibility.SHAREABLE
+
+    def next_role(self) -> None:
+        self.role = next_in(list(Role), self.role)
+        self.tagged = True
+
+    def toggle_tag(self) -> None:
+        self.tagged = not self.tagged
+
+    def _line(self) -> Text:
+        return next_note_line(self.kind, self.visibility, self.tag)
+
+    def _changed(self) -> None:
+        self.line.update(self._line())
+        self.post_message(self.Drafted(self.words()))
+
+    def watch_kind(self) -> None:
+        self._changed()
+
+    def watch_visibility(self) -> None:
+        self._changed()
+
+    def watch_role(self) -> None:
+        self._changed()
+
+    def watch_tagged(self) -> None:
+        self._changed()
+
+    def watch_masked(self, masked: bool) -> None:
+        self.input.password = masked
+        self.input.placeholder = t("ui.note.placeholder_safe" if masked else "ui.note.placeholder")
+        self.line.display = not masked and not self.read_only
+
+    def watch_read_only(self, read_only: bool) -> None:
+        self.input.disabled = read_only  # its words stay on screen
+        self.line.display = not self.masked and not read_only
+
+    # -- its words ---------------------------------------------------------------------
+
+    @on(Input.Changed, "#note-input")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        cleaned = clean(event.value)
+        if cleaned != event.value:  # pasted control sequences never reach the store
+            event.input.value = cleaned
+        else:
+            self.post_message(self.Drafted(self.words(cleaned)))
+
+    @on(Input.Submitted, "#note-input")
+    def _entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = clean(event.value).strip()
+        if not text or self.read_only:
+            return
+        too_long = note_too_long(text)
+        if too_long:  # said, and the text stays in the input
+            self.notify(too_long, severity="error", timeout=10)
+            return
+        self._take(text)
+
+    def _take(self, text: str) -> None:
+        """`text` taken as a note; the input empties and the next note starts fresh:
+        private, an observation, tagged again with the role of the moment. Then
+        the draft, empty, after the note."""
+        self.post_message(self.Taken(self.words(text)))
+        self.input.value = ""
+        self.set_reactive(NextNote.visibility, Visibility.PRIVATE)
+        self.set_reactive(NextNote.kind, NoteKind.OBSERVATION)
+        self.set_reactive(NextNote.tagged, True)
+        self._changed()
+
+    def restore(self, text: str, kind: NoteKind, visibility: Visibility, role: Role | None) -> None:
+        """A draft found at resume: its words (a long note in the editor) and what it
+        was to be."""
+        self.kind, self.visibility = kind, visibility
+        self.role = role or self.role
+        self.tagged = role is not None
+        if "\n" in text:
+            self.app.call_later(self.open_editor, text)
+        else:
+            self.input.value = text
+
+    def keep_lines(self, text: str, *, cursor_to_end: bool = False) -> None:
+        """Several lines kept in the one-line input, joined (" / ")."""
+        self.input.value = " / ".join(line for line in text.splitlines() if line.strip())
+        if cursor_to_end:
+            self.input.cursor_position = len(self.input.value)
+
+    @on(NoteInput.MultilinePaste)
+    def _pasted(self, event: NoteInput.MultilinePaste) -> None:
+        if self.masked:  # no editor in view of the N+1: kept, masked, in the input
+            self.keep_lines(clean(event.text), cursor_to_end=True)
+        else:
+            self.input.value = ""
+            self.open_editor(clean(event.text))
+
+    def open_editor(self, text: str | None = None) -> None:
+        """The long-note editor (ctrl+o), from the words typed or `text`; its save
+        takes the note, Escape gives its lines back to the input."""
+        if self.masked:
+            return  # the draft stays off the screen while the N+1 may see it
+
+        def changed(words: str) -> None:
+            self.post_message(self.Drafted(self.words(words)))
+
+        def closed(result: tuple[str, bool] | None) -> None:
+            if result is not None and result[1] and result[0].strip():
+                self._take(clean(result[0]).strip())
+            elif result is not None:
+                self.keep_lines(result[0])
+
+        start = self.text if text is None else text
+        editor = NoteEditorScreen(start, t("ui.editor.title"), on_change=changed)
+        self.app.push_screen(editor, closed)

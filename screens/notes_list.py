@@ -1,0 +1,562 @@
+"""The session's notes, oldest first, each wrapped whole, with a cursor: the
+coach edits, shares, re-tags, deletes and restores them from the keyboard.
+
+Drawn with Textual's line API and a cache per note (as `engagement_list.py`
+draws the first screen): a note is measured (its height at this width) and
+drawn (its lines) once, and again only when it changes: saved, its state
+(saving… → saved), an edit. An OptionList measured every note again at each
+such change, so the input froze after Enter for 0.5 s in a session of 2,000
+notes; here a change costs the same at 10 notes as at 2,000. The list owns
+its notes and their save states; the screen writes what it is asked to
+(`Save`, `Delete`) and says back how the write went (`set_state`)."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, cast
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.content import Content
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import Visual, visualize
+
+from aoi_tui.config.i18n import t
+from aoi_tui.domain.cycle import next_in
+from aoi_tui.domain.models import Note, NoteKind, Role, SessionKind, Visibility
+from aoi_tui.domain.text import clean
+from aoi_tui.screens.note_input import QUICK_KINDS
+from aoi_tui.screens.phase_stepper import phase_label
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+
+SaveState = Literal["saving", "saved", "failed"]
+"""A note's way to the disk: queued, written, or refused (its text kept here)."""
+
+ROLE_CYCLE: list[Role | None] = [None, *Role]
+"""`r` on a note: untagged, then each role in turn."""
+
+
+def shortened(label: str, room: int) -> str:
+    """`label` in `room` characters, cut after a whole word ("Field work…")."""
+    if len(label) <= room:
+        return label
+    cut = label[: room - 1].rsplit(" ", 1)[0] if " " in label[: room - 1] else label[: room - 1]
+    return cut.rstrip(" (–-—,") + "…"
+
+
+def note_line(note: Note, state: SaveState, phase: str) -> Text:
+    """One note in the list: save state, visibility, kind, role, phase, text.
+    `phase` is the name of the note's phase."""
+    line = Text()
+    if state == "saving":
+        line.append(t("ui.note.saving") + " ", style="italic")
+    elif state == "failed":
+        line.append(t("ui.note.failed") + " ", style="bold reverse")
+    if note.shared:
+        line.append(t("ui.vis.VALIDATED"), style="bold")
+    elif note.visibility is Visibility.SHAREABLE:
+        line.append(t("ui.vis.shareable"), style="bold")
+    else:
+        line.append(t("ui.vis.private"))
+    line.append(f" {t(f'kind.{note.kind.value}')}")
+    if note.role:
+        line.append(f" [{t(f'role.{note.role.value}')}]")
+    line.append(f" {shortened(phase, 12)}: ", style="dim")
+    line.append(clean(note.text))  # shown as text, never as markup
+    return line
+
+
+@dataclass
+class Row:
+    """One note as the list shows it, with what it cost to show: its words, its
+    height at the list's width, and its lines in each style it was drawn in."""
+
+    note: Note
+    state: SaveState
+    visual: Visual | None = None
+    height: int = 0
+    """At `NotesList.measured_width`; 0: not measured yet."""
+    strips: dict[Style, list[Strip]] = field(default_factory=dict)
+
+    def changed(self) -> None:
+        """Its words changed: measured and drawn again when next needed."""
+        self.visual = None
+        self.height = 0
+        self.strips.clear()
+
+
+class NotesList(ScrollView, can_focus=True):
+    """The session's notes. Its keys are bindings with ids: the palette lists
+    them and the settings may remap them."""
+
+    COMPONENT_CLASSES = {"notes-list--note", "notes-list--cursor", "notes-list--hover"}
+
+    BINDINGS = [
+        Binding("enter", "edit", t("ui.key.note_edit"), id="session.note_edit"),
+        Binding("space", "share", t("ui.key.note_share"), id="session.note_share"),
+        Binding("k", "kind", t("ui.key.note_kind"), id="session.note_kind"),
+        Binding("r", "role", t("ui.key.note_role"), id="session.note_role"),
+        Binding("x,delete", "delete", t("ui.key.note_delete"), id="session.note_delete"),
+        Binding("u,ctrl+z", "undo", t("ui.key.note_undo"), id="session.note_undo"),
+        Binding("up", "cursor_up", show=False),
+        Binding("down", "cursor_down", show=False),
+        Binding("pageup", "page_up", show=False),
+        Binding("pagedown", "page_down", show=False),
+        Binding("home", "first", show=False),
+        Binding("end", "last", show=False),
+    ]
+
+    highlighted: reactive[int | None] = reactive(None, always_update=True)
+    """The note under the cursor, among those shown; None when none is shown."""
+
+    class Save(Message):
+        """The coach changed a note in the list (or asked to retry it): write it.
+        `insert`: it is not in the store (a failed first save, an undone delete)."""
+
+        def __init__(self, note: Note, insert: bool) -> None:
+            super().__init__()
+            self.note = note
+            self.insert = insert
+
+    class Delete(Message):
+        """The coach deleted a note that is in the store."""
+
+        def __init__(self, note: Note) -> None:
+            super().__init__()
+            self.note = note
+
+    def __init__(self, session_kind: SessionKind, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session_kind = session_kind
+        self.notes: list[Note] = []
+        """Every note of the session, oldest first (shown or not)."""
+        self.states: dict[str, SaveState] = {}
+        """Note id: its save state."""
+        self.deleted: list[Note] = []
+        """Deleted in this visit, the last last: `u` brings them back."""
+        self.read_only = False
+        """The session was taken over by another aoi: nothing changes here any more."""
+        self.rule: Callable[[Note], bool] | None = None
+        """Which notes are shown (the N+1 in the room: what reaches the N+1); None: all."""
+        self.rows: list[Row] = []
+        """The notes shown, in order."""
+        self._row_of: dict[str, Row] = {}
+        """Every note's row, shown or not: its cache survives a change of the room."""
+        self._tops: list[int] = []
+        """The first line of each shown row, valid for `rows[: len(_tops)]`."""
+        self.measured_width = 0
+        self._hover: int | None = None
+        self._phases: dict[str, str] = {}
+        self.measured = 0
+        """Rows measured since the list was made (a test counts them)."""
+        self.drawn = 0
+        """Rows drawn (their lines made, not taken from the cache) since the list was made."""
+
+    # -- the notes ----------------------------------------------------------------------
+
+    def set_notes(
+        self,
+        notes: Iterable[Note],
+        states: Mapping[str, SaveState] | None = None,
+        *,
+        show: str | None = None,
+    ) -> None:
+        """All the notes anew (states: saved unless said), each measured again; the
+        cursor stays at its place, or goes to the note `show`."""
+        self.notes = list(notes)
+        self.states = {n.id: (states or {}).get(n.id, "saved") for n in self.notes}
+        self._row_of = {}
+        self._shown_anew(show)
+
+    def merge(self, stored: Iterable[Note]) -> None:
+        """The notes as the store holds them now (the debrief may have shared,
+        validated or edited some): a note unchanged keeps its row and its cache;
+        a note that never reached the store (its save failed) stays, last."""
+        failed = [n for n in self.notes if self.states.get(n.id) == "failed"]
+        notes = []
+        for note in stored:
+            row = self._row_of.get(note.id)
+            notes.append(row.note if row is not None and row.note == note else note)
+        self.notes = notes + failed
+        self.states = {n.id: self.states.get(n.id, "saved") for n in self.notes}
+        self._row_of = {n.id: self._row_of[n.id] for n in self.notes if n.id in self._row_of}
+        self._shown_anew(None)
+
+    def show_only(self, rule: Callable[[Note], bool] | None) -> None:
+        """Show the notes `rule` keeps (None: all); rows keep their cache."""
+        self.rule = rule
+        self._shown_anew(None)
+
+    def add(self, note: Note, state: SaveState = "saving", *, select: bool = True) -> None:
+        """A note just taken (or brought back): listed in time order; with `select`,
+        under the cursor and in view. The rows before it are neither measured nor
+        drawn again."""
+        index = len(self.notes)
+        while index and self.notes[index - 1].created_at > note.created_at:
+            index -= 1
+        self.notes.insert(index, note)
+        self.states[note.id] = state
+        if self.rule is not None and not self.rule(note):
+            return
+        row = self._row(note)
+        rows = self.rows
+        if not rows or rows[-1].note.created_at <= note.created_at:
+            rows.append(row)  # the newest: the usual case
+            shown = len(rows) - 1
+        else:
+            shown = bisect.bisect_right([r.note.created_at for r in rows], note.created_at)
+            rows.insert(shown, row)
+            del self._tops[shown:]
+        self._resized()
+        # with `select` the cursor goes to it; without, it keeps its line (as a
+        # deleted note's place goes to the next one)
+        self.highlighted = shown if select or self.highlighted is None else self.highlighted
+
+    def set_state(self, note_id: str, state: SaveState) -> None:
+        """How a note's write went: its row alone is measured and drawn again."""
+        if note_id not in self.states:
+            return  # deleted meanwhile
+        self.states[note_id] = state
+        self._row_changed(note_id)
+
+    def changed(self, note: Note) -> None:
+        """A note's words or tags changed (from outside the list): drawn again."""
+        self._row_changed(note.id)
+
+    def highlight(self, note_id: str) -> bool:
+        """The cursor on that note, if it is shown."""
+        for index, row in enumerate(self.rows):
+            if row.note.id == note_id:
+                self.highlighted = index
+                return True
+        return False
+
+    @property
+    def selected(self) -> Note | None:
+        """The note under the cursor."""
+        index = self.highlighted
+        return self.rows[index].note if index is not None and index < len(self.rows) else None
+
+    def texts(self) -> list[str]:
+        """The notes shown, as the coach reads them."""
+        return [self._line(row).plain for row in self.rows]
+
+    # -- rows and lines -----------------------------------------------------------------
+
+    def _row(self, note: Note) -> Row:
+        row = self._row_of.get(note.id)
+        if row is None or row.note is not note:
+            row = self._row_of[note.id] = Row(note, self.states.get(note.id, "saved"))
+        return row
+
+    def _shown_anew(self, show: str | None) -> None:
+        before = self.highlighted
+        rule = self.rule
+        self.rows = [self._row(n) for n in self.notes if rule is None or rule(n)]
+        self._tops = []
+        self._resized()
+        if not self.rows:
+            self.highlighted = None
+            return
+        last = len(self.rows) - 1
+        if show is not None and self.highlight(show):
+            return
+        self.highlighted = min(last if before is None else before, last)
+
+    def _row_changed(self, note_id: str) -> None:
+        row = self._row_of.get(note_id)
+        if row is None:
+            return
+        row.state = self.states[note_id]
+        row.changed()
+        shown = self._shown_index(row)
+        keep = self.rule is None or self.rule(row.note)
+        if shown is not None and not keep:  # no longer for the N+1's eyes
+            del self.rows[shown]
+            del self._tops[shown:]
+            self._resized()
+            self.highlighted = min(self.highlighted or 0, len(self.rows) - 1) if self.rows else None
+            return
+        if shown is None:
+            return
+        old_height = row.height
+        self._measure(row)
+        if row.height != old_height and old_height:
+            del self._tops[shown + 1 :]
+            self._resized()
+        else:
+            self._refresh_row(shown)
+        self.highlighted = self.highlighted  # in view again, as after any change
+
+    def _shown_index(self, row: Row) -> int | None:
+        """Where `row` is among those shown; searched from the newest, the ones
+        that change most (a note just taken, saving → saved)."""
+        rows = self.rows
+        for index in range(len(rows) - 1, -1, -1):
+            if rows[index] is row:
+                return index
+        return None
+
+    def _phase_name(self, phase: str) -> str:
+        name = self._phases.get(phase)
+        if name is None:
+            name = self._phases[phase] = phase_label(self.session_kind, phase)
+        return name
+
+    def _line(self, row: Row) -> Text:
+        return note_line(row.note, row.state, self._phase_name(row.note.phase))
+
+    def _measure(self, row: Row) -> int:
+        """The row's height at the width of now (its words made once per change)."""
+        width = max(1, self.measured_width)
+        if row.visual is None:
+            row.visual = visualize(self, self._line(row))
+        visual = row.visual
+        if isinstance(visual, Content) and "\n" not in visual.plain and visual.cell_length <= width:
+            height = 1  # most notes: one line, no need to wrap them to know it
+        else:
+            height = visual.get_height(cast("RulesMap", self.styles), width)
+        row.height = max(1, height)
+        self.measured += 1
+        return row.height
+
+    def _top(self, index: int) -> int:
+        """The first line of shown row `index` (rows before it measured if needed)."""
+        tops = self._tops
+        while len(tops) <= index:
+            n = len(tops)
+            if n == 0:
+                tops.append(0)
+                continue
+            before = self.rows[n - 1]
+            tops.append(tops[-1] + (before.height or self._measure(before)))
+        return tops[index]
+
+    def _height(self) -> int:
+        if not self.rows:
+            return 0
+        last = self.rows[-1]
+        return self._top(len(self.rows) - 1) + (last.height or self._measure(last))
+
+    def _resized(self) -> None:
+        """The rows or their heights changed: the scrollable size follows."""
+        if self.measured_width:
+            self.virtual_size = Size(self.measured_width, self._height())
+        self.refresh()
+
+    def on_resize(self) -> None:
+        width = self.scrollable_content_region.width
+        if width != self.measured_width and width > 0:
+            self.measured_width = width
+            for row in self._row_of.values():
+                row.height = 0
+                row.strips.clear()
+            self._tops = []
+            self._resized()
+        self.scroll_to_highlight()
+
+    def _row_at(self, line: int) -> int | None:
+        """The shown row holding `line` of the list, if any."""
+        if not self.rows or line < 0 or line >= self._height():
+            return None
+        return bisect.bisect_right(self._tops, line) - 1
+
+    def _style(self, index: int) -> Style:
+        if index == self.highlighted:
+            return self.get_visual_style("notes-list--note", "notes-list--cursor")
+        if index == self._hover:
+            return self.get_visual_style("notes-list--note", "notes-list--hover")
+        return self.get_visual_style("notes-list--note")
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = self.scroll_offset.y + y
+        index = self._row_at(line)
+        if index is None:
+            return Strip.blank(width, self.get_visual_style("notes-list--note").rich_style)
+        row = self.rows[index]
+        style = self._style(index)
+        strips = row.strips.get(style)
+        if strips is None:
+            strips = row.strips[style] = self._draw(row, style, width)
+        offset = line - self._tops[index]
+        return strips[offset] if offset < len(strips) else Strip.blank(width, style.rich_style)
+
+    def _draw(self, row: Row, style: Style, width: int) -> list[Strip]:
+        if row.visual is None:
+            self._measure(row)
+        assert row.visual is not None
+        self.drawn += 1
+        strips = Visual.to_strips(self, row.visual, width, None, style)
+        return [strip.extend_cell_length(width, style.rich_style) for strip in strips]
+
+    def _refresh_row(self, index: int) -> None:
+        if 0 <= index < len(self.rows) and self.measured_width:
+            top = self._top(index)
+            height = self.rows[index].height or self._measure(self.rows[index])
+            self.refresh_lines(top, height)
+
+    # -- the cursor ---------------------------------------------------------------------
+
+    def validate_highlighted(self, highlighted: int | None) -> int | None:
+        if highlighted is None or not self.rows:
+            return None
+        return max(0, min(highlighted, len(self.rows) - 1))
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        if old is not None and old != new:
+            self._refresh_row(old)
+        if new is not None:
+            self._refresh_row(new)
+        self.scroll_to_highlight()
+
+    def scroll_to_highlight(self) -> None:
+        """The note under the cursor in view (a long one from its first line)."""
+        index = self.highlighted
+        if index is None or not self.measured_width or not self.is_mounted:
+            return
+        row = self.rows[index]
+        region = Region(0, self._top(index), self.measured_width, row.height or 1)
+        self.scroll_to_region(region, force=True, animate=False, immediate=True)
+
+    def on_focus(self) -> None:
+        self._refresh_row(self.highlighted if self.highlighted is not None else -1)
+
+    def on_blur(self) -> None:
+        self._refresh_row(self.highlighted if self.highlighted is not None else -1)
+
+    def on_show(self) -> None:
+        self.scroll_to_highlight()
+
+    def action_cursor_up(self) -> None:
+        if self.rows:
+            self.highlighted = max(0, (self.highlighted or 0) - 1)
+
+    def action_cursor_down(self) -> None:
+        if self.rows:
+            self.highlighted = 0 if self.highlighted is None else self.highlighted + 1
+
+    def action_first(self) -> None:
+        if self.rows:
+            self.highlighted = 0
+
+    def action_last(self) -> None:
+        if self.rows:
+            self.highlighted = len(self.rows) - 1
+
+    def _move_page(self, direction: int) -> None:
+        if not self.rows:
+            return
+        index = self.highlighted or 0
+        line = self._top(index) + direction * self.scrollable_content_region.height
+        line = max(0, min(line, self._height() - 1))
+        target = self._row_at(line)
+        self.highlighted = index if target is None else target
+
+    def action_page_up(self) -> None:
+        self._move_page(-1)
+
+    def action_page_down(self) -> None:
+        self._move_page(1)
+
+    def _index_at(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        return None if offset is None else self._row_at(self.scroll_offset.y + offset.y)
+
+    def on_click(self, event: events.Click) -> None:
+        index = self._index_at(event)
+        if index is not None:
+            self.highlighted = index
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        index = self._index_at(event)
+        if index != self._hover:
+            old, self._hover = self._hover, index
+            for i in (old, index):
+                if i is not None:
+                    self._refresh_row(i)
+
+    def on_leave(self) -> None:
+        if self._hover is not None:
+            old, self._hover = self._hover, None
+            self._refresh_row(old)
+
+    # -- the coach's keys ---------------------------------------------------------------
+
+    def _editable(self) -> Note | None:
+        return None if self.read_only else self.selected
+
+    def _save(self, note: Note) -> None:
+        """Changed here: listed as saving, and asked to be written."""
+        insert = self.states.get(note.id) == "failed"  # never stored: written whole
+        self.set_state(note.id, "saving")
+        self.post_message(self.Save(note, insert))
+
+    def action_edit(self) -> None:
+        """Enter: a note that failed to save is tried again; another is edited."""
+        from aoi_tui.screens.note_editor import NoteEditorScreen
+
+        note = self._editable()
+        if note is None:
+            return
+        if self.states.get(note.id) == "failed":
+            self._save(note)
+            return
+
+        def closed(result: tuple[str, bool] | None) -> None:
+            if result is None or not result[1] or not result[0].strip():
+                return
+            note.edit(result[0].strip())  # clears a validation given for the old text
+            self._save(note)
+
+        self.app.push_screen(NoteEditorScreen(note.text, t("ui.editor.edit_title")), closed)
+
+    def action_share(self) -> None:
+        """Space (and F4 from the list): shareable or private again."""
+        note = self._editable()
+        if note is not None:
+            note.toggle_sharing()
+            self._save(note)
+
+    def action_kind(self) -> None:
+        note = self._editable()
+        if note is not None:
+            kind = note.kind
+            note.kind = next_in(QUICK_KINDS, kind) if kind in QUICK_KINDS else NoteKind.OBSERVATION
+            self._save(note)
+
+    def action_role(self) -> None:
+        note = self._editable()
+        if note is not None:
+            note.role = next_in(ROLE_CYCLE, note.role)
+            self._save(note)
+
+    def action_delete(self) -> None:
+        note = self._editable()
+        if note is None:
+            return
+        state = self.states.pop(note.id, "saved")
+        self.notes.remove(note)
+        self.deleted.append(note)
+        self._row_of.pop(note.id, None)
+        if state != "failed":  # a note never stored has nothing to delete
+            self.post_message(self.Delete(note))
+        self._shown_anew(None)
+        self.notify(t("ui.note.deleted"))
+
+    def action_undo(self) -> None:
+        if not self.deleted or self.read_only:
+            return
+        note = self.deleted.pop()
+        self.add(note, "saving", select=False)
+        self.post_message(self.Save(note, True))

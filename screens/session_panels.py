@@ -1,0 +1,100 @@
+"""What a live session shows beside the notes at some moments: the experience
+review's reminders (the actions still open, the coachee's log), the handover
+(what the N+1 may read), and the banner (taken over, the N+1 in the room, ended)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from aoi_tui.config.i18n import t
+from aoi_tui.domain.allow_list import Message, reaches
+from aoi_tui.domain.models import Action, ActionStatus, Engagement, Note, Session
+from aoi_tui.domain.text import clean
+
+
+def review_text(session: Session, actions: Iterable[Action]) -> Text:
+    """The actions of earlier sessions still open, and the coachee's log."""
+    text = Text(t("ui.review.actions"), style="bold")
+    earlier = [a for a in actions if a.session < session.number and a.status is ActionStatus.OPEN]
+    for a in earlier:
+        due = f", {a.due.isoformat()}" if a.due else ""
+        text.append(f"\n• {clean(a.text)} ({t(f'owner.{a.owner.value}')}{due})")
+    if not earlier:
+        text.append("\n—")
+    text.append("\n" + t("ui.review.log"), style="bold")
+    log = session.coachee_log.strip()
+    text.append("\n" + (clean(log) if log else t("ui.review.no_log")))
+    return text
+
+
+def handover_text(
+    engagement: Engagement, session: Session, notes: Iterable[Note], actions: Iterable[Action]
+) -> Text:
+    """What the N+1 may read at the handover: what reaches the N+1 by the one
+    allow-list (`allow_list.reaches`), each action with its due date and status."""
+
+    def item(words: str) -> str:  # a line break in a text never starts a new item
+        return "\n• " + clean(words).replace("\n", "\n  ")
+
+    text = Text(t("ui.handover.title"), style="bold")
+    if engagement.agreement.consent_date is None:
+        text.append("\n" + t("ui.handover.no_consent"), style="italic")
+        return text
+    if reaches(Message(session), engagement):
+        text.append("\n" + t("ui.handover.message") + "\n", style="bold")
+        text.append(clean(session.sponsor_message))
+    else:
+        text.append("\n" + t("ui.handover.no_message"), style="italic")
+    shared = [n for n in notes if reaches(n, engagement)]
+    if shared:
+        text.append("\n" + t("ui.handover.items"), style="bold")
+        for n in shared:
+            text.append(item(n.text))
+    follow = [a for a in actions if a.status is ActionStatus.OPEN and reaches(a, engagement)]
+    if follow:
+        text.append("\n" + t("ui.handover.actions"), style="bold")
+        for a in follow:
+            details = [t(f"owner.{a.owner.value}")]
+            if a.due:
+                details.append(f"{t('field.due')} {a.due.isoformat()}")
+            details.append(t(f"action.{a.status.value}"))
+            text.append(item(a.text) + f" ({', '.join(details)})")
+    return text
+
+
+class SidePanel(VerticalScroll, can_focus=False):
+    """A panel docked over the notes; PageUp/PageDown scroll it from the input."""
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id, classes="side-panel")
+        self.text_id = f"{id.removesuffix('-panel')}-text"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id=self.text_id)
+
+    def show(self, text: Text | None) -> None:
+        """`text` in the panel; None: the panel leaves the screen."""
+        self.display = text is not None
+        if text is not None:
+            self.query_one(f"#{self.text_id}", Static).update(text)
+
+
+class Banner(Static):
+    """One line under the notes when the session is not an ordinary one: taken
+    over by another aoi, the N+1 in the room, or ended."""
+
+    def show(self, *, taken_over: bool, sponsor_in_room: bool, ended: bool) -> None:
+        if taken_over:
+            self.update(Text(t("ui.session.taken_over"), style="bold reverse"))
+        elif sponsor_in_room:
+            self.update(Text(t("ui.sponsor_safe.banner"), style="bold reverse"))
+        elif ended:
+            self.update(Text(t("ui.session.ended_banner"), style="italic"))
+        else:
+            self.update("")
+        self.display = taken_over or sponsor_in_room or ended
