@@ -354,7 +354,9 @@ class NotesList(ScrollView, can_focus=True):
             self.virtual_size = Size(self.measured_width, self._height())
         self.refresh()
 
-    def on_resize(self) -> None:
+    def _fit_width(self) -> None:
+        """The width notes wrap at is the list's of now (a scrollbar takes two
+        columns from it): at another width every note is measured again, once."""
         width = self.scrollable_content_region.width
         if width != self.measured_width and width > 0:
             self.measured_width = width
@@ -363,7 +365,14 @@ class NotesList(ScrollView, can_focus=True):
                 row.strips.clear()
             self._tops = []
             self._resized()
+
+    def on_resize(self) -> None:
+        self._fit_width()
         self.scroll_to_highlight()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._fit_width()  # a resize may be drawn before its event is handled
+        return super().render_lines(crop)
 
     def _row_at(self, line: int) -> int | None:
         """The shown row holding `line` of the list, if any."""
