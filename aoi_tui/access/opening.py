@@ -4,6 +4,7 @@ in the OS keyring, then the coach typing the passphrase (three tries)."""
 from __future__ import annotations
 
 import contextlib
+import hmac
 import os
 import sys
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from pathlib import Path
 from aoi_tui.access import keyring_access
 from aoi_tui.secure import crypto
 from aoi_tui.secure.keyfile import KeyFile, WrongSecret
+from aoi_tui.secure.storage import StoreFileError
 from aoi_tui.store.store import KEYS, Store, StoreError, store_exists
 
 PASSPHRASE_ENV = "AOI_PASSPHRASE"
@@ -101,6 +103,25 @@ def open_store(root: Path, prompt: Prompt | None, *, use_keyring: bool = True) -
                 left = TRIES - attempt
                 prompt_error(f"Wrong passphrase ({left} {'try' if left == 1 else 'tries'} left).")
     raise UnlockError(f"wrong passphrase {TRIES} times; the store in {root} stays locked")
+
+
+def passphrase_opens(store: Store, passphrase: str) -> bool:
+    """Whether `passphrase` is the passphrase of the open `store` (the screen lock).
+
+    Only what was typed is checked: never `AOI_PASSPHRASE`, never the keyring, whose
+    point is to open aoi without typing. The key file on disk decides (the passphrase
+    may have been changed meanwhile by `aoi passphrase`); if it cannot be read, the one
+    read at start. Its master key must be this store's: another store's key file put
+    in its place, with a passphrase of its own, opens nothing."""
+    try:
+        keyfile = KeyFile.load(store.root / KEYS)
+    except StoreFileError:
+        keyfile = store.keyfile
+    try:
+        master = keyfile.unlock(passphrase)
+    except WrongSecret:
+        return False
+    return hmac.compare_digest(master, store.master)
 
 
 def prompt_error(message: str) -> None:

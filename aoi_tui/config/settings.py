@@ -5,6 +5,8 @@ strictly (an unknown key is a clear error, not silently ignored).
     theme = "textual-dark"           # any Textual theme name
     default_format = "aoi"           # aoi | coaching | short
     retention_days = 1095            # closed engagements older than this are listed for review
+    lock_minutes = 15                # aoi locks after this long without a key ("off": never)
+    live_lock_minutes = "off"        # the same in a live session (default: never)
     [phase_minutes]                  # target durations, by phase id
     review = 30
     [keys]                           # binding id = "key" (ids: README, "The keys")
@@ -27,6 +29,15 @@ from aoi_tui.domain.phases import phase_ids, session_kinds
 SETTINGS_FILE = "settings.toml"
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _KEY = re.compile(r"[A-Za-z0-9_+, -]{1,64}")
+
+LOCK_MINUTES = 15
+"""Outside a live session, aoi locks after this many minutes without a key or a mouse
+event (`lock_minutes`). In a live session it does not, unless `live_lock_minutes`
+says so: a coach may watch for two hours without typing."""
+MAX_LOCK_MINUTES = 600
+LOCK_OFF = "off"
+LOCK_SETTINGS = {"lock_minutes": str(LOCK_MINUTES), "live_lock_minutes": f'"{LOCK_OFF}"'}
+"""Each setting of the lock and its default, as the messages say it."""
 
 
 class SettingsError(Exception):
@@ -57,10 +68,24 @@ class Settings:
     """Target duration of a phase, by phase id, in minutes (1 to 600)."""
     keys: dict[str, str] = field(default_factory=dict)
     """Key remapping: binding id -> key (e.g. "session.next_phase" = "f6")."""
+    lock_minutes: int | str | None = None
+    """Minutes without a key before the screen locks, outside a live session (1 to 600;
+    0 or None: 15; "off": never)."""
+    live_lock_minutes: int | str | None = None
+    """The same in a live session (0 or None: never, as "off")."""
+
+    def lock_after(self, *, live: bool) -> int | None:
+        """Minutes without a key before the screen locks; None: it never locks by itself."""
+        value = self.live_lock_minutes if live else self.lock_minutes
+        if value == LOCK_OFF or (live and not value):
+            return None
+        return value if isinstance(value, int) and value > 0 else LOCK_MINUTES
 
     def problems(self) -> list[str]:
         """What pydantic's types alone cannot say."""
-        found = []
+        found = [
+            lock_problem(name) for name in LOCK_SETTINGS if not lock_value_ok(getattr(self, name))
+        ]
         if self.retention_days is not None and self.retention_days < 30:
             found.append("retention_days: at least 30 days")
         unknown = sorted(set(self.phase_minutes) - _known_phases())
@@ -106,6 +131,21 @@ class Settings:
         return found
 
 
+def lock_value_ok(value: object) -> bool:
+    """None, 0 (the default), "off", or whole minutes from 1 to MAX_LOCK_MINUTES; never a
+    bool (TOML's true would be read as 1 minute), a fraction or a number in quotes."""
+    if value is None or value == LOCK_OFF:
+        return True
+    return type(value) is int and (value == 0 or 1 <= value <= MAX_LOCK_MINUTES)
+
+
+def lock_problem(name: str) -> str:
+    return (
+        f"{name}: minutes without a key before aoi locks, 1 to {MAX_LOCK_MINUTES}; "
+        f'0 for the default ({LOCK_SETTINGS[name]}), or "{LOCK_OFF}"'
+    )
+
+
 def settings_path(folder: Path | None = None) -> Path:
     return (folder or config_dir()) / SETTINGS_FILE
 
@@ -127,6 +167,10 @@ def load_settings(folder: Path | None = None) -> Settings:
             f"{path}: default_visibility cannot be set: every note is private until the coach "
             "and the coachee decide otherwise"
         )
+    # checked before pydantic, which would read true as 1 minute and "15" as 15
+    for name in LOCK_SETTINGS:
+        if not lock_value_ok(raw.get(name)):
+            raise SettingsError(f"{path}: {lock_problem(name)}")
     from pydantic import TypeAdapter, ValidationError
 
     try:
