@@ -1,14 +1,16 @@
 """The Textual App: thin. It unlocks the store (or creates it at first use),
 then shows the engagements; it says who is in the room (`room`), which every
-screen follows."""
+screen follows; it sees every key and mouse event first, and locks the screen
+after a time without one (`lock.py`)."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -21,8 +23,15 @@ from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.commands import AoiCommands
 from aoi_tui.screens.engagements import EngagementsScreen
 from aoi_tui.screens.keys_in_order import KeysInOrder
+from aoi_tui.screens.lock import CHECK_EVERY_S, Held, ScreenLock
 from aoi_tui.screens.textual_words import Palette, system_commands, translate_widgets
 from aoi_tui.store.store import Store, store_exists
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
+ACTIVITY = (events.Key, events.Paste, events.MouseEvent)
+"""What tells the App that a person is at the keyboard (the mouse's moves included)."""
 
 
 class AoiApp(KeysInOrder):
@@ -35,7 +44,12 @@ class AoiApp(KeysInOrder):
         ),
         # not priority: a screen may keep it out of a full footer (still the key to quit)
         Binding("ctrl+q", "quit", t("ui.key.quit"), id="quit"),
-    ]
+        # priority: the note input would take it first; in the palette, not the footer
+        Binding(
+            "ctrl+g", "lock", t("ui.key.lock"), id="lock", priority=True, show=False,
+            tooltip=t("ui.palette.lock"),
+        ),
+    ]  # fmt: skip
 
     room: reactive[Room] = reactive(Room.COACH)
     """Who is in the room: the coach (everything shows) or the N+1 (the sponsor-safe
@@ -52,6 +66,7 @@ class AoiApp(KeysInOrder):
         self.settings = settings or Settings()
         self.resume_offered = False
         """The first screen offers to resume a live session once per run, not once per process."""
+        self.screen_lock = ScreenLock(self)
         self._check_settings()
         # the settings' keys, before any screen reads its bindings
         self.set_keymap(self.settings.keys)
@@ -83,6 +98,8 @@ class AoiApp(KeysInOrder):
         self.theme = self.settings.theme
         # Textual's widgets in our words, after the first paint (none shows before it)
         self.call_after_refresh(translate_widgets)
+        self.set_interval(CHECK_EVERY_S, self.screen_lock.check, name="screen lock")
+        self.screen_change_signal.subscribe(self, self.screen_lock.keep_on_top, immediate=True)
         if self.store is None:
             from aoi_tui.screens.unlock import FirstUseScreen, UnlockScreen
 
@@ -124,6 +141,33 @@ class AoiApp(KeysInOrder):
         """F2: the N+1 comes in, or leaves."""
         self.room = Room.COACH if self.room is Room.SPONSOR else Room.SPONSOR
         self.notify(t("ui.sponsor_safe.on" if self.sponsor_safe else "ui.sponsor_safe.off"))
+
+    # -- the screen lock (lock.py) ---------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, ACTIVITY):
+            self.screen_lock.seen()  # before any widget: the note input consumes keys
+        await super().on_event(event)
+
+    def action_lock(self) -> None:
+        """The lock key, or the palette: lock now."""
+        self.screen_lock.lock()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.screen_lock.allows(action)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        if self.screen_lock.hold(Held(message, title, severity, timeout, markup)):
+            return  # said once the lock opens
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     @property
     def unlocked(self) -> Store:

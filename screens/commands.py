@@ -47,6 +47,14 @@ class AoiCommands(Provider):
         found.append(
             (t("ui.key.quit"), key_of("quit", "ctrl+q"), partial(self.app.run_action, "quit"))
         )
+        if cast("AoiApp", self.app).store is not None:  # a store open: something to hide
+            found.append(
+                (
+                    t("ui.palette.lock"),
+                    key_of("lock", "ctrl+g"),
+                    partial(self.app.run_action, "lock"),
+                )
+            )
         return found
 
     def _shown(self, keys: str) -> str:

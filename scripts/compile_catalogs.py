@@ -16,7 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from aoi_tui import i18n  # noqa: E402
+from aoi_tui.config import i18n  # noqa: E402
 
 
 def main() -> int:

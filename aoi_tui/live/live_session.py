@@ -153,6 +153,7 @@ __all__ = [
     "Role",
     "TakenOver",
     "draft_exists",
+    "held_here",
     "open_session",
     "other_holder",
 ]
@@ -186,6 +187,21 @@ def other_holder(root: Path, engagement_id: str) -> Holder | None:
     if pid == os.getpid() or not _aoi_runs(pid):
         return None
     return Holder(pid, host, since, here=True)
+
+
+def held_here(root: Path, engagement_id: str, number: int) -> bool:
+    """Whether this process runs session `number` of the engagement live now: its lease
+    names this process (not ended, which releases it; not resumed by another aoi,
+    which takes it)."""
+    try:
+        lease = json.loads((root / "live" / f"{engagement_id}.lease").read_bytes())
+        return bool(
+            lease["pid"] == os.getpid()
+            and lease["host"] == socket.gethostname()
+            and lease["session"] == number
+        )
+    except (OSError, ValueError, TypeError, KeyError):
+        return False
 
 
 def _aoi_runs(pid: int) -> bool:
