@@ -8,17 +8,29 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Markdown, Static
 
-from aoi_tui.config.i18n import t
-from aoi_tui.domain.cards import Card, Deck
+from aoi_tui.config.i18n import language, t
+from aoi_tui.domain.cards import Card, CardFileError, Deck, load_deck
 from aoi_tui.domain.models import Role
 
 
 class CardPanel(Vertical):
-    """The card for the current role and phase, drawn from `deck`."""
+    """The card for the current role and phase, drawn from `deck` (by default the
+    cards of the coach's language and the coach's own, `cards.toml`)."""
 
-    def __init__(self, deck: Deck, *, id: str | None = None) -> None:
+    def __init__(self, deck: Deck | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.problem: str | None = None
+        """What is wrong with the coach's own cards, said at mount (no card then)."""
+        if deck is None:
+            try:
+                deck = load_deck(language())
+            except CardFileError as exc:
+                deck, self.problem = Deck([]), str(exc)
         self.deck = deck
+
+    def on_mount(self) -> None:
+        if self.problem:
+            self.notify(self.problem, severity="error", timeout=10)
 
     def compose(self) -> ComposeResult:
         yield Static(id="card-role")

@@ -19,6 +19,7 @@ from aoi_tui.config.i18n import t
 from aoi_tui.domain.cycle import next_in
 from aoi_tui.domain.models import NoteKind, Role, Visibility, note_too_long
 from aoi_tui.domain.text import clean
+from aoi_tui.live.live_session import Draft
 from aoi_tui.screens.note_editor import NoteEditorScreen
 
 QUICK_KINDS = [
@@ -209,16 +210,18 @@ class NextNote(Vertical):
         self.set_reactive(NextNote.tagged, True)
         self._changed()
 
-    def restore(self, text: str, kind: NoteKind, visibility: Visibility, role: Role | None) -> None:
+    def restore(self, draft: Draft) -> None:
         """A draft found at resume: its words (a long note in the editor) and what it
-        was to be."""
-        self.kind, self.visibility = kind, visibility
-        self.role = role or self.role
-        self.tagged = role is not None
-        if "\n" in text:
-            self.app.call_later(self.open_editor, text)
+        was to be; said."""
+        self.kind, self.visibility = NoteKind(draft.kind), Visibility(draft.visibility)
+        self.role = Role(draft.role) if draft.role else self.role
+        self.tagged = draft.role is not None
+        if "\n" in draft.text:
+            self.app.call_later(self.open_editor, draft.text)
         else:
-            self.input.value = text
+            self.input.value = draft.text
+        resumed = "ui.session.resumed" if draft.text.strip() else "ui.session.resumed_empty"
+        self.notify(t(resumed), timeout=3)
 
     def keep_lines(self, text: str, *, cursor_to_end: bool = False) -> None:
         """Several lines kept in the one-line input, joined (" / ")."""

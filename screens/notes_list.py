@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, cast
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -54,8 +54,8 @@ def shortened(label: str, room: int) -> str:
     return cut.rstrip(" (–-—,") + "…"
 
 
-def note_line(note: Note, state: SaveState, phase: str) -> Text:
-    """One note in the list: save state, visibility, kind, role, phase, text.
+def line_start(note: Note, state: SaveState, phase: str) -> Text:
+    """A note's line up to its text: save state, visibility, kind, role, phase.
     `phase` is the name of the note's phase."""
     line = Text()
     if state == "saving":
@@ -72,26 +72,34 @@ def note_line(note: Note, state: SaveState, phase: str) -> Text:
     if note.role:
         line.append(f" [{t(f'role.{note.role.value}')}]")
     line.append(f" {shortened(phase, 12)}: ", style="dim")
-    line.append(clean(note.text))  # shown as text, never as markup
     return line
+
+
+def note_line(note: Note, state: SaveState, phase: str) -> Text:
+    """One note in the list: `line_start`, then its text (as text, never markup)."""
+    return line_start(note, state, phase).append(clean(note.text))
 
 
 @dataclass
 class Row:
-    """One note as the list shows it, with what it cost to show: its words, its
-    height at the list's width, and its lines in each style it was drawn in."""
+    """One note as the list shows it, with what it cost to show: its length, its
+    words, its height at the list's width, its lines in each style drawn."""
 
     note: Note
     state: SaveState
+    extent: int = 0
+    """The line's length in cells; 0: not measured yet."""
+    folds: bool = False
+    """Its text holds a line break or a tab: only wrapping it tells its height."""
     visual: Visual | None = None
     height: int = 0
-    """At `NotesList.measured_width`; 0: not measured yet."""
+    """At `NotesList.measured_width`; 0: not known yet."""
     strips: dict[Style, list[Strip]] = field(default_factory=dict)
 
     def changed(self) -> None:
         """Its words changed: measured and drawn again when next needed."""
+        self.extent = self.height = 0
         self.visual = None
-        self.height = 0
         self.strips.clear()
 
 
@@ -119,21 +127,15 @@ class NotesList(ScrollView, can_focus=True):
     highlighted: reactive[int | None] = reactive(None, always_update=True)
     """The note under the cursor, among those shown; None when none is shown."""
 
-    class Save(Message):
-        """The coach changed a note in the list (or asked to retry it): write it.
-        `insert`: it is not in the store (a failed first save, an undone delete)."""
+    class Write(Message):
+        """The coach changed a note in the list: write it. `how`: "update"; "insert"
+        for a note not in the store (its first save failed, an undone delete);
+        "delete" for a note deleted that is in the store."""
 
-        def __init__(self, note: Note, insert: bool) -> None:
+        def __init__(self, note: Note, how: Literal["insert", "update", "delete"]) -> None:
             super().__init__()
             self.note = note
-            self.insert = insert
-
-    class Delete(Message):
-        """The coach deleted a note that is in the store."""
-
-        def __init__(self, note: Note) -> None:
-            super().__init__()
-            self.note = note
+            self.how = how
 
     def __init__(self, session_kind: SessionKind, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -157,6 +159,8 @@ class NotesList(ScrollView, can_focus=True):
         self.measured_width = 0
         self._hover: int | None = None
         self._phases: dict[str, str] = {}
+        self._starts: dict[tuple[object, ...], int] = {}
+        """The length of a line's start, by what makes it (state, visibility, kind...)."""
         self.measured = 0
         """Rows measured since the list was made (a test counts them)."""
         self.drawn = 0
@@ -222,10 +226,10 @@ class NotesList(ScrollView, can_focus=True):
         # deleted note's place goes to the next one)
         self.highlighted = shown if select or self.highlighted is None else self.highlighted
 
-    def set_state(self, note_id: str, state: SaveState) -> None:
+    def set_state(self, note_id: str | None, state: SaveState) -> None:
         """How a note's write went: its row alone is measured and drawn again."""
         if note_id not in self.states:
-            return  # deleted meanwhile
+            return  # deleted meanwhile (or no note: a draft's write)
         self.states[note_id] = state
         self._row_changed(note_id)
 
@@ -316,18 +320,32 @@ class NotesList(ScrollView, can_focus=True):
     def _line(self, row: Row) -> Text:
         return note_line(row.note, row.state, self._phase_name(row.note.phase))
 
-    def _measure(self, row: Row) -> int:
-        """The row's height at the width of now (its words made once per change)."""
-        width = max(1, self.measured_width)
+    def _visual(self, row: Row) -> Visual:
         if row.visual is None:
             row.visual = visualize(self, self._line(row))
-        visual = row.visual
-        if isinstance(visual, Content) and "\n" not in visual.plain and visual.cell_length <= width:
-            height = 1  # most notes: one line, no need to wrap them to know it
+        return row.visual
+
+    def _measure(self, row: Row) -> int:
+        """The row's height at the width of now. Most notes fit on a line: their
+        length tells it, without making or wrapping their line (at 2,000 notes,
+        making them all took longer than the rest of opening the session)."""
+        if not row.extent:
+            note = row.note
+            key = (row.state, note.shared, note.visibility, note.kind, note.role, note.phase)
+            start = self._starts.get(key)
+            if start is None:
+                phase = self._phase_name(note.phase)
+                start = self._starts[key] = line_start(note, row.state, phase).cell_len
+            text = clean(note.text)
+            row.folds = "\n" in text or "\t" in text
+            row.extent = start + cell_len(text)
+            self.measured += 1
+        width = max(1, self.measured_width)
+        if row.folds or row.extent > width:
+            rules = cast("RulesMap", self.styles)
+            row.height = max(1, self._visual(row).get_height(rules, width))
         else:
-            height = visual.get_height(cast("RulesMap", self.styles), width)
-        row.height = max(1, height)
-        self.measured += 1
+            row.height = 1
         return row.height
 
     def _top(self, index: int) -> int:
@@ -402,11 +420,8 @@ class NotesList(ScrollView, can_focus=True):
         return strips[offset] if offset < len(strips) else Strip.blank(width, style.rich_style)
 
     def _draw(self, row: Row, style: Style, width: int) -> list[Strip]:
-        if row.visual is None:
-            self._measure(row)
-        assert row.visual is not None
         self.drawn += 1
-        strips = Visual.to_strips(self, row.visual, width, None, style)
+        strips = Visual.to_strips(self, self._visual(row), width, None, style)
         return [strip.extend_cell_length(width, style.rich_style) for strip in strips]
 
     def _refresh_row(self, index: int) -> None:
@@ -509,7 +524,7 @@ class NotesList(ScrollView, can_focus=True):
         """Changed here: listed as saving, and asked to be written."""
         insert = self.states.get(note.id) == "failed"  # never stored: written whole
         self.set_state(note.id, "saving")
-        self.post_message(self.Save(note, insert))
+        self.post_message(self.Write(note, "insert" if insert else "update"))
 
     def action_edit(self) -> None:
         """Enter: a note that failed to save is tried again; another is edited."""
@@ -559,7 +574,7 @@ class NotesList(ScrollView, can_focus=True):
         self.deleted.append(note)
         self._row_of.pop(note.id, None)
         if state != "failed":  # a note never stored has nothing to delete
-            self.post_message(self.Delete(note))
+            self.post_message(self.Write(note, "delete"))
         self._shown_anew(None)
         self.notify(t("ui.note.deleted"))
 
@@ -568,4 +583,4 @@ class NotesList(ScrollView, can_focus=True):
             return
         note = self.deleted.pop()
         self.add(note, "saving", select=False)
-        self.post_message(self.Save(note, True))
+        self.post_message(self.Write(note, "insert"))

@@ -4,7 +4,8 @@ review's reminders (the actions still open, the coachee's log), the handover
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,6 +16,10 @@ from aoi_tui.config.i18n import t
 from aoi_tui.domain.allow_list import Message, reaches
 from aoi_tui.domain.models import Action, ActionStatus, Engagement, Note, Session
 from aoi_tui.domain.text import clean
+from aoi_tui.live import session_clock
+
+if TYPE_CHECKING:
+    from aoi_tui.store.engagement_file import EngagementFile
 
 
 def review_text(session: Session, actions: Iterable[Action]) -> Text:
@@ -67,6 +72,25 @@ def handover_text(
     return text
 
 
+def review_panel_text(
+    session: Session, coach_alone: bool, actions: Callable[[], list[Action]]
+) -> Text | None:
+    """The review's reminders, in the first phase of an AOI or coaching session,
+    with the coach alone (the coachee's log is not for the N+1)."""
+    first = session_clock.current_index(session) == 0
+    if first and coach_alone and session.kind.value in ("aoi", "coaching"):
+        return review_text(session, actions())
+    return None
+
+
+def handover_panel_text(ef: EngagementFile, session: Session, notes: list[Note]) -> Text | None:
+    """The handover, in its phase."""
+    phase = session.phases[session_clock.current_index(session)].phase
+    if phase != "handover":
+        return None
+    return handover_text(ef.engagement(), session, notes, ef.actions())
+
+
 class SidePanel(VerticalScroll, can_focus=False):
     """A panel docked over the notes; PageUp/PageDown scroll it from the input."""
 
@@ -82,6 +106,11 @@ class SidePanel(VerticalScroll, can_focus=False):
         self.display = text is not None
         if text is not None:
             self.query_one(f"#{self.text_id}", Static).update(text)
+
+    def page(self, direction: int) -> None:
+        """PageUp/PageDown from the input: a page less a line, if the panel shows."""
+        if self.display:
+            self.scroll_relative(y=direction * max(1, self.size.height - 1), animate=False)
 
 
 class Banner(Static):

@@ -300,7 +300,7 @@ async def test_tui_a_card_file_of_the_wrong_shape_is_said_not_a_traceback(
         screen = await start_session(pilot)
         said = [n for n in notifications(pilot) if "cards.toml" in n]
         assert said and "[[card]]" in said[0]
-        assert app.is_running and screen.deck.cards == []
+        assert app.is_running and screen.cards.deck.cards == []
 
 
 async def test_tui_cards_reach_the_screen_cleaned(
@@ -320,7 +320,7 @@ async def test_tui_cards_reach_the_screen_cleaned(
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await start_session(pilot)
-        card = screen.deck.by_id("mine-01")
+        card = screen.cards.deck.by_id("mine-01")
         assert card is not None and card.title == "Titre propre"
         screen.query_one(CardPanel).show(Role.SPUR, card)
         await pilot.pause()

@@ -150,14 +150,14 @@ async def test_phase_keys_move_the_stepper_and_the_cards(store: Store) -> None:
         assert stepper_text(screen).startswith("[1 Experience review 00:00/30′]")
         assert screen.query_one("#review-panel").display
         review_card = text_of(screen, "#card-title")
-        assert review_card in {c.title for c in screen.deck.suited("review", Role.MIRROR)}
+        assert review_card in {c.title for c in screen.cards.deck.suited("review", Role.MIRROR)}
 
         await pilot.press("f6")
         stepper = stepper_text(screen)
         assert "[2 Field work (shadow coaching) 00:00/120′]" in stepper
         assert "[1 " not in stepper
         assert text_of(screen, "#card-title") in {
-            c.title for c in screen.deck.suited("field", Role.MIRROR)
+            c.title for c in screen.cards.deck.suited("field", Role.MIRROR)
         }
         assert "› 3 Debriefing ›" in stepper  # the next phase keeps its name
         await pilot.resize_terminal(80, 24)
@@ -190,7 +190,7 @@ async def test_f7_f8_change_the_role_the_card_and_the_next_notes_tag(store: Stor
         await pilot.press("f7")
         assert text_of(screen, "#card-role").startswith("Spur")
         assert text_of(screen, "#card-title") in {
-            c.title for c in screen.deck.suited("review", Role.SPUR)
+            c.title for c in screen.cards.deck.suited("review", Role.SPUR)
         }
         assert text_of(screen, "#next-note").endswith("role: Spur")
         await type_note(pilot, "Un défi")

@@ -34,17 +34,17 @@ from aoi_tui.domain.models import (
 from aoi_tui.live import session_clock
 from aoi_tui.live.live_session import Draft, LiveSession
 from aoi_tui.screens.card_panel import CardPanel
+from aoi_tui.screens.live_run import (
+    LiveRun,
+    NoteSaved,
+    SessionTakenOver,
+    WriteFailed,
+)
 from aoi_tui.screens.note_editor import NoteEditorScreen
-from aoi_tui.screens.note_input import NextNote
+from aoi_tui.screens.note_input import NextNote, Words
 from aoi_tui.screens.notes_list import NotesList
 from aoi_tui.screens.phase_stepper import PhaseStepper
 from aoi_tui.screens.session_panels import Banner, SidePanel, handover_text, review_text
-from aoi_tui.screens.session_writes import (
-    NoteSaved,
-    SessionTakenOver,
-    SessionWrites,
-    WriteFailed,
-)
 from aoi_tui.secure import durable
 from aoi_tui.store.store import Store
 from tests.tui_support import (
@@ -84,8 +84,7 @@ class Harness(App[None]):
     def compose(self) -> ComposeResult:
         yield self.widget
 
-    @on(NotesList.Save)
-    @on(NotesList.Delete)
+    @on(NotesList.Write)
     @on(NextNote.Drafted)
     @on(NextNote.Taken)
     def _heard(self, message: Message) -> None:
@@ -151,13 +150,13 @@ async def test_the_lists_keys_change_the_note_and_ask_for_its_write() -> None:
             NoteKind.SUCCESS,
             Role.MIRROR,
         )
-        saves = [m for m in app.heard if isinstance(m, NotesList.Save)]
-        assert [(m.note, m.insert) for m in saves] == [(note, False)] * 3
+        saves = [m for m in app.heard if isinstance(m, NotesList.Write)]
+        assert [(m.note, m.how) for m in saves] == [(note, "update")] * 3
         assert widget.states[note.id] == "saving"
 
         await pilot.press("up", "enter")  # a note whose save failed: Enter tries again
         await pilot.pause()
-        assert isinstance(app.heard[-1], NotesList.Save) and app.heard[-1].insert
+        assert isinstance(app.heard[-1], NotesList.Write) and app.heard[-1].how == "insert"
         assert app.heard[-1].note is listed[0]
 
         app.heard.clear()
@@ -166,11 +165,11 @@ async def test_the_lists_keys_change_the_note_and_ask_for_its_write() -> None:
         await pilot.press("down", "x")  # stored: its delete is asked for
         await pilot.pause()
         assert widget.texts() == []
-        assert [type(m) for m in app.heard] == [NotesList.Delete]
+        assert [(type(m), m.how) for m in app.heard] == [(NotesList.Write, "delete")]
         await pilot.press("u")  # back, written whole again
         await pilot.pause()
         assert [n.text for n in widget.notes] == ["note 1"]
-        assert isinstance(app.heard[-1], NotesList.Save) and app.heard[-1].insert
+        assert isinstance(app.heard[-1], NotesList.Write) and app.heard[-1].how == "insert"
 
         widget.read_only = True  # taken over: the keys change nothing
         app.heard.clear()
@@ -447,6 +446,10 @@ class Results(App[None]):
         self.heard.append(message)
 
 
+def words(text: str) -> Words:
+    return Words(text, NoteKind.OBSERVATION, Visibility.PRIVATE, None)
+
+
 async def test_writes_come_back_as_saved_failed_or_taken_over(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -455,12 +458,11 @@ async def test_writes_come_back_as_saved_failed_or_taken_over(
     session = ef.new_session(SessionKind.AOI)
     app = Results()
     async with app.run_test() as pilot:
-        live = LiveSession(ef, session.number)
-        live.take()
-        writes = SessionWrites(live, app)
-        note = Note(session=session.number, phase="review", text="gardée")
-        writes.note(note, insert=True)
-        writes.drain()
+        run = LiveRun(ef, session.number, app)
+        assert run.start(resume=False) is None
+        note = run.new_note(words("gardée"))
+        run.note(note, "insert")
+        run.drain()
         await wait_for(pilot, lambda: len(app.heard) == 1)
         assert isinstance(app.heard[0], NoteSaved) and app.heard[0].note_id == note.id
 
@@ -469,20 +471,20 @@ async def test_writes_come_back_as_saved_failed_or_taken_over(
 
         monkeypatch.setattr(durable.os, "fsync", full)
         note.edit("plus tard")
-        writes.note(note, insert=False)
-        writes.drain()
+        run.note(note, "update")
+        run.drain()
         monkeypatch.undo()
         await wait_for(pilot, lambda: len(app.heard) == 2)
         failed = app.heard[1]
         assert isinstance(failed, WriteFailed) and failed.note_id == note.id
 
         LiveSession(ef, session.number).take()  # resumed in another aoi
-        writes.draft(Draft(session.number, "review", "mot"))
-        writes.drain()
+        run.draft(words("mot"))
+        run.drain()
         await wait_for(pilot, lambda: len(app.heard) == 3)
         taken = app.heard[2]
         assert isinstance(taken, SessionTakenOver) and taken.note_id is None
-        writes.close()
+        run.close()
 
 
 async def test_a_draft_is_never_coalesced_across_a_note(
@@ -494,26 +496,24 @@ async def test_a_draft_is_never_coalesced_across_a_note(
     ef = store.engagement(demo_id(store))
     session = ef.new_session(SessionKind.AOI)
     written: list[str] = []
-    live = LiveSession(ef, session.number)
-    live.take()
     app = Results()
     async with app.run_test():
-        writes = SessionWrites(live, app)
-        writes.writer.submit(lambda: time.sleep(0.2), lambda _: None, lambda _: None)  # busy
-        real_save = live.save_draft
+        run = LiveRun(ef, session.number, app)
+        run.start(resume=False)
+        run.writer.submit(lambda: time.sleep(0.2), lambda _: None, lambda _: None)  # busy
+        real_save = run.lease.save_draft
 
         def save_draft(draft: Draft) -> None:
             written.append(draft.text)
             real_save(draft)
 
-        monkeypatch.setattr(live, "save_draft", save_draft)
+        monkeypatch.setattr(run.lease, "save_draft", save_draft)
         for text in ("a", "ab", "abc"):
-            writes.draft(Draft(session.number, "review", text))
-        note = Note(session=session.number, phase="review", text="abc")
-        writes.note(note, insert=True)
-        writes.draft(Draft(session.number, "review", ""))
-        writes.drain()
-        writes.close()
+            run.draft(words(text))
+        run.note(run.new_note(words("abc")), "insert")
+        run.draft(words(""))
+        run.drain()
+        run.close()
     assert written == ["abc", ""]
     assert [n.text for n in ef.notes(session.number)] == ["abc"]
 

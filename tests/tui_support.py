@@ -115,7 +115,7 @@ def session_screen(pilot: Pilot[Any]) -> SessionScreen:
 async def settle(pilot: Pilot[Any], screen: SessionScreen) -> None:
     """Wait until every queued write ran and its result reached the screen."""
     await pilot.pause()
-    await asyncio.to_thread(screen.writer.drain)
+    await asyncio.to_thread(screen.live.drain)
     await wait_for(
         pilot,
         lambda: all(state != "saving" for state in screen.notes_list.states.values()),
