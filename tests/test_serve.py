@@ -159,6 +159,53 @@ def test_the_page_drives_aoi_with_nothing_from_outside(
     assert outside == []
 
 
+def test_the_served_app_locks_and_only_the_passphrase_opens_it(
+    served: tuple[str, subprocess.Popen[str], dict[str, str]],
+) -> None:
+    """The lock key in the page: the keys that would open the engagement and start a
+    session go to the lock's passphrase field (a wrong passphrase); the passphrase
+    opens it, and the same keys then start the session."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, _, env = served
+
+    def held() -> int:
+        return int(json.loads(aoi(env, "engagement", "list", "--json"))[0]["sessions_held"])
+
+    before = held()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 700})
+            page.goto(url)
+            page.wait_for_selector("body.-first-byte", timeout=20_000)
+            time.sleep(1.0)
+            page.click("#terminal")
+            page.keyboard.type(PASSPHRASE)
+            page.keyboard.press("Enter")
+            time.sleep(2.5)  # Argon2id, then the engagements
+            page.keyboard.press("Control+g")  # locked
+            time.sleep(0.8)
+            for key in ("Enter", "n", "Enter", "Enter"):  # open, new session, its kind
+                page.keyboard.press(key)
+                time.sleep(0.5)
+            time.sleep(1.5)
+            assert held() == before, "keys typed while locked reached the engagement"
+            page.keyboard.type(PASSPHRASE)
+            page.keyboard.press("Enter")
+            time.sleep(1.5)
+            for key in ("Enter", "n", "Enter"):
+                page.keyboard.press(key)
+                time.sleep(0.8)
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and held() == before:
+                time.sleep(0.3)
+            assert held() == before + 1, "the passphrase did not open the lock"
+        finally:
+            browser.close()
+
+
 def test_binding_beyond_loopback_warns(tmp_path: Path) -> None:
     env = dict(os.environ, AOI_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(REPO), AOI_LANG="en")
     proc = subprocess.Popen(

@@ -501,6 +501,7 @@ async def test_fsac_levels_of_two_sessions_make_a_history_and_a_cold_assessment_
     eid = engagement(store)
     cid = store.engagement(eid).competencies()[0].id
     app = make_app(store, demo=False)
+    app.settings = Settings(lock_minutes="off")  # weeks pass in one run: no lock (lock.py)
     async with app.run_test(size=(80, 24)) as pilot:
         for coach, self_ in ((1, 2), (2, 2)):
             await start_session(pilot)
@@ -645,6 +646,7 @@ async def test_the_closing_review_closes_and_a_follow_up_session_can_still_be_ad
 ) -> None:
     eid = engagement(store, sessions_ago=(20, 5))
     app = make_app(store, demo=False)
+    app.settings = Settings(lock_minutes="off")  # weeks pass in one run: no lock (lock.py)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_engagement(pilot)
         await pilot.press("c")
