@@ -5,7 +5,6 @@ after a time without one (`lock.py`)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -119,23 +118,6 @@ class AoiApp(KeysInOrder):
     def sponsor_safe(self) -> bool:
         """The sponsor-safe view: the N+1 is in the room."""
         return self.room is Room.SPONSOR
-
-    @sponsor_safe.setter
-    def sponsor_safe(self, on: bool) -> None:
-        # the session screen's way until it sets `room` (the other screens do)
-        self.room = Room.SPONSOR if on else Room.COACH
-
-    def watch_room(self) -> None:
-        # Until the session screen follows the room itself, as every other screen
-        # does (it is being split into widgets, issue 12 §2): its redraw, called as
-        # before. Remove this when the session screen watches `room`.
-        if "aoi_tui.screens.session" not in sys.modules:
-            return  # no session screen was opened: F2 does not load its module
-        from aoi_tui.screens.session import SessionScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, SessionScreen):
-                screen.refresh_sponsor_safe()
 
     def action_toggle_sponsor_safe(self) -> None:
         """F2: the N+1 comes in, or leaves."""

@@ -2,8 +2,9 @@
 cards drawn, the coachee's log), its lease, and every write, queued in order
 on one background writer (`live/writer.py`): typing never waits for the disk,
 a note is never written before the one typed before it, and a draft is never
-coalesced across another write. How each write went comes back to the screen
-as a message: `NoteSaved`, `WriteFailed`, `SessionTakenOver`.
+coalesced across another write. How each write went comes back as a message
+(`NoteSaved`, `WriteFailed`, `SessionTakenOver`) to the notes list, which shows
+each note's state and says a failure; a takeover goes on up to the screen.
 
 Messages are posted from the writer's thread (Textual queues them on the UI's
 loop); `call_from_thread` would block the writer until the UI ran, and the UI
@@ -20,6 +21,7 @@ from textual.message_pump import MessagePump
 from aoi_tui.domain import clock
 from aoi_tui.domain.models import Note, Role, Session
 from aoi_tui.domain.phases import debrief_index
+from aoi_tui.domain.text import clean
 from aoi_tui.live import session_clock
 from aoi_tui.live.live_session import Draft, LiveSession, TakenOver
 from aoi_tui.live.writer import SerialWriter
@@ -57,13 +59,14 @@ class SessionTakenOver(Message):
 
 
 class LiveRun:
-    """One live session, run from one window; results are posted to `to`."""
+    """One live session, run from one window; results are posted to `to` (the notes
+    list, from which they bubble up)."""
 
-    def __init__(self, ef: EngagementFile, number: int, to: MessagePump) -> None:
+    def __init__(self, ef: EngagementFile, session: Session, to: MessagePump) -> None:
         self.ef = ef
-        self.number = number
-        self.session: Session = ef.session(number)
-        self.lease = LiveSession(ef, number)
+        self.number = session.number
+        self.session = session
+        self.lease = LiveSession(ef, session.number)
         """The draft and the lease (which aoi runs the session)."""
         self.to = to
         self.writer = SerialWriter()
@@ -121,7 +124,7 @@ class LiveRun:
             self.save_session()
 
     def keep_log(self, text: str) -> None:
-        self.session.coachee_log = text
+        self.session.coachee_log = clean(text)
         self.save_session()
 
     def end(self) -> None:
@@ -201,8 +204,9 @@ class LiveRun:
 
     def draft(self, words: Words) -> None:
         """The next note as it stands; a draft queued just before replaces this one,
-        never across another write (`SerialWriter.submit_latest`)."""
-        if self.ended:
+        never across another write (`SerialWriter.submit_latest`); none once the
+        session is ended, or taken over."""
+        if self.ended or self.lease.lost:
             return
         role = words.role.value if words.role else None
         kind, visibility = words.kind.value, words.visibility.value

@@ -47,6 +47,11 @@ if TYPE_CHECKING:
 CHECK_EVERY_S = 1.0
 """How often the App looks at the time since the last key (a clock's second)."""
 
+LONGEST = 1024
+"""Characters the passphrase field takes: more than any passphrase typed by hand, and
+a huge paste (a stranger's, megabytes) is refused at once instead of freezing aoi
+for seconds while the field draws it."""
+
 WHILE_LOCKED = frozenset({"lock"})
 """The App's actions that still work while locked (the lock key does nothing more)."""
 
@@ -176,7 +181,7 @@ class LockScreen(Screen[None]):
             yield Static(t("ui.lock.title"), classes="dialog-title")
             yield Static(t("ui.lock.explain"), classes="explain")
             yield Label(t("ui.lock.prompt"))
-            yield Input(password=True, id="lock-passphrase")
+            yield Input(password=True, max_length=LONGEST, id="lock-passphrase")
             yield Static("", id="lock-message", classes="message")
 
     @property

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -30,9 +30,12 @@ from textual.style import Style
 from textual.visual import Visual, visualize
 
 from aoi_tui.config.i18n import t
+from aoi_tui.domain.allow_list import reaches
 from aoi_tui.domain.cycle import next_in
-from aoi_tui.domain.models import Note, NoteKind, Role, SessionKind, Visibility
+from aoi_tui.domain.models import Engagement, Note, NoteKind, Role, SessionKind, Visibility
 from aoi_tui.domain.text import clean
+from aoi_tui.domain.vocabulary import Room
+from aoi_tui.screens.live_run import NoteSaved, SessionTakenOver, WriteFailed
 from aoi_tui.screens.note_input import QUICK_KINDS
 from aoi_tui.screens.phase_stepper import phase_label
 
@@ -195,6 +198,11 @@ class NotesList(ScrollView, can_focus=True):
         self.states = {n.id: self.states.get(n.id, "saved") for n in self.notes}
         self._row_of = {n.id: self._row_of[n.id] for n in self.notes if n.id in self._row_of}
         self._shown_anew(None)
+
+    def for_room(self, room: Room, engagement: Engagement) -> None:
+        """The notes whoever is in the room may see: with the N+1, only those the one
+        allow-list lets reach the N+1 (as the report does)."""
+        self.show_only(None if room is Room.COACH else lambda n: reaches(n, engagement))
 
     def show_only(self, rule: Callable[[Note], bool] | None) -> None:
         """Show the notes `rule` keeps (None: all); rows keep their cache."""
@@ -514,6 +522,24 @@ class NotesList(ScrollView, can_focus=True):
         if self._hover is not None:
             old, self._hover = self._hover, None
             self._refresh_row(old)
+
+    # -- how writes went (`live_run`) ----------------------------------------------------
+
+    @on(NoteSaved)
+    def _saved(self, message: NoteSaved) -> None:
+        message.stop()
+        self.set_state(message.note_id, "saved")
+
+    @on(WriteFailed)
+    def _failed(self, message: WriteFailed) -> None:
+        """Said (a full disk, a read-only folder): the text stays, NOT SAVED."""
+        message.stop()
+        self.notify(t("ui.note.write_failed", reason=message.reason), severity="error", timeout=15)
+        self.set_state(message.note_id, "failed")
+
+    @on(SessionTakenOver)
+    def _taken_over(self, message: SessionTakenOver) -> None:
+        self.set_state(message.note_id, "failed")  # and the screen gives way
 
     # -- the coach's keys ---------------------------------------------------------------
 

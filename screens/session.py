@@ -1,67 +1,39 @@
-"""The live session. Its parts are widgets that keep their own state: the phases
-(`phase_stepper`), the card of the coach's role (`card_panel`), the notes
-(`notes_list`), the note being typed (`note_input`), the review, the handover
-and the banner (`session_panels`). The session record, its lease and its writes
-are `LiveRun`'s (`live_run`), whose results come back as messages. This screen
-routes the keys and the messages, and follows who is in the room."""
+"""The live session: widgets that keep their own state (`phase_stepper`,
+`card_panel`, `notes_list`, `note_input`, `session_panels`) around the session
+record, its lease and its writes (`live_run`); this screen routes the keys
+(`session_keys`) and the messages, and follows who is in the room."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Footer, Header
 
 from aoi_tui.config.i18n import t
 from aoi_tui.domain import clock
-from aoi_tui.domain.allow_list import reaches
 from aoi_tui.domain.models import Session
-from aoi_tui.domain.text import clean
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.live.live_session import TakenOver
 from aoi_tui.screens.base import AoiScreen, failures_said
 from aoi_tui.screens.card_panel import CardPanel
-from aoi_tui.screens.live_run import LiveRun, NoteSaved, SessionTakenOver, WriteFailed
+from aoi_tui.screens.coachee_log import CoacheeLogScreen
+from aoi_tui.screens.live_run import LiveRun, SessionTakenOver
 from aoi_tui.screens.note_input import NextNote
 from aoi_tui.screens.notes_list import NotesList
 from aoi_tui.screens.phase_stepper import PhaseStepper
 from aoi_tui.screens.resume import ConfirmScreen
-from aoi_tui.screens.session_panels import (
-    Banner,
-    SidePanel,
-    handover_panel_text,
-    review_panel_text,
-)
-
-PHASE_KEYS = Binding.Group(t("ui.key.phase"), compact=True)
+from aoi_tui.screens.role_balance import RoleBalanceScreen
+from aoi_tui.screens.session_keys import SESSION_KEYS
+from aoi_tui.screens.session_panels import Banner, SidePanel, handover_panel_text, review_panel_text
 
 
 class SessionScreen(AoiScreen[None]):
     taken_over: reactive[bool] = reactive(False, init=False)
     """Another aoi resumed the session: nothing more is written from here."""
 
-    # The footer at 80 columns: the function keys in order, F2 first (the N+1 walks
-    # in); F7/F8 are on the card panel's header, Quit in the palette.
-    BINDINGS = [
-        Binding("f2", "app.toggle_sponsor_safe", t("ui.key.sponsor_safe"), id="session.sponsor_safe"),
-        Binding("f3", "next_kind", t("ui.key.kind"), id="session.kind"),
-        Binding("f4", "toggle_share", t("ui.key.share"), id="session.share", tooltip=t("ui.palette.share")),
-        Binding("f5", "phase(-1)", t("ui.key.prev_phase"), id="session.prev_phase", tooltip=t("ui.palette.prev_phase"), group=PHASE_KEYS),
-        Binding("f6", "phase(1)", t("ui.key.next_phase"), id="session.next_phase", tooltip=t("ui.palette.next_phase"), group=PHASE_KEYS),
-        Binding("f9", "debrief", t("ui.key.debrief"), id="session.debrief"),
-        Binding("f10", "end", t("ui.key.end"), id="session.end", tooltip=t("ui.palette.end")),
-        Binding("f7", "next_role", t("ui.key.role"), id="session.role", show=False),
-        Binding("f8", "draw", t("ui.key.draw"), id="session.draw", tooltip=t("ui.palette.draw"), show=False),
-        Binding("ctrl+q", "app.quit", t("ui.key.quit"), id="session.quit", show=False),
-        Binding("ctrl+t", "toggle_tag", t("ui.key.tag"), id="session.tag", show=False),
-        Binding("ctrl+o", "editor", t("ui.key.editor"), id="session.editor", show=False),
-        Binding("ctrl+l", "coachee_log", t("ui.key.log"), id="session.log", show=False),
-        Binding("escape", "leave", t("ui.key.back"), id="session.back", show=False),
-        Binding("pageup", "scroll_panel(-1)", t("ui.key.scroll"), id="session.scroll_up", show=False),
-        Binding("pagedown", "scroll_panel(1)", t("ui.key.scroll"), id="session.scroll_down", show=False),
-    ]  # fmt: skip
+    BINDINGS = SESSION_KEYS
 
     def __init__(
         self, engagement_id: str, number: int, resume: bool, focus_note: str | None = None
@@ -74,10 +46,11 @@ class SessionScreen(AoiScreen[None]):
         self.focus_note = focus_note
         """A search result: this note under the list's cursor."""
         self.ef = self.aoi.unlocked.engagement(engagement_id)
-        self.live = LiveRun(self.ef, number, self)
+        session = self.ef.session(number)
+        self.notes_list = NotesList(session.kind, id="notes")
+        self.live = LiveRun(self.ef, session, self.notes_list)  # writes said on the list
         """The session record, its lease and its writes."""
         self.stepper = PhaseStepper(id="stepper")
-        self.notes_list = NotesList(self.session.kind, id="notes")
         self.review = SidePanel(id="review-panel")  # docked over the notes
         self.handover = SidePanel(id="handover-panel")
         self.cards = CardPanel(id="cards")
@@ -100,7 +73,7 @@ class SessionScreen(AoiScreen[None]):
         draft = self.live.start(self.resume)
         if draft is not None:
             self.next_note.restore(draft)
-        self.draw_card()
+        self.action_draw_card()
         self.room_changed(self.aoi.room)
         self.tick()
         self.set_interval(1.0, self.tick)
@@ -125,29 +98,25 @@ class SessionScreen(AoiScreen[None]):
     def tick(self) -> None:
         """Once a second: the timers, and whether another aoi took the session over."""
         self.stepper.show(self.session, self.session.ended_at or clock.now())
-        if self.taken_over:
-            return
         try:
-            self.live.check()
+            if not self.taken_over:
+                self.live.check()
         except TakenOver as exc:
             self.lose(str(exc))
 
     def lose(self, message: str) -> None:
         """Another aoi resumed this session: stop writing, say so, keep the text on screen."""
-        self.log.warning(message)  # the banner says it (a toast would cover it at 80x24)
-        self.taken_over = True
+        if not self.taken_over:
+            self.log.warning(message)  # the banner says it (a toast would cover it at 80x24)
+            self.taken_over = True
 
     def watch_taken_over(self, taken_over: bool) -> None:
         self.notes_list.read_only = taken_over
         self.show_panels()
 
     def room_changed(self, room: Room) -> None:
-        engagement = self.ef.engagement()  # what the N+1 may see: the one allow-list
-        self.notes_list.show_only(None if room is Room.COACH else lambda n: reaches(n, engagement))
+        self.notes_list.for_room(room, self.ef.engagement())
         self.show_panels()
-
-    def refresh_sponsor_safe(self) -> None:
-        """Called by the App's watcher of `room`; `room_changed` does it all now."""
 
     def show_panels(self) -> None:
         """The banner, the input's mask, the review's reminders and the handover."""
@@ -164,8 +133,7 @@ class SessionScreen(AoiScreen[None]):
     @on(NextNote.Drafted)
     def save_draft(self, message: NextNote.Drafted) -> None:
         """The next note as it stands, kept as a draft: typing never loses a word."""
-        if not self.taken_over:
-            self.live.draft(message.words)
+        self.live.draft(message.words)
 
     @on(NextNote.Taken)
     def save_new_note(self, message: NextNote.Taken) -> None:
@@ -178,20 +146,9 @@ class SessionScreen(AoiScreen[None]):
     def note_changed(self, message: NotesList.Write) -> None:
         self.live.note(message.note, message.how)
 
-    @on(NoteSaved)
-    def note_saved(self, message: NoteSaved) -> None:
-        self.notes_list.set_state(message.note_id, "saved")
-
-    @on(WriteFailed)
-    def write_failed(self, message: WriteFailed) -> None:
-        said = t("ui.note.write_failed", reason=message.reason)
-        self.notify(said, severity="error", timeout=15)
-        self.notes_list.set_state(message.note_id, "failed")
-
     @on(SessionTakenOver)
     def taken_over_elsewhere(self, message: SessionTakenOver) -> None:
         self.lose(message.reason)
-        self.notes_list.set_state(message.note_id, "failed")
 
     # -- keys ---------------------------------------------------------------------------
 
@@ -214,14 +171,11 @@ class SessionScreen(AoiScreen[None]):
 
     def action_next_role(self) -> None:
         self.next_note.next_role()
-        self.draw_card(by_the_coach=True)
+        self.action_draw_card(by_the_coach=True)
 
-    def action_draw(self) -> None:
-        self.draw_card(by_the_coach=True)
-
-    def draw_card(self, by_the_coach: bool = False) -> None:
-        """A card for the phase and role in view. The balance of roles counts the
-        cards the coach asked for (F7, F8), not the ones shown at start or at a phase."""
+    def action_draw_card(self, by_the_coach: bool = False) -> None:
+        """A card for the phase and role in view; in the balance of roles if the coach
+        asked for it (F7, F8), not if shown at start or at a change of phase."""
         role = self.next_note.role
         if self.cards.draw(self.phase, role) is not None and by_the_coach:
             self.live.count_card(role)
@@ -233,7 +187,7 @@ class SessionScreen(AoiScreen[None]):
                 self.aoi.room = Room.SPONSOR  # the N+1 joins for the handover
 
     def phase_changed(self) -> None:
-        self.draw_card()
+        self.action_draw_card()
         self.tick()
         self.show_panels()
 
@@ -241,17 +195,13 @@ class SessionScreen(AoiScreen[None]):
         self.next_note.open_editor()
 
     def action_coachee_log(self) -> None:
-        from aoi_tui.screens.coachee_log import CoacheeLogScreen
+        if self.aoi.room is Room.COACH:  # the coachee's log is not for the N+1's eyes
+            self.app.push_screen(CoacheeLogScreen(self.session.coachee_log), self.log_written)
 
-        if self.aoi.room is not Room.COACH:
-            return  # the coachee's log is not for the N+1's eyes
-
-        def closed(text: str | None) -> None:
-            if text is not None:
-                self.live.keep_log(clean(text))
-                self.show_panels()
-
-        self.app.push_screen(CoacheeLogScreen(self.session.coachee_log), closed)
+    def log_written(self, text: str | None) -> None:
+        if text is not None:
+            self.live.keep_log(text)
+            self.show_panels()
 
     def action_debrief(self) -> None:
         from aoi_tui.screens.debrief import DebriefScreen
@@ -265,10 +215,8 @@ class SessionScreen(AoiScreen[None]):
         self.app.push_screen(DebriefScreen(self.engagement_id, self.number, self.live.lease))
 
     def on_screen_resume(self) -> None:
-        """Back from a dialog, or from the debrief (which may have changed notes, the
-        message, actions, or found the session resumed elsewhere)."""
-        stored = self.live.after_debrief() if self.live.in_debrief else None
-        if stored is not None:
+        """Back from a dialog, or from the debrief (it may have changed the notes)."""
+        if self.live.in_debrief and (stored := self.live.after_debrief()) is not None:
             self.notes_list.merge(stored)
         if self.is_mounted:
             self.tick()
@@ -282,8 +230,6 @@ class SessionScreen(AoiScreen[None]):
         self.app.push_screen(question, lambda yes: self.end_session() if yes else None)
 
     def end_session(self) -> None:
-        from aoi_tui.screens.role_balance import RoleBalanceScreen
-
         try:  # resumed in another aoi (maybe not noticed yet): that one ends the session
             self.live.end()
         except TakenOver as exc:

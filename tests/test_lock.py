@@ -21,7 +21,7 @@ from aoi_tui.config.settings import (
 from aoi_tui.secure.crypto import new_recovery_code
 from aoi_tui.secure.keyfile import KeyFile
 from aoi_tui.store.store import KEYS, Store
-from tests.support import PASSPHRASE
+from tests.support import PASSPHRASE, REPO
 
 
 def write(folder: Path, text: str) -> None:
@@ -118,3 +118,15 @@ def test_an_unreadable_key_file_falls_back_to_the_one_in_memory(store: Store) ->
     (store.root / KEYS).write_bytes(b"not json")
     assert passphrase_opens(store, PASSPHRASE)
     assert not passphrase_opens(store, "wrong passphrase")
+
+
+def test_the_readme_documents_the_lock_settings_as_a_file_takes_them(tmp_path: Path) -> None:
+    """The settings example in README.md is a valid settings file, with the lock's keys."""
+    readme = (REPO / "README.md").read_text("utf-8")
+    section = readme[readme.index("### Settings") :]
+    example = section[section.index("```toml") + len("```toml") : section.index("```\n", 8)]
+    assert "lock_minutes" in example and "live_lock_minutes" in example
+    write(tmp_path, example)
+    settings = load_settings(tmp_path)
+    assert (settings.lock_after(live=False), settings.lock_after(live=True)) == (15, None)
+    assert settings.keys["lock"] == "ctrl+g"

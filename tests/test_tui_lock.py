@@ -20,7 +20,7 @@ import pytest
 from textual import events
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from aoi_tui.access import keyring_access
 from aoi_tui.access.opening import PASSPHRASE_ENV
@@ -33,6 +33,7 @@ from aoi_tui.screens.app import AoiApp
 from aoi_tui.screens.engagement import EngagementScreen
 from aoi_tui.screens.engagements import EngagementsScreen
 from aoi_tui.screens.lock import LockScreen
+from aoi_tui.screens.note_editor import NoteEditorScreen
 from aoi_tui.screens.session import SessionScreen
 from aoi_tui.store.store import Store
 from tests.support import FIXED_NOW, PASSPHRASE
@@ -234,6 +235,30 @@ async def test_a_live_session_never_locks_by_itself_and_the_lock_key_locks_at_on
         assert "session 2:30:00" in screen_text(pilot).replace("\xa0", " ")
 
 
+async def test_a_dialog_open_under_the_lock_does_not_show_through_even_resized(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The long-note editor is a dialog over the session (the notes show around it):
+    the lock is a screen, so neither shows, at any size; the text is there after."""
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_session(pilot)
+        await paste(pilot, "Premier jet")
+        await pilot.press("ctrl+o")
+        editor = await on_screen(pilot, NoteEditorScreen)
+        await pilot.press("end", *" Lefèvre")
+        await pilot.press("ctrl+g")
+        shows_nothing_but_the_lock(pilot)
+        for size in ((40, 15), (120, 40), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            shows_nothing_but_the_lock(pilot)
+        await unlock(pilot)
+        assert app.screen is editor
+        assert editor.query_one(TextArea).text == "Premier jet Lefèvre"
+        assert screen.is_mounted
+
+
 async def test_in_a_live_session_the_wait_is_its_own_setting(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -336,6 +361,21 @@ async def test_a_paste_while_locked_goes_to_the_passphrase_only(
         assert field.value == ""
         lock_field = app.screen.query_one("#lock-passphrase", Input)
         assert "ici" in lock_field.value
+
+
+async def test_a_huge_paste_in_the_lock_is_refused_at_once(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Five megabytes pasted by whoever is at the keyboard: refused whole (the field
+    would take seconds to draw it, aoi frozen meanwhile), the lock stays."""
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+g")
+        await paste(pilot, "x" * 5_000_000)
+        assert app.screen.query_one("#lock-passphrase", Input).value == ""
+        await pilot.press("enter")
+        assert locked(pilot)
+        await unlock(pilot)
 
 
 async def test_the_app_keys_do_nothing_while_locked(

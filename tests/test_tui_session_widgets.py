@@ -458,7 +458,7 @@ async def test_writes_come_back_as_saved_failed_or_taken_over(
     session = ef.new_session(SessionKind.AOI)
     app = Results()
     async with app.run_test() as pilot:
-        run = LiveRun(ef, session.number, app)
+        run = LiveRun(ef, session, app)
         assert run.start(resume=False) is None
         note = run.new_note(words("gardée"))
         run.note(note, "insert")
@@ -498,7 +498,7 @@ async def test_a_draft_is_never_coalesced_across_a_note(
     written: list[str] = []
     app = Results()
     async with app.run_test():
-        run = LiveRun(ef, session.number, app)
+        run = LiveRun(ef, session, app)
         run.start(resume=False)
         run.writer.submit(lambda: time.sleep(0.2), lambda _: None, lambda _: None)  # busy
         real_save = run.lease.save_draft
