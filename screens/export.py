@@ -18,7 +18,14 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 from aoi_tui.config.i18n import language, t
 from aoi_tui.domain.models import Audience
 from aoi_tui.exports.shared_report import ConsentMissing
-from aoi_tui.exports.writing import FORMATS, Export, ExportNotRecorded, build_export, write_export
+from aoi_tui.exports.writing import (
+    EXPORT_FORMATS,
+    WORD,
+    Export,
+    ExportNotRecorded,
+    build_export,
+    write_export,
+)
 from aoi_tui.screens.base import AoiScreen
 from aoi_tui.secure.durable import StoreWriteError
 
@@ -48,7 +55,12 @@ class ExportScreen(AoiScreen[None]):
                     allow_blank=False,
                     id="audience",
                 )
-                yield Select([(f, f) for f in FORMATS], value="md", allow_blank=False, id="format")
+                yield Select(
+                    [(t("ui.export.word") if f == WORD else f, f) for f in EXPORT_FORMATS],
+                    value="md",
+                    allow_blank=False,
+                    id="format",
+                )
                 yield Select([], prompt=t("ui.export.session"), id="session")
             yield Label(t("ui.export.file"))
             yield Input(id="path")
@@ -96,6 +108,8 @@ class ExportScreen(AoiScreen[None]):
         if not path.value or Path(path.value).name.startswith("aoi-"):
             path.value = str(Path.cwd() / self.export.default_name)
         what = "ui.export.preview_shared" if audience is Audience.SHARED else "ui.export.preview"
+        if self.export.document is not None:  # a Word file: its text, not its bytes
+            what = "ui.export.preview_word"
         state.update(Text(t(what), style="bold"))
         preview.load_text(self.export.content)  # exactly the bytes that will be written
 

@@ -184,7 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--confidential", action="store_true", help="the coach's full file")
     sp.add_argument("--recap", action="store_true", help="the coachee's recap of one session")
     sp.add_argument("--session", type=int, metavar="N", help="the session of the recap")
-    sp.add_argument("--format", choices=["md", "html", "json"], default="md")
+    sp.add_argument(
+        "--format",
+        choices=["md", "html", "json", "docx"],
+        default="md",
+        help="docx: a Word file, written to a file only (-o FILE or the default name)",
+    )
     sp.add_argument("-o", "--output", metavar="FILE", help="file to write, or - for stdout")
 
     sp = command(

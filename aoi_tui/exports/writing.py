@@ -32,6 +32,10 @@ JSON_VERSION = 1
 SHARED_FORMAT = "aoi-shared-report"
 CONFIDENTIAL_FORMAT = "aoi-confidential-file"
 RECAP_FORMAT = "aoi-session-recap"
+WORD = "docx"
+EXPORT_FORMATS = (*FORMATS, WORD)
+"""Every format an export is written in: the text formats, then Word (a file
+only, never standard output; built by `exports/word.py`)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,12 @@ class Export:
     content: str
     default_name: str
     session: int | None = None
+    document: bytes | None = None  # a Word file; `content` is then its text, to preview
+
+    @property
+    def data(self) -> bytes:
+        """The bytes written."""
+        return self.document if self.document is not None else self.content.encode("utf-8")
 
 
 def build_export(
@@ -52,8 +62,20 @@ def build_export(
     session: int | None = None,
 ) -> Export:
     """`session` is required for a recap (one session's), unused otherwise."""
+    if fmt == WORD:
+        from aoi_tui.exports.word import word_file  # python-docx when asked only
+
+        outline, document = word_file(store, engagement_id, audience, lang, session)
+        return Export(
+            audience=audience,
+            format=WORD,
+            content=outline,
+            default_name=export_name(engagement_id, audience, WORD, session),
+            session=session,
+            document=document,
+        )
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
     ef = store.engagement(engagement_id)
     breaks: tuple[str, ...] = ()
     if audience is Audience.SHARED:
@@ -85,11 +107,16 @@ def build_export(
             content = recap_markdown(recap, lang)
     if fmt == "html":
         content = to_html(content, title, lang, banner=banner, page_breaks=breaks)
-    which = f"{audience.value}-s{session}" if audience is Audience.RECAP else audience.value
-    name = f"aoi-{engagement_id[:8]}-{which}-{clock.today().isoformat()}.{fmt}"
+    name = export_name(engagement_id, audience, fmt, session)
     return Export(
         audience=audience, format=fmt, content=content, default_name=name, session=session
     )
+
+
+def export_name(engagement_id: str, audience: Audience, fmt: str, session: int | None) -> str:
+    """The file's name when the coach gives a folder or none: no person's name."""
+    which = f"{audience.value}-s{session}" if audience is Audience.RECAP else audience.value
+    return f"aoi-{engagement_id[:8]}-{which}-{clock.today().isoformat()}.{fmt}"
 
 
 def _json(kind: str, lang: str, body: dict[str, object]) -> str:
@@ -190,12 +217,17 @@ def write_export(
 
     The file written, a failure to record it raises ExportNotRecorded."""
     path = output_path(store, output, export.default_name)
-    data = export.content.encode("utf-8")
+    data = export.data
+    if path is None and export.document is not None:
+        raise ExportPathError(
+            Path("-"),
+            "a Word file is not text and cannot go to standard output: give a file name (-o FILE)",
+        )
     if path is None:
         sys.stdout.write(export.content)
         sys.stdout.flush()
         recorded = "(standard output)"
-    elif _write_into_special(path, data):
+    elif _write_into_special(path, data, binary=export.document is not None):
         recorded = str(path.absolute())
     else:
         write_atomic(path, data)
@@ -214,7 +246,7 @@ def write_export(
     return path
 
 
-def _write_into_special(path: Path, data: bytes) -> bool:
+def _write_into_special(path: Path, data: bytes, binary: bool = False) -> bool:
     """Write into a character device or a FIFO at `path`, as a shell's `>` does.
     False when `path` is a regular file or does not exist (the caller writes it
     atomically); ExportPathError for anything else."""
@@ -257,6 +289,8 @@ def _write_into_special(path: Path, data: bytes) -> bool:
         opened = os.fstat(fd).st_mode
         if not (stat.S_ISCHR(opened) or stat.S_ISFIFO(opened)):
             raise ExportPathError(path, "it was replaced while being opened")
+        if binary and os.isatty(fd):
+            raise ExportPathError(path, "it is a terminal: a Word file is not text")
         os.set_blocking(fd, True)
         view = memoryview(data)
         while view:
@@ -271,11 +305,14 @@ def _write_into_special(path: Path, data: bytes) -> bool:
 
 
 __all__ = [
+    "EXPORT_FORMATS",
     "FORMATS",
+    "WORD",
     "Export",
     "ExportNotRecorded",
     "ExportPathError",
     "build_export",
     "describe_os_error",
+    "export_name",
     "write_export",
 ]
