@@ -50,23 +50,13 @@ from aoi_tui.domain.vocabulary import Room
 from aoi_tui.exports.render_markdown import shared_markdown
 from aoi_tui.exports.shared_report import ConsentMissing, build_shared_report
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, saves
+from aoi_tui.screens.debrief_notes import DebriefNotes, visibility_words
 from aoi_tui.screens.toggles import Choice
 
 if TYPE_CHECKING:
     from aoi_tui.live.live_session import LiveSession
 
 STATUS_CYCLE = [ActionStatus.OPEN, ActionStatus.DONE, ActionStatus.DROPPED, ActionStatus.MOVED]
-
-
-def visibility_words(item: Note | Action) -> tuple[str, str]:
-    vis = t("ui.vis.shareable") if item.visibility is Visibility.SHAREABLE else t("ui.vis.private")
-    if item.validated:
-        state = t("validated")
-    elif item.validation is not None:
-        state = t("ui.debrief.edited_since")
-    else:
-        state = "—"
-    return vis, state
 
 
 class DebriefScreen(AoiScreen[None]):
@@ -140,8 +130,9 @@ class DebriefScreen(AoiScreen[None]):
         """Actions of earlier sessions open when the debrief began: they stay listed, so
         a status set by mistake can be cycled on (done, dropped, moved, open again)."""
         self.details: dict[str, str] = {}
-        """The whole text of each row, shown under its table: the coachee reads all of
-        what they validate, however narrow the terminal."""
+        """The whole text of each action, shown under its table: the coachee reads all
+        of what they validate, however narrow the terminal (a note's: its own)."""
+        self.notes = DebriefNotes(id="debrief-notes")
 
     def before_write(self) -> None:
         if self.live is not None:
@@ -155,7 +146,7 @@ class DebriefScreen(AoiScreen[None]):
         yield Header()
         with TabbedContent(id="tabs"):
             with TabPane(t("ui.debrief.tab_notes"), id="tab-notes"):
-                yield DataTable(id="debrief-notes", cursor_type="row")
+                yield self.notes
                 yield Static(id="note-detail", classes="detail")
             with TabPane(t("ui.debrief.tab_message"), id="tab-message"):
                 yield Static(id="message-state")
@@ -183,9 +174,6 @@ class DebriefScreen(AoiScreen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = t("ui.debrief.title", number=self.number)
-        notes = self.query_one("#debrief-notes", DataTable)
-        for key in ("visibility", "validation", "kind", "text"):
-            notes.add_column(t(f"ui.col.{key}"), key=key)
         actions = self.query_one("#actions", DataTable)
         for key in ("status", "owner", "due", "visibility", "validation", "text"):
             actions.add_column(t(f"ui.col.{key}"), key=key)
@@ -194,7 +182,7 @@ class DebriefScreen(AoiScreen[None]):
             self.query_one(f"#feeling-{self.session.feeling}", RadioButton).value = True
         self.build_fsac()
         self.room_changed(self.aoi.room)
-        notes.focus()  # arrows move through the notes at once, not along the tabs
+        self.notes.focus()  # arrows move through the notes at once, not along the tabs
 
     def after_failed_save(self) -> None:
         # what the store holds; the message typed stays in its TextArea, so the
@@ -226,17 +214,8 @@ class DebriefScreen(AoiScreen[None]):
         safe = self.aoi.sponsor_safe
         engagement = self.ef.engagement()
         self.details = {}
-        table = self.query_one("#debrief-notes", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for n in self.ef.notes(self.number):
-            if safe and not reaches(n, engagement):
-                continue
-            vis, state = visibility_words(n)
-            table.add_row(vis, state, t(f"kind.{n.kind.value}"), Text(clean(n.text)), key=n.id)
-            self.details[n.id] = clean(n.text)
-        if table.row_count:
-            table.move_cursor(row=min(row, table.row_count - 1))
+        notes = self.ef.notes(self.number)
+        self.notes.set_notes(n for n in notes if not safe or reaches(n, engagement))
 
         actions = self.query_one("#actions", DataTable)
         row = actions.cursor_row
@@ -258,7 +237,7 @@ class DebriefScreen(AoiScreen[None]):
             self.details[a.id] = f"{clean(a.text)} ({t(f'owner.{a.owner.value}')}{due})"
         if actions.row_count:
             actions.move_cursor(row=min(row, actions.row_count - 1))
-        self.show_detail("debrief-notes", "note-detail")
+        self.show_note_detail()
         self.show_detail("actions", "action-detail")
         self.query_one("#message", TextArea).display = not safe or reaches(
             Message(self.session), engagement
@@ -270,9 +249,13 @@ class DebriefScreen(AoiScreen[None]):
         text = self.details.get(item_id, "") if item_id else ""
         self.query_one(f"#{detail_id}", Static).update(Text(text))
 
-    @on(DataTable.RowHighlighted, "#debrief-notes")
+    def show_note_detail(self) -> None:
+        note = self.notes.selected
+        self.query_one("#note-detail", Static).update(Text(clean(note.text) if note else ""))
+
+    @on(DebriefNotes.Highlighted)
     def note_highlighted(self) -> None:
-        self.show_detail("debrief-notes", "note-detail")
+        self.show_note_detail()
 
     @on(DataTable.RowHighlighted, "#actions")
     def action_highlighted(self) -> None:
@@ -313,8 +296,8 @@ class DebriefScreen(AoiScreen[None]):
         """The note or action under the cursor of the tab in view."""
         tab = self._active_tab()
         if tab == "tab-notes":
-            item_id = self._selected("debrief-notes")
-            return (Note, item_id) if item_id else None
+            note = self.notes.selected
+            return (Note, note.id) if note else None
         if tab == "tab-actions":
             item_id = self._selected("actions")
             return (Action, item_id) if item_id else None

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Input, Tabs, TextArea
 
 from aoi_tui.domain.models import ActionStatus, Owner, Visibility
 from aoi_tui.screens.debrief import DebriefScreen, PreviewScreen
+from aoi_tui.screens.debrief_notes import DebriefNotes
 from aoi_tui.secure import durable
 from aoi_tui.store.store import Store
 from tests.tui_support import (
@@ -34,6 +35,8 @@ def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def rows(screen: DebriefScreen, table_id: str) -> list[list[str]]:
+    if table_id == "debrief-notes":  # drawn a line at a time (debrief_notes.py)
+        return screen.query_one("#debrief-notes", DebriefNotes).texts()
     table = screen.query_one(f"#{table_id}", DataTable)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
@@ -76,8 +79,7 @@ async def test_the_coachee_validates_a_shareable_note(store: Store) -> None:
             ["private", "—", "observation", "Note privée"],
             ["shareable", "—", "observation", "Note à partager"],
         ]
-        table = screen.query_one("#debrief-notes", DataTable)
-        assert screen.focused is table
+        assert screen.focused is screen.query_one("#debrief-notes", DebriefNotes)
 
         await pilot.press("f4")  # on the private note: refused, with the reason
         assert "make it shareable (F3)" in notifications(pilot)[-1]
