@@ -47,6 +47,14 @@ class EngagementsScreen(AoiScreen[None]):
         Binding("r", "resume", t("ui.key.resume"), id="engagements.resume"),
         Binding("slash", "search", t("ui.key.search"), id="engagements.search"),
         Binding("ctrl+n", "new_engagement", t("ui.key.new_engagement"), id="engagements.new"),
+        Binding(
+            "s",
+            "supervision",
+            t("ui.key.supervision"),
+            id="engagements.supervision",
+            tooltip=t("ui.palette.supervision"),
+            show=False,  # the footer is full at 80 columns: the key and the palette
+        ),
     ]
 
     def __init__(self) -> None:
@@ -181,3 +189,8 @@ class EngagementsScreen(AoiScreen[None]):
         from aoi_tui.screens.search import SearchScreen
 
         self.app.push_screen(SearchScreen(None))
+
+    def action_supervision(self) -> None:
+        from aoi_tui.screens.supervision import SupervisionScreen
+
+        self.app.push_screen(SupervisionScreen())

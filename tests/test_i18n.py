@@ -29,6 +29,7 @@ from aoi_tui.domain.models import (
     Timing,
     Visibility,
 )
+from aoi_tui.domain.supervision import SupervisionForm
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = sorted((REPO / "aoi_tui").rglob("*.py"))
@@ -50,6 +51,7 @@ ENUM_PREFIXES: dict[str, type[Enum]] = {
     "kind.": NoteKind,
     "visibility.": Visibility,
     "audience.": Audience,
+    "supervision.form.": SupervisionForm,
 }
 # Prefixes completed from a fixed list of names rather than an enum.
 NAME_PREFIXES: dict[str, tuple[str, ...]] = {

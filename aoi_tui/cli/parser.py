@@ -24,6 +24,7 @@ from aoi_tui.cli.common import (
     Parser,
     fail,
     parse_consent_date,
+    parse_date,
     whole_number,
 )
 from aoi_tui.cli.tui import (
@@ -230,6 +231,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("text", metavar="TEXT", help="words that must all appear")
     sp.add_argument("--engagement", metavar="ENGAGEMENT", help="only this engagement")
+
+    sup = sub.add_parser("supervision", help="the coach's supervision log")
+    sup_sub = sup.add_subparsers(title="supervision commands", metavar="ACTION", required=True)
+    sp = command("add", later("supervision", "cmd_supervision_add"), "log a supervision", sup_sub)
+    sp.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the day it took place")
+    sp.add_argument("--supervisor", required=True, metavar="NAME", help="who supervised")
+    sp.add_argument("--hours", required=True, metavar="H", help="1.5, 1h30 or 90min")
+    sp.add_argument("--group", action="store_true", help="group supervision (default: individual)")
+    sp.add_argument(
+        "--case", metavar="ENGAGEMENT_ID", help="the case: an engagement's id, never a name"
+    )
+    sp.add_argument("--learned", metavar="TEXT", help="what you learned, or - for standard input")
+    sp = command(
+        "list", later("supervision", "cmd_supervision_list"), "list the log and its totals", sup_sub
+    )
+    sp.add_argument("--from", dest="start", type=parse_date, metavar="YYYY-MM-DD")
+    sp.add_argument("--to", dest="end", type=parse_date, metavar="YYYY-MM-DD")
 
     sp = command(
         "doctor", later("care", "cmd_doctor"), "check the store; --repair restores from backups"

@@ -19,6 +19,7 @@ from aoi_tui.secure.keyfile import KeyFile
 from aoi_tui.secure.storage import StoreFileError, decrypt_file
 from aoi_tui.store.backups import LATEST, Backups, taken_at
 from aoi_tui.store.store import INDEX, INDEX_ID, KEYS, QUARANTINE, IndexNotUpdated, Store, file_lock
+from aoi_tui.store.supervision_log import log_files
 
 TMP_IN_PROGRESS_S = 120
 """A temporary file younger than this may be a write in progress: not a leftover."""
@@ -154,6 +155,8 @@ def run_doctor(root: Path, unlock: Callable[[], Store], repair: bool = False) ->
 
     store = unlock()
     checks: list[tuple[Path, bytes, str]] = [(root / INDEX, store.master, INDEX_ID)]
+    # the coach's supervision log, if there is one or a copy says there was one
+    checks += [(path, store.master, file_id) for path, file_id in log_files(root)]
     for eid in sorted(store.keyfile.engagement_keys):
         checks.append((root / "engagements" / f"{eid}.db", store.engagement_key(eid), eid))
     index_broken = False

@@ -389,6 +389,10 @@ class Store:
             )
         with self.lock(INDEX_ID):
             removed += self._erase_from_index(engagement_id)
+        # The supervision log names cases by id: the case goes, the coach's hours stay.
+        from aoi_tui.store.supervision_log import SupervisionLog
+
+        removed += SupervisionLog(self).forget_case(engagement_id)
         self._files.pop(engagement_id, None)
         self.cache.drop(path)
         # Its lock file carries its id: gone too (a later write finds no key).
