@@ -42,7 +42,8 @@ def cmd_erase(args: argparse.Namespace) -> int:
         args,
         {"id": eid, "erased": True, "files_removed": len(removed)},
         f"Erased engagement {eid}: its key (in every copy of the key file), its file and "
-        f"every copy of it (backups, quarantine, draft), {len(removed)} file(s) in all.",
+        f"every copy of it (backups, quarantine, draft), {len(removed)} file(s) in all; "
+        "in the supervision log, its case and what was learned from it (the hours stay).",
     )
     return 0
 
