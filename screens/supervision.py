@@ -112,9 +112,7 @@ class SupervisionScreen(AoiScreen[None]):
                             supervisor=e.supervisor,
                             case=e.case or (t("supervision.case_erased") if e.case_erased else "—"),
                         )
-                        + (f" — {' '.join(e.learned.split())}" if e.learned.strip() else ""),
-                        no_wrap=True,
-                        overflow="ellipsis",
+                        + (f" — {' '.join(e.learned.split())}" if e.learned.strip() else "")
                     ),
                     id=e.id,
                 )
