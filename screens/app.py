@@ -5,6 +5,7 @@ after a time without one (`lock.py`)."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -181,4 +182,16 @@ class AoiApp(KeysInOrder):
 
 
 def run_app(root: Path, store: Store | None, settings: Settings | None = None) -> None:
+    collect_garbage_for_a_live_session()
     AoiApp(root, store, settings).run()
+
+
+def collect_garbage_for_a_live_session() -> None:
+    """Python's collector walks every object aoi holds when it collects the oldest
+    generation: at the first screen about 60,000 (modules, Textual), with a session
+    of 2,000 notes and its debrief 150,000, 0.1 to 0.2 s each time, and it fell in
+    the middle of a resume, a debrief opening or a return from it. What is loaded
+    now lives as long as aoi: frozen, no collection walks it again; and collections
+    come less often (every 10,000 new objects instead of 700), each walking fewer."""
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
