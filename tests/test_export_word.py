@@ -342,3 +342,24 @@ async def test_export_screen_offers_word_at_80x24_and_writes_it(
             assert banner in "".join(parts(target.read_bytes()).values())
     finally:
         i18n.set_language("en")
+
+
+def test_a_collective_engagement_is_refused_in_word_not_written_wrong(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its documents go to each recipient apart (issue 13): the individual models
+    would not keep one participant's items from another."""
+    from types import SimpleNamespace
+
+    from aoi_tui.store.engagement_file import EngagementFile
+
+    ef = make_engagement(store)
+    add_session(ef)
+    # a group as issue 13's models say it (`individual` False), whatever else it holds
+    monkeypatch.setattr(
+        EngagementFile, "engagement", lambda self: SimpleNamespace(individual=False)
+    )
+    for audience, session in ((Audience.SHARED, None), (Audience.CONFIDENTIAL, None),
+                              (Audience.RECAP, 1)):  # fmt: skip
+        with pytest.raises(ValueError, match="collective"):
+            word(store, ef.id, audience, "en", session)

@@ -5,6 +5,7 @@ imports this module only when a Word file is asked for, and makes the `Export`."
 
 from __future__ import annotations
 
+from aoi_tui.config.i18n import t
 from aoi_tui.domain.vocabulary import Audience
 from aoi_tui.exports.confidential_file import build_confidential_file
 from aoi_tui.exports.docx_file import docx_bytes
@@ -23,6 +24,11 @@ def word_document(
     store: Store, engagement_id: str, audience: Audience, lang: str, session: int | None
 ) -> WordDocument:
     ef = store.engagement(engagement_id)
+    if not getattr(ef.engagement(), "individual", True):
+        # A collective engagement's documents go to each recipient apart (issue 13):
+        # the individual models below would not keep one participant's items from
+        # another, so no Word file is made of them rather than a wrong one.
+        raise ValueError(t("export.word.collective"))
     if audience is Audience.SHARED:
         return shared_word(build_shared_report(ef), lang)
     if audience is Audience.CONFIDENTIAL:
