@@ -285,3 +285,19 @@ async def test_the_palette_offers_the_log(store: Store, monkeypatch: pytest.Monk
         await pilot.pause()
         names = [name for name, _, _ in AoiCommands(app.screen)._commands()]
         assert t("ui.palette.supervision") in names
+
+
+def test_the_log_opens_after_a_passphrase_change(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Encrypted with the master key, which a new passphrase wraps anew: the log
+    is the same, opened with the new passphrase only."""
+    from aoi_tui.access.opening import open_store
+    from aoi_tui.access.passphrase import change_passphrase
+
+    SupervisionLog(store).add(entry(learned=CANARY))
+    new = "une toute nouvelle phrase de passe"
+    change_passphrase(store, new)
+    monkeypatch.setenv("AOI_PASSPHRASE", new)
+    reopened = open_store(store.root, None, use_keyring=False)
+    assert [e.learned for e in SupervisionLog(reopened).entries()] == [CANARY]
