@@ -5,6 +5,7 @@ competencies it works on, so the coach may edit them for this engagement."""
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -66,3 +67,29 @@ def to_competency(
     return Competency(
         name=item.name, behaviours=list(item.behaviours), start_level=start, target=target
     )
+
+
+def _folded(name: str) -> str:
+    """A competency's name as names are compared: case, accents and spaces aside."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("’", "'").casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+@cache
+def _ids_by_name() -> dict[str, str | None]:
+    """Every referential competency's name, in French and in English, to its id
+    (None for a name two competencies share: never guessed)."""
+    found: dict[str, str | None] = {}
+    for lang in ("fr", "en"):
+        for r in referentials(lang):
+            for c in r.competencies:
+                key = _folded(c.name)
+                found[key] = c.id if found.get(key, c.id) == c.id else None
+    return found
+
+
+def competency_id_for(name: str) -> str | None:
+    """The referential id of a competency an engagement holds by its name, in
+    either language (an engagement's copy made before competencies kept their
+    id, issue 14); None when no referential competency has that name."""
+    return _ids_by_name().get(_folded(name))

@@ -1,0 +1,273 @@
+"""`aoi programme report`: many feeds, one programme view.
+
+Feeds are decrypted with the lead's key and checked (another programme, a newer
+schema, a feed that is not one: refused by name). The latest feed of each coach
+replaces that coach's earlier ones, so an erasure or a withdrawal carries
+through. The figures are built (`tables.py`), the disclosure control decides
+what is shown (`disclosure.py`) against the register of what earlier reports
+published, and the report is registered before it is written: a report written
+but not registered would let the next one be checked against less than was
+published."""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+from typing import Any, cast
+
+from aoi_tui.domain.ids import new_id
+from aoi_tui.domain.vocabulary import Area, Format, Level, ObjectiveStatus, SessionKind, Status
+from aoi_tui.programme.definition import Programme, ProgrammeError
+from aoi_tui.programme.disclosure import Decision, Earlier, choose_rows, decide
+from aoi_tui.programme.feed import Feed, FeedEngagement
+from aoi_tui.programme.tables import OTHER, T, Table, Token, build_tables
+
+REPORT_FORMAT = "aoi-programme-report"
+REPORT_VERSION = 1
+
+
+@dataclass
+class Report:
+    programme: Programme
+    id: str
+    made_on: date
+    tables: list[Table]
+    decision: Decision
+    shown_sites: list[str]
+    merged_sites: list[str]
+    """Sites gathered in "other" (too few people, or too few changed)."""
+    has_other: bool
+    feeds: int
+    last_period: int
+
+    def figure(self, table: Table, pos: tuple[str, str]) -> list[int] | None:
+        """The values shown, or None when suppressed."""
+        if self.decision.hidden(table.name, pos):
+            return None
+        return list(table.cells[pos].values)
+
+    def published(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for table in self.tables:
+            for pos in table.positions():
+                values = self.figure(table, pos)
+                if values is not None:
+                    out[table.fid(pos)] = values
+        return out
+
+
+def merge(
+    feeds: list[tuple[str, Feed]], used: dict[str, str] | None = None
+) -> list[FeedEngagement]:
+    """The latest feed of each coach, their engagements together. Refused: two
+    coaches claiming one key (a copied feed under another coach's key); two
+    different feeds of one coach written the same second (which is the latest?);
+    a coach's feed older than the one an earlier report used (`used`: coach key
+    -> when its feed was written), which would bring back what an erasure or a
+    withdrawal took out."""
+    latest: dict[str, tuple[str, Feed]] = {}
+    for where, feed in feeds:
+        held = latest.get(feed.coach)
+        if held is not None and feed.written_at == held[1].written_at and feed != held[1]:
+            raise ProgrammeError(
+                f"{where} and {held[0]}: two different feeds of one coach written at "
+                f"{feed.written_at.isoformat()}: give the latest one only"
+            )
+        if held is None or feed.written_at > held[1].written_at:
+            latest[feed.coach] = (where, feed)
+    for where, feed in latest.values():
+        before = (used or {}).get(feed.coach)
+        if before is not None and feed.written_at < datetime.fromisoformat(before):
+            raise ProgrammeError(
+                f"{where}: written at {feed.written_at.isoformat()}, older than this coach's "
+                f"feed an earlier report used ({before}): give the coach's latest feed"
+            )
+    engagements: list[FeedEngagement] = []
+    owner: dict[str, str] = {}
+    for where, feed in latest.values():
+        for e in feed.engagements:
+            for key in (e.key, *(p.key for p in e.participants)):
+                if key in owner and owner[key] != where:
+                    raise ProgrammeError(
+                        f"{where}: key {key} is also in {owner[key]}: two coaches' feeds "
+                        "name the same engagement or person"
+                    )
+                owner[key] = where
+            engagements.append(e)
+    engagements.sort(key=lambda e: e.key)
+    return engagements
+
+
+def _rows(programme: Programme, shown: list[str], has_other: bool) -> list[str]:
+    return [s for s in programme.site_codes if s in shown] + ([OTHER] if has_other else [])
+
+
+def _layout(
+    programme: Programme, engagements: list[FeedEngagement], shown: list[str], last_period: int
+) -> tuple[list[Table], bool]:
+    def row_of(site: str | None) -> str:
+        return site if site in shown else OTHER
+
+    has_other = any(row_of(e.site) == OTHER for e in engagements if e.status.value != "withdrawn")
+    rows = _rows(programme, shown, has_other)
+    return build_tables(programme, engagements, row_of, rows, last_period), has_other
+
+
+def snapshot(engagements: list[FeedEngagement]) -> str:
+    """The engagements a report was made from, for the register (compressed JSON)."""
+    from pydantic import TypeAdapter
+
+    raw = TypeAdapter(list[FeedEngagement]).dump_json(engagements)
+    return base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
+
+
+def from_snapshot(text: str) -> list[FeedEngagement]:
+    """The engagements a register entry kept, as the tables read them. They were
+    validated when their feeds were read, and the register is encrypted in the
+    lead's store: they are rebuilt as plain attribute holders, not validated
+    again (pydantic's construction was most of a large report's time)."""
+    raw = json.loads(zlib.decompress(base64.b64decode(text)))
+    return [cast(FeedEngagement, _engagement(e)) for e in raw]
+
+
+def _engagement(e: dict[str, Any]) -> SimpleNamespace:
+    return SimpleNamespace(
+        **{
+            **e,
+            "format": Format(e["format"]),
+            "status": Status(e["status"]),
+            "sessions": tuple(
+                SimpleNamespace(
+                    kind=SessionKind(s["kind"]), period=s["period"], handover=s["handover"]
+                )
+                for s in e["sessions"]
+            ),
+            "participants": tuple(_person(p) for p in e["participants"]),
+        }
+    )
+
+
+def _level(value: int | None) -> Level | None:
+    return None if value is None else Level(value)
+
+
+def _person(p: dict[str, Any]) -> SimpleNamespace:
+    objectives = p["objectives"]
+    competencies = p["competencies"]
+    return SimpleNamespace(
+        key=p["key"],
+        objectives=None
+        if objectives is None
+        else tuple(
+            SimpleNamespace(
+                area=None if o["area"] is None else Area(o["area"]),
+                status=ObjectiveStatus(o["status"]),
+            )
+            for o in objectives
+        ),
+        competencies=None
+        if competencies is None
+        else tuple(
+            SimpleNamespace(
+                competency=c["competency"], start=_level(c["start"]), latest=_level(c["latest"])
+            )
+            for c in competencies
+        ),
+        evaluation=None,  # in no table
+    )
+
+
+def earlier_reports(programme: Programme, register: list[dict[str, Any]]) -> list[Earlier]:
+    """Each registered report rebuilt: what it published, and who contributed
+    what to each of its figures (from the feeds' state it was made from)."""
+    found = []
+    for entry in register:
+        engagements = from_snapshot(entry["snapshot"])
+        tables, _ = _layout(programme, engagements, list(entry["shown"]), entry["last_period"])
+        contrib = {t.fid(p): t.cells[p].contrib for t in tables for p in t.positions()}
+        found.append(Earlier(at=entry["made_on"], published=entry["published"], contrib=contrib))
+    return found
+
+
+def build_report(
+    programme: Programme,
+    feeds: list[tuple[str, Feed]],
+    register: list[dict[str, Any]],
+    today: date,
+) -> tuple[Report, dict[str, Any]]:
+    """The report and its register entry (to be kept before the report is written)."""
+    used: dict[str, str] = {}
+    for earlier_entry in register:
+        used.update(earlier_entry.get("coaches", {}))
+    engagements = merge(feeds, used)
+    current = [e for e in engagements if e.status.value != "withdrawn"]
+    people: dict[str | None, dict[str, Token]] = {}
+    for e in current:
+        group = people.setdefault(e.site, {})
+        for p in e.participants:
+            group[p.key] = e.key
+    seen_periods = [s.period for e in engagements for s in e.sessions]
+    seen_periods += [e.start_period for e in engagements if e.start_period]
+    last_period = max([programme.periods.index(today), *seen_periods])
+    earlier = earlier_reports(programme, register)
+    shown = choose_rows(list(programme.site_codes), people, programme.min_group, earlier)
+    tables, has_other = _layout(programme, engagements, shown, last_period)
+    decision = decide(tables, programme.min_group, earlier)
+    report = Report(
+        programme=programme,
+        id=new_id(12),
+        made_on=today,
+        tables=tables,
+        decision=decision,
+        shown_sites=shown,
+        merged_sites=[s for s in programme.site_codes if s not in shown and s in people],
+        has_other=has_other,
+        feeds=len({f.coach for _, f in feeds}),
+        last_period=last_period,
+    )
+    entry = {
+        "report": report.id,
+        "made_on": today.isoformat(),
+        "at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "shown": shown,
+        "last_period": last_period,
+        "published": report.published(),
+        "snapshot": snapshot(engagements),
+        "coaches": {**used, **_latest_written(feeds)},
+    }
+    return report, entry
+
+
+def _latest_written(feeds: list[tuple[str, Feed]]) -> dict[str, str]:
+    latest: dict[str, str] = {}
+    for _, feed in feeds:
+        when = feed.written_at.isoformat()
+        if feed.coach not in latest or datetime.fromisoformat(latest[feed.coach]) < feed.written_at:
+            latest[feed.coach] = when
+    return latest
+
+
+def read_feeds(
+    paths: list[str],
+    read: Callable[[str], bytes],
+    programme_for: Callable[[str], tuple[Programme, str]],
+) -> tuple[Programme, str, list[tuple[str, Feed]]]:
+    """Decrypt and check each feed; all must be of one programme, which this store
+    leads (`programme_for` gives its definition and the lead's secret key)."""
+    from aoi_tui.programme.feed import feed_programme, open_feed
+
+    if not paths:
+        raise ProgrammeError("give at least one feed")
+    blobs = [(p, read(p)) for p in paths]
+    first = feed_programme(blobs[0][1], blobs[0][0])
+    programme, secret = programme_for(first)
+    feeds = [(where, open_feed(blob, programme, secret, where)) for where, blob in blobs]
+    return programme, secret, feeds
+
+
+__all__ = ["REPORT_FORMAT", "REPORT_VERSION", "Report", "T", "build_report", "merge", "read_feeds"]

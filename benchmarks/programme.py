@@ -1,0 +1,137 @@
+"""The lead's report over a large programme: feeds for 5,000 engagements from 20
+coaches over 14 sites (individual engagements, teams, peer groups; every status),
+each sealed to the lead's age key as `aoi programme feed` writes it; then the
+report as `aoi programme report` makes it: decrypt and check every feed, merge,
+build the tables, disclosure control (against a register of one earlier report),
+render HTML, Markdown, JSON and CSV.
+
+    python benchmarks/programme.py [--engagements 5000] [--coaches 20] [--runs 3]
+
+Targets (issue 14): the report <= 2 s, peak memory <= 200 MiB (the process's
+peak RSS, Python and the libraries included). Prints the figures; asserts none."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from aoi_tui.programme import age
+from aoi_tui.programme.definition import Programme
+from aoi_tui.programme.feed import open_feed, seal_feed
+from aoi_tui.programme.render import render
+from aoi_tui.programme.report import build_report
+from tests.programme_support import evolve, programme, world
+
+
+def peak_mib() -> float:
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kib / 1024 if sys.platform != "darwin" else kib / 1024 / 1024
+
+
+def prepare(folder: Path, engagements: int, coaches: int, sites: int) -> None:
+    """Sealed feeds (a second round, after changes) and the register of a report
+    made from the first round, in `folder`."""
+    keys = age.new_key_pair()
+    w = world(14, sites=sites, engagements=engagements, coaches=coaches, k=5, tiny=2)
+    w.prog = programme(sites, 5, lead_key=keys.public).model_copy(update={"id": w.prog.id})
+    first = w.feeds(0)
+    _, entry = build_report(w.prog, first, [], w.today)
+    evolve(w, 99, engagements // 20)
+    t0 = time.perf_counter()
+    for i, (_, feed) in enumerate(w.feeds(1)):
+        (folder / f"feed{i:02d}.age").write_bytes(seal_feed(feed, w.prog))
+    sealing = time.perf_counter() - t0
+    people = sum(len(e.participants) for _, f in w.feeds(1) for e in f.engagements)
+    (folder / "state.json").write_text(
+        json.dumps(
+            {
+                "programme": w.prog.model_dump(mode="json"),
+                "secret": keys.secret,
+                "register": [entry],
+                "today": w.today.isoformat(),
+                "people": people,
+                "sealing": sealing,
+            }
+        )
+    )
+
+
+def report(folder: Path, runs: int) -> None:
+    """The report from the sealed feeds, as the lead's store makes it (in a
+    process of its own: its peak memory is the report's)."""
+    state = json.loads((folder / "state.json").read_text())
+    prog = Programme.model_validate(state["programme"])
+    today = date.fromisoformat(state["today"])
+    blobs = [(p.name, p.read_bytes()) for p in sorted(folder.glob("feed*.age"))]
+    walls: list[float] = []
+    cpus: list[float] = []
+    parts: dict[str, list[float]] = {"decrypt and check": [], "report": [], "render": []}
+    suppressed = 0
+    for _ in range(runs):
+        w0, c0 = time.perf_counter(), time.process_time()
+        feeds = [(where, open_feed(blob, prog, state["secret"], where)) for where, blob in blobs]
+        t1 = time.perf_counter()
+        made, _ = build_report(prog, feeds, state["register"], today)
+        t2 = time.perf_counter()
+        for fmt in ("html", "md", "json", "csv"):
+            render(made, fmt, "fr")
+        t3 = time.perf_counter()
+        walls.append(t3 - w0)
+        cpus.append(time.process_time() - c0)
+        parts["decrypt and check"].append(t1 - w0)
+        parts["report"].append(t2 - t1)
+        parts["render"].append(t3 - t2)
+        suppressed = made.decision.count
+    size = sum(len(b) for _, b in blobs)
+    print(
+        f"{len(blobs)} feeds, {size / 1024:.0f} KiB sealed, {state['people']} people "
+        f"(sealing them all: {state['sealing']:.2f} s)"
+    )
+    print(
+        "report (decrypt + check + merge + tables + disclosure against the register + "
+        f"4 formats): median {statistics.median(walls):.2f} s wall, "
+        f"{statistics.median(cpus):.2f} s CPU, over {runs} runs  (target <= 2 s)"
+    )
+    for name, values in parts.items():
+        print(f"  {name}: median {statistics.median(values) * 1000:.0f} ms")
+    print(f"figures suppressed: {suppressed}")
+    print(f"peak RSS of the report's process: {peak_mib():.0f} MiB  (target <= 200 MiB)")
+    print(f"load average while measured: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--engagements", type=int, default=5000)
+    parser.add_argument("--coaches", type=int, default=20)
+    parser.add_argument("--sites", type=int, default=14)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--report-only", metavar="DIR", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.report_only:
+        report(Path(args.report_only), args.runs)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        prepare(Path(folder), args.engagements, args.coaches, args.sites)
+        print(
+            f"programme: {args.engagements} engagements at first, {args.coaches} coaches, "
+            f"{args.sites} sites; a report made, then {args.engagements // 20} changes"
+        )
+        subprocess.run(
+            [sys.executable, __file__, "--report-only", folder, "--runs", str(args.runs)],
+            check=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
