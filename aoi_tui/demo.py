@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 
 from aoi_tui.domain import clock
 from aoi_tui.domain.ids import new_id
-from aoi_tui.domain.models import RECORD_TYPES, STORED, Engagement, Record
+from aoi_tui.domain.models import RECORD_TYPES, STORED, Engagement, Participant, Record
 from aoi_tui.secure.storage import StoreFileError
-from aoi_tui.store.engagement_file import load_record
+from aoi_tui.store.engagement_file import load_engagement, load_record
 from aoi_tui.store.migrations import FILE_KEY, TooNew, upgrade_file
 from aoi_tui.store.store import Store
 
@@ -91,31 +91,44 @@ def records_of(data: dict[str, Any], path: Path) -> list[Record]:
     data = _fresh_ids(data)
     days = clock.today() - WRITTEN_ON
     zone = clock.now().tzinfo
-    records: list[Record] = []
+    # the engagement carries its participants (their own table, read with it)
+    records: list[Record] = [_moved(load_engagement(data, path), days, zone)]
     for table, docs in data.items():
-        if table == FILE_KEY:
+        if table in (FILE_KEY, Engagement.table, Participant.table):
             continue
         if table not in _TABLES:
             raise StoreFileError(path, f"unknown table {table!r}")
         for doc in docs.values():
             records.append(_moved(load_record(_TABLES[table], doc, path), days, zone))
-    return sorted(records, key=lambda r: not isinstance(r, Engagement))  # stable
+    return records
 
 
 def _fresh_ids(data: dict[str, Any]) -> dict[str, Any]:
-    """`data` with every `id` and `*_id` replaced by a fresh id, the same for
-    the same id wherever it appears."""
+    """`data` with every record's `id` replaced by a fresh id, and so every
+    reference to one wherever it appears (`competency_id`, whom an item is
+    `about`, who validated it, who came to a session, a reporting line)."""
     fresh: dict[str, str] = {}
 
-    def walk(value: Any, key: str = "") -> Any:
+    def collect(value: Any, key: str = "") -> None:
         if isinstance(value, dict):
-            return {k: walk(v, k) for k, v in value.items()}
+            for k, v in value.items():
+                collect(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                collect(v)
+        elif (key == "id" or key.endswith("_id")) and isinstance(value, str):
+            fresh.setdefault(value, new_id())
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
         if isinstance(value, list):
             return [walk(v) for v in value]
-        if (key == "id" or key.endswith("_id")) and isinstance(value, str):
-            return fresh.setdefault(value, new_id())
+        if isinstance(value, str) and value in fresh:
+            return fresh[value]
         return value
 
+    collect(data)
     result: dict[str, Any] = walk(data)
     return result
 

@@ -128,8 +128,9 @@ def test_a_demo_file_of_an_older_file_version_is_upgraded(
             engagement["coach"] = engagement["coach"].upper()
         return doc
 
-    monkeypatch.setattr(migrations, "FILE_VERSION", 2)
-    monkeypatch.setattr(migrations, "FILE_STEPS", {1: rename_coach})
+    # the demo's files are of file version 2: a step to a version 3 runs on them
+    monkeypatch.setattr(migrations, "FILE_VERSION", 3)
+    monkeypatch.setattr(migrations, "FILE_STEPS", {**migrations.FILE_STEPS, 2: rename_coach})
     [engagement] = of(demo.records_of(data, Path("old.json")), Engagement)
     assert engagement.coach == "CLAIRE MOREAU"
     assert data == original

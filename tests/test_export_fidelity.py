@@ -57,7 +57,7 @@ def render(store: Store, eid: str, fmt: str, lang: str = "fr") -> dict[str, str]
     """The shared report, the confidential file and the recap of session 1."""
     return {
         a.value: build_export(store, eid, a, fmt, lang, 1 if a is Audience.RECAP else None).content
-        for a in Audience
+        for a in (Audience.SHARED, Audience.CONFIDENTIAL, Audience.RECAP)  # an individual's
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import types
+from datetime import date
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
@@ -17,7 +18,9 @@ from pydantic import BaseModel
 
 from aoi_tui import demo
 from aoi_tui.domain.models import Audience
-from aoi_tui.exports.confidential_file import ConfidentialFile
+from aoi_tui.exports.confidential_file import ConfidentialFile, ConfidentialFileVersion1
+from aoi_tui.exports.group_documents import GroupRecap, GroupReport, ParticipantRecap
+from aoi_tui.exports.group_export import GROUP_RECAP_FORMAT, build_group_export
 from aoi_tui.exports.session_recap import SessionRecap
 from aoi_tui.exports.shared_report import SharedReport
 from aoi_tui.exports.writing import (
@@ -30,24 +33,32 @@ from aoi_tui.exports.writing import (
 from aoi_tui.store.store import Store
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "export-json.md"
-ROOTS: dict[str, tuple[Audience, type[BaseModel]]] = {
-    SHARED_FORMAT: (Audience.SHARED, SharedReport),
-    CONFIDENTIAL_FORMAT: (Audience.CONFIDENTIAL, ConfidentialFile),
-    RECAP_FORMAT: (Audience.RECAP, SessionRecap),
+Root = tuple[Audience, type[BaseModel]]
+ROOTS: dict[tuple[str, int], Root] = {
+    # version 1: an individual engagement's documents, as before collective engagements
+    (SHARED_FORMAT, 1): (Audience.SHARED, SharedReport),
+    (CONFIDENTIAL_FORMAT, 1): (Audience.CONFIDENTIAL, ConfidentialFileVersion1),
+    (RECAP_FORMAT, 1): (Audience.RECAP, SessionRecap),
+    # version 2: a collective engagement's
+    (SHARED_FORMAT, 2): (Audience.SHARED, GroupReport),
+    (CONFIDENTIAL_FORMAT, 2): (Audience.CONFIDENTIAL, ConfidentialFile),
+    (RECAP_FORMAT, 2): (Audience.RECAP, ParticipantRecap),
+    (GROUP_RECAP_FORMAT, 2): (Audience.RECAP, GroupRecap),
 }
 ENVELOPE = ("format", "version", "lang")
-HEADING = re.compile(r"^#{3,4} `(aoi-[a-z-]+)`(?: › `([a-z_.\[\]]+)`)?\s*$")
+HEADING = re.compile(r"^#{3,4} `(aoi-[a-z-]+)`(?: \(version (\d+)\))?(?: › `([a-z_.\[\]]+)`)?\s*$")
 ROW = re.compile(r"^\| `([a-z_0-9]+)` \| ([^|]+(?:\\\|[^|]*)*) \| (.+) \|$")
+Table = tuple[str, int, str]  # format, version, path ("" for the top level)
 
 
-def documented() -> dict[tuple[str, str], dict[str, str]]:
-    """(format, path) → {field: type cell}, path "" for the top level."""
-    tables: dict[tuple[str, str], dict[str, str]] = {}
-    current: tuple[str, str] | None = None
+def documented() -> dict[Table, dict[str, str]]:
+    """(format, version, path) → {field: type cell}, path "" for the top level."""
+    tables: dict[Table, dict[str, str]] = {}
+    current: Table | None = None
     for line in DOC.read_text("utf-8").splitlines():
         heading = HEADING.match(line)
         if heading:
-            current = (heading.group(1), heading.group(2) or "")
+            current = (heading.group(1), int(heading.group(2) or 1), heading.group(3) or "")
             assert current not in tables, f"{current} documented twice"
             tables[current] = {}
         elif line.startswith("#"):
@@ -57,6 +68,16 @@ def documented() -> dict[tuple[str, str], dict[str, str]]:
             assert name not in tables[current], f"{current}: {name} twice"
             tables[current][name] = cell
     return tables
+
+
+def fields_of(model: type[BaseModel], version: int) -> dict[str, Any]:
+    """The fields a document of `version` writes: version 1 leaves out those added
+    for collective engagements (written only when they say something)."""
+    return {
+        name: f
+        for name, f in model.model_fields.items()
+        if version > 1 or getattr(f, "exclude_if", None) is None
+    }
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool, bool]:
@@ -76,10 +97,10 @@ def _model(annotation: Any) -> type[BaseModel] | None:
     return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
 
 
-def resolve(root: type[BaseModel], path: str) -> type[BaseModel]:
+def resolve(root: type[BaseModel], path: str, version: int) -> type[BaseModel]:
     model = root
     for part in path.split("."):
-        field = model.model_fields[part.removesuffix("[]")]
+        field = fields_of(model, version)[part.removesuffix("[]")]
         _, _, is_list = _unwrap(field.annotation)
         assert is_list == part.endswith("[]"), f"{path}: write `{part}` as an array or not"
         found = _model(field.annotation)
@@ -88,10 +109,12 @@ def resolve(root: type[BaseModel], path: str) -> type[BaseModel]:
     return model
 
 
-def nested(root: type[BaseModel], path: str = "") -> list[tuple[str, type[BaseModel]]]:
+def nested(
+    root: type[BaseModel], version: int, path: str = ""
+) -> list[tuple[str, type[BaseModel]]]:
     """Every object below `root`, with its path."""
     out = []
-    for name, field in root.model_fields.items():
+    for name, field in fields_of(root, version).items():
         sub = _model(field.annotation)
         if sub is None:
             continue
@@ -99,58 +122,102 @@ def nested(root: type[BaseModel], path: str = "") -> list[tuple[str, type[BaseMo
         here = f"{path}.{name}" if path else name
         here += "[]" if is_list else ""
         out.append((here, sub))
-        out += nested(sub, here)
+        out += nested(sub, version, here)
     return out
 
 
 @pytest.fixture(scope="module")
-def tables() -> dict[tuple[str, str], dict[str, str]]:
+def tables() -> dict[Table, dict[str, str]]:
     return documented()
 
 
-def test_the_page_documents_the_three_formats(
-    tables: dict[tuple[str, str], dict[str, str]],
+def test_the_page_documents_every_format_of_each_version(
+    tables: dict[Table, dict[str, str]],
 ) -> None:
-    assert {fmt for fmt, _ in tables} == set(ROOTS)
-    for fmt in ROOTS:
-        top = tables[(fmt, "")]
+    assert {(fmt, version) for fmt, version, _ in tables} == set(ROOTS)
+    for fmt, version in ROOTS:
+        top = tables[(fmt, version, "")]
         assert list(top)[:3] == list(ENVELOPE), fmt
         assert f'`"{fmt}"`' in DOC.read_text("utf-8")
-        assert f"`{JSON_VERSION}`" in DOC.read_text("utf-8")
+    assert f"`{JSON_VERSION}`" in DOC.read_text("utf-8")
+
+
+def a_group(store: Store) -> str:
+    """A team with a session, a note, an action, a validation, a charter: every
+    version-2 document has something in each of its lists."""
+    from aoi_tui.domain.models import (
+        GROUP,
+        Action,
+        Agreement,
+        Charter,
+        Engagement,
+        Form,
+        Participant,
+        SessionKind,
+        Visibility,
+    )
+
+    people = [
+        Participant(name=n, agreement=Agreement(consent_date=date(2026, 11, 2)))
+        for n in ("Claire", "Paul")
+    ]
+    ef = store.create_engagement(
+        Engagement(
+            form=Form.TEAM, group="Ligne 3", sponsor="Marc", participants=people, charter=Charter()
+        )
+    )
+    session = ef.new_session(SessionKind.TEAM_AOI, attendance=[p.id for p in people])
+    note = ef.add_note(session.number, "x", visibility=Visibility.SHAREABLE, about=[GROUP])
+    action = Action(session=1, text="y", visibility=Visibility.SHAREABLE, about=[GROUP])
+    for p in people:
+        note.validate_by(p.id)
+        action.validate_by(p.id)
+    ef.update(note)
+    ef.insert(action)
+    return ef.id
 
 
 def test_documented_top_level_fields_are_what_the_exports_write(
-    store: Store, tables: dict[tuple[str, str], dict[str, str]]
+    store: Store, tables: dict[Table, dict[str, str]]
 ) -> None:
-    eid, _ = demo.create_demo(store)
-    for fmt, (audience, model) in ROOTS.items():
-        doc = json.loads(build_export(store, eid, audience, "json", "fr", 1).content)
-        assert (doc["format"], doc["version"], doc["lang"]) == (fmt, JSON_VERSION, "fr")
-        assert list(tables[(fmt, "")]) == list(doc), f"{fmt}: the documented fields differ"
-        assert list(doc) == [*ENVELOPE, *model.model_fields], fmt
+    individual, _ = demo.create_demo(store)
+    group = a_group(store)
+    for (fmt, version), (audience, model) in ROOTS.items():
+        eid = individual if version == 1 else group
+        if version == 1:
+            made = build_export(store, eid, audience, "json", "fr", 1)
+        else:
+            first = store.engagement(eid).engagement().participants[0].id
+            whose = first if fmt == RECAP_FORMAT else None  # a participant's, or the group's
+            made = build_group_export(store, eid, audience, "json", "fr", 1, participant=whose)
+        doc = json.loads(made.content)
+        assert (doc["format"], doc["version"], doc["lang"]) == (fmt, version, "fr")
+        assert list(tables[(fmt, version, "")]) == list(doc), f"{fmt}: the documented fields differ"
+        assert list(doc) == [*ENVELOPE, *fields_of(model, version)], fmt
 
 
 def test_every_nested_object_is_documented_field_by_field(
-    tables: dict[tuple[str, str], dict[str, str]],
+    tables: dict[Table, dict[str, str]],
 ) -> None:
-    for fmt, (_, root) in ROOTS.items():
+    for (fmt, version), (_, root) in ROOTS.items():
         documented_models: set[type[BaseModel]] = set()
-        for (table_fmt, path), fields in tables.items():
-            if table_fmt != fmt:
+        for (table_fmt, table_version, path), fields in tables.items():
+            if (table_fmt, table_version) != (fmt, version):
                 continue
-            model = resolve(root, path) if path else root
+            model = resolve(root, path, version) if path else root
             documented_models.add(model)
-            want = [*ENVELOPE, *model.model_fields] if not path else list(model.model_fields)
-            assert list(fields) == want, f"{fmt} › {path or 'top level'}: fields differ"
-            for name, field in model.model_fields.items():
+            own = fields_of(model, version)
+            want = [*ENVELOPE, *own] if not path else list(own)
+            assert list(fields) == want, f"{fmt} {version} › {path or 'top level'}: fields differ"
+            for name, field in own.items():
                 _, optional, is_list = _unwrap(field.annotation)
                 cell = fields[name]
                 assert ("null" in cell) == optional, f"{fmt} › {path} › {name}: null or not?"
                 assert cell.startswith("[") == is_list, f"{fmt} › {path} › {name}: array or not?"
         # A shape used in several places (a validation) is documented once.
-        missing = {f"{path} ({model.__name__})" for path, model in nested(root)} - {
+        missing = {f"{path} ({model.__name__})" for path, model in nested(root, version)} - {
             f"{path} ({model.__name__})"
-            for path, model in nested(root)
+            for path, model in nested(root, version)
             if model in documented_models
         }
-        assert missing == set(), f"{fmt}: undocumented objects {sorted(missing)}"
+        assert missing == set(), f"{fmt} {version}: undocumented objects {sorted(missing)}"

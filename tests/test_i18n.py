@@ -18,6 +18,7 @@ from aoi_tui.domain.models import (
     Area,
     Assessor,
     Audience,
+    Form,
     Format,
     Level,
     NoteKind,
@@ -52,6 +53,7 @@ ENUM_PREFIXES: dict[str, type[Enum]] = {
     "visibility.": Visibility,
     "audience.": Audience,
     "supervision.form.": SupervisionForm,
+    "export.group.form.": Form,
 }
 # Prefixes completed from a fixed list of names rather than an enum.
 NAME_PREFIXES: dict[str, tuple[str, ...]] = {

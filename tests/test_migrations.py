@@ -1,7 +1,7 @@
 """Whole-file upgrades: an engagement file of an older file version is upgraded
 once, under its lock, before its first read or write, and written back; a file
 from a newer aoi is refused and left as it is. The step used here is the one
-collective engagements will need: the engagement's one coachee moved into a
+collective engagements need: the engagement's one coachee moved into a
 table of participants. (Record upgrades: tests/test_store.py.)"""
 
 from __future__ import annotations
@@ -19,10 +19,13 @@ from aoi_tui.store.migrations import FILE_KEY, TooNew, upgrade_file
 from aoi_tui.store.store import Store
 from tests.test_store import new_engagement, note_texts, reopen
 
+REAL_STEP = migrations.FILE_STEPS[1]
+
 
 class Participants:
-    """File step 1 -> 2: the coachee becomes the first row of a `participants`
-    table. Counts its runs, and checks that the file's lock is held."""
+    """File step 1 -> 2 as this aoi registers it (the coachee becomes the first
+    row of a `participants` table), counting its runs and checking that the
+    file's lock is held."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -34,14 +37,12 @@ class Participants:
         lock = FileLock(self.store.root / "locks" / f"{engagement['id']}.lock", timeout=0)
         with pytest.raises(Timeout):  # held by the upgrade
             lock.acquire()
-        data["participants"] = {"1": {"name": engagement["coachee"], "v": 1}}
-        return data
+        return REAL_STEP(data)
 
 
 @pytest.fixture
 def version_2(store: Store, monkeypatch: pytest.MonkeyPatch) -> Participants:
     step = Participants(store)
-    monkeypatch.setattr(migrations, "FILE_VERSION", 2)
     monkeypatch.setattr(migrations, "FILE_STEPS", {1: step})
     return step
 
@@ -51,11 +52,19 @@ def on_disk(ef: EngagementFile) -> dict[str, Any]:
 
 
 def written_before_file_versions(store: Store) -> EngagementFile:
-    """An engagement file as aoi wrote it before file versions (no `_file`)."""
+    """An engagement file as aoi wrote it before file versions (no `_file`):
+    the coachee, their agreement and withdrawal in the engagement record, no
+    table of participants."""
     ef = new_engagement(store)
     ef.add_note(1, "avant")
     data = on_disk(ef)
     del data[FILE_KEY]
+    [engagement] = data["engagement"].values()
+    [participant] = data.pop("participants").values()
+    del engagement["form"]
+    engagement["coachee"] = participant["name"]
+    engagement["agreement"] = participant["agreement"]
+    engagement["withdrawn_on"] = participant["withdrawn_on"]
     ef.storage.flush(data)
     return ef
 
@@ -137,12 +146,11 @@ def test_a_failed_upgrade_leaves_the_file_as_it_was(
         data["engagement"].clear()  # changes the copy it was given, then fails
         raise RuntimeError("a bug in the step")
 
-    monkeypatch.setattr(migrations, "FILE_VERSION", 2)
     monkeypatch.setattr(migrations, "FILE_STEPS", {1: broken})
     with pytest.raises(RuntimeError, match="a bug"):
         reopen(store).engagement(ef.id).notes()
     assert ef.path.read_bytes() == blob
-    monkeypatch.setattr(migrations, "FILE_VERSION", 1)
+    monkeypatch.setattr(migrations, "FILE_STEPS", {1: REAL_STEP})
     assert note_texts(store, ef.id) == ["avant"]
 
 
@@ -170,6 +178,8 @@ def test_upgrade_file_changes_a_copy_and_nothing_when_current(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     data: dict[str, Any] = {"engagement": {"1": {"coachee": "A"}}}
+    monkeypatch.setattr(migrations, "FILE_VERSION", 1)
+    monkeypatch.setattr(migrations, "FILE_STEPS", {})
     assert upgrade_file(data) is None  # version 1 (no `_file`) is current
 
     def step(doc: dict[str, Any]) -> dict[str, Any]:

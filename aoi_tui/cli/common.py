@@ -177,6 +177,16 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def yes_no(value: str) -> bool:
+    """An argparse type: yes or no (oui/non too), nothing else."""
+    folded = value.strip().lower()
+    if folded in ("yes", "oui"):
+        return True
+    if folded in ("no", "non"):
+        return False
+    raise argparse.ArgumentTypeError(f"{value!r}: say yes or no")
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     print(f"aoi: {message}", file=sys.stderr)
     raise SystemExit(code)

@@ -10,6 +10,7 @@ from aoi_tui.cli.common import (
     CliError,
     data_root,
     engagement_id,
+    fail,
     open_the_store,
     out,
 )
@@ -61,20 +62,66 @@ def _summary_json(store: Store, retention_days: int | None = None) -> list[dict[
     ]
 
 
-def cmd_engagement_new(args: argparse.Namespace) -> int:
-    from aoi_tui.domain.models import Agreement, Engagement
+def _who(args: argparse.Namespace) -> dict[str, Any]:
+    """Who the new engagement is with: its coachee, or a group's form, name and
+    participants (each with nothing reported until they agree: `Participant`)."""
+    from aoi_tui.domain.models import Agreement, Form, Participant
+    from aoi_tui.domain.participants import same_person
 
+    if args.group is None:
+        if args.form or args.participant:
+            raise CliError(
+                "--form and --participant go with --group NAME (a collective engagement)"
+            )
+        missing = [
+            o for o, v in (("--coachee", args.coachee), ("--sponsor", args.sponsor)) if not v
+        ]
+        if missing:
+            fail(
+                f"the following arguments are required: {', '.join(missing)} "
+                "(or --group NAME --form team|peers) (see `aoi engagement new --help`)",
+                2,
+            )
+        return {
+            "participants": [
+                Participant.coachee(args.coachee, Agreement(consent_date=args.consent_date))
+            ],
+            "sponsor": args.sponsor,
+        }
+    if args.coachee is not None:
+        raise CliError("--coachee is for an individual engagement: a group has --participant NAME")
+    if args.form is None:
+        raise CliError("a collective engagement needs its form: --form team|peers")
+    if args.consent_date is not None:
+        raise CliError(
+            "each participant consents on their own: aoi participant consent ENGAGEMENT "
+            "PARTICIPANT --date YYYY-MM-DD"
+        )
+    names = args.participant or []
+    for i, name in enumerate(names):
+        if any(same_person(name, other) for other in names[:i]):
+            raise CliError(f"{name} is given twice as a participant")
+    return {
+        "form": Form(args.form),
+        "group": args.group,
+        "sponsor": args.sponsor or "",
+        "participants": [Participant(name=n) for n in names],
+    }
+
+
+def cmd_engagement_new(args: argparse.Namespace) -> int:
+    from aoi_tui.domain.models import Engagement
+
+    who = _who(args)
     store = open_the_store(args, create=True)
     fmt = Format(args.format or args.settings.default_format)
     engagement = Engagement(
-        coachee=args.coachee,
-        sponsor=args.sponsor,
+        **who,
         coach=args.coach or "",
         organisation=args.organisation or "",
         format=fmt,
         planned_sessions=PLANNED_SESSIONS[fmt] if args.sessions is None else args.sessions,
         cadence_days=args.cadence,
-        agreement=Agreement(consent_date=args.consent_date),
         # consent given: framed, as `aoi engagement consent` and the TUI do
         status=Status.ACTIVE if args.consent_date else Status.FRAMING,
     )
@@ -129,8 +176,20 @@ def _change_engagement(args: argparse.Namespace, change: Callable[[Any], str]) -
     return 0
 
 
+def _one_coachee(e: Any, command: str) -> None:
+    """`aoi engagement consent|withdraw` are an individual engagement's: in a group
+    each participant has their own agreement."""
+    if not e.individual:
+        raise CliError(
+            f"this is a collective engagement: each participant has their own agreement "
+            f"(aoi participant {command} ENGAGEMENT PARTICIPANT"
+            + (" --date YYYY-MM-DD)" if command == "consent" else ")")
+        )
+
+
 def cmd_engagement_consent(args: argparse.Namespace) -> int:
     def change(e: Any) -> str:
+        _one_coachee(e, "consent")
         e.agreement = e.agreement.model_copy(update={"consent_date": args.date})
         if e.status is Status.FRAMING:
             e.status = Status.ACTIVE
@@ -152,6 +211,7 @@ def cmd_engagement_close(args: argparse.Namespace) -> int:
 
 def cmd_engagement_withdraw(args: argparse.Namespace) -> int:
     def change(e: Any) -> str:
+        _one_coachee(e, "withdraw")
         if e.status in (Status.WITHDRAWN, Status.CLOSED):
             raise CliError(f"this engagement is already {e.status.value}")
         e.status = Status.WITHDRAWN
@@ -170,11 +230,55 @@ def cmd_session_new(args: argparse.Namespace) -> int:
     engagement = ef.engagement()
     if engagement.status is Status.WITHDRAWN:
         raise CliError("the coachee withdrew from this engagement: no new session")
-    kind = SessionKind(args.kind) if args.kind else _default_kind(engagement.format)
-    session = ef.new_session(kind, args.settings.phase_minutes)
+    kind = SessionKind(args.kind) if args.kind else _default_kind(engagement)
+    who = _session_people(args, engagement, kind)
+    try:
+        session = ef.new_session(kind, args.settings.phase_minutes, **who)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     out(args, {"number": session.number}, f"Session {session.number} ({kind.value}) created.")
     return 0
 
 
-def _default_kind(fmt: Format) -> SessionKind:
-    return SessionKind.AOI if fmt is Format.AOI else SessionKind.COACHING
+def _default_kind(engagement: Any) -> SessionKind:
+    from aoi_tui.domain.models import Form
+
+    if engagement.form is Form.TEAM:
+        return SessionKind.TEAM_AOI
+    if engagement.form is Form.PEERS:
+        return SessionKind.PEER
+    return SessionKind.AOI if engagement.format is Format.AOI else SessionKind.COACHING
+
+
+def _session_people(args: argparse.Namespace, engagement: Any, kind: SessionKind) -> dict[str, Any]:
+    """A group's session: with one participant (a one-to-one), or with the group
+    (who came, and a peer session's case-bringer), each named as the CLI names them."""
+    from aoi_tui.cli.participants import named
+    from aoi_tui.domain.vocabulary import collective
+
+    given = args.participant or args.present or args.case_bringer
+    if engagement.individual:
+        if given:
+            raise CliError(
+                "--participant, --present and --case-bringer are for a collective engagement"
+            )
+        return {}
+    if collective(kind):
+        if args.participant:
+            raise CliError(
+                f"a {kind.value} session is held with the group: --present says who came "
+                "(--participant is for a one-to-one session)"
+            )
+        if args.case_bringer and kind is not SessionKind.PEER:
+            raise CliError("--case-bringer is for a peer session (--kind peer)")
+        present = [named(engagement, q).id for q in args.present or []]
+        bringer = named(engagement, args.case_bringer).id if args.case_bringer else None
+        return {"attendance": present if args.present else None, "case_bringer": bringer}
+    if args.present or args.case_bringer:
+        raise CliError("a one-to-one session has no --present or --case-bringer")
+    if not args.participant:
+        raise CliError(
+            f"a {kind.value} session in a group is held with one participant: add "
+            "--participant PARTICIPANT (or choose a collective kind)"
+        )
+    return {"participant": named(engagement, args.participant).id}

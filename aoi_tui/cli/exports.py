@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from aoi_tui.cli.common import (
     CliError,
@@ -33,7 +34,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         audience = Audience.SHARED if args.shared else Audience.CONFIDENTIAL
     else:
         raise CliError("say what to export: --shared, --confidential, or --session N --recap")
-    export = build_export(store, eid, audience, args.format, i18n.language(), args.session)
+    engagement = store.engagement(eid).engagement()
+    if engagement.individual:
+        if args.for_sponsor or args.participant:
+            raise CliError(
+                "--for-sponsor and --participant are for a collective engagement: an "
+                "individual one has one N+1 and one coachee"
+            )
+        export = build_export(store, eid, audience, args.format, i18n.language(), args.session)
+    else:
+        export = _group_export(store, eid, engagement, audience, args)
     try:
         path = write_export(store, eid, export, args.output)
     except ExportNotRecorded as exc:
@@ -41,3 +51,31 @@ def cmd_export(args: argparse.Namespace) -> int:
     if path is not None:
         print(i18n.t("export.written", path=shown(path)), file=sys.stderr)  # one line
     return 0
+
+
+def _group_export(
+    store: Any, eid: str, engagement: Any, audience: Audience, args: argparse.Namespace
+) -> Any:
+    """A collective engagement's export: the report for one N+1 (`--for-sponsor`,
+    which may be left out when the group has one), a participant's recap
+    (`--participant`) or the group's, the confidential file."""
+    from aoi_tui.cli.participants import named
+    from aoi_tui.exports.group_export import build_group_export
+
+    if args.for_sponsor and audience is not Audience.SHARED:
+        raise CliError("--for-sponsor goes with --shared (the report for one N+1)")
+    if args.participant and audience is not Audience.RECAP:
+        raise CliError("--participant goes with --recap (one participant's recap of a session)")
+    if args.format not in ("md", "html", "json"):
+        raise CliError("a collective engagement's exports are md, html or json")
+    participant = named(engagement, args.participant).id if args.participant else None
+    return build_group_export(
+        store,
+        eid,
+        audience,
+        args.format,
+        i18n.language(),
+        args.session,
+        for_sponsor=args.for_sponsor,
+        participant=participant,
+    )

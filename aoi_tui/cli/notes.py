@@ -33,6 +33,7 @@ def cmd_note_add(args: argparse.Namespace) -> int:
         ef.session(args.session)
     except KeyError:
         raise CliError(f"no session {args.session} in this engagement") from None
+    about = _about(ef.engagement(), args.about) if args.about else None
     note = ef.add_note(
         args.session,
         text,
@@ -40,9 +41,30 @@ def cmd_note_add(args: argparse.Namespace) -> int:
         role=Role(args.role) if args.role else None,
         kind=NoteKind(args.kind),
         visibility=Visibility.SHAREABLE if args.shareable else Visibility.PRIVATE,
+        about=about,
     )
     out(args, {"id": note.id}, note.id)
     return 0
+
+
+def _about(engagement: Any, given: list[str]) -> list[str]:
+    """`--about`, as ids: the group, or participants each named by id or prefix."""
+    from aoi_tui.cli.participants import named
+    from aoi_tui.domain.models import GROUP
+
+    if engagement.individual:
+        raise CliError(
+            "--about is for a collective engagement: every note of an individual one "
+            "concerns its coachee"
+        )
+    if any(g.strip().lower() == GROUP for g in given):
+        if len(given) > 1:
+            raise CliError("a note concerns the group, or some participants, not both")
+        return [GROUP]
+    ids = [named(engagement, g).id for g in given]
+    if len(set(ids)) != len(ids):
+        raise CliError("a participant is named twice in --about")
+    return ids
 
 
 def cmd_note_list(args: argparse.Namespace) -> int:
@@ -106,7 +128,15 @@ def cmd_note_validate(args: argparse.Namespace) -> int:
 
     store = open_the_store(args)
     ef = store.engagement(engagement_id(store, args.engagement))
+    if not ef.engagement().individual:
+        return _validate_in_group(args, ef)
     with ef.batch():
+        if args.by:
+            from aoi_tui.cli.participants import named
+
+            coachee = ef.engagement().participants[0]
+            if any(named(ef.engagement(), b).id != coachee.id for b in args.by):
+                raise CliError("in an individual engagement only the coachee validates")
         if not validation_open(ef.engagement()):
             raise CliError("the coachee withdrew: nothing more is validated for the sponsor")
         try:
@@ -120,6 +150,46 @@ def cmd_note_validate(args: argparse.Namespace) -> int:
         note.validate_by_coachee()
         ef.update(note)
     out(args, {"id": note.id, "validated": True}, "Validated by the coachee.")
+    return 0
+
+
+def _validate_in_group(args: argparse.Namespace, ef: Any) -> int:
+    """`--by` each participant who validates the note, one to one. The note
+    reaches anyone only once everyone it concerns has (`allow_list.reaches`)."""
+    from aoi_tui.cli.participants import named
+    from aoi_tui.domain.allow_list import validation_open_for
+    from aoi_tui.domain.concerns import concerned
+    from aoi_tui.domain.models import Note
+    from aoi_tui.domain.validations import validate
+
+    if not args.by:
+        raise CliError(
+            "in a group each participant validates for themselves: add --by PARTICIPANT "
+            "(repeatable)"
+        )
+    with ef.batch():
+        engagement = ef.engagement()
+        try:
+            note = ef.get(Note, args.note)
+        except KeyError:
+            raise CliError(f"no note {args.note} in this engagement") from None
+        if note.visibility is not Visibility.SHAREABLE:
+            raise CliError("this note is private: make it shareable before it is validated")
+        people = [named(engagement, b) for b in args.by]
+        concern = concerned(note, engagement)
+        for p in people:
+            if not concern.group and p.id not in concern.people:
+                raise CliError(f"this note does not concern {p.name}: they do not validate it")
+            if not validation_open_for(p, engagement):
+                raise CliError(f"{p.name} withdrew: nothing more is validated by them")
+            validate(note, p, engagement)
+        ef.update(note)
+    names = ", ".join(p.name for p in people)
+    out(
+        args,
+        {"id": note.id, "validated_by": [p.id for p in people]},
+        f"Validated by {names}.",
+    )
     return 0
 
 

@@ -26,6 +26,7 @@ from aoi_tui.cli.common import (
     parse_consent_date,
     parse_date,
     whole_number,
+    yes_no,
 )
 from aoi_tui.cli.tui import (
     cmd_serve,
@@ -96,8 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp = command(
         "new", later("engagements", "cmd_engagement_new"), "frame a new engagement", eng_sub
     )
-    sp.add_argument("--coachee", required=True, help="the person coached")
-    sp.add_argument("--sponsor", required=True, help="the N+1 / sponsor")
+    sp.add_argument("--coachee", help="the person coached (an individual engagement)")
+    sp.add_argument("--sponsor", help="the N+1 / sponsor (a peer group's: none by default)")
+    sp.add_argument("--group", metavar="NAME", help="a collective engagement's name")
+    sp.add_argument("--form", choices=["team", "peers"], help="with --group: a team or peers")
+    sp.add_argument(
+        "--participant", action="append", metavar="NAME", help="with --group: repeatable"
+    )
     sp.add_argument("--coach", help="the coach's name")
     sp.add_argument("--organisation", help="the company or site")
     sp.add_argument(
@@ -148,6 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp = command("new", later("engagements", "cmd_session_new"), "start a new session", ses_sub)
     sp.add_argument("engagement", metavar="ENGAGEMENT")
     sp.add_argument("--kind", choices=[k.value for k in SessionKind])
+    sp.add_argument(
+        "--participant", metavar="PARTICIPANT", help="in a group: a one-to-one session with them"
+    )
+    sp.add_argument(
+        "--present", action="append", metavar="PARTICIPANT", help="in a group: who came"
+    )
+    sp.add_argument("--case-bringer", metavar="PARTICIPANT", help="a peer session's case")
 
     note = sub.add_parser("note", help="notes")
     note_sub = note.add_subparsers(title="note commands", metavar="ACTION", required=True)
@@ -160,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--role", choices=[r.value for r in Role])
     sp.add_argument("--kind", choices=[k.value for k in NoteKind], default="observation")
     sp.add_argument("--shareable", action="store_true", help="may be shared once validated")
+    sp.add_argument(
+        "--about",
+        action="append",
+        metavar="PARTICIPANT|group",
+        help="in a group: whom the note concerns (repeatable)",
+    )
     sp.add_argument("text", metavar="TEXT", help="the note, or - to read standard input")
     sp = command("list", later("notes", "cmd_note_list"), "list notes", note_sub)
     sp.add_argument("engagement", metavar="ENGAGEMENT")
@@ -172,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("engagement", metavar="ENGAGEMENT")
     sp.add_argument("note", metavar="NOTE_ID")
+    sp.add_argument(
+        "--by", action="append", metavar="PARTICIPANT", help="in a group: who validates"
+    )
 
     sp = command(
         "export",
@@ -185,6 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--confidential", action="store_true", help="the coach's full file")
     sp.add_argument("--recap", action="store_true", help="the coachee's recap of one session")
     sp.add_argument("--session", type=int, metavar="N", help="the session of the recap")
+    sp.add_argument("--for-sponsor", metavar="NAME", help="in a group: the report for this N+1")
+    sp.add_argument(
+        "--participant", metavar="PARTICIPANT", help="in a group: this participant's recap"
+    )
     sp.add_argument(
         "--format",
         choices=["md", "html", "json", "docx"],
@@ -192,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="docx: a Word file, written to a file only (-o FILE or the default name)",
     )
     sp.add_argument("-o", "--output", metavar="FILE", help="file to write, or - for stdout")
+
+    add_participant_commands(sub, command)
 
     sp = command(
         "erase", later("care", "cmd_erase"), "erase an engagement for good, backups included"
@@ -254,6 +282,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--repair", action="store_true", help="restore damaged files from backups")
     return p
+
+
+def add_participant_commands(sub: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
+    """`aoi participant ...`: the people of a collective engagement."""
+    par = sub.add_parser("participant", help="the participants of a collective engagement")
+    par_sub = par.add_subparsers(title="participant commands", metavar="ACTION", required=True)
+
+    def one(name: str, help_text: str, whom: bool = True) -> argparse.ArgumentParser:
+        sp = command(name, later("participants", f"cmd_participant_{name}"), help_text, par_sub)
+        sp.add_argument("engagement", metavar="ENGAGEMENT")
+        if whom:
+            sp.add_argument(
+                "participant", metavar="PARTICIPANT", help="id, or prefix of id or name"
+            )
+        return sp
+
+    sp = one("add", "add a participant to a group", whom=False)
+    sp.add_argument("name", metavar="NAME")
+    sp.add_argument("--function", metavar="TEXT", help="their job")
+    sp.add_argument("--sponsor", metavar="NAME", help="their own N+1 (a peer group's)")
+    one("list", "list the participants (ids with --json)", whom=False)
+    sp = one("consent", "record a participant's consent")
+    sp.add_argument("--date", type=parse_consent_date, required=True, metavar="YYYY-MM-DD")
+    sp = one("report", "what may be reported about a participant (off until agreed)")
+    for flag in ("--own-items", "--attendance", "--programme-statistics"):
+        sp.add_argument(flag, type=yes_no, metavar="yes|no")
+    sp = one("withdraw", "a participant withdraws (nothing of theirs reported after)")
+    sp.add_argument("--date", type=parse_consent_date, metavar="YYYY-MM-DD", help="default today")
+    sp = one("erase", "erase a participant for good, backups included")
+    sp.add_argument("--yes", action="store_true", help="confirm without asking")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -36,6 +36,9 @@ class PhaseDef:
     label_en: str
     debrief: bool = False
     """The phase where the coach goes through the notes with the coachee (F9)."""
+    case: bool = False
+    """A peer session's phase about the case: what is said then concerns the
+    case-bringer (`concerns.default_about`)."""
 
     def label(self, lang: str) -> str:
         return self.label_fr if lang == "fr" else self.label_en
@@ -55,6 +58,7 @@ def _all() -> dict[str, tuple[PhaseDef, ...]]:
                 label_fr=p["fr"],
                 label_en=p["en"],
                 debrief=bool(p.get("debrief", False)),
+                case=bool(p.get("case", False)),
             )
             for p in phases
         )
@@ -76,6 +80,11 @@ def debrief_index(session: HasPhases) -> int | None:
         if any(p.debrief and p.id == run.phase for p in phases_for(session.kind.value)):
             return i
     return None
+
+
+def case_phase(kind: str, phase: str) -> bool:
+    """Is `phase` one of the case's phases in a session of `kind`?"""
+    return any(p.case and p.id == phase for p in phases_for(kind))
 
 
 def session_kinds() -> list[str]:

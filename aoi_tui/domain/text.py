@@ -41,3 +41,27 @@ def clean(text: str) -> str:
 def clean_line(text: str) -> str:
     """A one-line field (a name, a title): newlines and tabs become spaces."""
     return " ".join(clean(text).split())
+
+
+def _fold_table() -> dict[int, str]:
+    import unicodedata
+
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c)
+        )
+        if base and base != chr(code):
+            table[code] = base
+    table.update({ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae", ord("Æ"): "ae", ord("’"): "'"})
+    return table
+
+
+FOLD_TABLE = _fold_table()
+"""Latin letters with accents (and œ, æ, the typographic apostrophe) to their plain form."""
+
+
+def fold(text: str) -> str:
+    """Lower case without accents ("Élodie" and "elodie" are one), fast enough for
+    300,000 notes (str.translate): search, naming a participant by a prefix."""
+    return text.translate(FOLD_TABLE).casefold()

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+
 from aoi_tui.domain.models import (
     Action,
+    Agreement,
     Assessment,
     Competency,
     Engagement,
     ExportRecord,
+    Format,
+    Level,
     Model,
     Note,
     Objective,
+    Participant,
     Session,
+    Status,
     Tool,
+    Validation,
 )
 from aoi_tui.store.engagement_file import EngagementFile
 
@@ -40,4 +49,78 @@ def build_confidential_file(ef: EngagementFile) -> ConfidentialFile:
         actions=ef.actions(),
         tools=ef.tools(),
         exports=sorted(ef.all(ExportRecord), key=lambda e: e.at),
+    )
+
+
+class EngagementVersion1(Model):
+    """The engagement of a version-1 confidential file: an individual engagement
+    as aoi wrote it before collective engagements (the coachee, their agreement
+    and their withdrawal inside it), field for field and in this order."""
+
+    id: str
+    v: int
+    coachee: str
+    sponsor: str
+    coach: str
+    organisation: str
+    format: Format
+    planned_sessions: int
+    cadence_days: int
+    status: Status
+    coachee_expectations: str
+    sponsor_expectations: str
+    next_session: date | None
+    agreement: Agreement
+    strategy: str
+    strategy_competence: Level | None
+    strategy_motivation: str | None
+    closing_synthesis: str
+    closing_next: str
+    closing_validation: Validation | None
+    created_at: datetime
+    closed_on: date | None
+    withdrawn_on: date | None
+    demo: bool
+
+
+class ConfidentialFileVersion1(ConfidentialFile):
+    """A version-1 confidential file (docs/export-json.md): its engagement is
+    `EngagementVersion1`; its records leave out the fields of groups, empty."""
+
+    engagement: EngagementVersion1  # type: ignore[assignment]
+
+
+def confidential_json(cf: ConfidentialFile) -> tuple[int, dict[str, Any]]:
+    """The confidential file as JSON, and the version of the schema it needs
+    (docs/export-json.md). An individual engagement whose participant holds
+    nothing but what version 1 had (a name, the agreement, a withdrawal) is
+    written exactly as before, version 1 (`ConfidentialFileVersion1`).
+    Anything else is version 2: the engagement as it is stored, with its
+    `participants`."""
+    eng = cf.engagement
+    if not (eng.individual and _said_by_version_1(eng)):
+        return 2, cf.model_dump(mode="json")
+    stored = eng.model_dump(exclude={"participants"})
+    person = eng.participants[0]
+    stored.update(coachee=person.name, agreement=person.agreement, withdrawn_on=person.withdrawn_on)
+    known = EngagementVersion1.model_fields
+    v1 = ConfidentialFileVersion1.model_validate(
+        {
+            **{name: getattr(cf, name) for name in ConfidentialFile.model_fields},
+            "engagement": EngagementVersion1(**{k: stored[k] for k in known}),
+        }
+    )
+    return 1, v1.model_dump(mode="json")
+
+
+def _said_by_version_1(eng: Engagement) -> bool:
+    p: Participant = eng.participants[0]
+    return (
+        not eng.group
+        and eng.charter is None
+        and not eng.closing_validations
+        and not (p.function or p.sponsor or p.email or p.reports_to)
+        and p.report_own_items
+        and not p.programme_statistics
+        and p.charter_agreement is None
     )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Protocol
 
 from aoi_tui.config.i18n import t
-from aoi_tui.domain.models import Action, Agreement, Level, Objective, SessionKind
+from aoi_tui.domain.models import Action, Agreement, Level, Objective, Owner, SessionKind
 from aoi_tui.domain.phases import phases_for
 from aoi_tui.exports.markdown_safety import Document, heading, inline, lead, quote
 from aoi_tui.exports.session_recap import RecapAction
@@ -120,8 +121,17 @@ def _objective_lines(o: SharedObjective | Objective, lang: str) -> list[str]:
     return lines
 
 
+class OwnedAction(Protocol):
+    """An action as any document shows it: whose it is and when it is due."""
+
+    @property
+    def owner(self) -> Owner: ...
+    @property
+    def due(self) -> date | None: ...
+
+
 def action_meta(
-    action: SharedAction | RecapAction | Action,
+    action: SharedAction | RecapAction | Action | OwnedAction,
     lang: str,
     *details: str,
     session: int | None = None,

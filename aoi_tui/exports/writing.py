@@ -14,7 +14,7 @@ from pathlib import Path
 from aoi_tui.config.i18n import t
 from aoi_tui.domain import clock
 from aoi_tui.domain.models import Audience, ExportRecord
-from aoi_tui.exports.confidential_file import build_confidential_file
+from aoi_tui.exports.confidential_file import build_confidential_file, confidential_json
 from aoi_tui.exports.render_html import to_html
 from aoi_tui.exports.render_markdown import (
     confidential_markdown,
@@ -28,7 +28,10 @@ from aoi_tui.secure.durable import StoreWriteError, describe_os_error, write_ato
 from aoi_tui.store.store import Store
 
 FORMATS = ("md", "html", "json")
-JSON_VERSION = 1
+JSON_VERSION = 2
+"""The schema's version (docs/export-json.md). An individual engagement's
+documents are still written as version 1 (their shape has not changed); a
+collective engagement's are version 2."""
 SHARED_FORMAT = "aoi-shared-report"
 CONFIDENTIAL_FORMAT = "aoi-confidential-file"
 RECAP_FORMAT = "aoi-session-recap"
@@ -46,6 +49,7 @@ class Export:
     default_name: str
     session: int | None = None
     document: bytes | None = None  # a Word file; `content` is then its text, to preview
+    recipient: str | None = None  # in a group: the N+1's name, or the participant's id
 
     @property
     def data(self) -> bytes:
@@ -61,7 +65,10 @@ def build_export(
     lang: str,
     session: int | None = None,
 ) -> Export:
-    """`session` is required for a recap (one session's), unused otherwise."""
+    """`session` is required for a recap (one session's), unused otherwise. An
+    individual engagement's documents; a group's are `group_export`'s."""
+    if not store.engagement(engagement_id).engagement().individual:
+        raise GroupExport(t("export.group.elsewhere"))
     if fmt == WORD:
         from aoi_tui.exports.word import word_file  # python-docx when asked only
 
@@ -91,7 +98,8 @@ def build_export(
         title = f"{t('export.confidential.title', lang)} — {cf.engagement.coachee}"
         banner = t("export.confidential.banner", lang)
         if fmt == "json":
-            content = _json(CONFIDENTIAL_FORMAT, lang, cf.model_dump(mode="json"))
+            version, body = confidential_json(cf)
+            content = _json(CONFIDENTIAL_FORMAT, lang, body, version)
         else:
             content = confidential_markdown(cf, lang)
             breaks = confidential_page_breaks(cf, lang)
@@ -119,9 +127,17 @@ def export_name(engagement_id: str, audience: Audience, fmt: str, session: int |
     return f"aoi-{engagement_id[:8]}-{which}-{clock.today().isoformat()}.{fmt}"
 
 
-def _json(kind: str, lang: str, body: dict[str, object]) -> str:
-    doc = {"format": kind, "version": JSON_VERSION, "lang": lang, **body}
+def _json(kind: str, lang: str, body: dict[str, object], version: int = 1) -> str:
+    """A JSON document of the schema's `version` (docs/export-json.md): 1 for an
+    individual engagement's documents, which keep their shape, 2 for what a
+    collective engagement adds."""
+    doc = {"format": kind, "version": version, "lang": lang, **body}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+class GroupExport(ValueError):
+    """A collective engagement's documents are built by `group_export` (the
+    report for one N+1, a participant's recap or the group's)."""
 
 
 class ExportPathError(StoreWriteError):
@@ -239,6 +255,7 @@ def write_export(
                 format=export.format,
                 filename=recorded,
                 session=export.session,
+                recipient=export.recipient,
             )
         )
     except Exception as exc:
@@ -311,6 +328,7 @@ __all__ = [
     "Export",
     "ExportNotRecorded",
     "ExportPathError",
+    "GroupExport",
     "build_export",
     "describe_os_error",
     "export_name",

@@ -16,6 +16,7 @@ from typing import Any, Protocol, TypeVar
 
 from tinydb import TinyDB, where
 
+from aoi_tui.config.i18n import t
 from aoi_tui.domain.models import (
     STORED,
     Action,
@@ -25,6 +26,7 @@ from aoi_tui.domain.models import (
     Note,
     NoteKind,
     Objective,
+    Participant,
     Record,
     Role,
     Session,
@@ -32,6 +34,8 @@ from aoi_tui.domain.models import (
     Tool,
     Visibility,
 )
+from aoi_tui.domain.participants import same_person
+from aoi_tui.domain.vocabulary import session_kinds_for
 from aoi_tui.secure.storage import EncryptedStorage, FileCache, StoreFileError
 from aoi_tui.store.backups import Backups
 from aoi_tui.store.migrations import TooNew, file_is_current, new_file, upgrade, upgrade_file
@@ -64,6 +68,32 @@ def load_record(cls: type[R], doc: dict[str, Any], path: Path) -> R:
         raise StoreFileError(path, str(exc)) from exc
     except ValueError as exc:
         raise StoreFileError(path, f"a {cls.table} record does not validate: {exc}") from exc
+
+
+def load_engagement(data: dict[str, Any], path: Path) -> Engagement:
+    """The engagement of a file's contents, with its participants (their own
+    table, read with it: `Engagement.participants`), each upgraded as stored."""
+    rows = list(data.get(Engagement.table, {}).values())
+    if not rows:
+        raise StoreFileError(path, "holds no engagement")
+    people = [
+        load_record(Participant, doc, path) for doc in data.get(Participant.table, {}).values()
+    ]
+    doc = dict(rows[0])
+    if people:  # an engagement record of before participants carries its coachee
+        doc["participants"] = people
+    return load_record(Engagement, doc, path)
+
+
+def stored_docs(record: Record) -> list[tuple[str, dict[str, Any]]]:
+    """The documents a record is stored as, with their table: one, but an
+    engagement's participants each have their own, in their own table."""
+    if isinstance(record, Engagement):
+        return [
+            (Engagement.table, record.model_dump(mode="json", exclude={"participants"})),
+            *((Participant.table, p.model_dump(mode="json")) for p in record.participants),
+        ]
+    return [(record.table, record.model_dump(mode="json"))]
 
 
 class EngagementFile:
@@ -176,13 +206,37 @@ class EngagementFile:
 
     def insert(self, record: Record) -> None:
         with self.batch():
-            self._db().table(record.table).insert(record.model_dump(mode="json"))
+            db = self._db()
+            for table, doc in stored_docs(record):
+                db.table(table).insert(doc)
 
     def update(self, record: Record) -> None:
+        """Write `record` over its stored self. An engagement writes its
+        participants too, each over its own row; a participant is added only by
+        `add_participant` and removed only by an erasure: an engagement read
+        before someone was erased, saved after, never brings them back."""
         with self.batch():
-            table = self._db().table(record.table)
-            if not table.update(record.model_dump(mode="json"), where("id") == record.id):
+            db = self._db()
+            (table, doc), *others = stored_docs(record)
+            if not db.table(table).update(doc, where("id") == record.id):
                 raise KeyError(f"no {record.table} record {record.id}")
+            for table, doc in others:
+                db.table(table).update(doc, where("id") == doc["id"])
+
+    def add_participant(self, participant: Participant) -> Engagement:
+        """Add a participant to a group, checked with the engagement as it is
+        on disk (ValueError: an individual engagement, a name already there, an
+        N+1 among the participants). Returns the engagement with them."""
+        with self.batch():
+            engagement = self.engagement()
+            if engagement.individual:
+                raise ValueError(t("participant.individual_has_one"))
+            if any(same_person(p.name, participant.name) for p in engagement.participants):
+                raise ValueError(t("participant.already_there", name=participant.name))
+            engagement.participants = [*engagement.participants, participant]
+            self.insert(participant)
+        self.store.refresh_summary(self.id)
+        return engagement
 
     def delete(self, cls: type[Record], record_id: str) -> None:
         with self.batch():
@@ -192,10 +246,12 @@ class EngagementFile:
     # -- the engagement -----------------------------------------------------------
 
     def engagement(self) -> Engagement:
-        rows = self._rows(Engagement.table)
-        if not rows:
-            raise StoreFileError(self.path, "holds no engagement")
-        return self._load(Engagement, rows[0])
+        """The engagement, with its participants."""
+        with self._thread_lock:
+            return load_engagement(self._data(), self.path)
+
+    def participants(self) -> list[Participant]:
+        return self.engagement().participants
 
     def save_engagement(self, engagement: Engagement) -> None:
         self.update(engagement)
@@ -212,10 +268,34 @@ class EngagementFile:
                 return s
         raise KeyError(f"no session {number}")
 
-    def new_session(self, kind: SessionKind, targets: dict[str, int] | None = None) -> Session:
+    def new_session(
+        self,
+        kind: SessionKind,
+        targets: dict[str, int] | None = None,
+        *,
+        participant: str | None = None,
+        attendance: list[str] | None = None,
+        case_bringer: str | None = None,
+    ) -> Session:
+        """A new session of `kind`; in a group, with one `participant` (a
+        one-to-one) or with the group (`attendance`: who came; a peer session's
+        `case_bringer`). ValueError for a kind the engagement cannot hold."""
         with self.batch():
+            engagement = self.engagement()
+            if kind not in session_kinds_for(engagement.form):
+                raise ValueError(
+                    f"a {engagement.form.value} engagement holds no {kind.value} session "
+                    f"({', '.join(k.value for k in session_kinds_for(engagement.form))})"
+                )
+            known = {p.id for p in engagement.participants}
+            for pid in [participant, case_bringer, *(attendance or [])]:
+                if pid is not None and pid not in known:
+                    raise ValueError(f"{pid} is not a participant of this engagement")
             number = max((s.number for s in self.sessions()), default=0) + 1
             session = Session.planned(kind, number, targets)
+            session.participant = participant
+            session.attendance = attendance
+            session.case_bringer = case_bringer
             self.insert(session)
         self.store.refresh_summary(self.id)
         return session
@@ -237,7 +317,11 @@ class EngagementFile:
         role: Role | None = None,
         kind: NoteKind = NoteKind.OBSERVATION,
         visibility: Visibility = Visibility.PRIVATE,
+        about: list[str] | None = None,
     ) -> Note:
+        """A note of `session`; `about` says whom it concerns (in a group: by
+        default the session's participant, a peer case's bringer, or the group:
+        `concerns.default_about`)."""
         s = self.session(session)
         if phase is None:
             phase = s.phase_ids[0]
@@ -246,8 +330,18 @@ class EngagementFile:
                 f"phase {phase!r} is not a phase of a {s.kind.value} session "
                 f"({', '.join(s.phase_ids)})"
             )
+        if about is None:
+            from aoi_tui.domain.concerns import default_about
+
+            about = default_about(self.engagement(), s, phase)
         note = Note(
-            session=session, phase=phase, text=text, role=role, kind=kind, visibility=visibility
+            session=session,
+            phase=phase,
+            text=text,
+            role=role,
+            kind=kind,
+            visibility=visibility,
+            about=about,
         )
         if not note.text.strip():
             raise ValueError("a note needs some text")

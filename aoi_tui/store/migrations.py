@@ -4,8 +4,8 @@ two levels:
 - **A record** carries its version (`v`). It is upgraded in memory when read,
   and written back in the new shape the next time it is saved (`upgrade`).
 - **An engagement file** as a whole carries a file version (`_file`), for
-  changes that move records across the file (a collective engagement will move
-  its one coachee into a list of participants). A file of an older version is
+  changes that move records across the file (version 2: the engagement's one
+  coachee moved into a table of participants). A file of an older version is
   upgraded whole before its first read or write, under the file's lock, and
   written back at once (`upgrade_file`, run by `EngagementFile`). A file
   written before file versions has none: it is version 1.
@@ -18,6 +18,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from aoi_tui.domain.ids import new_id
 from aoi_tui.domain.vocabulary import SCHEMA_VERSION
 
 Doc = dict[str, Any]
@@ -61,15 +62,45 @@ def upgrade(table: str, doc: Doc) -> Doc:
 FILE_KEY = "_file"
 """Where an engagement file keeps its file version, beside its tables: {"v": n}."""
 
-FILE_VERSION = 1
+FILE_VERSION = 2
 """The file version this aoi writes."""
+
+
+def _coachee_into_participant(data: Doc) -> Doc:
+    """File version 1 -> 2 (collective engagements, issue 13): the engagement's
+    coachee, their three-way agreement and the day they withdrew leave the
+    engagement record for the one row of a new `participants` table, the
+    engagement says it is individual. Nothing else changes: every note, action,
+    objective, mark and message concerns the one participant by default, so no
+    other record is rewritten. The participant keeps what the agreement always
+    meant: what the coachee validates may reach the N+1 (own items reported)."""
+    participants = data.setdefault("participants", {})
+    for doc in data.get("engagement", {}).values():
+        if "participants" in doc or "form" in doc:
+            continue  # written by this aoi already (a step run twice changes nothing)
+        created = doc.get("created_at")
+        joined = created[:10] if isinstance(created, str) and len(created) >= 10 else None
+        participant: Doc = {
+            "id": new_id(),
+            "v": 1,
+            "name": doc.pop("coachee", ""),
+            "agreement": doc.pop("agreement", None) or {},
+            "withdrawn_on": doc.pop("withdrawn_on", None),
+            "report_own_items": True,
+        }
+        if joined is not None:
+            participant["joined_on"] = joined
+        doc["form"] = "individual"
+        participants[str(len(participants) + 1)] = participant
+    return data
+
 
 # FILE_STEPS[n] turns a whole engagement file of version n into version n + 1.
 # A step receives the file as stored ({table: {doc id: record}}, records at any
 # record version, a copy it may change) and returns it; it runs once per file,
 # under the file's lock, and what it returns is written back before anything
 # else reads the file. Register a step and raise FILE_VERSION together.
-FILE_STEPS: dict[int, Step] = {}
+FILE_STEPS: dict[int, Step] = {1: _coachee_into_participant}
 
 
 def file_version(data: Doc) -> int:

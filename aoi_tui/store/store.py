@@ -127,6 +127,10 @@ class EngagementSummary:
     created_at: datetime
     demo: bool = False
     ended_on: date | None = None  # closed or withdrawn on
+    # collective engagements (issue 13): a row written before them has neither,
+    # and was an individual engagement's, with its one coachee
+    form: str = "individual"
+    participants: int = 1
 
     _DATES: ClassVar[tuple[str, ...]] = ("last_session", "next_session", "ended_on")
 
@@ -297,6 +301,8 @@ class Store:
             created_at=eng.created_at,
             demo=eng.demo,
             ended_on=eng.closed_on or eng.withdrawn_on,
+            form=eng.form.value,
+            participants=len(eng.participants),
         )
         doc = summary.to_doc()
         # The engagement's own file is saved by now: whatever stops the index row

@@ -1,0 +1,197 @@
+"""`aoi participant add|list|consent|report|withdraw|erase`: the people of a
+collective engagement, each with their own agreement.
+
+A participant is named by their id (`aoi participant list ENGAGEMENT --json`),
+a unique prefix of it, or a unique prefix of their name (accents and case
+ignored); an ambiguous prefix is refused with the candidates."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from aoi_tui.cli.common import CliError, engagement_id, open_the_store, out
+from aoi_tui.domain import clock
+
+if TYPE_CHECKING:
+    from aoi_tui.domain.models import Engagement, Participant
+    from aoi_tui.store.engagement_file import EngagementFile
+
+
+def named(engagement: Engagement, query: str) -> Participant:
+    """The participant `query` names (id, unique id prefix, unique name prefix)."""
+    from aoi_tui.domain.participants import NoSuchParticipant, find_participant
+
+    try:
+        return find_participant(engagement.participants, query)
+    except NoSuchParticipant as exc:
+        raise CliError(str(exc)) from None
+
+
+def _group_file(args: argparse.Namespace) -> EngagementFile:
+    store = open_the_store(args)
+    ef = store.engagement(engagement_id(store, args.engagement))
+    return ef
+
+
+def _row(p: Participant, engagement: Engagement) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "function": p.function,
+        "sponsor": p.sponsor or (engagement.sponsor if not engagement.individual else ""),
+        "consent_date": p.agreement.consent_date.isoformat() if p.agreement.consent_date else None,
+        "withdrawn_on": p.withdrawn_on.isoformat() if p.withdrawn_on else None,
+        "report_own_items": p.report_own_items,
+        "report_attendance": p.agreement.report_attendance,
+        "programme_statistics": p.programme_statistics,
+    }
+
+
+def cmd_participant_add(args: argparse.Namespace) -> int:
+    from aoi_tui.domain.models import Form, Participant
+
+    ef = _group_file(args)
+    engagement = ef.engagement()
+    if args.sponsor and engagement.form is not Form.PEERS:
+        from aoi_tui.config.i18n import t
+
+        raise CliError(t("participant.own_sponsor_only_peers"))
+    participant = Participant(
+        name=args.name, function=args.function or "", sponsor=args.sponsor or ""
+    )
+    engagement = ef.add_participant(participant)
+    out(args, {"id": participant.id}, participant.id)
+    return 0
+
+
+def cmd_participant_list(args: argparse.Namespace) -> int:
+    ef = _group_file(args)
+    engagement = ef.engagement()
+    rows = [_row(p, engagement) for p in engagement.participants]
+
+    def human() -> str:
+        lines = []
+        for r in rows:
+            state = (
+                f"withdrew {r['withdrawn_on']}"
+                if r["withdrawn_on"]
+                else (f"consent {r['consent_date']}" if r["consent_date"] else "no consent yet")
+            )
+            reported = [
+                what
+                for what, flag in (
+                    ("own items", r["report_own_items"]),
+                    ("attendance", r["report_attendance"]),
+                    ("programme statistics", r["programme_statistics"]),
+                )
+                if flag
+            ]
+            lines.append(
+                f"{r['id']}  {r['name']}"
+                + (f" ({r['function']})" if r["function"] else "")
+                + (f"  N+1: {r['sponsor']}" if r["sponsor"] else "")
+                + f"  {state}  reported: {', '.join(reported) or 'nothing'}"
+            )
+        return "\n".join(lines)
+
+    out(args, rows, human)
+    return 0
+
+
+def _change_participant(
+    args: argparse.Namespace,
+    change: Callable[[Engagement, Participant], str],
+    individual: bool = False,
+) -> int:
+    """`individual`: the change applies to an individual engagement's coachee too
+    (programme statistics, issue 14: its one participant is the coachee)."""
+    ef = _group_file(args)
+    with ef.batch():
+        engagement = ef.engagement()
+        if engagement.individual and not individual:
+            raise CliError(
+                "this is an individual engagement: its coachee's agreement is changed with "
+                "aoi engagement consent|withdraw"
+            )
+        participant = named(engagement, args.participant)
+        message = change(engagement, participant)
+        ef.update(engagement)
+    ef.store.refresh_summary(ef.id)
+    out(args, _row(participant, engagement), message)
+    return 0
+
+
+def cmd_participant_consent(args: argparse.Namespace) -> int:
+    from aoi_tui.domain.models import Status
+
+    def change(e: Engagement, p: Participant) -> str:
+        if p.withdrawn_on is not None:
+            raise CliError(f"{p.name} withdrew on {p.withdrawn_on.isoformat()}: no new consent")
+        p.agreement = p.agreement.model_copy(update={"consent_date": args.date})
+        if e.status is Status.FRAMING:
+            e.status = Status.ACTIVE
+        return f"Consent of {p.name} recorded on {args.date.isoformat()}."
+
+    return _change_participant(args, change)
+
+
+def cmd_participant_report(args: argparse.Namespace) -> int:
+    def change(e: Engagement, p: Participant) -> str:
+        if p.withdrawn_on is not None and (args.own_items or args.attendance):
+            raise CliError(f"{p.name} withdrew: nothing more is reported about them")
+        if args.own_items is not None:
+            p.report_own_items = args.own_items
+        if args.attendance is not None:
+            p.agreement = p.agreement.model_copy(update={"report_attendance": args.attendance})
+        if args.programme_statistics is not None:
+            p.programme_statistics = args.programme_statistics
+        return (
+            f"{p.name}: own items {'reported' if p.report_own_items else 'not reported'}, "
+            f"attendance {'reported' if p.agreement.report_attendance else 'not reported'}, "
+            f"programme statistics {'yes' if p.programme_statistics else 'no'}."
+        )
+
+    only_programme = args.own_items is None and args.attendance is None
+    return _change_participant(args, change, individual=only_programme)
+
+
+def cmd_participant_withdraw(args: argparse.Namespace) -> int:
+    def change(e: Engagement, p: Participant) -> str:
+        if p.withdrawn_on is not None:
+            raise CliError(f"{p.name} already withdrew on {p.withdrawn_on.isoformat()}")
+        day: date = args.date or clock.today()
+        p.withdrawn_on = day
+        return (
+            f"{p.name} withdrew on {day.isoformat()}: from then on they appear in no output "
+            "for an N+1, and nothing of theirs is reported."
+        )
+
+    return _change_participant(args, change)
+
+
+def cmd_participant_erase(args: argparse.Namespace) -> int:
+    from aoi_tui.cli.common import interactive, prompt
+
+    ef = _group_file(args)
+    engagement = ef.engagement()
+    if engagement.individual:
+        raise CliError("this is an individual engagement: erase it whole with aoi erase ENGAGEMENT")
+    participant = named(engagement, args.participant)
+    if not args.yes:
+        if not interactive():
+            raise CliError("erasing a participant cannot be undone: add --yes to confirm")
+        answer = prompt(f"Erase everything about {participant.name}, backups included? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes", "o", "oui"):
+            raise CliError("nothing was erased")
+    from aoi_tui.store.participant_erasure import erase_participant
+
+    removed = erase_participant(ef, participant.id)
+    out(
+        args,
+        {"erased": participant.id, "copies_rewritten": removed},
+        f"Erased {participant.id} from the engagement and {removed} copies on disk.",
+    )
+    return 0

@@ -1,0 +1,120 @@
+"""Whom an item concerns: the group, one participant, or several (what plays
+out between two people).
+
+Every note, action, objective, competency, FSAC mark and message for the N+1
+says it in `about` ([GROUP], or participants' ids). In an individual engagement
+everything concerns its one participant, whatever `about` holds (empty, as in
+every record written before collective engagements): nothing to change in old
+records. In a group an item must say it: one that says nothing, or names
+someone who is no participant (erased since), concerns no one the allow-list
+knows and reaches no one but the coach.
+
+Who an item concerns by default is decided when it is written
+(`default_about`): the participant of a one-to-one session; in a peer session,
+the case-bringer for what is said in the case's phases (the case is theirs);
+the group in any other collective session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aoi_tui.domain.items import Closing, Item, Message
+from aoi_tui.domain.models import (
+    GROUP,
+    Action,
+    Assessment,
+    Competency,
+    Engagement,
+    Note,
+    Objective,
+    Session,
+    SessionKind,
+    Tool,
+)
+from aoi_tui.domain.phases import case_phase
+
+
+@dataclass(frozen=True)
+class Concern:
+    """Whom an item concerns: the group, or some participants (by id), or
+    neither (said nowhere, or someone no longer in the engagement)."""
+
+    group: bool = False
+    people: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def nobody(self) -> bool:
+        return not self.group and not self.people
+
+
+THE_GROUP = Concern(group=True)
+NOBODY = Concern()
+
+
+def about_of(item: Item) -> list[str] | None:
+    """What the item says it concerns; None for what says nothing of anyone (a
+    tool, a session's attendance)."""
+    if isinstance(item, Note | Action | Objective | Competency | Assessment):
+        return item.about
+    if isinstance(item, Message):
+        return item.session.message_about
+    if isinstance(item, Closing):
+        return [GROUP]
+    return None
+
+
+def concerned(item: Item, engagement: Engagement) -> Concern:
+    """Whom `item` concerns in `engagement`. A session stands for its attendance:
+    it concerns whoever it records (the participant of a one-to-one, or those
+    present); a tool concerns the group (a practice, nobody in particular)."""
+    if engagement.individual:
+        one = engagement.participants[0].id
+        about = about_of(item) or []
+        if all(a in (one, GROUP) for a in about):
+            return Concern(people=frozenset({one}))
+        return NOBODY
+    if isinstance(item, Tool):
+        return THE_GROUP
+    if isinstance(item, Session):
+        present = [item.participant] if item.participant else (item.attendance or [])
+        return _people(present, engagement)
+    about = about_of(item) or []
+    if about == [GROUP]:
+        return THE_GROUP
+    return _people(about, engagement)
+
+
+def _people(ids: list[str], engagement: Engagement) -> Concern:
+    known = {p.id for p in engagement.participants}
+    if not ids or any(i not in known for i in ids):
+        return NOBODY
+    return Concern(people=frozenset(ids))
+
+
+def default_about(engagement: Engagement, session: Session, phase: str | None) -> list[str]:
+    """Whom an item written in `session`, during `phase`, concerns unless the
+    coach says otherwise."""
+    if engagement.individual:
+        return []
+    if session.participant:
+        return [session.participant]
+    if (
+        session.kind is SessionKind.PEER
+        and session.case_bringer
+        and phase is not None
+        and case_phase(session.kind.value, phase)
+    ):
+        return [session.case_bringer]
+    if session.collective:
+        return [GROUP]
+    return []
+
+
+__all__ = [
+    "NOBODY",
+    "THE_GROUP",
+    "Concern",
+    "about_of",
+    "concerned",
+    "default_about",
+]

@@ -1,0 +1,216 @@
+"""The people of an engagement and what each of them agreed to.
+
+An engagement has one or more **participants**: the coachee of an individual
+engagement, the members of a team, the managers of a peer group. Each has their
+own agreement, because confidentiality is personal: what one person agreed to
+report says nothing about another. The N+1 is never a participant (a name in
+`sponsor`, the engagement's or a peer's own).
+
+A participant's agreement is two things:
+
+- the three-way `Agreement` (consent, the right to withdraw, what may be
+  reported: attendance, objectives' progress, competency levels), the one an
+  individual engagement has always had, now held by its one participant;
+- beside it, what a group adds and the framing never sets: the day they
+  withdrew, whether their own items may be reported to their N+1, whether they
+  count in a programme's statistics (issue 14), and the charter of the group
+  they agreed to (a hash of it, as for any validation: a charter changed after
+  they agreed is not the one they agreed to).
+
+Every reporting flag of a participant of a group is off until agreed.
+An individual engagement's one participant keeps what the three-way agreement
+always meant: what the coachee validates may reach the N+1 (own items on)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import ClassVar
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from aoi_tui.config.i18n import t
+from aoi_tui.domain import clock
+from aoi_tui.domain.records import Line, Model, Record, Text, Validation, stored, text_hash
+from aoi_tui.domain.text import fold
+
+EARLIEST_CONSENT = date(1990, 1, 1)
+
+
+def consent_date_problem(day: date) -> str | None:
+    """What is wrong with a consent date, said; None when it is plausible. Consent
+    is recorded once given: a date in the future is a typo (a day's margin for a
+    coach whose day starts before the server's), and so is one before 1990."""
+    if day > clock.today() + timedelta(days=1):
+        return t("agreement.consent_future", date=day.isoformat())
+    if day < EARLIEST_CONSENT:
+        return t("agreement.consent_too_old", date=day.isoformat())
+    return None
+
+
+class Agreement(Model):
+    """The three-way agreement. Reporting flags say what may reach the sponsor
+    beyond what the coachee validates; each is off unless agreed (attendance,
+    on by default, is the three-way framing's default for one coachee; a group's
+    participant starts with it off: `Participant`)."""
+
+    consent_date: date | None = None
+    confidentiality: Text = ""
+    report_attendance: bool = True
+    report_objective_status: bool = False
+    report_competencies: bool = False
+    right_to_withdraw: bool = True
+
+    @field_validator("consent_date")
+    @classmethod
+    def _plausible(cls, day: date | None, info: ValidationInfo) -> date | None:
+        problem = None if day is None or stored(info) else consent_date_problem(day)
+        if problem:
+            raise ValueError(problem)
+        return day
+
+
+def _nothing_reported() -> Agreement:
+    return Agreement(report_attendance=False)
+
+
+class Charter(Model):
+    """What every participant of a group agrees to (seed 003: the coach cannot
+    guarantee confidentiality among peers alone): confidentiality among them,
+    attendance, who receives what, what happens when someone leaves; and, for a
+    peer group, whether the group's items may go to the participants' N+1s (off:
+    they go to no N+1)."""
+
+    confidentiality: Text = ""
+    attendance: Text = ""
+    recipients: Text = ""
+    leaving: Text = ""
+    group_items_to_sponsors: bool = False
+
+    def sha256(self) -> str:
+        """The hash a participant's agreement to the charter holds for."""
+        return text_hash(json.dumps(self.model_dump(mode="json"), sort_keys=True))
+
+
+class Participant(Record):
+    """One person of an engagement. `sponsor` is their own N+1 in a peer group
+    (empty: none, the default); in a team or an individual engagement the N+1 is
+    the engagement's. `reports_to` is the role map's reporting line inside the
+    group: the id of the participant who is their line manager."""
+
+    table: ClassVar[str] = "participants"
+
+    name: Line
+    function: Line = ""
+    sponsor: Line = ""
+    email: Line = ""
+    reports_to: str | None = None
+    joined_on: date = Field(default_factory=clock.today)
+    agreement: Agreement = Field(default_factory=_nothing_reported)
+    withdrawn_on: date | None = None
+    report_own_items: bool = False
+    programme_statistics: bool = False
+    charter_agreement: Validation | None = None
+
+    @classmethod
+    def coachee(
+        cls, name: str, agreement: Agreement | None = None, **fields: object
+    ) -> Participant:
+        """The one participant of an individual engagement: the three-way
+        agreement's defaults (attendance reported), and what they validate may
+        reach their N+1 (own items reported), as it always could."""
+        return cls.model_validate(
+            {
+                "name": name,
+                "agreement": agreement or Agreement(),
+                "report_own_items": True,
+                **fields,
+            }
+        )
+
+    @model_validator(mode="after")
+    def _sound(self) -> Participant:
+        if not self.name:
+            raise ValueError(t("participant.name_needed"))
+        if self.email and (self.email.count("@") != 1 or " " in self.email):
+            raise ValueError(t("participant.bad_email", email=self.email))
+        if self.reports_to == self.id:
+            raise ValueError(t("participant.reports_to_self", name=self.name))
+        return self
+
+    @property
+    def consent_date(self) -> date | None:
+        return self.agreement.consent_date
+
+    def agreement_held_on(self, day: date) -> bool:
+        """Consent given on or before `day`, and no withdrawal on or before it: what
+        the person agreed to that day holds (a validation given then counts)."""
+        consent = self.agreement.consent_date
+        if consent is None or day < consent:
+            return False
+        return self.withdrawn_on is None or day < self.withdrawn_on
+
+    def member_on(self, day: date) -> bool:
+        """In the group that day: joined, and not yet withdrawn."""
+        return self.joined_on <= day and (self.withdrawn_on is None or day < self.withdrawn_on)
+
+    def agreed_to(self, charter: Charter | None) -> bool:
+        """Agreed to the charter as it is now, while their agreement held."""
+        v = self.charter_agreement
+        return (
+            charter is not None
+            and v is not None
+            and v.holds_for(charter.sha256())
+            and self.agreement_held_on(v.at.date())
+        )
+
+
+class NoSuchParticipant(ValueError):
+    """A participant named by an id or a prefix that matches none, or several
+    (the candidates are said)."""
+
+
+def find_participant(participants: Sequence[Participant], query: str) -> Participant:
+    """The participant `query` names: an exact id, else a unique prefix of an id,
+    else a unique prefix of a name (case and accents ignored: "elo" is Élodie).
+    An ambiguous prefix is refused with the candidates: a person is never guessed."""
+    wanted = query.strip()
+    if not wanted:
+        raise NoSuchParticipant(t("participant.none_named"))
+    for p in participants:
+        if p.id == wanted:
+            return p
+    by_id = [p for p in participants if p.id.startswith(wanted.lower())]
+    if len(by_id) == 1:
+        return by_id[0]
+    folded = fold(wanted)
+    by_name = [p for p in participants if fold(p.name).startswith(folded)]
+    if len(by_name) == 1 and not by_id:
+        return by_name[0]
+    candidates = by_id + [p for p in by_name if p not in by_id]
+    if not candidates:
+        raise NoSuchParticipant(t("participant.not_found", query=wanted))
+    raise NoSuchParticipant(
+        t(
+            "participant.ambiguous",
+            query=wanted,
+            candidates=", ".join(f"{p.name} ({p.id})" for p in candidates),
+        )
+    )
+
+
+def same_person(a: str, b: str) -> bool:
+    """Two names typed for one person (case, accents and spaces aside)."""
+    return bool(a.strip()) and fold(" ".join(a.split())) == fold(" ".join(b.split()))
+
+
+__all__ = [
+    "Agreement",
+    "Charter",
+    "NoSuchParticipant",
+    "Participant",
+    "consent_date_problem",
+    "find_participant",
+    "same_person",
+]

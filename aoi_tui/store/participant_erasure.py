@@ -1,0 +1,278 @@
+"""Erasing one participant of a group (a GDPR request), from every copy the
+store keeps.
+
+The engagement goes on for the others, under the same data key, so its copies
+cannot be shredded with a key as a whole engagement's are (`Store.erase`):
+each copy is decrypted, rid of the person, and written again. The same change
+is made to the engagement file, then to every copy of it (the state after
+its last write, the rotating backups, the copies `aoi doctor --repair` set
+aside, the leftovers of interrupted writes, which are removed), and to the
+draft of a live session. A copy that cannot be read is removed: it may hold
+what is being erased.
+
+What the change does (`scrub`):
+
+- the participant's row goes; a reporting line to them goes;
+- what concerns them alone goes: notes, actions, objectives, competencies and
+  their FSAC marks, a one-to-one session with everything written in it, a
+  message for the N+1 about them; what concerns them and others stays for the
+  others without them; their validations go (a group item the others validated
+  stays validated by the group, without their name), their attendance and a
+  peer case they brought;
+- their name, wherever it is left in the texts of others (in any case, with
+  or without accents, the full name or its parts), becomes a neutral word; a
+  validation that held for a text before the name left it holds for the text
+  after (the people who validated it agreed to more than is left)."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+from aoi_tui.config.i18n import t
+from aoi_tui.domain.models import closing_hash, text_hash
+from aoi_tui.domain.text import FOLD_TABLE, fold
+from aoi_tui.secure.storage import StoreFileError, decode, encode
+from aoi_tui.store import backups
+from aoi_tui.store.engagement_file import EngagementFile
+from aoi_tui.store.store import QUARANTINE
+
+Doc = dict[str, Any]
+
+_ITEM_TABLES = ("notes", "actions", "objectives", "competencies", "assessments")
+_REFERENCES = frozenset(
+    {
+        "id",
+        "v",
+        "by",
+        "about",
+        "message_about",
+        "participant",
+        "attendance",
+        "case_bringer",
+        "competency_id",
+        "reports_to",
+        "text_sha256",
+        "recipient",
+    }
+)
+"""Keys whose values are ids or hashes, never typed text: left as they are."""
+
+
+def name_pattern(name: str) -> re.Pattern[str]:
+    """The participant's name as it may be typed in a text: the full name and each
+    of its parts of three letters or more, whole words, in any case, with or
+    without accents ("Élodie", "ELODIE", "elodie")."""
+    variants: dict[str, set[str]] = {}
+    for code, base in FOLD_TABLE.items():
+        variants.setdefault(base.casefold(), set()).add(chr(code))
+
+    def letters(word: str) -> str:
+        out = []
+        for ch in word:
+            base = fold(ch)
+            chars = {ch, ch.lower(), ch.upper(), base, base.upper(), *variants.get(base, ())}
+            if ch.isspace():
+                out.append(r"\s+")
+            else:
+                out.append("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+        return "".join(out)
+
+    words = [w for w in re.split(r"[\s\-']+", name) if len(w) >= 3]
+    parts = sorted({name.strip(), *words}, key=len, reverse=True)
+    alternatives = "|".join(letters(p) for p in parts if p)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def _replace_names(value: Any, pattern: re.Pattern[str], neutral: str, key: str = "") -> Any:
+    if key in _REFERENCES:
+        return value
+    if isinstance(value, str):
+        return pattern.sub(neutral, value)
+    if isinstance(value, list):
+        return [_replace_names(v, pattern, neutral) for v in value]
+    if isinstance(value, dict):
+        return {k: _replace_names(v, pattern, neutral, k) for k, v in value.items()}
+    return value
+
+
+def _without_them(validations: list[Doc] | None, pid: str) -> list[Doc]:
+    return [v for v in validations or [] if v.get("by") != pid]
+
+
+def _rehash(validations: list[Doc], old: str, new: str) -> None:
+    """Validations that held for the text before the name left it hold after."""
+    for v in validations:
+        if v.get("text_sha256") == old:
+            v["text_sha256"] = new
+
+
+def scrub(data: Doc, pid: str, name: str, neutral: str) -> Doc:
+    """`data` (an engagement file's contents, file version 2 or later) without the
+    participant `pid` (see the module's docstring). A copy; `data` is unchanged."""
+    data = copy.deepcopy(data)
+    people = data.get("participants", {})
+    for key in [k for k, p in people.items() if p.get("id") == pid]:
+        del people[key]
+    for p in people.values():
+        if p.get("reports_to") == pid:
+            p["reports_to"] = None
+    sessions = data.get("sessions", {})
+    gone_sessions = {s.get("number") for s in sessions.values() if s.get("participant") == pid}
+    for key in [k for k, s in sessions.items() if s.get("participant") == pid]:
+        del sessions[key]
+    for s in sessions.values():
+        if s.get("attendance"):
+            s["attendance"] = [i for i in s["attendance"] if i != pid]
+        if s.get("case_bringer") == pid:
+            s.pop("case_bringer")
+        about = s.get("message_about") or []
+        if pid in about:
+            rest = [i for i in about if i != pid]
+            if rest:
+                s["message_about"] = rest
+            else:  # a message about them alone
+                s.pop("message_about")
+                s["sponsor_message"] = ""
+                s["sponsor_message_validation"] = None
+                s.pop("sponsor_message_validations", None)
+        if "sponsor_message_validations" in s:
+            s["sponsor_message_validations"] = _without_them(s["sponsor_message_validations"], pid)
+    gone_competencies: set[str] = set()
+    for table in _ITEM_TABLES:
+        rows = data.get(table, {})
+        for key in list(rows):
+            doc = rows[key]
+            about = doc.get("about") or []
+            alone = about == [pid]
+            in_gone_session = doc.get("session") is not None and doc["session"] in gone_sessions
+            if alone or in_gone_session or doc.get("competency_id") in gone_competencies:
+                if table == "competencies":
+                    gone_competencies.add(doc.get("id", ""))
+                del rows[key]
+                continue
+            if pid in about:
+                doc["about"] = [i for i in about if i != pid]
+            if "validations" in doc:
+                doc["validations"] = _without_them(doc["validations"], pid)
+    for doc in data.get("exports", {}).values():
+        if doc.get("recipient") == pid:
+            doc.pop("recipient")
+    for e in data.get("engagement", {}).values():
+        if "closing_validations" in e:
+            e["closing_validations"] = _without_them(e["closing_validations"], pid)
+    pattern = name_pattern(name)
+    before = copy.deepcopy(data)
+    data = {
+        table: (
+            {k: _replace_names(doc, pattern, neutral) for k, doc in rows.items()}
+            if isinstance(rows, dict) and table != "_file"
+            else rows
+        )
+        for table, rows in data.items()
+    }
+    _keep_validations(before, data)
+    return data
+
+
+def _keep_validations(before: Doc, after: Doc) -> None:
+    """Carry validations over the name's replacement (see the module's docstring)."""
+    for table in ("notes", "actions"):
+        for key, doc in after.get(table, {}).items():
+            old = before[table][key].get("text", "")
+            if doc.get("text") != old:
+                _rehash(doc.get("validations", []), text_hash(old), text_hash(doc["text"]))
+    for key, s in after.get("sessions", {}).items():
+        old = before["sessions"][key].get("sponsor_message", "")
+        if s.get("sponsor_message") != old:
+            _rehash(
+                s.get("sponsor_message_validations", []),
+                text_hash(old),
+                text_hash(s["sponsor_message"]),
+            )
+    for key, e in after.get("engagement", {}).items():
+        was = before["engagement"][key]
+        old = closing_hash(was.get("closing_synthesis", ""), was.get("closing_next", ""))
+        new = closing_hash(e.get("closing_synthesis", ""), e.get("closing_next", ""))
+        if old != new:
+            _rehash(e.get("closing_validations", []), old, new)
+
+
+def erase_participant(ef: EngagementFile, pid: str) -> int:
+    """Erase participant `pid` from the engagement and every copy of its file.
+    Returns how many copies on disk were rewritten or removed (the file itself
+    not counted). KeyError if there is no such participant."""
+    store = ef.store
+    neutral = t("participant.erased_word")
+    with ef.batch():
+        engagement = ef.engagement()
+        person = engagement.member(pid)
+        if person is None:
+            raise KeyError(f"no participant {pid}")
+        if engagement.individual:
+            raise ValueError(t("participant.individual_has_one"))
+        name = person.name
+        current = ef.storage.read() or {}
+        ef.storage.write(scrub(current, pid, name, neutral))
+
+    def change(raw: bytes, where: Path = ef.path) -> bytes | None:
+        try:
+            data = decode(where, raw, ef.storage.key, ef.id)
+        except StoreFileError:
+            return None  # unreadable: it may hold what is erased
+        there = any(p.get("id") == pid for p in data.get("participants", {}).values())
+        if not there and name_pattern(name).search(str(data)) is None:
+            return raw  # written before they joined, and naming them nowhere
+        return encode(scrub(data, pid, name, neutral), ef.storage.key, ef.id)
+
+    count = 0
+    with store.lock(ef.id):
+        for leftover in sorted(ef.path.parent.glob(f".{ef.path.name}.*.tmp")):
+            leftover.unlink(missing_ok=True)
+            count += 1
+        for copy_path in store.backups.copies(ef.path):
+            backups.rewrite_or_remove(copy_path, change)
+            count += 1
+        folder = store.backups.folder_for(ef.path)
+        for partial in sorted(folder.glob(".*.tmp")) if folder.is_dir() else []:
+            partial.unlink(missing_ok=True)  # a copy cut short
+            count += 1
+        quarantine = store.root / QUARANTINE
+        if quarantine.is_dir():
+            for q in sorted(p for p in quarantine.iterdir() if p.is_file()):
+                if _opens(q, ef.storage.key, ef.id):
+                    backups.rewrite_or_remove(q, change)
+                    count += 1
+        count += _scrub_draft(store.root / "drafts" / f"{ef.id}.draft", ef, name, neutral)
+    store.refresh_summary(ef.id)
+    return count
+
+
+def _opens(path: Path, key: bytes, file_id: str) -> bool:
+    try:
+        decode(path, path.read_bytes(), key, file_id)
+    except (OSError, StoreFileError):
+        return False
+    return True
+
+
+def _scrub_draft(path: Path, ef: EngagementFile, name: str, neutral: str) -> int:
+    """The note being typed in a live session loses the name too."""
+    if not path.exists():
+        return 0
+    draft_id = f"draft:{ef.id}"
+
+    def change(raw: bytes) -> bytes | None:
+        try:
+            draft = decode(path, raw, ef.storage.key, draft_id)
+        except StoreFileError:
+            return None
+        return encode(_replace_names(draft, name_pattern(name), neutral), ef.storage.key, draft_id)
+
+    backups.rewrite_or_remove(path, change)
+    return 1
+
+
+__all__ = ["erase_participant", "name_pattern", "scrub"]

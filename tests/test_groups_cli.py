@@ -1,0 +1,216 @@
+"""The CLI contract for collective engagements (issue 13 §4): a team and a peer
+group framed, their participants named by id or prefix, each one's agreement,
+notes about the group or people, validations one by one, and every export,
+read for what must not be there. Nothing existing changes: `--coachee` is as
+it was."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aoi_tui.store.store import Store
+from tests.test_cli import aoi, fails, ok, ok_json
+
+
+@pytest.fixture
+def env(cli_env: dict[str, str]) -> dict[str, str]:
+    return {**cli_env, "AOI_NOW": "2026-11-23T10:00:00+01:00"}
+
+
+def people(env: dict[str, str], data: Path, eid: str) -> dict[str, dict[str, Any]]:
+    rows = ok_json(aoi(env, data, "participant", "list", eid, "--json"))
+    return {r["name"]: r for r in rows}
+
+
+def test_a_team_through_the_cli_reaches_each_reader_only_with_what_they_may_read(
+    store: Store, env: dict[str, str], tmp_path: Path
+) -> None:
+    data = store.root
+    eid = ok_json(
+        aoi(
+            env,
+            data,
+            "engagement",
+            "new",
+            "--group",
+            "Ligne 3",
+            "--form",
+            "team",
+            "--sponsor",
+            "Marc Dubois",
+            "--participant",
+            "Claire Martin",
+            "--participant",
+            "Claude Roy",
+            "--json",
+        )
+    )["id"]
+    ok(aoi(env, data, "participant", "add", eid, "Élodie Roux", "--function", "opératrice"))
+    who = people(env, data, eid)
+    assert set(who) == {"Claire Martin", "Claude Roy", "Élodie Roux"}
+    # nothing reported until agreed, and no consent by default
+    assert all(not r["report_own_items"] and not r["report_attendance"] for r in who.values())
+    assert all(r["consent_date"] is None for r in who.values())
+    # a participant named by an ambiguous prefix is refused, with the candidates
+    line = fails(aoi(env, data, "participant", "consent", eid, "cla", "--date", "2026-11-20"))
+    assert "Claire Martin" in line and "Claude Roy" in line
+    # by id, by a unique id prefix, by a unique name prefix (accents ignored)
+    claire = who["Claire Martin"]["id"]
+    ok(aoi(env, data, "participant", "consent", eid, claire, "--date", "2026-11-20"))
+    ok(
+        aoi(
+            env,
+            data,
+            "participant",
+            "consent",
+            eid,
+            who["Claude Roy"]["id"][:6],
+            "--date",
+            "2026-11-20",
+        )
+    )
+    ok(aoi(env, data, "participant", "consent", eid, "elo", "--date", "2026-11-20"))
+    ok(aoi(env, data, "participant", "report", eid, "claire", "--own-items", "yes"))
+    # the engagement's own consent and withdrawal are an individual one's
+    for command in ("consent", "withdraw"):
+        extra = ["--date", "2026-11-20"] if command == "consent" else []
+        fails(aoi(env, data, "engagement", command, eid, *extra), f"aoi participant {command}")
+
+    ok(aoi(env, data, "session", "new", eid, "--present", "claire", "--present", "claude"))
+
+    def note(*args: str) -> str:
+        return ok_json(aoi(env, data, "note", "add", eid, "--session", "1", "--json", *args))["id"]
+
+    mine = note("--shareable", "--about", "claire", "CANARY-CLAIRE-OK")
+    unvalidated = note("--shareable", "--about", "claire", "CANARY-CLAIRE-WAITS")
+    claude = note("--shareable", "--about", "claude", "CANARY-CLAUDE-NOREPORT")
+    group = note("--shareable", "CANARY-GROUP-ALL")  # a collective session: the group's
+    withheld = note("--shareable", "--about", "group", "CANARY-GROUP-WITHHELD")
+    note("--about", "claire", "CANARY-PRIVATE")
+    ok(aoi(env, data, "note", "validate", eid, mine, "--by", "claire"))
+    ok(aoi(env, data, "note", "validate", eid, claude, "--by", "claude"))
+    ok(
+        aoi(
+            env,
+            data,
+            "note",
+            "validate",
+            eid,
+            group,
+            "--by",
+            "claire",
+            "--by",
+            "claude",
+            "--by",
+            "elo",
+        )
+    )
+    ok(aoi(env, data, "note", "validate", eid, withheld, "--by", "claire", "--by", "claude"))
+    # a group's validation is personal
+    fails(aoi(env, data, "note", "validate", eid, mine), "--by")
+    fails(
+        aoi(env, data, "note", "validate", eid, unvalidated, "--by", "claude"), "does not concern"
+    )
+    fails(
+        aoi(
+            env,
+            data,
+            "note",
+            "add",
+            eid,
+            "--session",
+            "1",
+            "--about",
+            "group",
+            "--about",
+            "claire",
+            "x",
+        )
+    )
+
+    def export(*args: str) -> str:
+        return ok(aoi(env, data, "export", eid, *args, "-o", "-"))
+
+    for fmt in ("md", "html", "json"):
+        report = export("--shared", "--format", fmt)
+        # validated by the whole group: it reaches the team's N+1, naming nobody
+        assert "CANARY-CLAIRE-OK" in report and "CANARY-GROUP-ALL" in report
+        for word in ("WAITS", "CLAUDE", "WITHHELD", "PRIVATE", "Claude", "Élodie", "lodie"):
+            assert word not in report, (fmt, word)
+        assert report == export("--shared", "--for-sponsor", "marc dubois", "--format", fmt)
+        recap = export("--recap", "--session", "1", "--participant", "claude", "--format", fmt)
+        assert "CANARY-CLAUDE-NOREPORT" in recap and "CANARY-GROUP-ALL" in recap
+        for word in ("CLAIRE", "WITHHELD", "PRIVATE"):
+            assert word not in recap, (fmt, word)
+        group_recap = export("--recap", "--session", "1", "--format", fmt)
+        assert "CANARY-GROUP-ALL" in group_recap
+        for word in ("CLAIRE", "CLAUDE", "WITHHELD", "PRIVATE", "Claire", "Claude"):
+            assert word not in group_recap, (fmt, word)
+    assert json.loads(export("--shared", "--format", "json"))["version"] == 2
+    fails(aoi(env, data, "export", eid, "--shared", "--for-sponsor", "Anne", "-o", "-"), "no N+1")
+    confidential = export("--confidential")
+    assert all(
+        w in confidential for w in ("CANARY-PRIVATE", "CANARY-GROUP-WITHHELD", "Élodie Roux")
+    )
+
+
+def test_a_peer_group_reports_to_each_n1_only_their_own_people(
+    store: Store, env: dict[str, str]
+) -> None:
+    data = store.root
+    eid = ok_json(
+        aoi(env, data, "engagement", "new", "--group", "Codev", "--form", "peers", "--json")
+    )["id"]
+    for name, sponsor in (("Sophie", "Anne Blanc"), ("Hugo", "Bernard Roy"), ("Yann", None)):
+        extra = ["--sponsor", sponsor] if sponsor else []
+        ok(aoi(env, data, "participant", "add", eid, name, *extra))
+        ok(aoi(env, data, "participant", "consent", eid, name, "--date", "2026-11-20"))
+        ok(aoi(env, data, "participant", "report", eid, name, "--own-items", "yes"))
+    ok(aoi(env, data, "session", "new", eid, "--kind", "peer", "--case-bringer", "hugo"))
+    for name in ("sophie", "hugo", "yann"):
+        nid = ok_json(
+            aoi(
+                env,
+                data,
+                "note",
+                "add",
+                eid,
+                "--session",
+                "1",
+                "--shareable",
+                "--about",
+                name,
+                "--json",
+                f"CANARY-{name.upper()}",
+            )
+        )["id"]
+        ok(aoi(env, data, "note", "validate", eid, nid, "--by", name))
+    fails(aoi(env, data, "export", eid, "--shared", "-o", "-"), "Anne Blanc", "Bernard Roy")
+    anne = ok(aoi(env, data, "export", eid, "--shared", "--for-sponsor", "Anne Blanc", "-o", "-"))
+    assert "CANARY-SOPHIE" in anne and "HUGO" not in anne and "YANN" not in anne
+    assert "Hugo" not in anne and "Bernard" not in anne
+    bernard = ok(
+        aoi(env, data, "export", eid, "--shared", "--for-sponsor", "Bernard Roy", "-o", "-")
+    )
+    assert "CANARY-HUGO" in bernard and "SOPHIE" not in bernard and "Sophie" not in bernard
+
+
+def test_an_individual_engagement_is_made_and_refused_as_before(
+    store: Store, env: dict[str, str]
+) -> None:
+    data = store.root
+    line = fails(aoi(env, data, "engagement", "new", "--sponsor", "Marc"), "--coachee")
+    assert line.startswith("aoi: the following arguments are required")
+    eid = ok(
+        aoi(env, data, "engagement", "new", "--coachee", "Camille", "--sponsor", "Marc")
+    ).strip()
+    fails(aoi(env, data, "participant", "add", eid, "Paul"), "individual")
+    fails(aoi(env, data, "engagement", "new", "--group", "G"), "--form")
+    fails(aoi(env, data, "engagement", "new", "--coachee", "C", "--sponsor", "M", "--form", "team"))
+    ok(aoi(env, data, "session", "new", eid))
+    fails(aoi(env, data, "session", "new", eid, "--kind", "team_aoi"), "holds no team_aoi")
+    fails(aoi(env, data, "note", "add", eid, "--session", "1", "--about", "group", "x"), "--about")
