@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
 from textual.css.query import NoMatches
 from textual.screen import Screen, ScreenResultType
+from textual.widgets import Footer as TextualFooter
 
 from aoi_tui.config.i18n import t
 from aoi_tui.domain.vocabulary import Room
@@ -64,6 +65,31 @@ def can_open(where: Notifier, store: Store, engagement_id: str) -> bool:
         where.notify(t("ui.store.read_failed", reason=str(exc)), severity="error", timeout=15)
         return False
     return True
+
+
+class Footer(TextualFooter):
+    """Textual's footer, composed again only when the keys it shows change. Textual's
+    composes its keys again at every change of focus or of the bindings, changed or
+    not: five times while the live session's screen opened, six for the debrief,
+    each time a few dozen widgets mounted and styled."""
+
+    def __init__(self, *, compact: bool = False) -> None:
+        super().__init__(compact=compact)
+        self._shown: object = None
+        """What the keys on screen were composed from."""
+
+    async def recompose(self) -> None:
+        if not self.is_attached:
+            return  # its screen has gone: nothing to show (as Textual's own)
+        # what `Footer.compose` reads: the screen's keys, and the footer's own switches
+        shown = (
+            tuple(self.screen.active_bindings.values()),
+            self.compact,
+            self.show_command_palette,
+        )
+        if shown != self._shown:
+            self._shown = shown
+            await super().recompose()
 
 
 T = TypeVar("T")

@@ -17,7 +17,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import (
     DataTable,
-    Footer,
     Header,
     Input,
     Markdown,
@@ -49,7 +48,7 @@ from aoi_tui.domain.text import clean
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.exports.render_markdown import shared_markdown
 from aoi_tui.exports.shared_report import ConsentMissing, build_shared_report
-from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, saves
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, Footer, saves
 from aoi_tui.screens.debrief_notes import DebriefNotes, visibility_words
 from aoi_tui.screens.toggles import Choice
 

@@ -9,14 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from aoi_tui.config.i18n import t
 from aoi_tui.domain import clock
 from aoi_tui.domain.models import Session
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.live.live_session import TakenOver
-from aoi_tui.screens.base import AoiScreen, failures_said
+from aoi_tui.screens.base import AoiScreen, Footer, failures_said
 from aoi_tui.screens.card_panel import CardPanel
 from aoi_tui.screens.coachee_log import CoacheeLogScreen
 from aoi_tui.screens.live_run import LiveRun, SessionTakenOver
