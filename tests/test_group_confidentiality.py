@@ -25,10 +25,12 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from aoi_tui.domain.allow_list import reaches
 from aoi_tui.domain.models import (
     GROUP,
     Action,
     Agreement,
+    Audience,
     Charter,
     Engagement,
     ExportRecord,
@@ -292,3 +294,19 @@ def test_each_reader_gets_only_what_everyone_concerned_validated_and_agreed_to(
                 continue
             for pid in it["about"]:
                 assert validated(it, people[pid]) is not None, "withheld by someone it concerns"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(groups())
+def test_the_group_safe_view_shows_only_what_concerns_the_group(
+    case: tuple[InMemory, list[dict[str, Any]]],
+) -> None:
+    """The pure function behind the group-safe view (`Audience.GROUP_ROOM`): while
+    the group is in the room, nothing about one person shows, private or not,
+    validated or not, and not who came to a session."""
+    ef, items = case
+    for it in items:
+        shown = reaches(it["record"], ef.eng, Audience.GROUP_ROOM)
+        assert shown == (it["about"] == [GROUP])
+    for session in ef.sessions_:
+        assert not reaches(session, ef.eng, Audience.GROUP_ROOM)

@@ -215,6 +215,11 @@ def erase_participant(ef: EngagementFile, pid: str) -> int:
             raise ValueError(t("participant.individual_has_one"))
         name = person.name
         current = ef.storage.read() or {}
+        theirs = {
+            s.get("number")
+            for s in current.get("sessions", {}).values()
+            if s.get("participant") == pid
+        }
         ef.storage.write(scrub(current, pid, name, neutral))
 
     def change(raw: bytes, where: Path = ef.path) -> bytes | None:
@@ -242,10 +247,15 @@ def erase_participant(ef: EngagementFile, pid: str) -> int:
         quarantine = store.root / QUARANTINE
         if quarantine.is_dir():
             for q in sorted(p for p in quarantine.iterdir() if p.is_file()):
-                if _opens(q, ef.storage.key, ef.id):
+                # a damaged copy of this file cannot be rewritten: it goes
+                if q.name.startswith(f"{ef.path.name}.") or _opens(q, ef.storage.key, ef.id):
                     backups.rewrite_or_remove(q, change)
                     count += 1
-        count += _scrub_draft(store.root / "drafts" / f"{ef.id}.draft", ef, name, neutral)
+        drafts = store.root / "drafts"
+        count += _scrub_draft(drafts / f"{ef.id}.draft", ef, name, neutral, theirs)
+        for leftover in sorted(drafts.glob(f".{ef.id}.draft.*.tmp")) if drafts.is_dir() else []:
+            leftover.unlink(missing_ok=True)  # a draft's write cut short
+            count += 1
     store.refresh_summary(ef.id)
     return count
 
@@ -258,8 +268,11 @@ def _opens(path: Path, key: bytes, file_id: str) -> bool:
     return True
 
 
-def _scrub_draft(path: Path, ef: EngagementFile, name: str, neutral: str) -> int:
-    """The note being typed in a live session loses the name too."""
+def _scrub_draft(
+    path: Path, ef: EngagementFile, name: str, neutral: str, their_sessions: set[Any]
+) -> int:
+    """The note being typed in a live session: gone with a one-to-one session of
+    theirs, else without their name."""
     if not path.exists():
         return 0
     draft_id = f"draft:{ef.id}"
@@ -268,6 +281,8 @@ def _scrub_draft(path: Path, ef: EngagementFile, name: str, neutral: str) -> int
         try:
             draft = decode(path, raw, ef.storage.key, draft_id)
         except StoreFileError:
+            return None
+        if draft.get("session") in their_sessions:
             return None
         return encode(_replace_names(draft, name_pattern(name), neutral), ef.storage.key, draft_id)
 

@@ -1,0 +1,126 @@
+"""Erasing one participant of a group (issue 13 §3): everything about them
+leaves every copy the store keeps (the file, the copy after its last write, the
+rotating backups, the copies `aoi doctor --repair` set aside, the draft, the
+leftovers of writes cut short); their name left in the others' texts becomes a
+neutral word; a group item they validated stays validated by the group. The
+test decrypts every file on disk with every key found there (as
+`test_erasure_copies.Attacker` does, tags unchecked) and searches it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from aoi_tui.domain import allow_list
+from aoi_tui.domain.models import (
+    GROUP,
+    Agreement,
+    Engagement,
+    Form,
+    Note,
+    Participant,
+    SessionKind,
+    Visibility,
+)
+from aoi_tui.live.live_session import Draft, LiveSession
+from aoi_tui.secure import crypto
+from aoi_tui.store.doctor import run_doctor
+from aoi_tui.store.participant_erasure import erase_participant
+from aoi_tui.store.store import Store
+from tests import test_erasure_copies as attack
+from tests.support import PASSPHRASE
+from tests.test_store import reopen
+
+# ASCII: the store's JSON escapes accents, a search for "é" would find nothing
+GONE = "Gwendal Kervarec"
+GONE_WORDS = ["CANARY-ALONE", "CANARY-ONE-TO-ONE", "CANARY-DRAFT", "Kervarec", "Gwendal"]
+KEPT_WORDS = ["KEPT-GROUP", "KEPT-OTHER", "KEPT-PAIR"]
+
+
+def a_team(store: Store) -> tuple[str, str, str]:
+    """A team of three, each reporting their own items; a collective session and a
+    one-to-one with the one who will be erased."""
+    people = [
+        Participant(
+            name=n, agreement=Agreement(consent_date=date(2026, 11, 2)), report_own_items=True
+        )
+        for n in (GONE, "Sophie Marchal", "Hugo Lenoir")
+    ]
+    ef = store.create_engagement(
+        Engagement(form=Form.TEAM, group="Atelier 2", sponsor="Marc Dubois", participants=people)
+    )
+    gone, other, third = (p.id for p in people)
+    ef.new_session(SessionKind.TEAM_AOI, attendance=[gone, other, third])
+    ef.new_session(SessionKind.AOI, participant=gone)
+    return ef.id, gone, other
+
+
+def test_an_erased_participant_is_in_no_copy_and_the_group_keeps_its_items(
+    store: Store, store_template: tuple[Path, bytes, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    eid, gone, other = a_team(store)
+    group_note = ""
+    for i in range(3):  # three processes: a backup each
+        ef = reopen(store).engagement(eid)
+        ef.add_note(1, f"CANARY-ALONE {i}", about=[gone])
+        ef.add_note(2, f"CANARY-ONE-TO-ONE {i}")  # the one-to-one's: about them
+        ef.add_note(1, f"KEPT-OTHER {i}", about=[other])
+        ef.add_note(1, f"KEPT-PAIR {i} with Gwendal", about=[gone, other])
+        note = ef.add_note(
+            1, f"KEPT-GROUP {i}: Gwendal KERVAREC led it", visibility=Visibility.SHAREABLE
+        )
+        assert note.about == [GROUP]
+        eng = ef.engagement()
+        for p in eng.participants:
+            note.validate_by(p.id)
+        ef.update(note)
+        group_note = note.id
+    # a damaged file set aside by a repair, then the live session's draft
+    root = store.root
+    path = root / "engagements" / f"{eid}.db"
+    good = path.read_bytes()
+    path.write_bytes(good[:-40])
+    assert run_doctor(root, lambda: reopen(store), repair=True).healthy
+    live = LiveSession(reopen(store).engagement(eid), 2)
+    live.take()
+    live.save_draft(Draft(session=2, phase="review", text="CANARY-DRAFT about Gwendal"))
+    before = attack_loot(store, store_template, monkeypatch, eid)
+    assert {"CANARY-ALONE", "Kervarec", "CANARY-DRAFT"} <= set(before), "the test sees nothing"
+    assert len(before["CANARY-ALONE"]) >= 3
+
+    ef = reopen(store).engagement(eid)
+    erase_participant(ef, gone)
+
+    after = attack_loot(store, store_template, monkeypatch, eid)
+    for word in GONE_WORDS:
+        assert word not in after, f"{word} still in {after[word]}"
+    for word in KEPT_WORDS:
+        assert word in after
+    fresh = reopen(store).engagement(eid)
+    eng = fresh.engagement()
+    assert [p.name for p in eng.participants] == ["Sophie Marchal", "Hugo Lenoir"]
+    assert [s.number for s in fresh.sessions()] == [1]  # the one-to-one went with them
+    texts = [n.text for n in fresh.notes()]
+    assert "KEPT-PAIR 0 with someone" in texts
+    assert "KEPT-GROUP 2: someone led it" in texts
+    # validated by the group still: it reaches the team's N+1, naming no one
+    note = fresh.get(Note, group_note)
+    assert allow_list.reaches(note, eng), "the group's validation was lost"
+    [pair] = [n for n in fresh.notes() if n.text.startswith("KEPT-PAIR 0")]
+    assert pair.about == [other]
+
+
+def attack_loot(
+    store: Store,
+    store_template: tuple[Path, bytes, str],
+    monkeypatch: pytest.MonkeyPatch,
+    eid: str,
+) -> dict[str, list[Path]]:
+    _, _, code = store_template
+    monkeypatch.setattr(attack, "CANARIES", GONE_WORDS + KEPT_WORDS)
+    attacker = attack.Attacker(
+        {"passphrase": PASSPHRASE, "recovery code": crypto.normalise_recovery_code(code)}
+    )
+    return attacker.loot(store.root, [eid]).plaintext_in
