@@ -158,7 +158,9 @@ def reaches(item: Item, engagement: Engagement, audience: Reader = Audience.SHAR
         return _to_participant(item, engagement, engagement.participants[0].id)
     if isinstance(audience, ForSponsor):
         return _to_sponsor(item, engagement, audience.name)
-    return _to_participant(item, engagement, audience.participant_id)
+    if isinstance(audience, ForParticipant):
+        return _to_participant(item, engagement, audience.participant_id)
+    return False  # a reader this rule does not know gets nothing
 
 
 def group_safe(item: Item, engagement: Engagement) -> bool:
