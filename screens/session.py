@@ -67,14 +67,15 @@ class SessionScreen(AoiScreen[None]):
         yield from (self.banner, self.next_note, Footer(compact=True))
 
     def on_mount(self) -> None:
-        kind = t(f"session.kind.{self.session.kind.value}")
-        self.sub_title = f"{self.ef.engagement().coachee} · {kind} {self.number}"
+        kind, engagement = t(f"session.kind.{self.session.kind.value}"), self.ef.engagement()
+        self.sub_title = f"{engagement.coachee} · {kind} {self.number}"
+        self.notes_list.for_room(self.aoi.room, engagement)  # first: the notes listed once
         self.notes_list.set_notes(self.ef.notes(self.number))
         draft = self.live.start(self.resume)
         if draft is not None:
             self.next_note.restore(draft)
         self.action_draw_card()
-        self.room_changed(self.aoi.room)
+        self.show_panels()
         self.tick()
         self.set_interval(1.0, self.tick)
         self.next_note.input.focus()
