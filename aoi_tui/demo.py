@@ -1,5 +1,6 @@
-"""Two fictional engagements in French, to try aoi without real data: one under
-way (`DEMO_COACHEE`), one closed with its closing review (`CLOSED_DEMO_COACHEE`).
+"""Fictional engagements in French, to try aoi without real data: one under
+way (`DEMO_COACHEE`), one closed with its closing review (`CLOSED_DEMO_COACHEE`),
+and a team's (`GROUP_DEMO`).
 
 Their data is not code: `data/demo/*.json` holds each as the store's own JSON,
 the contents of an engagement file (its file version, then its tables of
@@ -30,7 +31,14 @@ from aoi_tui.store.store import Store
 
 DEMO_COACHEE = "Camille Lefèvre (démo)"
 CLOSED_DEMO_COACHEE = "Julien Martin (démo)"
-FILES = {DEMO_COACHEE: "camille.json", CLOSED_DEMO_COACHEE: "julien.json"}
+GROUP_DEMO = "Équipe ligne 2 (démo)"
+"""A team of five with their N+1 (issue 13): two collective sessions, one with
+one participant; made by `aoi demo --group` until the screens show groups."""
+FILES = {
+    DEMO_COACHEE: "camille.json",
+    CLOSED_DEMO_COACHEE: "julien.json",
+    GROUP_DEMO: "equipe.json",
+}
 """The file of each demo engagement, in `data/demo/`."""
 
 WRITTEN_ON = date(2026, 11, 23)
@@ -56,6 +64,14 @@ def create_demo(store: Store) -> tuple[str, bool]:
     if existing:
         return existing, False
     return _create(store, FILES[DEMO_COACHEE]), True
+
+
+def create_group_demo(store: Store) -> tuple[str, bool]:
+    """The collective demo engagement's id, and whether it was created now."""
+    existing = find_demo(store, GROUP_DEMO)
+    if existing:
+        return existing, False
+    return _create(store, FILES[GROUP_DEMO]), True
 
 
 def _create(store: Store, name: str) -> str:

@@ -24,6 +24,7 @@ from aoi_tui.domain.models import (
     Note,
     Record,
     Session,
+    text_hash,
 )
 from aoi_tui.secure.storage import StoreFileError
 from aoi_tui.store import migrations
@@ -92,8 +93,14 @@ def test_what_the_demo_shows_as_validated_is_validated_for_its_text() -> None:
         records = demo.demo_records(name)
         for r in [*of(records, Note), *of(records, Action)]:
             assert r.validation is None or r.validated, r.text
+            # a group's: each participant's validation holds for the text
+            assert all(v.holds_for(text_hash(r.text)) for v in r.validations), r.text
         for s in of(records, Session):
-            assert not s.sponsor_message or s.sponsor_message_validated, s.sponsor_message
+            each = s.sponsor_message_validations
+            held = s.sponsor_message_validated or (
+                bool(each) and all(v.holds_for(text_hash(s.sponsor_message)) for v in each)
+            )
+            assert not s.sponsor_message or held, s.sponsor_message
         [engagement] = of(records, Engagement)
         assert not engagement.closing_synthesis or engagement.closing_validated
 

@@ -26,10 +26,10 @@ from aoi_tui.store.store import Store, store_exists
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from aoi_tui.demo import create_demo
+    from aoi_tui.demo import create_demo, create_group_demo
 
     store = open_the_store(args, create=True)
-    eid, created = create_demo(store)
+    eid, created = create_group_demo(store) if args.group else create_demo(store)
     out(
         args,
         {"id": eid, "created": created},

@@ -90,7 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
             sp.add_argument("--json", action="store_true", help="print JSON")
         return sp
 
-    command("demo", later("engagements", "cmd_demo"), "create the fictional demo engagement (once)")
+    sp = command(
+        "demo", later("engagements", "cmd_demo"), "create the fictional demo engagement (once)"
+    )
+    sp.add_argument("--group", action="store_true", help="the team's collective demo, in French")
 
     eng = sub.add_parser("engagement", help="create, list, close engagements")
     eng_sub = eng.add_subparsers(title="engagement commands", metavar="ACTION", required=True)

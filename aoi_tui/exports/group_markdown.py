@@ -43,16 +43,22 @@ from aoi_tui.exports.markdown_parts import (
 from aoi_tui.exports.markdown_safety import Document, heading, inline, item, lead, quote
 
 
-def _about(about: list[str] | None, lang: str) -> str:
+def _about(about: list[str] | None, lang: str, also: bool = False) -> str:
+    """Whom an item concerns, in words; `also`: in a participant's own recap, the
+    others it concerns besides them."""
     if about is None:
         return t("export.group.for_group", lang)
     if not about:
         return ""
-    return t("export.group.about", lang, names=", ".join(inline(n) for n in about))
+    key = "export.group.also_about" if also else "export.group.about"
+    return t(key, lang, names=", ".join(inline(n) for n in about))
 
 
-def _entry_meta(e: GroupEntry, lang: str, validated_key: str | None = None) -> str:
-    parts = [f"**{_about(e.about, lang)}**"] if _about(e.about, lang) else []
+def _entry_meta(
+    e: GroupEntry, lang: str, validated_key: str | None = None, also: bool = False
+) -> str:
+    who = _about(e.about, lang, also)
+    parts = [f"**{who}**"] if who else []
     if e.session is not None:
         parts.append(f"{t('export.session', lang).lower()} {e.session}")
     if validated_key and e.validated_on:
@@ -60,8 +66,8 @@ def _entry_meta(e: GroupEntry, lang: str, validated_key: str | None = None) -> s
     return SEP.join(parts) + " — " if parts else ""
 
 
-def _action_line(a: GroupAction, lang: str, *, session: bool = True) -> str:
-    who = _about(a.about, lang)
+def _action_line(a: GroupAction, lang: str, *, session: bool = True, also: bool = False) -> str:
+    who = _about(a.about, lang, also)
     details = [who] if who else []
     if a.validated_on:
         details.append(t("export.action_validated_on", lang, date=day(a.validated_on, lang)))
@@ -209,7 +215,7 @@ def participant_recap_markdown(recap: ParticipantRecap, lang: str) -> str:
     _recap_head(doc, title, kind, day(recap.held_on, lang), recap.coach, lang)
     doc.add(heading(2, t("export.actions", lang)))
     if recap.actions:
-        doc.lines([_action_line(a, lang, session=False) for a in recap.actions])
+        doc.lines([_action_line(a, lang, session=False, also=True) for a in recap.actions])
     else:
         doc.add(f"_{t('export.recap.no_action', lang)}_")
     doc.add(heading(2, t("export.message", lang)))
@@ -218,7 +224,7 @@ def participant_recap_markdown(recap: ParticipantRecap, lang: str) -> str:
         doc.add(heading(2, t("export.group.recap_notes", lang)))
         doc.lines(
             [
-                item(_entry_meta(n.model_copy(update={"session": None}), lang), n.text)
+                item(_entry_meta(n.model_copy(update={"session": None}), lang, also=True), n.text)
                 for n in recap.notes
             ]
         )
@@ -349,7 +355,7 @@ def _concern(
 
 def _validated_by(validations: Sequence[Validation], eng: Engagement, lang: str) -> str:
     if not validations:
-        return t("export.not_validated", lang)
+        return t("export.group.not_validated", lang)
     return t(
         "export.group.validated_by",
         lang,
