@@ -14,7 +14,7 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from aoi_tui.config.i18n import t
+from aoi_tui.config.i18n import plural, t
 from aoi_tui.domain import clock
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
 from aoi_tui.secure.storage import StoreFileError
@@ -123,7 +123,7 @@ class SupervisionScreen(AoiScreen[None]):
         shown.update(
             t(
                 "supervision.totals",
-                count=sums.sessions,
+                count=plural("supervision.count", sums.sessions),
                 hours=hours_text(sums.hours),
                 individual=hours_text(sums.individual_hours),
                 group=hours_text(sums.group_hours),

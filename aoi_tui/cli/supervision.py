@@ -6,7 +6,7 @@ import argparse
 from decimal import Decimal
 
 from aoi_tui.cli.common import CliError, open_the_store, out, parse_date, read_note
-from aoi_tui.config.i18n import t
+from aoi_tui.config.i18n import plural, t
 
 
 def cmd_supervision_add(args: argparse.Namespace) -> int:
@@ -72,7 +72,7 @@ def cmd_supervision_list(args: argparse.Namespace) -> int:
         lines.append(
             t(
                 "supervision.totals",
-                count=sums.sessions,
+                count=plural("supervision.count", sums.sessions),
                 hours=_hours(sums.hours),
                 individual=_hours(sums.individual_hours),
                 group=_hours(sums.group_hours),
