@@ -84,6 +84,12 @@ class ExportScreen(AoiScreen[None]):
     @on(Select.Changed)
     def rebuild(self) -> None:
         audience = Audience(str(self.query_one("#audience", Select).value))
+        if audience is Audience.SUPERVISION:  # a case: its question, notes, reflections
+            from aoi_tui.screens.supervision_case import SupervisionCaseScreen
+
+            self.query_one("#audience", Select).value = Audience.SHARED.value
+            self.app.push_screen(SupervisionCaseScreen(self.engagement_id))
+            return
         fmt = str(self.query_one("#format", Select).value)
         session_value = self.query_one("#session", Select).value
         session = int(str(session_value)) if session_value is not Select.NULL else None

@@ -20,6 +20,14 @@ from aoi_tui.domain.vocabulary import (
 def cmd_export(args: argparse.Namespace) -> int:
     from aoi_tui.exports.writing import ExportNotRecorded, build_export, shown, write_export
 
+    if args.supervision:
+        from aoi_tui.cli.cases import cmd_export_case
+
+        return cmd_export_case(args)
+    if args.subject_access:
+        from aoi_tui.cli.access import cmd_export_access
+
+        return cmd_export_access(args)
     store = open_the_store(args)
     eid = engagement_id(store, args.engagement)
     if args.recap:

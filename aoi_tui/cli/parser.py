@@ -19,6 +19,8 @@ from aoi_tui.access.opening import (
     RECOVERY_ENV,
     UnlockError,
 )
+from aoi_tui.cli.access import add_access_options
+from aoi_tui.cli.cases import add_case_options, add_supervised_command
 from aoi_tui.cli.common import (
     CliError,
     Parser,
@@ -151,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("engagement", metavar="ENGAGEMENT")
     sp.add_argument("--date", type=parse_consent_date, required=True, metavar="YYYY-MM-DD")
+    add_supervised_command(eng_sub, command)
 
     ses = sub.add_parser("session", help="sessions")
     ses_sub = ses.add_subparsers(title="session commands", metavar="ACTION", required=True)
@@ -208,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     who = sp.add_mutually_exclusive_group()
     who.add_argument("--shared", action="store_true", help="the report for the sponsor")
     who.add_argument("--confidential", action="store_true", help="the coach's full file")
+    add_case_options(sp, who)
+    add_access_options(who)
     sp.add_argument("--recap", action="store_true", help="the coachee's recap of one session")
     sp.add_argument("--session", type=int, metavar="N", help="the session of the recap")
     sp.add_argument("--for-sponsor", metavar="NAME", help="in a group: the report for this N+1")

@@ -73,6 +73,9 @@ class Settings:
     0 or None: 15; "off": never)."""
     live_lock_minutes: int | str | None = None
     """The same in a live session (0 or None: never, as "off")."""
+    controller: str | None = None
+    """Who answers for the coachees' data (GDPR's controller: the coach or the coach's
+    firm, with a contact), said on an access request's cover; None: the engagement's coach."""
 
     def lock_after(self, *, live: bool) -> int | None:
         """Minutes without a key before the screen locks; None: it never locks by itself."""

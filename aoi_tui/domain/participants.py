@@ -61,6 +61,10 @@ class Agreement(Model):
     report_objective_status: bool = False
     report_competencies: bool = False
     right_to_withdraw: bool = True
+    coach_supervised: bool = Field(default=False, exclude_if=lambda v: not v)
+    """The agreement tells the coachee that the coach is supervised (cases taken
+    to supervision, pseudonymised). Left out while false: an agreement written
+    before it keeps its shape, on disk and in the documents."""
 
     @field_validator("consent_date")
     @classmethod

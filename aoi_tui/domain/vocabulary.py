@@ -169,6 +169,12 @@ class Audience(StrEnum):
     """The recap of a collective session for the group."""
     GROUP_ROOM = "group_room"
     """The group-safe view: what may show while the group is in the room."""
+    SUPERVISION = "supervision"
+    """A case for the coach's supervisor, pseudonymised (`exports/supervision_case`):
+    never through the allow-list, which it does not ask."""
+    SUBJECT_ACCESS = "subject_access"
+    """A person's own data, on their request (GDPR art. 15: `exports/subject_access`):
+    never through the allow-list, which it does not ask."""
 
 
 class Room(StrEnum):

@@ -94,6 +94,8 @@ def agreement_section(doc: Document, a: SharedAgreement | Agreement, lang: str) 
             for flag in ("report_attendance", "report_objective_status", "report_competencies")
         ]
     )
+    if a.coach_supervised:  # said only where agreed: older documents keep their shape
+        doc.add(t("export.coach_supervised", lang))
     if a.confidentiality.strip():
         doc.add(quote(a.confidentiality))
 

@@ -50,6 +50,7 @@ class Who(StrEnum):
     """The role a name takes."""
 
     COACHEE = "coachee"
+    GROUP = "group"  # a collective engagement's name
     PARTICIPANT = "participant"
     SPONSOR = "sponsor"
     COACH = "coach"
@@ -84,6 +85,7 @@ def label(name: Name, lang: str) -> Label:
     if lang == "fr":
         return {
             Who.COACHEE: Label("la ", "personne accompagnée"),
+            Who.GROUP: Label("le ", "groupe"),
             Who.PARTICIPANT: Label("", f"P{n or 1}"),
             Who.SPONSOR: Label("le ", "N+1" if n is None else f"N+1 de P{n}"),
             Who.COACH: Label("le ", "coach"),
@@ -92,6 +94,7 @@ def label(name: Name, lang: str) -> Label:
         }[name.who]
     return {
         Who.COACHEE: Label("the ", "coachee"),
+        Who.GROUP: Label("the ", "group"),
         Who.PARTICIPANT: Label("", f"P{n or 1}"),
         Who.SPONSOR: Label("the ", "N+1") if n is None else Label("", f"P{n}'s N+1"),
         Who.COACH: Label("the ", "coach"),

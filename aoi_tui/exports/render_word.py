@@ -151,6 +151,8 @@ def _agreement(doc: WordDocument, a: SharedAgreement | Agreement) -> None:
     doc.fact("field.right_to_withdraw", t("yes" if a.right_to_withdraw else "no", lang))
     for flag in ("report_attendance", "report_objective_status", "report_competencies"):
         doc.fact("field." + flag, t("yes" if getattr(a, flag) else "no", lang))
+    if a.coach_supervised:
+        doc.para(Run(t("export.coach_supervised", lang)))
     if a.confidentiality.strip():
         doc.quote(a.confidentiality)
 

@@ -41,6 +41,7 @@ class SharedAgreement(Model):
     report_objective_status: bool
     report_competencies: bool
     right_to_withdraw: bool
+    coach_supervised: bool = Field(default=False, exclude_if=lambda v: not v)
 
 
 class SharedSession(Model):
@@ -214,6 +215,7 @@ def build_shared_report(ef: EngagementFile) -> SharedReport:
             report_objective_status=agreement.report_objective_status,
             report_competencies=agreement.report_competencies,
             right_to_withdraw=agreement.right_to_withdraw,
+            coach_supervised=agreement.coach_supervised,
         ),
         sessions=[SharedSession(number=s.number, kind=s.kind, held_on=s.held_on) for s in sessions],
         objectives=[

@@ -123,15 +123,25 @@ def engagement_names(
     sites: Sequence[str] = (),
     others: Iterable[Name] = (),
 ) -> list[Name]:
-    """The names a case hides: the engagement's coachee, N+1, coach and
-    organisation, the participants (P1, P2… in this order), the sites (numbered
-    when there are several), and any others (a participant's own N+1)."""
+    """The names a case hides: the engagement's coachee (in a group: the group's
+    name, and each participant as P1, P2… in the engagement's order, with their
+    own N+1 and e-mail address), N+1, coach and organisation, the participants
+    given (P1, P2… in this order), the sites (numbered when there are several),
+    and any others."""
     names = [
-        Name(eng.coachee, Who.COACHEE),
+        Name(eng.coachee, Who.COACHEE if eng.individual else Who.GROUP),
         Name(eng.sponsor, Who.SPONSOR),
         Name(eng.coach, Who.COACH),
         Name(eng.organisation, Who.ORGANISATION),
     ]
+    if not eng.individual and not participants:
+        people = eng.participants
+        participants = [p.name for p in people]
+        others = [
+            *others,
+            *(Name(p.sponsor, Who.SPONSOR, i) for i, p in enumerate(people, 1) if p.sponsor),
+            *(Name(p.email, Who.PARTICIPANT, i) for i, p in enumerate(people, 1) if p.email),
+        ]
     names += [Name(p, Who.PARTICIPANT, i) for i, p in enumerate(participants, 1)]
     names += [Name(s, Who.SITE, i if len(sites) > 1 else None) for i, s in enumerate(sites, 1)]
     names += others
@@ -159,7 +169,15 @@ def case_from(
     start = engagement_start(eng, sessions)
     numbers = {s.number for s in sessions}
     ordered = sorted(reflections, key=lambda r: r.created_at)
-    agreement = eng.agreement
+    agreements = [p.agreement for p in eng.participants] or [eng.agreement]
+    # in a group: each participant's agreement; the contract says what all agreed
+    # to (consent) and the most any of them lets reach their N+1
+    agreement = eng.agreement if eng.individual else agreements[0]
+    confidentiality = (
+        agreement.confidentiality
+        if eng.individual
+        else (eng.charter.confidentiality if eng.charter else "")
+    )
     return SupervisionCase(
         question=question,
         contract=CaseContract(
@@ -167,12 +185,12 @@ def case_from(
             planned_sessions=eng.planned_sessions,
             sessions_held=sum(1 for s in sessions if counts_as_held(s.kind)),
             cadence_days=eng.cadence_days,
-            consent_recorded=agreement.consent_date is not None,
-            right_to_withdraw=agreement.right_to_withdraw,
-            report_attendance=agreement.report_attendance,
-            report_objective_status=agreement.report_objective_status,
-            report_competencies=agreement.report_competencies,
-            confidentiality=agreement.confidentiality,
+            consent_recorded=all(a.consent_date is not None for a in agreements),
+            right_to_withdraw=all(a.right_to_withdraw for a in agreements),
+            report_attendance=any(a.report_attendance for a in agreements),
+            report_objective_status=any(a.report_objective_status for a in agreements),
+            report_competencies=any(a.report_competencies for a in agreements),
+            confidentiality=confidentiality,
         ),
         thoughts=[
             _thoughts(r, None)

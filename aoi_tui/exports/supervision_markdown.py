@@ -95,7 +95,7 @@ def supervision_markdown(pc: PseudonymousCase, lang: str) -> str:
 
 def session_titles(pc: PseudonymousCase, lang: str) -> tuple[str, ...]:
     """The h2 headings that start a new printed page: each session."""
-    return tuple(_session_title(s, lang) for s in pc.case.sessions)
+    return tuple(session_title(s, lang) for s in pc.case.sessions)
 
 
 def supervision_html(pc: PseudonymousCase, lang: str) -> str:
@@ -134,12 +134,12 @@ def _contract(doc: Document, pc: PseudonymousCase, lang: str) -> None:
         doc.add(heading(3, t("field.confidentiality", lang)), quote(c.confidentiality))
 
 
-def _session_title(s: CaseSession, lang: str) -> str:
+def session_title(s: CaseSession, lang: str) -> str:
     return word("session", lang, number=s.number, kind=kind_in_sentence(s.kind, lang), week=s.week)
 
 
 def _session(doc: Document, s: CaseSession, lang: str) -> None:
-    doc.add(heading(2, _session_title(s, lang)))
+    doc.add(heading(2, session_title(s, lang)))
     facts = []
     if s.phases:
         facts.append(
@@ -184,10 +184,10 @@ def _session(doc: Document, s: CaseSession, lang: str) -> None:
         _thoughts(doc, thoughts, lang, nested=True)
     if s.notes:
         doc.add(heading(3, word("notes", lang)))
-        doc.lines([item(f"_{SEP.join(_note_tags(s, n, lang))}_ — ", n.text) for n in s.notes])
+        doc.lines([item(f"_{SEP.join(note_tags(s, n, lang))}_ — ", n.text) for n in s.notes])
 
 
-def _note_tags(s: CaseSession, n: CaseNote, lang: str) -> list[str]:
+def note_tags(s: CaseSession, n: CaseNote, lang: str) -> list[str]:
     tags = [phase_label(s.kind.value, n.phase, lang)] if n.phase else []
     if n.role is not None:
         tags.append(t(f"role.{n.role.value}", lang))
@@ -204,4 +204,12 @@ def _thoughts(doc: Document, thoughts: CaseThoughts, lang: str, nested: bool = F
             doc.add(quote(text))
 
 
-__all__ = ["WORDS", "session_titles", "supervision_html", "supervision_markdown"]
+__all__ = [
+    "WORDS",
+    "note_tags",
+    "session_title",
+    "session_titles",
+    "supervision_html",
+    "supervision_markdown",
+    "word",
+]

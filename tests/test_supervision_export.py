@@ -1,0 +1,209 @@
+"""`aoi export ENGAGEMENT --supervision` as a coach runs it (issue 16 §1): the
+case names no one in any format, the notes are only those picked (private ones
+included), the preview with the original names reaches the terminal and never
+the file, the supervisor is recorded, and every odd input gets one clear line."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import zipfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from aoi_tui.domain.models import (
+    Agreement,
+    Engagement,
+    ExportRecord,
+    Note,
+    NoteKind,
+    SessionKind,
+)
+from aoi_tui.domain.reflections import Reflection
+from aoi_tui.store.engagement_file import EngagementFile
+from aoi_tui.store.store import Store
+from tests.cli_support import aoi, cli_error
+
+START = date(2026, 3, 2)
+NAMES = ("Élodie", "Le Goff", "Jean-Marc", "Bréhat", "Kermadec")
+CANARY = "canari-0xC0FFEE"  # in a note the coach does not pick
+
+
+def engagement(store: Store, supervised: bool = True) -> tuple[EngagementFile, dict[str, str]]:
+    agreement = Agreement(
+        consent_date=START,
+        confidentiality="Rien ne sort sans Élodie.",
+        coach_supervised=supervised,
+    )
+    ef = store.create_engagement(
+        Engagement(
+            coachee="Élodie Le Goff",
+            sponsor="Jean-Marc Bréhat",
+            coach="Claire Moreau",
+            organisation="Kermadec Industries",
+            agreement=agreement,
+        )
+    )
+    for number in (1, 2):
+        s = ef.new_session(SessionKind.KICKOFF if number == 1 else SessionKind.AOI)
+        s.held_on = START + timedelta(days=14 * (number - 1))
+        ef.update(s)
+    at = datetime(2026, 3, 16, 9, tzinfo=UTC)
+    picked = Note(
+        session=2,
+        phase="experience_review",
+        kind=NoteKind.DIFFICULTY,
+        text="ÉLODIE dit que **Jean-Marc** l'a recadrée le lundi 16 mars, à l'usine d'Ouessant "
+        "(elodie.legoff@kermadec.fr). Et Rodolphe était là.",
+        created_at=at,
+    )
+    left = Note(session=2, phase="experience_review", text=f"{CANARY} Élodie", created_at=at)
+    ef.insert(picked)
+    ef.insert(left)
+    ef.insert(
+        Reflection(
+            session=2,
+            reflections="J'ai pris parti pour Élodie contre M. Bréhat.",
+            feelings="Agacé par Jean-Marc.",
+            hypotheses="Élodie rejoue avec le N+1 ce qu'elle vit chez Kermadec.",
+        )
+    )
+    return ef, {"picked": picked.id, "left": left.id}
+
+
+def visible(text: str) -> str:
+    """What a reader sees: without the page's style sheet, tags and entities."""
+    text = re.sub(r"<style>.*?</style>", " ", text, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]*>", " ", text)).casefold()
+
+
+def assert_names_no_one(text: str) -> None:
+    seen = visible(text)
+    for name in (*NAMES, "elodie", "legoff", "jean marc", "brehat", "@"):
+        assert name.casefold() not in seen, name
+    assert CANARY.casefold() not in seen
+
+
+def docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+
+
+def exports_of(store: Store, ef: EngagementFile) -> list[ExportRecord]:
+    return store.engagement(ef.id).all(ExportRecord)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_a_case_names_no_one_and_holds_the_picked_notes_only(
+    store: Store, cli_env: dict[str, str], tmp_path: Path, fmt: str
+) -> None:
+    ef, ids = engagement(store)
+    out = tmp_path / f"case.{fmt}"
+    done = aoi(
+        cli_env,
+        "--lang", "fr", "export", ef.id, "--supervision", "--format", fmt,
+        "--note", ids["picked"], "--question", "Comment ne pas prendre parti pour Élodie ?",
+        "--supervisor", "Dr Hélène Supervise", "-o", str(out),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = docx_text(out) if fmt == "docx" else out.read_text("utf-8")
+    assert_names_no_one(text)
+    seen = visible(text)
+    # names the store does not know are flagged, not replaced: the coach reviews them
+    assert "rodolphe" in seen and "ouessant" in seen
+    assert "la personne accompagnée" in seen and "le n+1" in seen
+    assert "séance 2" in seen and "semaine 3" in seen  # the typed date became a week
+    assert "hélène supervise" not in seen  # the supervisor is recorded, not written
+    # what was replaced, with the names, is said on the terminal, never in the file
+    assert "Rodolphe" in done.stderr and "Ouessant" in done.stderr
+    assert "Élodie" not in done.stderr
+    (record,) = exports_of(store, ef)
+    assert record.audience.value == "supervision" and record.format == fmt
+    assert record.recipient == "Dr Hélène Supervise"
+
+
+def test_the_preview_lists_the_original_names_and_writes_nothing(
+    store: Store, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    ef, ids = engagement(store)
+    done = aoi(
+        cli_env, "--lang", "fr", "export", ef.id, "--supervision", "--note", ids["picked"],
+        "--preview", "-o", str(tmp_path / "case.md"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Élodie Le Goff" in done.stdout and "Jean-Marc Bréhat" in done.stdout
+    assert "elodie.legoff@kermadec.fr" in done.stdout
+    assert "Rodolphe" in done.stdout  # flagged
+    assert CANARY not in done.stdout  # the notes not picked are not read into the case
+    assert not (tmp_path / "case.md").exists()
+    assert exports_of(store, ef) == []
+
+
+def test_an_engagement_whose_agreement_does_not_say_so_is_warned_about(
+    store: Store, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    ef, _ = engagement(store, supervised=False)
+    out = tmp_path / "case.md"
+    line = cli_error(aoi(cli_env, "export", ef.id, "--supervision", "-o", str(out)))
+    assert "supervised" in line and "--anyway" in line
+    assert not out.exists() and exports_of(store, ef) == []
+    assert (
+        aoi(cli_env, "export", ef.id, "--supervision", "--anyway", "-o", str(out)).returncode == 0
+    )
+    assert_names_no_one(out.read_text("utf-8"))
+
+
+def test_a_note_of_another_engagement_or_unknown_is_refused(
+    store: Store, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    ef, _ = engagement(store)
+    other, other_ids = engagement(store)
+    out = tmp_path / "case.md"
+    for note in (other_ids["left"], "nope", ""):
+        line = cli_error(
+            aoi(cli_env, "export", ef.id, "--supervision", "--note", note, "-o", str(out))
+        )
+        assert "no note" in line
+        assert CANARY not in line
+    assert not out.exists() and exports_of(store, ef) == [] and exports_of(store, other) == []
+
+
+def test_odd_targets_and_options(store: Store, cli_env: dict[str, str], tmp_path: Path) -> None:
+    ef, _ = engagement(store)
+    line = cli_error(
+        aoi(cli_env, "export", ef.id, "--supervision", "-o", str(store.root / "case.md"))
+    )
+    assert "data folder" in line
+    assert "json" in cli_error(aoi(cli_env, "export", ef.id, "--supervision", "--format", "json"))
+    assert "--recap" in cli_error(
+        aoi(cli_env, "export", ef.id, "--supervision", "--recap", "--session", "1")
+    )
+    assert cli_error(aoi(cli_env, "export", ef.id, "--supervision", "--shared"))
+    # a folder: the default name inside it, which names no one
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    assert aoi(cli_env, "export", ef.id, "--supervision", "-o", str(folder)).returncode == 0
+    (written,) = folder.iterdir()
+    assert written.name.startswith(f"aoi-{ef.id[:8]}-supervision-") and written.suffix == ".md"
+    # a FIFO is written into, as a shell's > does
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    assert aoi(cli_env, "export", ef.id, "--supervision", "-o", str(fifo)).returncode == 0
+    assert_names_no_one(reader.communicate(timeout=30)[0].decode("utf-8"))
+    assert fifo.exists() and not fifo.is_file()
+    # a Word file never goes to standard output
+    assert "Word" in cli_error(
+        aoi(cli_env, "export", ef.id, "--supervision", "--format", "docx", "-o", "-")
+    )
+
+
+def test_an_erased_engagement_has_no_case(store: Store, cli_env: dict[str, str]) -> None:
+    ef, _ = engagement(store)
+    assert aoi(cli_env, "erase", ef.id, "--yes").returncode == 0
+    line = cli_error(aoi(cli_env, "export", ef.id, "--supervision", "--anyway"))
+    assert ef.id in line or "no engagement" in line
