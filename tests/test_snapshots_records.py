@@ -1,6 +1,8 @@
-"""Snapshots of what issue 15 added to the coach's screens, at 80×24 in French
-and English: the supervision log with an entry, and the export screen with a
-Word file chosen. Deterministic as `test_snapshots.py` is (fixed clock, no
+"""Snapshots of what issue 15 added to the coach's screens, at 80×24: the
+supervision log with two entries, and the export screen with a Word file chosen
+(in English: the keys' labels are read when a screen's module is first imported,
+so one process shows one language; the French screens are checked with Pilot in
+test_supervision_log.py and test_export_word.py). Deterministic as `test_snapshots.py` is (fixed clock, no
 blinking cursor, a data folder per test); update with `--snapshot-update`,
 then look at the SVGs before committing them."""
 
@@ -15,10 +17,11 @@ from pytest_textual_snapshot import SVGImageExtension
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from aoi_tui.config import i18n
 from aoi_tui.domain import clock
 from aoi_tui.domain.models import Audience, Engagement
 from aoi_tui.domain.supervision import SupervisionEntry, SupervisionForm
+from aoi_tui.screens.export import ExportScreen
+from aoi_tui.screens.supervision import SupervisionScreen
 from aoi_tui.store.store import Store
 from aoi_tui.store.supervision_log import SupervisionLog
 from tests.tui_support import demo_id, freeze, make_app, on_screen, wait_for
@@ -31,14 +34,7 @@ def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     freeze(monkeypatch)
 
 
-@pytest.fixture(params=["fr", "en"])
-def lang(request: pytest.FixtureRequest) -> Any:
-    i18n.set_language(request.param)
-    yield request.param
-    i18n.set_language("en")
-
-
-def test_supervision_log(store: Store, snap_compare: Any, lang: str) -> None:
+def test_supervision_log(store: Store, snap_compare: Any) -> None:
     app = make_app(store)
     # a case of a fixed id: the demo's ids are drawn afresh at each run
     case = store.create_engagement(
@@ -65,8 +61,6 @@ def test_supervision_log(store: Store, snap_compare: Any, lang: str) -> None:
     )
 
     async def open_log(pilot: Pilot[Any]) -> None:
-        from aoi_tui.screens.supervision import SupervisionScreen
-
         await pilot.pause()
         await pilot.press("s")
         await on_screen(pilot, SupervisionScreen)
@@ -74,12 +68,10 @@ def test_supervision_log(store: Store, snap_compare: Any, lang: str) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_log)
 
 
-def test_export_screen_with_a_word_file(store: Store, snap_compare: Any, lang: str) -> None:
+def test_export_screen_with_a_word_file(store: Store, snap_compare: Any) -> None:
     app = make_app(store)
 
     async def choose_word(pilot: Pilot[Any]) -> None:
-        from aoi_tui.screens.export import ExportScreen
-
         screen = ExportScreen(demo_id(store))
         app.push_screen(screen)
         await wait_for(pilot, lambda: app.screen is screen and screen.export is not None)
