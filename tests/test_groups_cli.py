@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 
+from aoi_tui.domain.models import Note
 from aoi_tui.store.store import Store
 from tests.test_cli import aoi, fails, ok, ok_json
+from tests.test_store import reopen
 
 
 @pytest.fixture
@@ -214,3 +216,55 @@ def test_an_individual_engagement_is_made_and_refused_as_before(
     ok(aoi(env, data, "session", "new", eid))
     fails(aoi(env, data, "session", "new", eid, "--kind", "team_aoi"), "holds no team_aoi")
     fails(aoi(env, data, "note", "add", eid, "--session", "1", "--about", "group", "x"), "--about")
+
+
+def test_a_peer_groups_charter_sends_its_items_to_the_n1s_once_everyone_agreed(
+    store: Store, env: dict[str, str]
+) -> None:
+    data = store.root
+    eid = ok_json(
+        aoi(env, data, "engagement", "new", "--group", "Codev", "--form", "peers", "--json")
+    )["id"]
+    for name, sponsor in (("Sophie", "Anne Blanc"), ("Hugo", "Bernard Roy")):
+        ok(aoi(env, data, "participant", "add", eid, name, "--sponsor", sponsor))
+        ok(aoi(env, data, "participant", "consent", eid, name, "--date", "2026-11-20"))
+    ok(aoi(env, data, "session", "new", eid, "--kind", "peer", "--case-bringer", "hugo"))
+    # @prefix names whom a note concerns, as in a live session; an ambiguous one is refused
+    mention = aoi(env, data, "note", "add", eid, "--session", "1", "--json", "@hug CANARY-AT")
+    fresh = reopen(store).engagement(eid)
+    hugo = [p.id for p in fresh.engagement().participants if p.name == "Hugo"]
+    assert fresh.get(Note, json.loads(mention.stdout)["id"]).about == hugo
+    fails(aoi(env, data, "note", "add", eid, "--session", "1", "@zz x"), "no participant")
+    # a group item that names someone is flagged
+    flagged = aoi(
+        env,
+        data,
+        "note",
+        "add",
+        eid,
+        "--session",
+        "1",
+        "--shareable",
+        "--about",
+        "group",
+        "--json",
+        "CANARY-GROUP Sophie et Hugo ont proposé un rituel",
+    )
+    assert "names Sophie, Hugo" in flagged.stderr
+    gid = json.loads(flagged.stdout)["id"]
+    ok(aoi(env, data, "note", "validate", eid, gid, "--by", "sophie", "--by", "hugo"))
+
+    def anne() -> str:
+        return ok(
+            aoi(env, data, "export", eid, "--shared", "--for-sponsor", "Anne Blanc", "-o", "-")
+        )
+
+    assert "CANARY-GROUP" not in anne()  # no charter: a peer group's items go to no N+1
+    ok(aoi(env, data, "engagement", "charter", eid, "--group-items-to-sponsors", "yes"))
+    ok(aoi(env, data, "participant", "charter", eid, "sophie"))
+    assert "CANARY-GROUP" not in anne()  # Hugo has not agreed yet
+    ok(aoi(env, data, "participant", "charter", eid, "hugo"))
+    assert "CANARY-GROUP" in anne()
+    # a charter changed is agreed to again
+    ok(aoi(env, data, "engagement", "charter", eid, "--leaving", "On se dit au revoir."))
+    assert "CANARY-GROUP" not in anne()

@@ -33,7 +33,8 @@ def cmd_note_add(args: argparse.Namespace) -> int:
         ef.session(args.session)
     except KeyError:
         raise CliError(f"no session {args.session} in this engagement") from None
-    about = _about(ef.engagement(), args.about) if args.about else None
+    engagement = ef.engagement()
+    about = _about(engagement, args.about) if args.about else _mentions(engagement, text)
     note = ef.add_note(
         args.session,
         text,
@@ -43,8 +44,38 @@ def cmd_note_add(args: argparse.Namespace) -> int:
         visibility=Visibility.SHAREABLE if args.shareable else Visibility.PRIVATE,
         about=about,
     )
+    _flag_names(engagement, note)
     out(args, {"id": note.id}, note.id)
     return 0
+
+
+def _mentions(engagement: Any, text: str) -> list[str] | None:
+    """In a group, people named in the text as in a live session (`@cla`): whom
+    the note concerns; none: the session's default (`concerns.default_about`).
+    A name that matches no one, or several, is refused with the candidates."""
+    from aoi_tui.domain.concerns import mentioned
+
+    if engagement.individual:
+        return None
+    found, problems = mentioned(text, engagement.participants)
+    if problems:
+        raise CliError(problems[0])
+    return [p.id for p in found] or None
+
+
+def _flag_names(engagement: Any, note: Any) -> None:
+    """A group item whose text names a participant is flagged: it may be about them."""
+    from aoi_tui.domain.concerns import concerned, named_in
+
+    if engagement.individual or not concerned(note, engagement).group:
+        return
+    names = named_in(note.text, engagement.participants)
+    if names:
+        print(
+            f"aoi: note {note.id} concerns the group but names "
+            f"{', '.join(p.name for p in names)}: if it is about them, say so with --about",
+            file=sys.stderr,
+        )
 
 
 def _about(engagement: Any, given: list[str]) -> list[str]:

@@ -228,6 +228,16 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", metavar="FILE", help="file to write, or - for stdout")
 
     add_participant_commands(sub, command)
+    sp = command(
+        "charter",
+        later("participants", "cmd_engagement_charter"),
+        "a group's charter (each participant then agrees to it)",
+        eng_sub,
+    )
+    sp.add_argument("engagement", metavar="ENGAGEMENT")
+    for flag in ("--confidentiality", "--attendance", "--recipients", "--leaving"):
+        sp.add_argument(flag, metavar="TEXT")
+    sp.add_argument("--group-items-to-sponsors", type=yes_no, metavar="yes|no")
 
     sp = command(
         "erase", later("care", "cmd_erase"), "erase an engagement for good, backups included"
@@ -310,6 +320,7 @@ def add_participant_commands(sub: Any, command: Callable[..., argparse.ArgumentP
     sp.add_argument("name", metavar="NAME")
     sp.add_argument("--function", metavar="TEXT", help="their job")
     sp.add_argument("--sponsor", metavar="NAME", help="their own N+1 (a peer group's)")
+    sp.add_argument("--reports-to", metavar="PARTICIPANT", help="their line manager, in the group")
     one("list", "list the participants (ids with --json)", whom=False)
     sp = one("consent", "record a participant's consent")
     sp.add_argument("--date", type=parse_consent_date, required=True, metavar="YYYY-MM-DD")
@@ -318,6 +329,7 @@ def add_participant_commands(sub: Any, command: Callable[..., argparse.ArgumentP
         sp.add_argument(flag, type=yes_no, metavar="yes|no")
     sp = one("withdraw", "a participant withdraws (nothing of theirs reported after)")
     sp.add_argument("--date", type=parse_consent_date, metavar="YYYY-MM-DD", help="default today")
+    one("charter", "a participant agrees to the group's charter as it is now")
     sp = one("erase", "erase a participant for good, backups included")
     sp.add_argument("--yes", action="store_true", help="confirm without asking")
 

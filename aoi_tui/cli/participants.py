@@ -8,6 +8,7 @@ ignored); an ambiguous prefix is refused with the candidates."""
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -59,10 +60,21 @@ def cmd_participant_add(args: argparse.Namespace) -> int:
         from aoi_tui.config.i18n import t
 
         raise CliError(t("participant.own_sponsor_only_peers"))
+    reports_to = named(engagement, args.reports_to).id if args.reports_to else None
     participant = Participant(
-        name=args.name, function=args.function or "", sponsor=args.sponsor or ""
+        name=args.name,
+        function=args.function or "",
+        sponsor=args.sponsor or "",
+        reports_to=reports_to,
     )
     engagement = ef.add_participant(participant)
+    if reports_to is not None and engagement.form is Form.PEERS:
+        # a peer group is of peers: a reporting line inside it changes what is said
+        print(
+            f"aoi: {participant.name} reports to {named(engagement, reports_to).name}, "
+            "inside a peer group: check that both agree to be peers here",
+            file=sys.stderr,
+        )
     out(args, {"id": participant.id}, participant.id)
     return 0
 
@@ -195,3 +207,51 @@ def cmd_participant_erase(args: argparse.Namespace) -> int:
         f"Erased {participant.id} from the engagement and {removed} copies on disk.",
     )
     return 0
+
+
+def cmd_engagement_charter(args: argparse.Namespace) -> int:
+    """The group's charter: confidentiality among peers, attendance, who receives
+    what, what happens when someone leaves, and (a peer group's) whether the
+    group's items may go to the N+1s. A changed charter is agreed to again."""
+    from aoi_tui.domain.models import Charter
+
+    ef = _group_file(args)
+    with ef.batch():
+        engagement = ef.engagement()
+        if engagement.individual:
+            raise CliError("a charter is a group's: this is an individual engagement")
+        old = engagement.charter or Charter()
+        given = {
+            "confidentiality": args.confidentiality,
+            "attendance": args.attendance,
+            "recipients": args.recipients,
+            "leaving": args.leaving,
+            "group_items_to_sponsors": args.group_items_to_sponsors,
+        }
+        charter = old.model_copy(update={k: v for k, v in given.items() if v is not None})
+        engagement.charter = Charter.model_validate(charter.model_dump())
+        ef.update(engagement)
+    agreed = [p.name for p in engagement.participants if p.agreed_to(engagement.charter)]
+    out(
+        args,
+        {"charter": engagement.charter.model_dump(mode="json"), "agreed_by": agreed},
+        "Charter recorded"
+        + (f"; agreed by {', '.join(agreed)}." if agreed else ": each participant agrees to it")
+        + ("" if agreed else " (aoi participant charter ENGAGEMENT PARTICIPANT)."),
+    )
+    return 0
+
+
+def cmd_participant_charter(args: argparse.Namespace) -> int:
+    """A participant agrees to the group's charter as it is now."""
+    from aoi_tui.domain.models import Validation
+
+    def change(e: Engagement, p: Participant) -> str:
+        if e.charter is None:
+            raise CliError("this group has no charter yet: aoi engagement charter ENGAGEMENT ...")
+        if p.agreement.consent_date is None or p.withdrawn_on is not None:
+            raise CliError(f"{p.name} has not consented, or withdrew: record their consent first")
+        p.charter_agreement = Validation(at=clock.now(), text_sha256=e.charter.sha256(), by=p.id)
+        return f"{p.name} agreed to the charter."
+
+    return _change_participant(args, change)

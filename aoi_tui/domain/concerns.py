@@ -16,6 +16,8 @@ the group in any other collective session."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from aoi_tui.domain.items import Closing, Item, Message
@@ -31,7 +33,9 @@ from aoi_tui.domain.models import (
     SessionKind,
     Tool,
 )
+from aoi_tui.domain.participants import NoSuchParticipant, Participant, find_participant
 from aoi_tui.domain.phases import case_phase
+from aoi_tui.domain.text import fold
 
 
 @dataclass(frozen=True)
@@ -110,11 +114,49 @@ def default_about(engagement: Engagement, session: Session, phase: str | None) -
     return []
 
 
+MENTION = re.compile(r"(?<![\w@])@([\w-]+)")
+"""A person named in a note as typed in a live session: `@cla` for Claire."""
+
+
+def mentioned(
+    text: str, participants: Sequence[Participant]
+) -> tuple[list[Participant], list[str]]:
+    """The participants a note names with `@prefix` (an id, a unique prefix of an
+    id, a unique prefix of a name: `find_participant`), each once, and what is
+    wrong with the others (no one, or several: the candidates are said)."""
+    found: list[Participant] = []
+    problems: list[str] = []
+    for match in MENTION.finditer(text):
+        try:
+            p = find_participant(participants, match.group(1))
+        except NoSuchParticipant as exc:
+            problems.append(str(exc))
+            continue
+        if p not in found:
+            found.append(p)
+    return found, problems
+
+
+def named_in(text: str, participants: Sequence[Participant]) -> list[Participant]:
+    """The participants whose name, or a part of it of three letters or more, is a
+    word of `text` (case and accents aside): a group item that names someone is
+    flagged, it may be about them rather than the group."""
+    words = set(re.findall(r"\w+", fold(text)))
+    return [
+        p
+        for p in participants
+        if any(len(part) >= 3 and part in words for part in re.findall(r"\w+", fold(p.name)))
+    ]
+
+
 __all__ = [
+    "MENTION",
     "NOBODY",
     "THE_GROUP",
     "Concern",
     "about_of",
     "concerned",
     "default_about",
+    "mentioned",
+    "named_in",
 ]
