@@ -117,7 +117,7 @@ class NextNote(Vertical):
         yield self.input
 
     def on_mount(self) -> None:
-        self.line.update(self._line())
+        self._show_line()
 
     @property
     def text(self) -> str:
@@ -151,8 +151,12 @@ class NextNote(Vertical):
     def _line(self) -> Text:
         return next_note_line(self.kind, self.visibility, self.tag)
 
+    def _show_line(self) -> None:
+        # one line high (app.tcss): the screen is not laid out again at each Enter
+        self.line.update(self._line(), layout=False)
+
     def _changed(self) -> None:
-        self.line.update(self._line())
+        self._show_line()
         self.post_message(self.Drafted(self.words()))
 
     def watch_kind(self) -> None:

@@ -31,13 +31,22 @@ class PhaseStepper(Static):
     When the names do not fit on a line, the next phase keeps its name and the
     others show their number; a phase's name never breaks across lines."""
 
+    _shape: tuple[int, ...] = ()
+    """The length of the line shown and where it may wrap (its spaces)."""
+
     def show(self, session: Session, now: datetime) -> None:
         width = (self.size.width or self.app.size.width) - 2  # its padding
         for names in ("all", "next", "current"):
             line = self._line(session, now, names)
             if line.cell_len <= width:
                 break
-        self.update(line)
+        # The screen is laid out again only if the line may take another height: once
+        # a second the timers change digits only (a layout then cost every key typed
+        # in that frame a few milliseconds more).
+        plain = line.plain
+        shape = (line.cell_len, *(i for i, c in enumerate(plain) if c == " "))
+        self.update(line, layout=shape != self._shape)
+        self._shape = shape
 
     def _line(self, session: Session, now: datetime, names: str) -> Text:
         times = phase_times(session, now)
