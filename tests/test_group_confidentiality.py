@@ -310,3 +310,55 @@ def test_the_group_safe_view_shows_only_what_concerns_the_group(
         assert shown == (it["about"] == [GROUP])
     for session in ef.sessions_:
         assert not reaches(session, ef.eng, Audience.GROUP_ROOM)
+
+
+def test_names_and_texts_typed_for_a_group_forge_no_structure() -> None:
+    """A participant's or a group's name, an N+1's, a note: shown as typed, never a
+    list item, a heading, raw HTML or a live javascript: link of their own."""
+    evil = "- [Actions](javascript:x) <img src=x onerror=alert(1)>"
+    people = [
+        Participant(
+            name=evil,
+            joined_on=START,
+            agreement=Agreement(consent_date=START, report_attendance=True),
+            report_own_items=True,
+        ),
+        Participant(
+            name="1. Basile",
+            joined_on=START,
+            agreement=Agreement(consent_date=START, report_attendance=True),
+            report_own_items=True,
+        ),
+    ]
+    eng = Engagement(
+        form=Form.TEAM, group="# Evil <script>x</script>", sponsor="Anne Blanc", participants=people
+    )
+    text = "## Actions\n- forged <b>x</b> [l](javascript:y)"
+    note = Note(
+        session=1,
+        phase="team_review",
+        text=text,
+        about=[people[0].id],
+        visibility=Visibility.SHAREABLE,
+        created_at=at(22),
+        validations=[Validation(at=at(22), text_sha256=text_hash(text), by=people[0].id)],
+    )
+    session = Session(
+        kind=SessionKind.TEAM_AOI,
+        number=1,
+        held_on=START + timedelta(days=22),
+        attendance=[p.id for p in people],
+    )
+    ef = InMemory(eng, [session], [note])
+    report = docs.build_group_report(ef, "Anne Blanc")  # type: ignore[arg-type]
+    assert report.participants and report.notes
+    recap = docs.build_participant_recap(ef, 1, people[0].id)  # type: ignore[arg-type]
+    for markdown, headings in (
+        (group_report_markdown(report, "en"), 0),  # no action: no heading of that name
+        (participant_recap_markdown(recap, "en"), 1),  # its own "Actions"
+    ):
+        page = to_html(markdown, "t", "en")
+        assert "<li>[Actions]" not in page and "<ul>\n<li>\n<ul>" not in page
+        assert "<script" not in page and "<img" not in page and "<b>" not in page
+        assert 'href="javascript' not in page
+        assert page.count("<h2>Actions</h2>") == headings and "<ol" not in page

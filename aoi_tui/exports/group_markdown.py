@@ -99,7 +99,7 @@ def group_report_markdown(report: GroupReport, lang: str) -> str:
     doc.lines(facts)
     if report.participants:
         doc.add(heading(2, t("export.group.participants", lang)))
-        doc.lines([f"- {inline(n)}" for n in report.participants])
+        doc.lines([f"- {lead(n)}" for n in report.participants])
     if report.sessions:
         doc.add(heading(2, t("export.sessions", lang)))
         lines = []
@@ -155,7 +155,7 @@ def group_report_markdown(report: GroupReport, lang: str) -> str:
             [
                 "- "
                 + (f"**{_about(c.about, lang)}** — " if _about(c.about, lang) else "")
-                + f"{inline(c.name)}: {level(c.start_level, lang)} → "
+                + f"{lead(c.name)}: {level(c.start_level, lang)} → "
                 + f"{level(c.latest_level, lang)} ({t('fsac.target', lang)} "
                 + f"{level(c.target, lang)})"
                 for c in report.competencies
