@@ -55,7 +55,14 @@ class AoiCommands(Provider):
                     partial(self.app.run_action, "lock"),
                 )
             )
+            found.append((t("ui.palette.programme_feed"), "", self._programme_feed))
         return found
+
+    def _programme_feed(self) -> None:
+        """The programme feed's screen, loaded when asked for (issue 14)."""
+        from aoi_tui.screens.programme_feed import ProgrammeFeedScreen
+
+        self.app.push_screen(ProgrammeFeedScreen())
 
     def _shown(self, keys: str) -> str:
         """Keys as the footer shows them (/ for slash, ⏎ for enter), not Textual's names."""

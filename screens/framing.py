@@ -40,6 +40,7 @@ from aoi_tui.domain.models import (
     Area,
     Competency,
     Engagement,
+    Form,
     Format,
     Level,
     Objective,
@@ -53,6 +54,7 @@ from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.base import AoiScreen, saves
 from aoi_tui.screens.fields import KeptInput
 from aoi_tui.screens.toggles import Tick
+from aoi_tui.store.store import Store
 
 LEVELS = [None, *Level]
 MOTIVATION = ("low", "medium", "high")
@@ -102,6 +104,8 @@ class FramingScreen(AoiScreen[str | None]):
         """The form as last saved (None until the first paint): the autosave compares."""
         self.opened_state: tuple[object, ...] | None = None
         """The form as it opened: Escape asks only if it changed."""
+        self.membership: str | None = None
+        """The programme and site the engagement is in ("<id>|<site code>"), as saved."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -126,6 +130,10 @@ class FramingScreen(AoiScreen[str | None]):
                     yield KeptInput(id="f-cadence", type="integer")
                 yield Label(t("ui.framing.next_session"))
                 yield KeptInput(id="f-next", placeholder=t("ui.date_format"), classes="short")
+                yield Label(t("ui.framing.programme"))
+                yield Select(  # the programmes joined here, with their sites (issue 14)
+                    [], prompt=t("ui.framing.no_programme"), allow_blank=True, id="f-programme"
+                )
             with TabPane(t("ui.framing.tab_expectations"), id="tab-expectations"):
                 yield Label(t("field.coachee_expectations"))
                 yield TextArea(id="f-coachee-exp", soft_wrap=True, classes="half")
@@ -157,6 +165,7 @@ class FramingScreen(AoiScreen[str | None]):
                 for flag in ("report_attendance", "report_objective_status", "report_competencies"):
                     yield Tick(t(f"field.{flag}"), id=f"a-{flag}")
                 yield Tick(t("field.right_to_withdraw"), id="a-withdraw", value=True)
+                yield Tick(t("field.programme_statistics"), id="a-programme_statistics")
                 yield Label(t("field.confidentiality"))
                 yield TextArea(id="a-confidentiality", soft_wrap=True, classes="half")
             with (
@@ -200,6 +209,7 @@ class FramingScreen(AoiScreen[str | None]):
         competencies = self.query_one("#competencies", DataTable)
         for key in ("competency", "start", "target"):
             competencies.add_column(t(f"ui.col.{key}"), key=key)
+        self.query_one("#f-programme", Select).set_options(programme_sites(self.aoi.unlocked))
         engagement = self.load()
         kickoff = t("session.kind.kickoff")
         self.sub_title = f"{kickoff} — {engagement.coachee}" if engagement else kickoff
@@ -301,6 +311,16 @@ class FramingScreen(AoiScreen[str | None]):
         for flag in ("report_attendance", "report_objective_status", "report_competencies"):
             self.query_one(f"#a-{flag}", Checkbox).value = getattr(agreement, flag)
         self.query_one("#a-withdraw", Checkbox).value = agreement.right_to_withdraw
+        self.query_one("#a-programme_statistics", Checkbox).value = bool(
+            e and e.individual and e.participants[0].programme_statistics
+        )
+        self.membership = membership_value(self.aoi.unlocked, e.id) if e else None
+        programme = self.query_one("#f-programme", Select)
+        programme.value = (
+            self.membership
+            if self.membership in {value for _, value in programme_sites(self.aoi.unlocked)}
+            else Select.NULL
+        )
         self.query_one("#a-confidentiality", TextArea).load_text(
             agreement.confidentiality or default_confidentiality()
         )
@@ -540,12 +560,21 @@ class FramingScreen(AoiScreen[str | None]):
             "strategy": self.query_one("#s-strategy", Input).value,
         }
         if existing is None:
-            return Engagement(**values)
-        data = existing.model_dump()
-        data.update(values)
-        if existing.status is Status.FRAMING and consent:
-            data["status"] = Status.ACTIVE
-        return Engagement.model_validate(data)
+            engagement = Engagement(**values)
+        else:
+            data = existing.model_dump()
+            data.update(values)
+            if existing.status is Status.FRAMING and consent:
+                data["status"] = Status.ACTIVE
+            engagement = Engagement.model_validate(data)
+        if engagement.individual:  # the coachee's own flag, beside the agreement
+            engagement.participants[0].programme_statistics = self.query_one(
+                "#a-programme_statistics", Checkbox
+            ).value
+        chosen = self.query_one("#f-programme", Select).value
+        if str(chosen).endswith(f"|{ACROSS}") and engagement.form is not Form.PEERS:
+            raise ValueError(t("ui.framing.across_peers_only"))
+        return engagement
 
     @saves
     def save(self, quiet: bool = False) -> bool:
@@ -585,6 +614,9 @@ class FramingScreen(AoiScreen[str | None]):
             for record in [*self.objectives, *self.competencies]:
                 (ef.update if record.id in have else ef.insert)(record)
         self.removed.clear()
+        self.membership = enrol_as_chosen(
+            store, engagement, self.membership, self.query_one("#f-programme", Select).value
+        )
         store.refresh_summary(engagement.id)
         self.saved_state = self._form_state()
         if quiet:
@@ -680,3 +712,61 @@ def form_value(widget: Widget) -> object:
     if isinstance(widget, Input | Checkbox | Select):
         return widget.value
     return None
+
+
+# -- the programme an engagement is in, and its site (issue 14) -----------------------------
+
+
+def programme_sites(store: Store) -> list[tuple[str, str]]:
+    """Every site of every programme joined here, as the framing offers them: the
+    site chosen from the programme file's list, never typed."""
+    from aoi_tui.programme.definition import Programme
+    from aoi_tui.store.programme_book import BOOK, ProgrammeBook
+
+    if not (store.root / BOOK).exists():
+        return []
+    book = ProgrammeBook(store)
+    options = []
+    for pid in book.joined_ids():
+        entry = book.joined(pid)
+        if entry is None:
+            continue
+        programme = Programme.model_validate(entry)
+        for site in programme.sites:
+            options.append((f"{programme.name} — {site.name}", f"{pid}|{site.code}"))
+        options.append((t("ui.framing.across_sites", programme=programme.name), f"{pid}|{ACROSS}"))
+    return options
+
+
+ACROSS = "*"
+"""The site of a peer group spanning several sites (counted at programme level only)."""
+
+
+def membership_value(store: Store, engagement_id: str) -> str | None:
+    from aoi_tui.store.programme_book import BOOK, ProgrammeBook
+
+    if not (store.root / BOOK).exists():
+        return None
+    found = ProgrammeBook(store).membership(engagement_id)
+    if found is None:
+        return None
+    return f"{found[0]}|{found[1] or ACROSS}"
+
+
+def enrol_as_chosen(
+    store: Store, engagement: Engagement, before: str | None, chosen: object
+) -> str | None:
+    """The engagement put in the programme and site chosen (or taken out), when
+    that changed; what it is in now. Across sites is for a peer group only."""
+    from aoi_tui.store.programme_book import ProgrammeBook
+
+    now = None if chosen is Select.NULL else str(chosen)
+    if now == before:
+        return before
+    book = ProgrammeBook(store)
+    if now is None:
+        book.leave(engagement.id)
+        return None
+    pid, _, site = now.partition("|")  # across sites: a peer group's (`collect` checked)
+    book.enrol(pid, engagement.id, None if site == ACROSS else site)
+    return now

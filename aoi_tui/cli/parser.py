@@ -299,6 +299,61 @@ def build_parser() -> argparse.ArgumentParser:
         "doctor", later("care", "cmd_doctor"), "check the store; --repair restores from backups"
     )
     sp.add_argument("--repair", action="store_true", help="restore damaged files from backups")
+    prog = sub.add_parser("programme", help="programmes: many engagements, figures for HR")
+    prog_sub = prog.add_subparsers(title="programme commands", metavar="ACTION", required=True)
+    sp = command("new", later("programme", "cmd_programme_new"), "define a programme", prog_sub)
+    sp.add_argument("name", metavar="NAME")
+    sp.add_argument("--site", action="append", required=True, metavar="NAME", help="repeatable")
+    sp.add_argument("--period-months", type=whole_number(1, 12), default=3, metavar="N")
+    sp.add_argument("--min-group", type=whole_number(3, 100), default=5, metavar="K")
+    sp.add_argument("--start", type=later_month, metavar="YYYY-MM", help="first period's month")
+    sp.add_argument("--referential", default="first-line-manager", metavar="ID")
+    sp.add_argument("-o", "--output", required=True, metavar="PROGRAMME_FILE")
+    sp = command("join", later("programme", "cmd_programme_join"), "join a programme", prog_sub)
+    sp.add_argument("programme_file", metavar="PROGRAMME_FILE")
+    sp = command(
+        "report",
+        later("programme", "cmd_programme_report"),
+        "the programme's figures from the coaches' feeds (in the lead's store)",
+        prog_sub,
+        json_flag=False,
+    )
+    sp.add_argument("feeds", nargs="+", metavar="FEED")
+    sp.add_argument("--format", choices=["html", "md", "json", "csv"], default="html")
+    sp.add_argument("-o", "--output", metavar="FILE", help="file to write, or - for stdout")
+    sp = command(
+        "enrol",
+        later("programme", "cmd_programme_enrol"),
+        "put an engagement in a joined programme, at one of its sites",
+        prog_sub,
+    )
+    sp.add_argument("engagement", metavar="ENGAGEMENT")
+    sp.add_argument("--programme", metavar="NAME", help="a programme joined here (name or id)")
+    sp.add_argument("--site", metavar="NAME", help="one of the programme file's sites")
+    sp.add_argument("--across-sites", action="store_true", help="a peer group over several sites")
+    sp.add_argument("--leave", action="store_true", help="take it out of its programme")
+    sp = command(
+        "feed",
+        later("programme", "cmd_programme_feed"),
+        "what this store sends the programme lead, encrypted to the lead",
+        prog_sub,
+        json_flag=False,
+    )
+    sp.add_argument("programme", metavar="NAME")
+    sp.add_argument(
+        "--show", action="store_true", help="print the feed in clear here; write nothing"
+    )
+    sp.add_argument("-o", "--output", metavar="FILE", help="file to write, or - for stdout")
+    sp = command(
+        "decrypt",
+        later("programme", "cmd_programme_decrypt"),
+        "the feeds in clear as JSON, for the firm's own tools (in the lead's store)",
+        prog_sub,
+        json_flag=False,
+    )
+    sp.add_argument("feeds", nargs="+", metavar="FEED")
+    sp.add_argument("-o", "--output", required=True, metavar="FILE", help="file, or - for stdout")
+    sp = command("list", later("programme", "cmd_programme_list"), "programmes here", prog_sub)
     return p
 
 
@@ -332,6 +387,12 @@ def add_participant_commands(sub: Any, command: Callable[..., argparse.ArgumentP
     one("charter", "a participant agrees to the group's charter as it is now")
     sp = one("erase", "erase a participant for good, backups included")
     sp.add_argument("--yes", action="store_true", help="confirm without asking")
+
+
+def later_month(value: str) -> Any:
+    """--start: parsed by the programme module, loaded only then."""
+    parse: Callable[[str], Any] = importlib.import_module("aoi_tui.cli.programme").parse_month
+    return parse(value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,7 +37,7 @@ from aoi_tui.domain.text import FOLD_TABLE, fold
 from aoi_tui.secure.storage import StoreFileError, decode, encode
 from aoi_tui.store import backups
 from aoi_tui.store.engagement_file import EngagementFile
-from aoi_tui.store.store import QUARANTINE
+from aoi_tui.store.store import QUARANTINE, Store
 
 Doc = dict[str, Any]
 
@@ -256,8 +256,17 @@ def erase_participant(ef: EngagementFile, pid: str) -> int:
         for leftover in sorted(drafts.glob(f".{ef.id}.draft.*.tmp")) if drafts.is_dir() else []:
             leftover.unlink(missing_ok=True)  # a draft's write cut short
             count += 1
+    _forget_in_programmes(store, f"{ef.id}/{pid}")
     store.refresh_summary(ef.id)
     return count
+
+
+def _forget_in_programmes(store: object, person: str) -> None:
+    """Their random programme key goes: no later feed names them (issue 14)."""
+    from aoi_tui.store.programme_book import BOOK, ProgrammeBook
+
+    if isinstance(store, Store) and (store.root / BOOK).exists():
+        ProgrammeBook(store).forget({person})
 
 
 def _opens(path: Path, key: bytes, file_id: str) -> bool:

@@ -15,14 +15,28 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aoi_tui.domain.ids import new_id
 from aoi_tui.secure.durable import StoreWriteError, ensure_private_dir
-from aoi_tui.secure.storage import EncryptedStorage
+from aoi_tui.secure.storage import EncryptedStorage, FileCache
+from aoi_tui.store import backups
 
-if TYPE_CHECKING:
-    from aoi_tui.store.store import Store
+
+class Host(Protocol):
+    """What the book needs of the store (the `Store`): the store imports this
+    module when an engagement is erased, never the other way round."""
+
+    @property
+    def root(self) -> Path: ...
+    @property
+    def master(self) -> bytes: ...
+    @property
+    def cache(self) -> FileCache: ...
+    @property
+    def backups(self) -> backups.Backups: ...
+    def lock(self, name: str) -> contextlib.AbstractContextManager[None]: ...
+
 
 BOOK = "programmes.db"
 BOOK_ID = "programmes"
@@ -40,7 +54,7 @@ def book_files(root: Path) -> list[tuple[Path, str]]:
 
 
 class ProgrammeBook:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Host) -> None:
         self.store = store
         self.path = store.root / BOOK
         self._storage = EncryptedStorage(self.path, store.master, BOOK_ID, store.cache)

@@ -1,0 +1,784 @@
+"""Programmes end to end, as a firm's lead and its coaches use them: `aoi programme
+new` in the lead's store, `join`, `enrol` and `feed` in two coaches' stores built
+with canaries in every free-text field, a tiny site and people who did not agree;
+`report` in the lead's store, in every format. Then the attacks: feeds tampered
+with, replayed, of another programme or a newer schema, twice the same, copied
+under another coach; a site not in the list, K below 3, a programme file that is
+a FIFO, a device, missing or damaged; a withdrawal and an erasure."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aoi_tui.domain.models import (
+    Action,
+    Agreement,
+    Area,
+    Assessment,
+    Assessor,
+    Competency,
+    Engagement,
+    Form,
+    Level,
+    NoteKind,
+    Objective,
+    ObjectiveStatus,
+    Participant,
+    Session,
+    SessionKind,
+    Status,
+    Visibility,
+)
+from aoi_tui.programme.feed import feed_schema
+from aoi_tui.secure.keyfile import KeyFile
+from aoi_tui.store.store import KEYS, Store
+from tests.support import PASSPHRASE, REPO
+
+TODAY = date(2026, 11, 20)
+NOW = "2026-11-20T10:00:00+00:00"
+CANARY = "Zqx"  # every typed string of the source stores starts with it
+
+
+def aoi(data: Path, *args: str, cwd: Path, now: str = NOW) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AOI_PASSPHRASE": PASSPHRASE, "AOI_NOW": now, "AOI_LANG": "en"}
+    return subprocess.run(
+        [sys.executable, "-m", "aoi_tui", "--data-dir", str(data), *args],
+        env=env,
+        input="",
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
+def refused(result: subprocess.CompletedProcess[str], *words: str) -> str:
+    """One line on stderr starting with "aoi:", no traceback, each word in it."""
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+class Canaries:
+    """Unique typed strings, each remembered: none may leave the store."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.seen: list[str] = []
+
+    def __call__(self, what: str) -> str:
+        text = f"{CANARY}{self.prefix}{what}{len(self.seen)}"
+        self.seen.append(text)
+        return text
+
+
+def coach_store(template: tuple[Path, bytes, str], root: Path) -> Store:
+    folder, master, _ = template
+    shutil.copytree(folder, root)
+    return Store(root, KeyFile.load(root / KEYS), master)
+
+
+def person(c: Canaries, agreed: bool = True, **fields: Any) -> Participant:
+    return Participant(
+        name=c("name"),
+        function=c("function"),
+        email=f"{c('mail').lower()}@example.org",
+        agreement=Agreement(
+            consent_date=TODAY - timedelta(days=60),
+            confidentiality=c("confidentiality"),
+            report_objective_status=True,
+            report_competencies=True,
+        ),
+        programme_statistics=agreed,
+        **fields,
+    )
+
+
+def engagement(
+    store: Store, c: Canaries, *, people: list[Participant], form: Form = Form.INDIVIDUAL
+) -> str:
+    """An engagement with every free-text field a canary, sessions held over two
+    periods, objectives, competencies (one from the referential by its French
+    name) and FSAC marks."""
+    common = {
+        "sponsor": c("sponsor"),
+        "coach": c("coachname"),
+        "organisation": c("organisation"),
+        "coachee_expectations": c("expect"),
+        "sponsor_expectations": c("sponsorexpect"),
+        "strategy": c("strategy"),
+        "closing_synthesis": c("synthesis"),
+        "closing_next": c("next"),
+        "status": Status.ACTIVE,
+        "cadence_days": 30,
+    }
+    if form is Form.INDIVIDUAL:
+        e = Engagement(participants=people, **common)
+    else:
+        e = Engagement(form=form, group=c("group"), participants=people, **common)
+    ef = store.create_engagement(e)
+    about = [] if form is Form.INDIVIDUAL else [people[0].id]
+    kinds = (
+        [SessionKind.KICKOFF, SessionKind.AOI, SessionKind.AOI]
+        if form is Form.INDIVIDUAL
+        else [SessionKind.GROUP_KICKOFF, SessionKind.TEAM_AOI]
+    )
+    for n, kind in enumerate(kinds, 1):
+        s = Session.planned(kind, n)
+        s.held_on = TODAY - timedelta(days=100 - 25 * n)
+        s.feeling = 4
+        s.feeling_note = c("feeling")
+        s.coachee_log = c("log")
+        s.sponsor_message = c("message")
+        ef.insert(s)
+        ef.add_note(n, c("note"), kind=NoteKind.OBSERVATION, visibility=Visibility.SHAREABLE)
+        ef.insert(Action(text=c("action"), session=n))
+    ef.insert(
+        Objective(
+            statement=c("objective"),
+            indicator=c("indicator"),
+            expected_result=c("result"),
+            area=Area.QUALITY,
+            status=ObjectiveStatus.IN_PROGRESS,
+            about=about,
+        )
+    )
+    named = Competency(
+        name="Déléguer une tâche à un collaborateur", behaviours=[c("behaviour")], about=about
+    )
+    typed = Competency(name=c("competency"), behaviours=[c("behaviour")], about=about)
+    for comp in (named, typed):
+        ef.insert(comp)
+        for level, day in ((Level(1), 90), (Level(3), 10)):
+            ef.insert(
+                Assessment(
+                    competency_id=comp.id,
+                    level=level,
+                    by=Assessor.COACH,
+                    on=TODAY - timedelta(days=day),
+                    about=about,
+                )
+            )
+    return e.id
+
+
+SITES = {"Lyon": "S01", "Grenoble": "S02", "Annecy": "S03"}
+
+
+def build_world(template: tuple[Path, bytes, str], tmp: Path) -> dict[str, Any]:
+    """A lead's store with a programme (K = 3) over three sites, two coaches who
+    joined it, each with engagements full of canaries: four at Lyon, three and a
+    team of five (one of whom did not agree) at Grenoble, one coachee who did
+    not agree; the first coach also has the one manager of Annecy (a tiny site)."""
+    from aoi_tui.store.programme_book import ProgrammeBook
+
+    out = tmp / "out"
+    out.mkdir()
+    lead = tmp / "lead"
+    made = json.loads(
+        ok(
+            aoi(
+                lead,
+                "programme",
+                "new",
+                "Culture managériale",
+                *("--site", "Lyon", "--site", "Grenoble", "--site", "Annecy"),
+                *("--min-group", "3", "--start", "2026-01"),
+                *("-o", str(out / "programme.json"), "--json"),
+                cwd=out,
+            )
+        )
+    )
+    coaches = []
+    c = Canaries("")
+    for i in range(2):
+        root = tmp / f"coach{i}"
+        store = coach_store(template, root)
+        ok(aoi(root, "programme", "join", str(out / "programme.json"), cwd=out))
+        ids: dict[str, list[str]] = {"Lyon": [], "Grenoble": [], "Annecy": []}
+        for _ in range(4):
+            ids["Lyon"].append(engagement(store, c, people=[person(c)]))
+        for _ in range(3):
+            ids["Grenoble"].append(engagement(store, c, people=[person(c)]))
+        team = [person(c) for _ in range(4)] + [person(c, agreed=False)]
+        ids["Grenoble"].append(engagement(store, c, people=team, form=Form.TEAM))
+        if i == 0:
+            ids["Annecy"].append(engagement(store, c, people=[person(c)]))
+        ids["Lyon"].append(engagement(store, c, people=[person(c, agreed=False)]))
+        book = ProgrammeBook(store)
+        first = True
+        for site, eids in ids.items():
+            for eid in eids:
+                if first:  # one through the command a coach types
+                    ok(
+                        aoi(
+                            root,
+                            "programme",
+                            "enrol",
+                            eid,
+                            "--programme",
+                            "culture managériale",
+                            "--site",
+                            site.lower(),
+                            cwd=out,
+                        )
+                    )
+                    first = False
+                else:
+                    book.enrol(made["id"], eid, SITES[site])
+        coaches.append({"root": root, "store": store, "ids": ids})
+    return {"out": out, "lead": lead, "programme": made, "coaches": coaches, "canaries": c}
+
+
+@pytest.fixture(scope="module")
+def world_once(
+    store_template: tuple[Path, bytes, str], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """One world and its two feeds, for the tests that only read them."""
+    w = build_world(store_template, tmp_path_factory.mktemp("programme"))
+    w["feeds"] = []
+    for i, coach in enumerate(w["coaches"]):
+        path = w["out"] / f"feed{i}.age"
+        ok(
+            aoi(
+                coach["root"],
+                "programme",
+                "feed",
+                "Culture managériale",
+                "-o",
+                str(path),
+                cwd=w["out"],
+            )
+        )
+        w["feeds"].append(path)
+    return w
+
+
+def test_a_programme_from_two_coaches_stores_reveals_no_one(
+    store_template: tuple[Path, bytes, str], tmp_path: Path
+) -> None:
+    w = build_world(store_template, tmp_path)
+    out: Path = w["out"]
+    feeds = []
+    for i, coach in enumerate(w["coaches"]):
+        shown = ok(
+            aoi(coach["root"], "programme", "feed", "Culture managériale", "--show", cwd=out)
+        )
+        feed = json.loads(shown)
+        people = sum(e["people"] for e in feed["engagements"])
+        # 4 + 3 individuals, a team of 5 of whom 4 agreed, one at Annecy for the first coach;
+        # the coachee who did not agree is not there
+        assert people == 4 + 3 + 4 + (1 if i == 0 else 0)
+        assert {
+            p["competency"]
+            for e in feed["engagements"]
+            for q in e["participants"]
+            for p in (q["competencies"] or [])
+        } == {"flm-delegation"}
+        path = out / f"feed{i}.age"
+        result = aoi(
+            coach["root"], "programme", "feed", "Culture managériale", "-o", str(path), cwd=out
+        )
+        ok(result)
+        sealed = path.read_text("ascii")
+        assert sealed.splitlines()[0].startswith("aoi programme feed: pseudonymised personal data")
+        assert "-----BEGIN AGE ENCRYPTED FILE-----" in sealed
+        assert '"engagements"' not in sealed  # encrypted
+        for text in (shown, sealed):
+            assert CANARY not in text
+        feeds.append(str(path))
+    reports = {}
+    for fmt in ("html", "md", "json", "csv"):
+        target = out / f"report.{fmt}"
+        ok(
+            aoi(
+                w["lead"],
+                "programme",
+                "report",
+                *feeds,
+                "--format",
+                fmt,
+                "-o",
+                str(target),
+                cwd=out,
+            )
+        )
+        reports[fmt] = target.read_text("utf-8")
+    for fmt, text in reports.items():
+        assert CANARY not in text, fmt
+    doc = json.loads(reports["json"])
+    started = next(t for t in doc["tables"] if t["name"] == "started")
+    rows = {r["key"] for r in started["rows"]}
+    # Annecy (one person) is never a row of its own; its figures go to "other"
+    assert "S03" not in rows
+    grand = next(c for c in started["cells"] if c["row"] == "T" and c["column"] == "T")
+    assert grand["values"] == [2 * (4 + 3 + 4) + 1, 2 * (4 + 3 + 1) + 1]
+    for table in doc["tables"]:
+        for cell in table["cells"]:
+            assert (
+                cell["values"] is None
+                or cell["values"][0] == 0
+                or cell["values"][0] >= 3
+                or table["name"] in ("sessions", "planned", "objectives", "competencies")
+            )
+    # everyone is in progress: neither the full figure nor the empty one is shown
+    status = next(t for t in doc["tables"] if t["name"] == "status")
+    for cell in status["cells"]:
+        if cell["column"] != "T":
+            assert cell["values"] is None, cell
+    html = reports["html"]
+    assert "<svg" in html and "<script" not in html.lower() and "http-equiv" in html
+    assert "suppressed" in html
+    coach_keys = {
+        json.loads(
+            ok(aoi(c["root"], "programme", "feed", "Culture managériale", "--show", cwd=out))
+        )["coach"]
+        for c in w["coaches"]
+    }
+    for text in reports.values():
+        for key in coach_keys:
+            assert key not in text
+
+
+def test_the_feed_schema_in_docs_is_the_one_aoi_writes() -> None:
+    published = json.loads((REPO / "docs" / "programme-feed.schema.json").read_text("utf-8"))
+    assert published == feed_schema(), "regenerate docs/programme-feed.schema.json"
+
+
+def report_json(
+    w: dict[str, Any], *feeds: Path | str, now: str = NOW
+) -> subprocess.CompletedProcess[str]:
+    return aoi(
+        w["lead"],
+        "programme",
+        "report",
+        *map(str, feeds),
+        "--format",
+        "json",
+        "-o",
+        "-",
+        cwd=w["out"],
+        now=now,
+    )
+
+
+def figures(doc: dict[str, Any]) -> dict[tuple[str, str, str], Any]:
+    return {
+        (t["name"], c["row"], c["column"]): c["values"] for t in doc["tables"] for c in t["cells"]
+    }
+
+
+def tampered(path: Path, out: Path, change: Any) -> Path:
+    target = out / f"tampered-{len(list(out.glob('tampered-*')))}.age"
+    target.write_text(change(path.read_text("ascii")), "ascii")
+    return target
+
+
+def test_feeds_tampered_with_or_foreign_are_refused_by_name(world_once: dict[str, Any]) -> None:
+    w = world_once
+    out: Path = w["out"]
+    feed = w["feeds"][0]
+    lines = feed.read_text("ascii").splitlines(keepends=True)
+    body = lines.index("-----BEGIN AGE ENCRYPTED FILE-----\n") + 2
+    flipped = tampered(
+        feed,
+        out,
+        lambda t: t.replace(
+            lines[body],
+            lines[body][:10] + ("A" if lines[body][10] != "A" else "B") + lines[body][11:],
+        ),
+    )
+    refused(report_json(w, flipped), "cannot be decrypted")
+    other = tampered(feed, out, lambda t: t.replace(w["programme"]["id"], "q" * 16, 1))
+    refused(report_json(w, w["feeds"][1], other), "another programme", "q" * 16)
+    refused(report_json(w, other), "does not lead programme 'qqqqqqqqqqqqqqqq'")
+    newer = tampered(feed, out, lambda t: t.replace("schema: 1", "schema: 2", 1))
+    refused(report_json(w, newer), "schema 2", "upgrade aoi")
+    # a feed whose header says this programme but which holds another's
+    stranger = tmp_programme_feed(w)
+    refused(report_json(w, stranger), "decrypted")
+    empty = out / "empty.age"
+    empty.write_bytes(b"")
+    refused(report_json(w, empty), "not an aoi programme feed")
+    fifo = out / "feed.fifo"
+    os.mkfifo(fifo)
+    refused(report_json(w, fifo), "not a regular file")
+    refused(report_json(w, out / "missing.age"), "cannot be read")
+    # a coach's store does not lead the programme: it cannot read a feed
+    refused(
+        aoi(w["coaches"][0]["root"], "programme", "report", str(feed), "-o", "-", cwd=out),
+        "does not lead",
+    )
+
+
+def tmp_programme_feed(w: dict[str, Any]) -> Path:
+    """A feed of another programme (its own lead key), relabelled as this one's."""
+    out: Path = w["out"]
+    other_lead = out.parent / "other-lead"
+    ok(
+        aoi(
+            other_lead,
+            "programme",
+            "new",
+            "Autre",
+            "--site",
+            "Lyon",
+            "-o",
+            str(out / "other.json"),
+            cwd=out,
+        )
+    )
+    coach = w["coaches"][1]["root"]
+    ok(aoi(coach, "programme", "join", str(out / "other.json"), cwd=out))
+    path = out / "other-feed.age"
+    ok(aoi(coach, "programme", "feed", "Autre", "-o", str(path), cwd=out))
+    other_id = json.loads(ok(aoi(coach, "programme", "list", "--json", cwd=out)))
+    ids = [p["id"] for p in other_id if p["name"] == "Autre"]
+    return tampered(path, out, lambda t: t.replace(ids[0], w["programme"]["id"], 1))
+
+
+def test_a_feed_given_twice_counts_once(world_once: dict[str, Any]) -> None:
+    w = world_once
+    once = json.loads(ok(report_json(w, *w["feeds"], now="2026-11-21T10:00:00+00:00")))
+    twice = json.loads(
+        ok(report_json(w, *w["feeds"], w["feeds"][0], now="2026-11-21T10:00:00+00:00"))
+    )
+    assert figures(once) == figures(twice)
+    grand = figures(once)[("started", "T", "T")]
+    assert grand == [2 * (4 + 3 + 4) + 1, 2 * (4 + 3 + 1) + 1]
+
+
+def test_a_copied_engagement_under_another_coach_is_refused() -> None:
+    from aoi_tui.programme.definition import ProgrammeError
+    from aoi_tui.programme.report import merge
+    from tests.programme_support import world
+
+    w = world(1, sites=2, engagements=10, coaches=2, k=3)
+    (a, fa), (b, fb) = w.feeds()
+    stolen = fb.model_copy(update={"engagements": (*fb.engagements, fa.engagements[0])})
+    with pytest.raises(ProgrammeError, match="two coaches' feeds name the same"):
+        merge([(a, fa), (b, stolen)])
+    other = fa.model_copy(update={"engagements": fa.engagements[1:]})
+    with pytest.raises(ProgrammeError, match="two different feeds of one coach"):
+        merge([(a, fa), ("again", other)])
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda d: {**d, "min_group": 2}, ("min_group",)),
+        (lambda d: {**d, "version": 9}, ("newer aoi", "upgrade aoi")),
+        (lambda d: {**d, "lead_key": "age1notakey"}, ("lead_key",)),
+        (lambda d: {**d, "sites": [d["sites"][0], d["sites"][0]]}, ("each site appears once",)),
+        (
+            lambda d: {**d, "periods": {**d["periods"], "start": "2026-01-15"}},
+            ("first of a month",),
+        ),
+    ],
+)
+def test_a_damaged_programme_file_is_refused(
+    world_once: dict[str, Any], tmp_path: Path, change: Any, words: tuple[str, ...]
+) -> None:
+    good = json.loads((world_once["out"] / "programme.json").read_text("utf-8"))
+    bad = tmp_path / "programme.json"
+    bad.write_text(json.dumps(change(good)), "utf-8")
+    refused(aoi(tmp_path / "coach", "programme", "join", str(bad), cwd=tmp_path), *words)
+
+
+def test_a_programme_file_that_is_not_one_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "programme.fifo"
+    os.mkfifo(fifo)  # read naively, it would block until a writer came
+    refused(aoi(tmp_path / "c", "programme", "join", str(fifo), cwd=tmp_path), "not a regular file")
+    refused(
+        aoi(tmp_path / "c", "programme", "join", str(tmp_path / "none.json"), cwd=tmp_path),
+        "cannot be read",
+    )
+    truncated = tmp_path / "cut.json"
+    truncated.write_text('{"format": "aoi-programme", "versi', "utf-8")
+    refused(aoi(tmp_path / "c", "programme", "join", str(truncated), cwd=tmp_path), "not JSON")
+    refused(aoi(tmp_path / "c", "programme", "join", str(tmp_path), cwd=tmp_path))
+    device = tmp_path / "zero"
+    try:
+        os.mknod(device, 0o600 | __import__("stat").S_IFCHR, os.makedev(1, 5))
+    except PermissionError:
+        return
+    refused(
+        aoi(tmp_path / "c", "programme", "join", str(device), cwd=tmp_path), "not a regular file"
+    )
+
+
+def test_k_below_three_and_sites_not_in_the_list_are_refused(
+    world_once: dict[str, Any], tmp_path: Path
+) -> None:
+    refused(
+        aoi(
+            tmp_path / "l",
+            "programme",
+            "new",
+            "P",
+            "--site",
+            "A",
+            "--min-group",
+            "2",
+            "-o",
+            str(tmp_path / "p.json"),
+            cwd=tmp_path,
+        ),
+        "3 to 100",
+    )
+    refused(
+        aoi(
+            tmp_path / "l",
+            "programme",
+            "new",
+            "P",
+            "--site",
+            "A",
+            "--site",
+            "a",
+            "-o",
+            str(tmp_path / "p.json"),
+            cwd=tmp_path,
+        ),
+        "named twice",
+    )
+    coach = world_once["coaches"][0]
+    eid = coach["ids"]["Lyon"][0]
+    out = world_once["out"]
+    refused(
+        aoi(
+            coach["root"],
+            "programme",
+            "enrol",
+            eid,
+            "--programme",
+            "Culture managériale",
+            "--site",
+            "Paris",
+            cwd=out,
+        ),
+        "no site 'Paris'",
+        "Lyon, Grenoble, Annecy",
+    )
+    refused(
+        aoi(
+            coach["root"],
+            "programme",
+            "enrol",
+            eid,
+            "--programme",
+            "Culture managériale",
+            "--across-sites",
+            cwd=out,
+        ),
+        "peers",
+    )
+    refused(
+        aoi(
+            coach["root"],
+            "programme",
+            "enrol",
+            eid,
+            "--programme",
+            "Nope",
+            "--site",
+            "Lyon",
+            cwd=out,
+        ),
+        "no programme 'Nope'",
+    )
+
+
+def decrypted(w: dict[str, Any], feed: Path) -> dict[str, Any]:
+    docs = json.loads(
+        ok(aoi(w["lead"], "programme", "decrypt", str(feed), "-o", "-", cwd=w["out"]))
+    )
+    assert len(docs) == 1
+    doc: dict[str, Any] = docs[0]
+    return doc
+
+
+def test_withdrawals_and_erasures_carry_through_and_an_old_feed_is_not_replayed(
+    store_template: tuple[Path, bytes, str], tmp_path: Path
+) -> None:
+    w = build_world(store_template, tmp_path)
+    out: Path = w["out"]
+    coach0 = w["coaches"][0]
+    first = [out / "c0-1.age", out / "c1-1.age"]
+    for coach, path in zip(w["coaches"], first, strict=True):
+        ok(aoi(coach["root"], "programme", "feed", "Culture managériale", "-o", str(path), cwd=out))
+    before = decrypted(w, first[0])
+    ok(report_json(w, *first))
+    # a day later: one coachee erased, one withdrawn, one member of the team withdraws
+    later = "2026-11-21T10:00:00+00:00"
+    erased, withdrawn = coach0["ids"]["Lyon"][0], coach0["ids"]["Lyon"][1]
+    team = coach0["ids"]["Grenoble"][-1]
+    ok(aoi(coach0["root"], "erase", erased, "--yes", cwd=out, now=later))
+    ok(aoi(coach0["root"], "engagement", "withdraw", withdrawn, cwd=out, now=later))
+    member = coach0["store"].engagement(team).engagement().participants[0].id
+    ok(aoi(coach0["root"], "participant", "withdraw", team, member, cwd=out, now=later))
+    second = out / "c0-2.age"
+    ok(
+        aoi(
+            coach0["root"],
+            "programme",
+            "feed",
+            "Culture managériale",
+            "-o",
+            str(second),
+            cwd=out,
+            now=later,
+        )
+    )
+    after = decrypted(w, second)
+    keys_before = {e["key"]: e for e in before["engagements"]}
+    keys_after = {e["key"]: e for e in after["engagements"]}
+    assert len(keys_after) == len(keys_before) - 1  # the erased one is gone
+    gone = set(keys_before) - set(keys_after)
+    assert len(gone) == 1
+    out_now = [e for e in after["engagements"] if e["status"] == "withdrawn"]
+    assert len(out_now) == 1 and out_now[0]["sessions"] == []
+    assert all(
+        p["objectives"] is None and p["competencies"] is None for p in out_now[0]["participants"]
+    )
+    teams = [e for e in after["engagements"] if e["form"] == "team"]
+    assert [e["people"] for e in teams] == [3]
+    # the latest feed of the coach replaces the earlier one, in whatever order given
+    report = ok(report_json(w, second, *first, now=later))
+    for key in gone:
+        assert key not in report
+    # an earlier report used the second feed: the first alone would bring back the erased
+    refused(
+        report_json(w, first[0], first[1], now="2026-11-22T10:00:00+00:00"),
+        "older than this coach's feed an earlier report used",
+    )
+    listed = json.loads(ok(aoi(coach0["root"], "programme", "list", "--json", cwd=out)))
+    assert erased not in listed[0]["engagements"]
+    assert listed[0]["last_feed"].startswith("2026-11-21")
+
+
+async def test_the_feed_screen_shows_what_leaves_then_writes_it_sealed(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the palette: the feed in clear (codes, no canary), ctrl+o writes it
+    encrypted to the lead and the programme book records it."""
+    from textual.command import CommandPalette
+    from textual.widgets import Input, TextArea
+
+    from aoi_tui.programme.age import new_key_pair
+    from aoi_tui.programme.definition import new_programme
+    from aoi_tui.screens.programme_feed import ProgrammeFeedScreen
+    from aoi_tui.store.programme_book import ProgrammeBook
+    from tests.tui_support import freeze, make_app, on_screen, wait_for
+
+    freeze(monkeypatch)
+    keys = new_key_pair()
+    prog = new_programme("Culture", ["Lyon", "Grenoble"], keys.public, start=date(2026, 1, 1))
+    book = ProgrammeBook(store)
+    book.join(prog.id, prog.model_dump(mode="json"))
+    c = Canaries("tui")
+    eid = engagement(store, c, people=[person(c)])
+    book.enrol(prog.id, eid, "S02")
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
+        await pilot.press(*"programme feed")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        screen = await on_screen(pilot, ProgrammeFeedScreen)
+        preview = screen.query_one("#feed-preview", TextArea)
+        await wait_for(pilot, lambda: '"site": "S02"' in preview.text, what="preview")
+        assert CANARY not in preview.text
+        target = tmp_path / "feed.age"
+        screen.query_one("#feed-path", Input).value = str(target)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, target.exists, what="feed written")
+    sealed = target.read_text("ascii")
+    assert "BEGIN AGE ENCRYPTED FILE" in sealed and CANARY not in sealed
+    from aoi_tui.programme.feed import open_feed
+
+    feed = open_feed(sealed.encode("ascii"), prog, keys.secret, "feed.age")
+    assert [e.site for e in feed.engagements] == ["S02"]
+    assert book.feeds(prog.id)[-1]["engagements"] == [eid]
+
+
+def test_a_programme_file_with_another_lead_key_is_not_joined_again(
+    world_once: dict[str, Any], tmp_path: Path
+) -> None:
+    """A programme file whose lead key was swapped would send every feed to whoever
+    holds the new key: the coach's store refuses it."""
+    from aoi_tui.programme.age import new_key_pair
+
+    good = json.loads((world_once["out"] / "programme.json").read_text("utf-8"))
+    swapped = tmp_path / "programme.json"
+    swapped.write_text(json.dumps({**good, "lead_key": new_key_pair().public}), "utf-8")
+    coach = world_once["coaches"][0]["root"]
+    refused(aoi(coach, "programme", "join", str(swapped), cwd=tmp_path), "another lead key")
+    said = ok(
+        aoi(coach, "programme", "join", str(world_once["out"] / "programme.json"), cwd=tmp_path)
+    )
+    assert good["lead_key"] in said
+
+
+async def test_the_framing_chooses_the_programme_site_from_the_list_and_the_flag(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The framing offers the sites of the programmes joined here (never a name
+    typed), and the coachee's programme statistics flag, off until ticked."""
+    from textual.widgets import Checkbox, Select
+
+    from aoi_tui.programme.age import new_key_pair
+    from aoi_tui.programme.definition import new_programme
+    from aoi_tui.screens.framing import FramingScreen
+    from aoi_tui.store.programme_book import ProgrammeBook
+    from tests.test_tui_forms import framed, open_framing
+    from tests.tui_support import demo_id, freeze, make_app
+
+    freeze(monkeypatch)
+    prog = new_programme(
+        "Culture", ["Lyon", "Grenoble"], new_key_pair().public, start=date(2026, 1, 1)
+    )
+    book = ProgrammeBook(store)
+    book.join(prog.id, prog.model_dump(mode="json"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        framing: FramingScreen = await open_framing(pilot)
+        choice = framing.query_one("#f-programme", Select)
+        assert choice.value is Select.NULL  # in no programme until chosen
+        offered = [label for label, _ in framing.query_one("#f-programme", Select)._options]
+        assert any("Culture — Grenoble" in str(label) for label in offered)
+        tick = framing.query_one("#a-programme_statistics", Checkbox)
+        assert tick.value is False
+        choice.value = f"{prog.id}|S02"
+        tick.value = True
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.3)
+        choice.value = f"{prog.id}|*"  # a coachee alone is not a peer group across sites
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.3)
+    eid = demo_id(store)
+    assert ProgrammeBook(store).membership(eid) == (prog.id, "S02")
+    assert framed(store).participants[0].programme_statistics is True
