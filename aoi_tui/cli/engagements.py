@@ -115,8 +115,8 @@ def cmd_engagement_new(args: argparse.Namespace) -> int:
     who = _who(args)
     store = open_the_store(args, create=True)
     fmt = Format(args.format or args.settings.default_format)
-    engagement = Engagement(
-        **who,
+    fields = dict(
+        who,
         coach=args.coach or "",
         organisation=args.organisation or "",
         format=fmt,
@@ -125,6 +125,13 @@ def cmd_engagement_new(args: argparse.Namespace) -> int:
         # consent given: framed, as `aoi engagement consent` and the TUI do
         status=Status.ACTIVE if args.consent_date else Status.FRAMING,
     )
+    if args.group is None:
+        engagement = Engagement(**fields)
+    else:
+        from aoi_tui.cli.participants import said
+
+        with said():
+            engagement = Engagement(**fields)
     store.create_engagement(engagement)
     out(args, {"id": engagement.id}, engagement.id)
     return 0

@@ -383,7 +383,7 @@ def add_participant_commands(sub: Any, command: Callable[..., argparse.ArgumentP
     for flag in ("--own-items", "--attendance", "--programme-statistics"):
         sp.add_argument(flag, type=yes_no, metavar="yes|no")
     sp = one("withdraw", "a participant withdraws (nothing of theirs reported after)")
-    sp.add_argument("--date", type=parse_consent_date, metavar="YYYY-MM-DD", help="default today")
+    sp.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD", help="default today")
     one("charter", "a participant agrees to the group's charter as it is now")
     sp = one("erase", "erase a participant for good, backups included")
     sp.add_argument("--yes", action="store_true", help="confirm without asking")

@@ -8,8 +8,9 @@ ignored); an ambiguous prefix is refused with the candidates."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,20 @@ from aoi_tui.domain import clock
 if TYPE_CHECKING:
     from aoi_tui.domain.models import Engagement, Participant
     from aoi_tui.store.engagement_file import EngagementFile
+
+
+@contextlib.contextmanager
+def said() -> Iterator[None]:
+    """A group's record refused by its model is said as the model says it, without
+    pydantic's "Value error, " in front."""
+    from aoi_tui.domain.problems import Invalid, first_problem
+
+    try:
+        yield
+    except ValueError as exc:
+        if not isinstance(exc, Invalid):
+            raise
+        raise CliError(first_problem(exc).reason.removeprefix("Value error, ")) from None
 
 
 def named(engagement: Engagement, query: str) -> Participant:
@@ -61,13 +76,14 @@ def cmd_participant_add(args: argparse.Namespace) -> int:
 
         raise CliError(t("participant.own_sponsor_only_peers"))
     reports_to = named(engagement, args.reports_to).id if args.reports_to else None
-    participant = Participant(
-        name=args.name,
-        function=args.function or "",
-        sponsor=args.sponsor or "",
-        reports_to=reports_to,
-    )
-    engagement = ef.add_participant(participant)
+    with said():
+        participant = Participant(
+            name=args.name,
+            function=args.function or "",
+            sponsor=args.sponsor or "",
+            reports_to=reports_to,
+        )
+        engagement = ef.add_participant(participant)
     if reports_to is not None and engagement.form is Form.PEERS:
         # a peer group is of peers: a reporting line inside it changes what is said
         print(
@@ -175,6 +191,14 @@ def cmd_participant_withdraw(args: argparse.Namespace) -> int:
         if p.withdrawn_on is not None:
             raise CliError(f"{p.name} already withdrew on {p.withdrawn_on.isoformat()}")
         day: date = args.date or clock.today()
+        if day > clock.today():
+            raise CliError(
+                f"{day.isoformat()} is in the future: a withdrawal is recorded once made"
+            )
+        if p.agreement.consent_date is not None and day < p.agreement.consent_date:
+            raise CliError(
+                f"{p.name} consented on {p.agreement.consent_date.isoformat()}, after {day.isoformat()}"
+            )
         p.withdrawn_on = day
         return (
             f"{p.name} withdrew on {day.isoformat()}: from then on they appear in no output "

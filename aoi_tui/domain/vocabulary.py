@@ -78,7 +78,8 @@ def session_kinds_for(form: Form) -> tuple[SessionKind, ...]:
     collective sessions and one-to-one sessions with one participant."""
     if form is Form.INDIVIDUAL:
         return INDIVIDUAL_KINDS
-    return COLLECTIVE_KINDS + INDIVIDUAL_KINDS
+    other = SessionKind.PEER if form is Form.TEAM else SessionKind.TEAM_AOI
+    return tuple(k for k in COLLECTIVE_KINDS if k is not other) + INDIVIDUAL_KINDS
 
 
 class Role(StrEnum):
