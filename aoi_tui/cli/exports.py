@@ -74,8 +74,6 @@ def _group_export(
         raise CliError("--for-sponsor goes with --shared (the report for one N+1)")
     if args.participant and audience is not Audience.RECAP:
         raise CliError("--participant goes with --recap (one participant's recap of a session)")
-    if args.format not in ("md", "html", "json"):
-        raise CliError("a collective engagement's exports are md, html or json")
     participant = named(engagement, args.participant).id if args.participant else None
     return build_group_export(
         store,

@@ -29,6 +29,7 @@ from aoi_tui.exports.writing import (
     FORMATS,
     RECAP_FORMAT,
     SHARED_FORMAT,
+    WORD,
     Export,
     export_name,
 )
@@ -57,8 +58,31 @@ def build_group_export(
     """`for_sponsor`: whose report (the N+1's name; may be left out when the
     group has one N+1). `participant`: the id of the participant whose recap
     it is; without it, a recap is the group's."""
+    if fmt == WORD:
+        from aoi_tui.exports.group_word import group_word_file  # python-docx when asked only
+
+        outline, document, to = group_word_file(
+            store,
+            engagement_id,
+            audience,
+            lang,
+            session,
+            for_sponsor=for_sponsor,
+            participant=participant,
+        )
+        return Export(
+            audience=audience,
+            format=WORD,
+            content=outline,
+            default_name=export_name(engagement_id, audience, WORD, session),
+            session=session,
+            document=document,
+            recipient=to,
+        )
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r} for a collective engagement: md, html or json")
+        raise ValueError(
+            f"unknown format {fmt!r} for a collective engagement: md, html, json or docx"
+        )
     ef = store.engagement(engagement_id)
     eng = ef.engagement()
     banner = None

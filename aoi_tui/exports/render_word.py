@@ -110,7 +110,7 @@ class WordDocument:
 
     def quote(self, text: str) -> None:
         """A free text of several lines, as typed (its lines kept)."""
-        self.para(Run(_lines(text)), style="quote")
+        self.para(Run(lines_of(text)), style="quote")
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         self.blocks.append(Table(tuple(header), tuple(tuple(r) for r in rows)))
@@ -131,7 +131,7 @@ class WordDocument:
         return "\n".join(out).strip() + "\n"
 
 
-def _lines(text: str) -> str:
+def lines_of(text: str) -> str:
     """A free text cleaned, its lines kept (no trailing blanks), or a dash."""
     lines = [line.rstrip() for line in clean(text).strip().split("\n")]
     return "\n".join(lines) if lines != [""] else "—"
@@ -191,7 +191,7 @@ def _action(
     doc.bullet(
         Run(_owner(action.owner.value, lang), bold=True),
         Run(meta + " — "),
-        Run(_lines(action.text)),
+        Run(lines_of(action.text)),
     )
 
 
@@ -232,7 +232,7 @@ def shared_word(report: SharedReport, lang: str) -> WordDocument:
             if n.validated_on is not None:
                 meta.append(t("export.note_validated_on", lang, date=day(n.validated_on, lang)))
             head = capital(SEP.join(meta)) + " — " if meta else ""
-            doc.bullet(Run(head, bold=True), Run(_lines(n.text)))
+            doc.bullet(Run(head, bold=True), Run(lines_of(n.text)))
     if report.actions:
         doc.heading(2, t("export.actions", lang))
         for act in report.actions:
@@ -400,7 +400,7 @@ def _competencies(doc: WordDocument, cf: ConfidentialFile) -> None:
         if behaviours:
             doc.para(Run(label(t("field.behaviours", lang), lang).rstrip(), bold=True))
             for b in behaviours:
-                doc.bullet(Run(_lines(b)))
+                doc.bullet(Run(lines_of(b)))
         marks = [m for m in cf.assessments if m.competency_id == c.id]
         if marks:
             doc.table(
@@ -441,7 +441,7 @@ def _tools(doc: WordDocument, cf: ConfidentialFile) -> None:
         if meta:
             runs.append(Run(SEP + SEP.join(meta)))
         if tool.description.strip():
-            runs += [Run(" — "), Run(_lines(tool.description))]
+            runs += [Run(" — "), Run(lines_of(tool.description))]
         doc.bullet(*runs)
 
 
@@ -465,7 +465,7 @@ def _session(doc: WordDocument, s: Session, cf: ConfidentialFile) -> None:
         doc.heading(3, t("export.notes", lang))
         for n in notes:
             doc.bullet(
-                Run(_note_meta(n, s.kind.value, lang) + " — ", italic=True), Run(_lines(n.text))
+                Run(_note_meta(n, s.kind.value, lang) + " — ", italic=True), Run(lines_of(n.text))
             )
     actions = [a for a in cf.actions if a.session == s.number]
     if actions:
@@ -507,7 +507,7 @@ def _session_facts(doc: WordDocument, s: Session) -> None:
     if s.feeling is not None:
         value = f"{s.feeling}/5"
         if s.feeling_note.strip():
-            value += " — " + _lines(s.feeling_note)
+            value += " — " + lines_of(s.feeling_note)
         doc.fact("field.feeling", value)
 
 
@@ -589,7 +589,7 @@ def recap_word(recap: SessionRecap, lang: str) -> WordDocument:
     if recap.notes:
         doc.heading(2, t("export.shared_notes", lang))
         for text in recap.notes:
-            doc.bullet(Run(_lines(text)))
+            doc.bullet(Run(lines_of(text)))
     return doc
 
 
@@ -601,6 +601,7 @@ __all__ = [
     "Table",
     "WordDocument",
     "confidential_word",
+    "lines_of",
     "recap_word",
     "shared_word",
 ]
