@@ -25,9 +25,9 @@ def word_document(
 ) -> WordDocument:
     ef = store.engagement(engagement_id)
     if not getattr(ef.engagement(), "individual", True):
-        # A collective engagement's documents go to each recipient apart (issue 13):
-        # the individual models below would not keep one participant's items from
-        # another, so no Word file is made of them rather than a wrong one.
+        # A collective engagement's documents go to each reader apart (`group_word`,
+        # through `group_export`): the individual models below would not keep one
+        # participant's items from another.
         raise ValueError(t("export.word.collective"))
     if audience is Audience.SHARED:
         return shared_word(build_shared_report(ef), lang)
