@@ -12,6 +12,8 @@ waiting in `drain()` (F9, Escape, end) froze until the drain timed out."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -58,9 +60,22 @@ class SessionTakenOver(Message):
         self.note_id = note_id
 
 
+QUIET_S = 0.15
+"""A write of the engagement's file waits until the coach has not typed for this long."""
+LONGEST_WAIT_S = 0.5
+"""...but never longer than this: the note is on disk within a second of its Enter."""
+
+
 class LiveRun:
     """One live session, run from one window; results are posted to `to` (the notes
-    list, from which they bubble up)."""
+    list, from which they bubble up).
+
+    A write of the engagement's file (a note, the session record) rewrites the whole
+    file: at 2,000 notes its encoding holds Python's lock for 10 ms (50 on a busy
+    machine), and a key typed meanwhile waited for it. So it waits for a pause in the
+    typing (`QUIET_S`, at most `LONGEST_WAIT_S`), in the writer's thread and in order;
+    the drafts written before it still hold the note's words. Whoever waits for the
+    writes (`drain`: F9, Escape, the end, quitting) has them written at once."""
 
     def __init__(self, ef: EngagementFile, session: Session, to: MessagePump) -> None:
         self.ef = ef
@@ -74,6 +89,20 @@ class LiveRun:
         """The debrief is open (it reads and writes the store itself)."""
         self._seen: object = None
         """The engagement file's stamp when the debrief opened."""
+        self._typed = 0.0
+        """When the coach last typed in the note input or took a note (time.monotonic)."""
+        self._hurry = threading.Event()
+        """Set while the UI waits for the writes: none waits for a pause then."""
+
+    def _after_a_pause(self) -> None:
+        """In the writer's thread, before a write of the engagement's file: wait until
+        the coach has not typed for `QUIET_S`, at most `LONGEST_WAIT_S`."""
+        deadline = time.monotonic() + LONGEST_WAIT_S
+        while not self._hurry.is_set():
+            left = min(self._typed + QUIET_S, deadline) - time.monotonic()
+            if left <= 0:
+                return
+            self._hurry.wait(left)
 
     @property
     def ended(self) -> bool:
@@ -183,15 +212,22 @@ class LiveRun:
     def save_session(self) -> None:
         """The session record as it is now."""
         snapshot = self.session.model_copy(deep=True)
-        self._queue(lambda: self.lease.save_session(snapshot))
+
+        def job() -> None:
+            self._after_a_pause()
+            self.lease.save_session(snapshot)
+
+        self._queue(job)
 
     def note(self, note: Note, how: Literal["insert", "update", "delete"]) -> None:
         """Write `note` as it is now (a copy: the coach may change it meanwhile), or
         delete it; a note written comes back as `NoteSaved`."""
         snapshot = note.model_copy(deep=True)
         ef = self.ef
+        self._typed = time.monotonic()  # Enter, or a key on the list
 
         def job() -> None:
+            self._after_a_pause()
             self.lease.check()
             if how == "insert":
                 ef.insert(snapshot)
@@ -206,6 +242,7 @@ class LiveRun:
         """The next note as it stands; a draft queued just before replaces this one,
         never across another write (`SerialWriter.submit_latest`); none once the
         session is ended, or taken over."""
+        self._typed = time.monotonic()
         if self.ended or self.lease.lost:
             return
         role = words.role.value if words.role else None
@@ -216,8 +253,13 @@ class LiveRun:
         )
 
     def drain(self, timeout: float = 5.0) -> None:
-        """Wait until every write asked for has run."""
-        self.writer.drain(timeout)
+        """Wait until every write asked for has run (none waiting for a pause)."""
+        self._hurry.set()
+        try:
+            self.writer.drain(timeout)
+        finally:
+            self._hurry.clear()
 
     def close(self) -> None:
+        self._hurry.set()  # for good: the writes left are written now
         self.writer.close()
