@@ -135,9 +135,10 @@ def test_a_demo_file_of_an_older_file_version_is_upgraded(
             engagement["coach"] = engagement["coach"].upper()
         return doc
 
-    # the demo's files are of file version 2: a step to a version 3 runs on them
-    monkeypatch.setattr(migrations, "FILE_VERSION", 3)
-    monkeypatch.setattr(migrations, "FILE_STEPS", {**migrations.FILE_STEPS, 2: rename_coach})
+    # the demo's files are at this file version: a step to the next runs on them
+    current = migrations.FILE_VERSION
+    monkeypatch.setattr(migrations, "FILE_VERSION", current + 1)
+    monkeypatch.setattr(migrations, "FILE_STEPS", {**migrations.FILE_STEPS, current: rename_coach})
     [engagement] = of(demo.records_of(data, Path("old.json")), Engagement)
     assert engagement.coach == "CLAIRE MOREAU"
     assert data == original

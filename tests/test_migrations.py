@@ -43,7 +43,7 @@ class Participants:
 @pytest.fixture
 def version_2(store: Store, monkeypatch: pytest.MonkeyPatch) -> Participants:
     step = Participants(store)
-    monkeypatch.setattr(migrations, "FILE_STEPS", {1: step})
+    monkeypatch.setattr(migrations, "FILE_STEPS", {**migrations.FILE_STEPS, 1: step})
     return step
 
 
@@ -85,7 +85,7 @@ def test_a_file_is_upgraded_once_under_its_lock_before_the_first_read(
     assert fresh.engagement().coachee == "Zoé Marchand"  # the first read upgrades
     assert version_2.runs == 1
     data = on_disk(ef)
-    assert data[FILE_KEY] == {"v": 2}
+    assert data[FILE_KEY] == {"v": migrations.FILE_VERSION}
     assert [p["name"] for p in data["participants"].values()] == ["Zoé Marchand"]
     assert [n.text for n in fresh.notes()] == ["avant"]
     # written back: neither this process nor the next one runs it again
@@ -94,7 +94,7 @@ def test_a_file_is_upgraded_once_under_its_lock_before_the_first_read(
     reopen(store).engagement(ef.id).add_note(1, "après")
     assert version_2.runs == 1
     assert ef.path.read_bytes() != blob  # the note, not the upgrade
-    assert on_disk(ef)[FILE_KEY] == {"v": 2}
+    assert on_disk(ef)[FILE_KEY] == {"v": migrations.FILE_VERSION}
     # a backup taken just before it holds the file as it was
     copies = [decrypt_file(b, ef.storage.key, ef.id) for b in store.backups.newest_first(ef.path)]
     assert any(FILE_KEY not in c and "participants" not in c for c in copies)
@@ -108,7 +108,7 @@ def test_a_write_first_upgrades_the_file_in_the_same_durable_write(
     fresh.add_note(1, "après")
     assert version_2.runs == 1
     data = on_disk(ef)
-    assert data[FILE_KEY] == {"v": 2} and "participants" in data
+    assert data[FILE_KEY] == {"v": migrations.FILE_VERSION} and "participants" in data
     assert note_texts(store, ef.id) == ["avant", "après"]
 
 
@@ -133,7 +133,7 @@ def test_a_file_restored_from_a_copy_before_the_upgrade_is_upgraded_again(
     ef.path.write_bytes(old)  # what `aoi doctor --repair` may put back
     assert [n.text for n in fresh.notes()] == ["avant"]
     assert version_2.runs == 2
-    assert on_disk(ef)[FILE_KEY] == {"v": 2}
+    assert on_disk(ef)[FILE_KEY] == {"v": migrations.FILE_VERSION}
 
 
 def test_a_failed_upgrade_leaves_the_file_as_it_was(
@@ -146,11 +146,11 @@ def test_a_failed_upgrade_leaves_the_file_as_it_was(
         data["engagement"].clear()  # changes the copy it was given, then fails
         raise RuntimeError("a bug in the step")
 
-    monkeypatch.setattr(migrations, "FILE_STEPS", {1: broken})
+    monkeypatch.setattr(migrations, "FILE_STEPS", {**migrations.FILE_STEPS, 1: broken})
     with pytest.raises(RuntimeError, match="a bug"):
         reopen(store).engagement(ef.id).notes()
     assert ef.path.read_bytes() == blob
-    monkeypatch.setattr(migrations, "FILE_STEPS", {1: REAL_STEP})
+    monkeypatch.setattr(migrations, "FILE_STEPS", {**migrations.FILE_STEPS, 1: REAL_STEP})
     assert note_texts(store, ef.id) == ["avant"]
 
 
@@ -187,7 +187,7 @@ def test_upgrade_file_changes_a_copy_and_nothing_when_current(
         return doc
 
     monkeypatch.setattr(migrations, "FILE_VERSION", 2)
-    monkeypatch.setattr(migrations, "FILE_STEPS", {1: step})
+    monkeypatch.setattr(migrations, "FILE_STEPS", {**migrations.FILE_STEPS, 1: step})
     upgraded = upgrade_file(data)
     assert upgraded == {"engagement": {"1": {"coachee": "B"}}, FILE_KEY: {"v": 2}}
     assert data == {"engagement": {"1": {"coachee": "A"}}}

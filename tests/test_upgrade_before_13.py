@@ -88,7 +88,7 @@ def test_every_export_comes_out_byte_identical_after_the_upgrade(old_store: Path
         # Chloé has no export: her file is upgraded at its first read
         store.engagement(eid).sessions()
         data = on_disk(store, eid)
-        assert migrations.file_version(data) == migrations.FILE_VERSION == 2
+        assert migrations.file_version(data) == migrations.FILE_VERSION == 3
         [engagement] = data["engagement"].values()
         [participant] = data["participants"].values()
         assert "coachee" not in engagement and "agreement" not in engagement
@@ -144,5 +144,5 @@ def test_a_backup_taken_before_the_upgrade_is_restored_and_upgraded_again(
     assert f"restored from backup {before[0].name}" in finding.repaired
     # the repair rebuilt the index from the restored file, which upgraded it again
     fresh = unlock(old_store)
-    assert migrations.file_version(on_disk(fresh, eid)) == 2
+    assert migrations.file_version(on_disk(fresh, eid)) == migrations.FILE_VERSION
     assert_every_export_identical(fresh)

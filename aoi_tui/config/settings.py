@@ -7,6 +7,9 @@ strictly (an unknown key is a clear error, not silently ignored).
     retention_days = 1095            # closed engagements older than this are listed for review
     lock_minutes = 15                # aoi locks after this long without a key ("off": never)
     live_lock_minutes = "off"        # the same in a live session (default: never)
+    time_zone = "Europe/Paris"       # sessions are planned in it (default: the machine's)
+    calendar_names = false           # aoi calendar: names and places in events (default: initials)
+    hours_left_out = ["field", "team_field"]  # phases the hours log does not count (default)
     [phase_minutes]                  # target durations, by phase id
     review = 30
     [keys]                           # binding id = "key" (ids: README, "The keys")
@@ -77,6 +80,16 @@ class Settings:
     """Who answers for the coachees' data (GDPR's controller: the coach or the coach's
     firm, with a contact), said on an access request's cover; None: the engagement's coach."""
 
+    time_zone: str | None = None
+    """The IANA time zone sessions are planned in (e.g. Europe/Paris); None: the
+    machine's (a server over SSH often runs in UTC: set it there)."""
+    calendar_names: bool = False
+    """`aoi calendar` titles an event with the kind of session and initials only;
+    true adds the name and the place (calendars are synced and shared)."""
+    hours_left_out: list[str] | None = None
+    """Phase ids the hours log does not count; None: the field phases, where the
+    coach observes without coaching (`domain/hours.DEFAULT_LEFT_OUT`); []: all count."""
+
     def lock_after(self, *, live: bool) -> int | None:
         """Minutes without a key before the screen locks; None: it never locks by itself."""
         value = self.live_lock_minutes if live else self.lock_minutes
@@ -97,6 +110,15 @@ class Settings:
         for phase, minutes in self.phase_minutes.items():
             if not 1 <= minutes <= 600:
                 found.append(f"phase_minutes.{phase}: minutes must be between 1 and 600")
+        if self.time_zone is not None:
+            from aoi_tui.domain.planning import zone_problem
+
+            problem = zone_problem(self.time_zone)
+            if problem:
+                found.append(problem)
+        unknown = sorted(set(self.hours_left_out or ()) - _known_phases())
+        if unknown:
+            found.append(f"hours_left_out: unknown phase id(s): {', '.join(unknown)}")
         # A theme's name and a key are shown in messages and in the palette: words
         # only, never a control character that the terminal would obey.
         if not _NAME.fullmatch(self.theme):

@@ -30,6 +30,7 @@ from aoi_tui.domain.participants import (
     same_person,
 )
 from aoi_tui.domain.phases import phase_ids, phases_for
+from aoi_tui.domain.planning import PlannedSession
 from aoi_tui.domain.records import (
     STORED as STORED,
     Line as Line,
@@ -265,6 +266,7 @@ class Engagement(Record):
     created_at: datetime = Field(default_factory=clock.now)
     closed_on: date | None = None
     demo: bool = False  # the fictional engagement of `aoi demo`
+    pro_bono: bool = Field(default=False, exclude_if=lambda v: not v)  # the hours log's; else paid
     charter: Charter | None = None  # a group's charter
     participants: list[Participant] = Field(default_factory=list)
 
@@ -630,4 +632,5 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Action,
     Tool,
     ExportRecord,
+    PlannedSession,
 )

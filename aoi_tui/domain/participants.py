@@ -65,6 +65,9 @@ class Agreement(Model):
     """The agreement tells the coachee that the coach is supervised (cases taken
     to supervision, pseudonymised). Left out while false: an agreement written
     before it keeps its shape, on disk and in the documents."""
+    listed_in_hours_log: bool = Field(default=False, exclude_if=lambda v: not v)
+    """Named (with their e-mail) in the coach's hours log (issue 15 §2); else an
+    anonymous row. Left out while false, as above."""
 
     @field_validator("consent_date")
     @classmethod

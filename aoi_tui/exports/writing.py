@@ -332,5 +332,20 @@ __all__ = [
     "build_export",
     "describe_os_error",
     "export_name",
+    "write_document",
     "write_export",
 ]
+
+
+def write_document(store: Store, output: str | None, default_name: str, data: bytes) -> Path | None:
+    """A document of the coach's practice, not of one engagement (the calendar, the
+    hours log): written as `write_export` writes (never into the data folder, a
+    regular file whole and 0600, a FIFO or a character device written into, any
+    other kind refused), without an engagement's export record. None: standard output."""
+    path = output_path(store, output, default_name)
+    if path is None:
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+    elif not _write_into_special(path, data):
+        write_atomic(path, data)
+    return path

@@ -62,7 +62,7 @@ def upgrade(table: str, doc: Doc) -> Doc:
 FILE_KEY = "_file"
 """Where an engagement file keeps its file version, beside its tables: {"v": n}."""
 
-FILE_VERSION = 2
+FILE_VERSION = 3
 """The file version this aoi writes."""
 
 
@@ -95,12 +95,37 @@ def _coachee_into_participant(data: Doc) -> Doc:
     return data
 
 
+def _next_session_into_planned(data: Doc) -> Doc:
+    """File version 2 -> 3 (planned sessions, issue 15): the engagement's
+    `next_session`, a day without an hour, becomes a planned session of that day
+    in a new `planned` table (no hour, no duration: nothing is invented; the
+    calendar writes it as an all-day event), in the machine's time zone. The
+    engagement keeps `next_session`: the documents made before say the same."""
+    from aoi_tui.domain.planning import machine_zone
+
+    planned = data.setdefault("planned", {})
+    days = {doc.get("on") for doc in planned.values()}
+    for doc in data.get("engagement", {}).values():
+        day = doc.get("next_session")
+        if not isinstance(day, str) or day in days:
+            continue  # none, or a step run twice
+        planned[str(len(planned) + 1)] = {
+            "id": new_id(),
+            "v": 1,
+            "on": day,
+            "zone": machine_zone(),
+            "status": "planned",
+            "created_at": doc.get("created_at") or "2000-01-01T00:00:00+00:00",
+        }
+    return data
+
+
 # FILE_STEPS[n] turns a whole engagement file of version n into version n + 1.
 # A step receives the file as stored ({table: {doc id: record}}, records at any
 # record version, a copy it may change) and returns it; it runs once per file,
 # under the file's lock, and what it returns is written back before anything
 # else reads the file. Register a step and raise FILE_VERSION together.
-FILE_STEPS: dict[int, Step] = {1: _coachee_into_participant}
+FILE_STEPS: dict[int, Step] = {1: _coachee_into_participant, 2: _next_session_into_planned}
 
 
 def file_version(data: Doc) -> int:
