@@ -614,9 +614,12 @@ class FramingScreen(AoiScreen[str | None]):
             for record in [*self.objectives, *self.competencies]:
                 (ef.update if record.id in have else ef.insert)(record)
         self.removed.clear()
+        before = self.membership
         self.membership = enrol_as_chosen(
-            store, engagement, self.membership, self.query_one("#f-programme", Select).value
+            store, engagement, before, self.query_one("#f-programme", Select).value
         )
+        if self.membership != before:  # its competencies may have got their referential ids
+            self.competencies = store.engagement(engagement.id).competencies()
         store.refresh_summary(engagement.id)
         self.saved_state = self._form_state()
         if quiet:
@@ -769,4 +772,7 @@ def enrol_as_chosen(
         return None
     pid, _, site = now.partition("|")  # across sites: a peer group's (`collect` checked)
     book.enrol(pid, engagement.id, None if site == ACROSS else site)
+    from aoi_tui.programme.sending import keep_referential_ids
+
+    keep_referential_ids(store, engagement.id)
     return now

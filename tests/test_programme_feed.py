@@ -672,8 +672,9 @@ def test_withdrawals_and_erasures_carry_through_and_an_old_feed_is_not_replayed(
         "older than this coach's feed an earlier report used",
     )
     listed = json.loads(ok(aoi(coach0["root"], "programme", "list", "--json", cwd=out)))
-    assert erased not in listed[0]["engagements"]
-    assert listed[0]["last_feed"].startswith("2026-11-21")
+    [row] = [r for r in listed if r["name"] == "Culture managériale"]
+    assert erased not in row["engagements"]
+    assert row["last_feed"].startswith("2026-11-21")
 
 
 async def test_the_feed_screen_shows_what_leaves_then_writes_it_sealed(
@@ -782,3 +783,103 @@ async def test_the_framing_chooses_the_programme_site_from_the_list_and_the_flag
     eid = demo_id(store)
     assert ProgrammeBook(store).membership(eid) == (prog.id, "S02")
     assert framed(store).participants[0].programme_statistics is True
+
+
+def test_competencies_keep_their_referential_id_and_older_ones_are_matched_by_name(
+    store: Store,
+) -> None:
+    """A competency copied from the referential keeps its id (renamed, it still
+    counts); one copied before that is matched by its name in French or English
+    (case and accents aside) when its engagement joins a programme; the coach's
+    own matches nothing."""
+    from aoi_tui.domain.referentials import referential, to_competency
+    from aoi_tui.programme.sending import keep_referential_ids
+
+    delegation = next(
+        c for c in referential("fr", "first-line-manager").competencies if c.id == "flm-delegation"
+    )
+    kept = to_competency(delegation)
+    assert kept.referential_id == "flm-delegation"
+    c = Canaries("ref")
+    eid = engagement(store, c, people=[person(c)])
+    ef = store.engagement(eid)
+    for name in (
+        "DELEGUER une tache à un   collaborateur",
+        "Give factual feedback to a team member",
+        "Zqx our own competency",
+    ):
+        ef.insert(Competency(name=name))
+    renamed = kept.model_copy(update={"name": "Zqx délégation, à notre façon"})
+    ef.insert(renamed)
+    matched = keep_referential_ids(store, eid)
+    ids = {comp.name: comp.referential_id for comp in ef.competencies()}
+    assert ids["DELEGUER une tache à un collaborateur"] == "flm-delegation"  # one line
+    assert ids["Give factual feedback to a team member"] == "flm-feedback"
+    assert ids["Zqx our own competency"] is None
+    assert ids["Zqx délégation, à notre façon"] == "flm-delegation"
+    assert ids["Déléguer une tâche à un collaborateur"] == "flm-delegation"  # the helper's
+    assert matched == 3
+    assert keep_referential_ids(store, eid) == 0  # nothing left to match, nothing written
+
+
+def test_a_new_engagement_joins_a_programme_at_a_site_of_its_list(
+    world_once: dict[str, Any],
+) -> None:
+    """`aoi engagement new ... --programme NAME --site NAME`: the site checked
+    before anything is made (a refusal makes no engagement)."""
+    coach = world_once["coaches"][1]
+    out: Path = world_once["out"]
+    before = json.loads(ok(aoi(coach["root"], "engagement", "list", "--json", cwd=out)))
+    refused(
+        aoi(
+            coach["root"],
+            "engagement",
+            "new",
+            "--coachee",
+            "Zqx New",
+            "--sponsor",
+            "Zqx Boss",
+            "--programme",
+            "Culture managériale",
+            "--site",
+            "Paris",
+            cwd=out,
+        ),
+        "no site 'Paris'",
+    )
+    refused(
+        aoi(
+            coach["root"],
+            "engagement",
+            "new",
+            "--coachee",
+            "Zqx New",
+            "--sponsor",
+            "Zqx Boss",
+            "--site",
+            "Lyon",
+            cwd=out,
+        ),
+        "--programme",
+    )
+    after = json.loads(ok(aoi(coach["root"], "engagement", "list", "--json", cwd=out)))
+    assert len(after) == len(before)
+    eid = ok(
+        aoi(
+            coach["root"],
+            "engagement",
+            "new",
+            "--coachee",
+            "Zqx New",
+            "--sponsor",
+            "Zqx Boss",
+            "--programme",
+            "Culture managériale",
+            "--site",
+            "annecy",
+            cwd=out,
+        )
+    ).strip()
+    listed = json.loads(ok(aoi(coach["root"], "programme", "list", "--json", cwd=out)))
+    [row] = [r for r in listed if r["name"] == "Culture managériale"]
+    assert row["engagements"][eid] == "Annecy"

@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument(
         "--participant", action="append", metavar="NAME", help="with --group: repeatable"
     )
+    sp.add_argument("--programme", metavar="NAME", help="a programme joined here (issue 14)")
+    sp.add_argument("--site", metavar="NAME", help="with --programme: one of its sites")
+    sp.add_argument("--across-sites", action="store_true", help="with --programme: a peer group's")
     sp.add_argument("--coach", help="the coach's name")
     sp.add_argument("--organisation", help="the company or site")
     sp.add_argument(

@@ -273,6 +273,15 @@ def membership_for_new(
     return chosen, code
 
 
+def enrol_new(store: Store, engagement_id: str, programme: Programme, site: str | None) -> None:
+    """A new engagement put in the programme at the site `membership_for_new` checked."""
+    from aoi_tui.programme.sending import keep_referential_ids
+    from aoi_tui.store.programme_book import ProgrammeBook
+
+    ProgrammeBook(store).enrol(programme.id, engagement_id, site)
+    keep_referential_ids(store, engagement_id)
+
+
 def cmd_programme_enrol(args: argparse.Namespace) -> int:
     from aoi_tui.store.programme_book import ProgrammeBook
 
@@ -294,8 +303,11 @@ def cmd_programme_enrol(args: argparse.Namespace) -> int:
         raise CliError("give the programme (--programme NAME), or --leave")
     programme = joined_programme(store, args.programme)
     site = site_of(programme, args.site, args.across_sites)
+    from aoi_tui.programme.sending import keep_referential_ids
+
     form = store.engagement(eid).engagement().form.value
     left = enrol_engagement(store, eid, programme, site, form=form)
+    keep_referential_ids(store, eid)
     where = programme.site_name(site) if site else "across sites"
     out(
         args,

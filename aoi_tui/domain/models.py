@@ -458,6 +458,9 @@ class Competency(Record):
     start_level: Level | None = None
     target: Level | None = None
     about: About = _about_field()
+    referential_id: str | None = Field(default=None, exclude_if=unset)
+    """The referential competency it was copied from, kept however it is renamed:
+    a programme counts competencies by it (issue 14). None: the coach's own."""
 
 
 class Assessment(Record):

@@ -65,7 +65,11 @@ def to_competency(
 ) -> Competency:
     """The engagement's own copy of a referential competency."""
     return Competency(
-        name=item.name, behaviours=list(item.behaviours), start_level=start, target=target
+        name=item.name,
+        behaviours=list(item.behaviours),
+        start_level=start,
+        target=target,
+        referential_id=item.id,
     )
 
 

@@ -45,8 +45,7 @@ def programme_competency(competency: Competency, programme_ids: set[str]) -> str
     None for a competency of the coach's own or of another referential."""
     from aoi_tui.domain.referentials import competency_id_for
 
-    kept: str | None = getattr(competency, "referential_id", None)
-    found = kept or competency_id_for(competency.name)
+    found = competency.referential_id or competency_id_for(competency.name)
     return found if found in programme_ids else None
 
 
@@ -180,6 +179,26 @@ def build_coach_feed(store: Store, programme: Programme) -> tuple[Feed, list[str
         written_at=clock.now(),
     )
     return feed, [f.local_id for f in facts]
+
+
+def keep_referential_ids(store: Store, engagement_id: str) -> int:
+    """The migration of an engagement's competencies when it joins a programme:
+    each copied from a referential before competencies kept their id gets the id
+    its name has there, in French or in English (case, accents and spaces aside);
+    the coach's own keep none. Returns how many were matched; writes only then."""
+    from aoi_tui.domain.referentials import competency_id_for
+
+    ef = store.engagement(engagement_id)
+    matched = 0
+    with ef.batch():
+        for competency in ef.competencies():
+            if competency.referential_id is None:
+                found = competency_id_for(competency.name)
+                if found is not None:
+                    competency.referential_id = found
+                    ef.update(competency)
+                    matched += 1
+    return matched
 
 
 def record_feed(
