@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Static
 
 from aoi_tui.config.i18n import t
 from aoi_tui.domain import clock
+from aoi_tui.domain.access_requests import due_soon
 from aoi_tui.live.live_session import live_engagements, other_holder
 from aoi_tui.screens.base import AoiScreen, can_open
 from aoi_tui.screens.engagement_list import PADDING, SCROLLBAR, Cell, EngagementList, Row
@@ -29,7 +30,19 @@ ALERT = "bold reverse"
 """An alert stands out without colour (and says so in words)."""
 
 
-def cadence_cell(overdue: int, status: str, retention_due: bool = False) -> Cell:
+def format_words(fmt: str, form: str, participants: int) -> str:
+    """The format column: a group's form and size instead ("Team 5"), an
+    individual engagement's format as before."""
+    if form in ("team", "peers"):
+        return t(f"ui.format.{form}_n", n=participants)
+    return t(f"ui.format.{fmt}")
+
+
+def cadence_cell(
+    overdue: int, status: str, retention_due: bool = False, access_due: bool = False
+) -> Cell:
+    if access_due:  # a person waits for their data: a legal deadline comes first
+        return Cell(t("access.due"), ALERT)
     if retention_due:
         return Cell(t("ui.retention.due"), ALERT)
     if status not in ("active", "framing"):
@@ -111,13 +124,14 @@ class EngagementsScreen(AoiScreen[None]):
                     (
                         Cell(s.coachee),
                         Cell(s.sponsor),
-                        Cell(t(f"ui.format.{s.format}")),
+                        Cell(format_words(s.format, s.form, s.participants)),
                         Cell(f"{s.sessions_held}/{s.planned_sessions}"),
                         Cell(s.last_session.isoformat() if s.last_session else "—"),
                         cadence_cell(
                             s.cadence_overdue(today),
                             s.status,
                             s.retention_due(today, retention_days),
+                            due_soon(s.access_due, today),
                         ),
                     ),
                 )

@@ -90,6 +90,12 @@ class ExportScreen(AoiScreen[None]):
             self.query_one("#audience", Select).value = Audience.SHARED.value
             self.app.push_screen(SupervisionCaseScreen(self.engagement_id))
             return
+        if audience is Audience.SUBJECT_ACCESS:  # a person's own data: a folder, two files
+            from aoi_tui.screens.subject_access import SubjectAccessScreen
+
+            self.query_one("#audience", Select).value = Audience.SHARED.value
+            self.app.push_screen(SubjectAccessScreen(self.engagement_id))
+            return
         fmt = str(self.query_one("#format", Select).value)
         session_value = self.query_one("#session", Select).value
         session = int(str(session_value)) if session_value is not Select.NULL else None

@@ -5,9 +5,7 @@ for the coach to review and hand over."""
 from __future__ import annotations
 
 import argparse
-import stat
 import sys
-from pathlib import Path
 from typing import Any
 
 from aoi_tui.cli.common import CliError, engagement_id, open_the_store
@@ -22,38 +20,14 @@ def add_access_options(who: Any) -> None:
     )
 
 
-def _folder(store: Any, output: str | None) -> Path:
-    """The folder to write into: given, a folder (made if absent, 0700), never
-    the data folder nor anything but a folder."""
-    from aoi_tui.exports.writing import ExportPathError, output_path
-
-    if not output or output in ("-", "/dev/stdout"):
-        raise CliError("--subject-access writes two files into a folder: give it with -o FOLDER")
-    folder = Path(output).expanduser()
-    try:
-        kind = folder.lstat().st_mode
-    except FileNotFoundError:
-        kind = None
-    except OSError as exc:
-        raise CliError(f"cannot use {output}: {exc.strerror}") from None
-    if kind is not None and not stat.S_ISDIR(kind):
-        raise CliError(f"{output} is not a folder: give a folder (-o FOLDER), new or existing")
-    try:
-        output_path(store, str(folder / "x"), "x")  # refuses the data folder, however spelled
-    except ExportPathError as exc:
-        raise CliError(str(exc)) from None
-    if kind is None:
-        try:
-            folder.mkdir(mode=0o700, parents=True)
-        except OSError as exc:
-            raise CliError(f"cannot make the folder {output}: {exc.strerror}") from None
-    return folder
-
-
 def cmd_export_access(args: argparse.Namespace) -> int:
     from aoi_tui.domain.participants import NoSuchParticipant
     from aoi_tui.exports.subject_access import NoSuchPerson
-    from aoi_tui.exports.subject_access_export import build_access_exports
+    from aoi_tui.exports.subject_access_export import (
+        AccessFolderError,
+        access_folder,
+        build_access_exports,
+    )
     from aoi_tui.exports.writing import ExportNotRecorded, shown, write_export
 
     if args.recap or args.session is not None or getattr(args, "for_sponsor", None):
@@ -71,7 +45,10 @@ def cmd_export_access(args: argparse.Namespace) -> int:
         )
     except (NoSuchPerson, NoSuchParticipant) as exc:
         raise CliError(str(exc)) from None
-    folder = _folder(store, args.output)
+    try:
+        folder = access_folder(store, args.output)
+    except AccessFolderError as exc:
+        raise CliError(f"--subject-access: {exc} (-o FOLDER)") from None
     for export in exports:
         try:
             path = write_export(store, eid, export, str(folder))
@@ -88,4 +65,215 @@ def cmd_export_access(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["add_access_options", "cmd_export_access"]
+# -- the register of access requests ----------------------------------------------------------
+
+
+def add_access_request_commands(sub: Any, command: Any) -> None:
+    """`aoi access-request add|list|answer|extend`."""
+    from aoi_tui.cli.common import parse_date
+
+    reg = sub.add_parser("access-request", help="the register of requests for one's data (GDPR)")
+    reg_sub = reg.add_subparsers(title="access-request commands", metavar="ACTION", required=True)
+    sp = command("add", cmd_access_request_add, "record a request received", reg_sub)
+    sp.add_argument("engagement", metavar="ENGAGEMENT")
+    sp.add_argument("--participant", metavar="PARTICIPANT", help="in a group: whose request")
+    sp.add_argument("--received", type=parse_date, required=True, metavar="YYYY-MM-DD")
+    sp.add_argument("--identity", default="", metavar="TEXT", help="how their identity was checked")
+    sp = command("list", cmd_access_request_list, "the requests and their deadlines", reg_sub)
+    sp.add_argument("engagement", metavar="ENGAGEMENT", nargs="?", help="default: every one")
+    sp.add_argument("--open", action="store_true", help="only those not answered yet")
+    sp = command("answer", cmd_access_request_answer, "record the answer sent", reg_sub)
+    sp.add_argument("engagement", metavar="ENGAGEMENT")
+    sp.add_argument("request", metavar="ID")
+    sp.add_argument("--on", type=parse_date, required=True, metavar="YYYY-MM-DD")
+    sp.add_argument("--withheld", default="", metavar="TEXT", help="what was withheld, and why")
+    sp.add_argument("--note", default="", metavar="TEXT")
+    sp = command("extend", cmd_access_request_extend, "two more months, with the reason", reg_sub)
+    sp.add_argument("engagement", metavar="ENGAGEMENT")
+    sp.add_argument("request", metavar="ID")
+    sp.add_argument("--reason", required=True, metavar="TEXT")
+
+
+def _request(ef: Any, request_id: str) -> Any:
+    from aoi_tui.domain.access_requests import AccessRequest
+
+    found = [r for r in ef.all(AccessRequest) if r.id == request_id]
+    if not found:
+        raise CliError(f"no access request {request_id} in this engagement")
+    return found[0]
+
+
+def _save(store: Any, ef: Any, record: Any, insert: bool = False) -> None:
+    (ef.insert if insert else ef.update)(record)
+    store.refresh_summary(ef.id)  # the list shows the nearest deadline
+
+
+def _checked(make: Any) -> Any:
+    from pydantic import ValidationError
+
+    from aoi_tui.domain.problems import first_problem
+
+    try:
+        return make()
+    except ValidationError as exc:
+        raise CliError(first_problem(exc)) from None
+
+
+def cmd_access_request_add(args: argparse.Namespace) -> int:
+    from aoi_tui.cli.common import out
+    from aoi_tui.domain import clock
+    from aoi_tui.domain.access_requests import AccessRequest
+    from aoi_tui.domain.participants import NoSuchParticipant, find_participant
+
+    if args.received > clock.today():
+        raise CliError(f"{args.received.isoformat()} is in the future: when was it received?")
+    store = open_the_store(args)
+    ef = store.engagement(engagement_id(store, args.engagement))
+    eng = ef.engagement()
+    if eng.individual:
+        if args.participant:
+            raise CliError("--participant is for a collective engagement")
+        person = eng.participants[0]
+    elif not args.participant:
+        raise CliError("a collective engagement: say whose request (--participant)")
+    else:
+        try:
+            person = find_participant(eng.participants, args.participant)
+        except NoSuchParticipant as exc:
+            raise CliError(str(exc)) from None
+    request = _checked(
+        lambda: AccessRequest(participant=person.id, received=args.received, identity=args.identity)
+    )
+    _save(store, ef, request, insert=True)
+    out(
+        args,
+        {"id": request.id, "deadline": request.deadline.isoformat()},
+        f"Request {request.id} recorded: answer by {request.deadline.isoformat()} "
+        f"(aoi export {args.engagement} --subject-access"
+        + (f" --participant {person.id}" if not eng.individual else "")
+        + " -o FOLDER).",
+    )
+    return 0
+
+
+def cmd_access_request_list(args: argparse.Namespace) -> int:
+    from aoi_tui.cli.common import out
+    from aoi_tui.domain import clock
+    from aoi_tui.domain.access_requests import AccessRequest, due_soon
+
+    store = open_the_store(args)
+    ids = (
+        [engagement_id(store, args.engagement)]
+        if args.engagement
+        else [s.id for s in store.list_engagements()]
+    )
+    today = clock.today()
+    rows = []
+    for eid in ids:
+        for r in sorted(store.engagement(eid).all(AccessRequest), key=lambda r: r.received):
+            if args.open and not r.open:
+                continue
+            rows.append(
+                {
+                    "id": r.id,
+                    "engagement": eid,
+                    "participant": r.participant,
+                    "received": r.received.isoformat(),
+                    "deadline": r.deadline.isoformat(),
+                    "extended": r.extended,
+                    "extension_reason": r.extension_reason,
+                    "identity": r.identity,
+                    "answered_on": r.answered_on.isoformat() if r.answered_on else None,
+                    "withheld": r.withheld,
+                    "note": r.note,
+                    "due_soon": r.open and due_soon(r.deadline, today),
+                }
+            )
+
+    def human() -> str:
+        if not rows:
+            return "No access request."
+        lines = []
+        for row in rows:
+            state = (
+                f"answered {row['answered_on']}"
+                if row["answered_on"]
+                else ("DUE SOON " if row["due_soon"] else "") + f"answer by {row['deadline']}"
+            )
+            lines.append(
+                f"{row['id']}  {row['engagement']}  {row['participant']}  "
+                f"received {row['received']}  {state}" + ("  (extended)" if row["extended"] else "")
+            )
+        return "\n".join(lines)
+
+    out(args, rows, human)
+    return 0
+
+
+def cmd_access_request_answer(args: argparse.Namespace) -> int:
+    from aoi_tui.cli.common import out
+    from aoi_tui.domain import clock
+
+    if args.on > clock.today():
+        raise CliError(f"{args.on.isoformat()} is in the future: when was it answered?")
+    store = open_the_store(args)
+    ef = store.engagement(engagement_id(store, args.engagement))
+    request = _request(ef, args.request)
+    if args.on < request.received:
+        raise CliError(
+            f"answered on {args.on.isoformat()}, before it was received "
+            f"({request.received.isoformat()})"
+        )
+    changed = _checked(
+        lambda: request.model_validate(
+            request.model_dump()
+            | {"answered_on": args.on, "withheld": args.withheld, "note": args.note}
+        )
+    )
+    _save(store, ef, changed)
+    late = args.on > request.deadline
+    out(
+        args,
+        {"id": changed.id, "answered_on": args.on.isoformat(), "late": late},
+        f"Request {changed.id} answered on {args.on.isoformat()}"
+        + (f", after its deadline ({request.deadline.isoformat()})." if late else "."),
+    )
+    return 0
+
+
+def cmd_access_request_extend(args: argparse.Namespace) -> int:
+    from aoi_tui.cli.common import out
+
+    store = open_the_store(args)
+    ef = store.engagement(engagement_id(store, args.engagement))
+    request = _request(ef, args.request)
+    if not request.open:
+        raise CliError("this request was answered already")
+    if request.extended:
+        raise CliError("this request was extended already: two months at most (article 12(3))")
+    if not args.reason.strip():
+        raise CliError("say why the answer needs more time (--reason)")
+    changed = _checked(
+        lambda: request.model_validate(
+            request.model_dump() | {"extended": True, "extension_reason": args.reason}
+        )
+    )
+    _save(store, ef, changed)
+    out(
+        args,
+        {"id": changed.id, "deadline": changed.deadline.isoformat()},
+        f"Request {changed.id}: answer by {changed.deadline.isoformat()}. Tell the person, "
+        "with the reason, within the first month.",
+    )
+    return 0
+
+
+__all__ = [
+    "add_access_options",
+    "add_access_request_commands",
+    "cmd_access_request_add",
+    "cmd_access_request_answer",
+    "cmd_access_request_extend",
+    "cmd_access_request_list",
+    "cmd_export_access",
+]

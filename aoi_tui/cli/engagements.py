@@ -39,6 +39,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _summary_json(store: Store, retention_days: int | None = None) -> list[dict[str, Any]]:
+    from aoi_tui.domain.access_requests import due_soon
+
     today = clock.today()
     return [
         {
@@ -56,6 +58,9 @@ def _summary_json(store: Store, retention_days: int | None = None) -> list[dict[
             "overdue_days": s.cadence_overdue(today),
             "ended_on": s.ended_on.isoformat() if s.ended_on else None,
             "retention_due": s.retention_due(today, retention_days),
+            "access_due": s.access_due.isoformat()
+            if due_soon(s.access_due, today) and s.access_due
+            else None,
             "demo": s.demo,
         }
         for s in store.list_engagements()
@@ -132,17 +137,7 @@ def cmd_engagement_new(args: argparse.Namespace) -> int:
 
         with said():
             engagement = Engagement(**fields)
-    membership = None
-    if args.programme or args.site or args.across_sites:
-        from aoi_tui.cli.programme import enrol_new, membership_for_new
-
-        # checked before the engagement is made: a site not in the list makes nothing
-        membership = membership_for_new(
-            store, args.programme, args.site, args.across_sites, engagement.form.value
-        )
     store.create_engagement(engagement)
-    if membership is not None:
-        enrol_new(store, engagement.id, *membership)
     out(args, {"id": engagement.id}, engagement.id)
     return 0
 
@@ -174,6 +169,8 @@ def cmd_engagement_list(args: argparse.Namespace) -> int:
                 line += "  " + i18n.t("cli.overdue", days=r["overdue_days"])
             if r["retention_due"]:
                 line += "  " + i18n.t("cli.retention_due")
+            if r["access_due"]:
+                line += "  " + i18n.t("cli.access_due", date=r["access_due"])
             lines.append(line)
         return "\n".join(lines)
 

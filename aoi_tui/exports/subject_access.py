@@ -240,8 +240,8 @@ def _names_in(text: str, others: Sequence[str], own: str) -> list[str]:
     words that look like names (`pseudonyms.flags`), the person's own excepted."""
     folded = text.casefold()
     found = [n for n in others if n and any(part in folded for part in _parts(n))]
-    own_parts = _parts(own)
-    found += [f.word for f in flags(text) if f.word.casefold() not in own_parts]
+    known = _parts(own).union(*(_parts(n) for n in found))  # "Bruno" of "Bruno Petit" once
+    found += [f.word for f in flags(text) if f.word.casefold() not in known]
     return sorted(set(found))
 
 

@@ -4,9 +4,12 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 from aoi_tui.domain.vocabulary import Audience
 from aoi_tui.exports.subject_access import access_html, access_json, build_access_file
-from aoi_tui.exports.writing import Export, export_name
+from aoi_tui.exports.writing import Export, ExportPathError, export_name, output_path
 from aoi_tui.store.store import Store
 
 
@@ -39,4 +42,38 @@ def build_access_exports(
     return exports, len(af.flagged)
 
 
-__all__ = ["build_access_exports"]
+class AccessFolderError(ValueError):
+    """The folder given cannot take the answer (said in one line)."""
+
+
+def access_folder(store: Store, output: str | None) -> Path:
+    """The folder the answer is written into: given, a folder (made if absent,
+    0700), never the data folder nor anything but a folder (a file, a FIFO, a
+    device). Raises AccessFolderError."""
+    if not output or not output.strip() or output in ("-", "/dev/stdout"):
+        raise AccessFolderError("the answer is two files: give a folder to write them into")
+    try:
+        folder = Path(output).expanduser()
+    except RuntimeError:
+        raise AccessFolderError(f"cannot use {output}: no home folder is known here") from None
+    try:
+        kind: int | None = folder.stat().st_mode
+    except FileNotFoundError:
+        kind = None
+    except OSError as exc:
+        raise AccessFolderError(f"cannot use {output}: {exc.strerror}") from None
+    if kind is not None and not stat.S_ISDIR(kind):
+        raise AccessFolderError(f"{output} is not a folder: give a folder, new or existing")
+    try:
+        output_path(store, str(folder / "answer"), "answer")  # the data folder, however spelled
+    except ExportPathError as exc:
+        raise AccessFolderError(str(exc)) from None
+    if kind is None:
+        try:
+            folder.mkdir(mode=0o700, parents=True)
+        except OSError as exc:
+            raise AccessFolderError(f"cannot make the folder {output}: {exc.strerror}") from None
+    return folder
+
+
+__all__ = ["AccessFolderError", "access_folder", "build_access_exports"]

@@ -131,10 +131,14 @@ class EngagementSummary:
     # and was an individual engagement's, with its one coachee
     form: str = "individual"
     participants: int = 1
-    # sessions still planned, "YYYY-MM-DD HH:MM" in their zone ("YYYY-MM-DD": no hour)
-    planned: list[str] = dataclasses.field(default_factory=list)
+    access_due: date | None = None  # the nearest deadline of an open access request
 
-    _DATES: ClassVar[tuple[str, ...]] = ("last_session", "next_session", "ended_on")
+    _DATES: ClassVar[tuple[str, ...]] = (
+        "last_session",
+        "next_session",
+        "ended_on",
+        "access_due",
+    )
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> EngagementSummary:
@@ -165,17 +169,6 @@ class EngagementSummary:
         if self.status not in (Status.ACTIVE, Status.FRAMING) or self.last_session is None:
             return 0
         return max(0, (today - self.last_session).days - self.cadence_days)
-
-
-def planned_days(ef: EngagementFile) -> list[str]:
-    """The engagement's sessions still planned, for the first screen's week."""
-    from aoi_tui.domain.planning import PlannedSession
-
-    return sorted(
-        f"{p.on.isoformat()} {p.at.isoformat(timespec='minutes')}" if p.at else p.on.isoformat()
-        for p in ef.all(PlannedSession)
-        if p.active
-    )
 
 
 def store_exists(root: Path) -> bool:
@@ -295,6 +288,8 @@ class Store:
 
     def refresh_summary(self, engagement_id: str) -> EngagementSummary:
         """Recompute one index row from the engagement's own file."""
+        from aoi_tui.domain.access_requests import AccessRequest, nearest_open_deadline
+
         ef = self.engagement(engagement_id)
         eng = ef.engagement()
         sessions = ef.sessions()
@@ -316,7 +311,7 @@ class Store:
             ended_on=eng.closed_on or eng.withdrawn_on,
             form=eng.form.value,
             participants=len(eng.participants),
-            planned=planned_days(ef),
+            access_due=nearest_open_deadline(ef.all(AccessRequest)),
         )
         doc = summary.to_doc()
         # The engagement's own file is saved by now: whatever stops the index row
@@ -385,11 +380,6 @@ class Store:
         an erasure cut short."""
         removed: list[Path] = []
         path = self.root / "engagements" / f"{engagement_id}.db"
-        # Its hours stay in the coach's log, anonymous; its planned sessions are
-        # cancelled in the next calendar by their UIDs (nothing that names anyone).
-        from aoi_tui.store.after_erasure import keep_before_erasure
-
-        keep_before_erasure(self, engagement_id)
         with self.lock(engagement_id):
             try:
                 data_key: bytes | None = self.engagement_key(engagement_id)

@@ -1,0 +1,117 @@
+"""The register of access requests (issue 16 §2) and the access export from the
+TUI: a request's deadline is one month from receipt (the month's last day where
+it has no such day), three with an extension and its reason; answered, it
+leaves the engagements list; near its deadline the list says so in words; the
+TUI writes a participant's answer into a folder, nothing of another's."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select, TextArea
+
+from aoi_tui.domain.access_requests import AccessRequest, add_months, due_soon
+from aoi_tui.domain.models import GROUP, Agreement, Engagement, ExportRecord, Note
+from aoi_tui.domain.participants import Participant
+from aoi_tui.domain.vocabulary import Audience, Form, Room
+from aoi_tui.store.store import Store
+from tests.cli_support import aoi, cli_error
+from tests.support import FIXED_NOW
+from tests.tui_support import freeze, make_app, notifications, on_screen, wait_for
+
+
+def test_deadlines_follow_the_calendar() -> None:
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
+    assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+    assert add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
+    r = AccessRequest(participant="p", received=date(2026, 3, 31))
+    assert r.deadline == date(2026, 4, 30)
+    assert r.model_copy(update={"extended": True}).deadline == date(2026, 6, 30)
+    assert due_soon(date(2026, 4, 30), date(2026, 4, 23)) and not due_soon(
+        date(2026, 4, 30), date(2026, 4, 22)
+    )
+
+
+def test_the_register_through_the_cli(store: Store, cli_env: dict[str, str]) -> None:
+    env = {**cli_env, "AOI_NOW": FIXED_NOW}  # 2026-11-23
+    ef = store.create_engagement(
+        Engagement(coachee="Élodie Le Goff", sponsor="Marc", agreement=Agreement())
+    )
+    store.refresh_summary(ef.id)
+    done = aoi(env, "access-request", "add", ef.id, "--received", "2026-10-26", "--json")
+    assert done.returncode == 0, done.stderr
+    request = done.stdout.split('"id": "')[1].split('"')[0]
+    listed = aoi(env, "engagement", "list")
+    assert "ACCESS REQUEST: answer by 2026-11-26" in listed.stdout
+    assert "future" in cli_error(
+        aoi(env, "access-request", "add", ef.id, "--received", "2026-12-01")
+    )
+    line = cli_error(aoi(env, "access-request", "answer", ef.id, request, "--on", "2026-10-01"))
+    assert "before it was received" in line
+    assert aoi(env, "access-request", "extend", ef.id, request, "--reason", "x").returncode == 0
+    assert "extended already" in cli_error(
+        aoi(env, "access-request", "extend", ef.id, request, "--reason", "y")
+    )
+    assert "ACCESS REQUEST" not in aoi(env, "engagement", "list").stdout  # 2027-01-26 now
+    answered = aoi(
+        env, "access-request", "answer", ef.id, request, "--on", "2026-11-20",
+        "--withheld", "a note naming a colleague",
+    )  # fmt: skip
+    assert answered.returncode == 0, answered.stderr
+    shown = aoi(env, "access-request", "list", "--open")
+    assert shown.stdout.strip() == "No access request."
+    assert "answered 2026-11-20" in aoi(env, "access-request", "list", ef.id).stdout
+    assert "no access request" in cli_error(
+        aoi(env, "access-request", "answer", ef.id, "nope", "--on", "2026-11-20")
+    )
+
+
+async def test_the_access_screen_writes_one_participants_answer(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aoi_tui.screens.export import ExportScreen
+    from aoi_tui.screens.subject_access import SubjectAccessScreen
+
+    freeze(monkeypatch)
+    people = [Participant(name=n, agreement=Agreement()) for n in ("Alice Durand", "Bruno Petit")]
+    ef = store.create_engagement(
+        Engagement(form=Form.TEAM, group="Équipe Nord", sponsor="Sophie Roy", participants=people)
+    )
+    store.refresh_summary(ef.id)
+    for who, text in ((people[0].id, "canary-alice"), (people[1].id, "canary-bruno")):
+        ef.insert(Note(session=1, phase="experience_review", text=text, about=[who]))
+    ef.insert(Note(session=1, phase="experience_review", text="canary-group", about=[GROUP]))
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        export = ExportScreen(ef.id)
+        app.push_screen(export)
+        await on_screen(pilot, ExportScreen)  # the N+1's report says consent is missing
+        export.query_one("#audience", Select).value = Audience.SUBJECT_ACCESS.value
+        screen = await on_screen(pilot, SubjectAccessScreen)
+        await pilot.press("ctrl+o")  # nobody chosen yet: said, nothing written
+        await pilot.pause()
+        assert app.screen is screen and "Choose" in notifications(pilot)[-1]
+        screen.query_one("#access-person", Select).value = people[1].id
+        await pilot.pause()
+        document = screen.query_one("#access-document", TextArea).text
+        assert "canary-bruno" in document and "canary-group" in document
+        assert "canary-alice" not in document and "Alice" not in document
+        app.room = Room.SPONSOR
+        await pilot.pause()
+        assert screen.has_class("-sponsor-safe")
+        app.room = Room.COACH
+        screen.query_one("#access-folder", Input).value = str(store.root / "answer")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "data folder" in notifications(pilot)[-1] and app.screen is screen
+        folder = tmp_path / "answer"
+        screen.query_one("#access-folder", Input).value = str(folder)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: folder.exists() and len(list(folder.iterdir())) == 2)
+        written = "".join(f.read_text("utf-8") for f in folder.iterdir())
+        assert "canary-bruno" in written and "canary-alice" not in written
+        records = store.engagement(ef.id).all(ExportRecord)
+        assert {r.recipient for r in records} == {people[1].id}
