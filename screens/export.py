@@ -90,6 +90,12 @@ class ExportScreen(AoiScreen[None]):
             self.query_one("#audience", Select).value = Audience.SHARED.value
             self.app.push_screen(SupervisionCaseScreen(self.engagement_id))
             return
+        if audience is Audience.PROGRAMME:  # a programme's feed: codes and numbers, sealed
+            from aoi_tui.screens.programme_feed import ProgrammeFeedScreen
+
+            self.query_one("#audience", Select).value = Audience.SHARED.value
+            self.app.push_screen(ProgrammeFeedScreen())
+            return
         if audience is Audience.SUBJECT_ACCESS:  # a person's own data: a folder, two files
             from aoi_tui.screens.subject_access import SubjectAccessScreen
 

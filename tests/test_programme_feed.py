@@ -722,6 +722,35 @@ async def test_the_feed_screen_shows_what_leaves_then_writes_it_sealed(
     feed = open_feed(sealed.encode("ascii"), prog, keys.secret, "feed.age")
     assert [e.site for e in feed.engagements] == ["S02"]
     assert book.feeds(prog.id)[-1]["engagements"] == [eid]
+    # the engagement's export log says a programme feed left, and where to
+    from aoi_tui.domain.models import Audience, ExportRecord
+
+    [record] = store.engagement(eid).all(ExportRecord)
+    assert (record.audience, record.format, record.filename) == (
+        Audience.PROGRAMME,
+        "age",
+        str(target.resolve()),
+    )
+
+
+async def test_the_export_screen_offers_the_programme_feed(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Select
+
+    from aoi_tui.domain.models import Audience
+    from aoi_tui.screens.export import ExportScreen
+    from aoi_tui.screens.programme_feed import ProgrammeFeedScreen
+    from tests.tui_support import demo_id, freeze, make_app, on_screen
+
+    freeze(monkeypatch)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ExportScreen(demo_id(store)))
+        screen = await on_screen(pilot, ExportScreen)
+        screen.query_one("#audience", Select).value = Audience.PROGRAMME.value
+        feed = await on_screen(pilot, ProgrammeFeedScreen)
+        assert "No programme joined here" in str(feed.query_one("#feed-state").render())
 
 
 def test_a_programme_file_with_another_lead_key_is_not_joined_again(

@@ -176,6 +176,10 @@ class Audience(StrEnum):
     SUBJECT_ACCESS = "subject_access"
     """A person's own data, on their request (GDPR art. 15: `exports/subject_access`):
     never through the allow-list, which it does not ask."""
+    PROGRAMME = "programme"
+    """A programme's feed (issue 14: `programme/sending`): codes and numbers under
+    random keys, for the people who agreed to programme statistics, encrypted to
+    the programme lead; never through the allow-list, which it does not ask."""
 
 
 class Room(StrEnum):

@@ -215,8 +215,7 @@ def record_in_engagements(store: Store, covered: list[str], where: str) -> None:
     """Each engagement's export log says a programme feed left with it."""
     from aoi_tui.domain.models import Audience, ExportRecord
 
-    audience = getattr(Audience, "PROGRAMME", None)
-    if audience is None:  # the export log's audience for programmes: see the report
-        return
     for eid in covered:
-        store.engagement(eid).insert(ExportRecord(audience=audience, format="age", filename=where))
+        store.engagement(eid).insert(
+            ExportRecord(audience=Audience.PROGRAMME, format="age", filename=where)
+        )
