@@ -137,7 +137,17 @@ def cmd_engagement_new(args: argparse.Namespace) -> int:
 
         with said():
             engagement = Engagement(**fields)
+    membership = None
+    if args.programme or args.site or args.across_sites:
+        from aoi_tui.cli.programme import enrol_new, membership_for_new
+
+        # checked before the engagement is made: a site not in the list makes nothing
+        membership = membership_for_new(
+            store, args.programme, args.site, args.across_sites, engagement.form.value
+        )
     store.create_engagement(engagement)
+    if membership is not None:
+        enrol_new(store, engagement.id, *membership)
     out(args, {"id": engagement.id}, engagement.id)
     return 0
 

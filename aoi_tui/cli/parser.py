@@ -20,6 +20,7 @@ from aoi_tui.access.opening import (
     UnlockError,
 )
 from aoi_tui.cli.access import add_access_options, add_access_request_commands
+from aoi_tui.cli.agenda import add_agenda_commands
 from aoi_tui.cli.cases import add_case_options, add_supervised_command
 from aoi_tui.cli.common import (
     CliError,
@@ -109,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument(
         "--participant", action="append", metavar="NAME", help="with --group: repeatable"
     )
+    sp.add_argument("--programme", metavar="NAME", help="a programme joined here (issue 14)")
+    sp.add_argument("--site", metavar="NAME", help="with --programme: one of its sites")
+    sp.add_argument("--across-sites", action="store_true", help="with --programme: a peer group's")
     sp.add_argument("--coach", help="the coach's name")
     sp.add_argument("--organisation", help="the company or site")
     sp.add_argument(
@@ -154,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("engagement", metavar="ENGAGEMENT")
     sp.add_argument("--date", type=parse_consent_date, required=True, metavar="YYYY-MM-DD")
     add_supervised_command(eng_sub, command)
+    add_agenda_commands(sub, eng_sub, command)
 
     ses = sub.add_parser("session", help="sessions")
     ses_sub = ses.add_subparsers(title="session commands", metavar="ACTION", required=True)

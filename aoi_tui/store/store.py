@@ -132,6 +132,8 @@ class EngagementSummary:
     form: str = "individual"
     participants: int = 1
     access_due: date | None = None  # the nearest deadline of an open access request
+    # sessions still planned, "YYYY-MM-DD HH:MM" in their zone ("YYYY-MM-DD": no hour)
+    planned: list[str] = dataclasses.field(default_factory=list)
 
     _DATES: ClassVar[tuple[str, ...]] = (
         "last_session",
@@ -169,6 +171,17 @@ class EngagementSummary:
         if self.status not in (Status.ACTIVE, Status.FRAMING) or self.last_session is None:
             return 0
         return max(0, (today - self.last_session).days - self.cadence_days)
+
+
+def planned_days(ef: EngagementFile) -> list[str]:
+    """The engagement's sessions still planned, for the first screen's week."""
+    from aoi_tui.domain.planning import PlannedSession
+
+    return sorted(
+        f"{p.on.isoformat()} {p.at.isoformat(timespec='minutes')}" if p.at else p.on.isoformat()
+        for p in ef.all(PlannedSession)
+        if p.active
+    )
 
 
 def store_exists(root: Path) -> bool:
@@ -312,6 +325,7 @@ class Store:
             form=eng.form.value,
             participants=len(eng.participants),
             access_due=nearest_open_deadline(ef.all(AccessRequest)),
+            planned=planned_days(ef),
         )
         doc = summary.to_doc()
         # The engagement's own file is saved by now: whatever stops the index row
@@ -380,6 +394,11 @@ class Store:
         an erasure cut short."""
         removed: list[Path] = []
         path = self.root / "engagements" / f"{engagement_id}.db"
+        # Its hours stay in the coach's log, anonymous; its planned sessions are
+        # cancelled in the next calendar by their UIDs (nothing that names anyone).
+        from aoi_tui.store.after_erasure import keep_before_erasure
+
+        keep_before_erasure(self, engagement_id)
         with self.lock(engagement_id):
             try:
                 data_key: bytes | None = self.engagement_key(engagement_id)
