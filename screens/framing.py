@@ -165,6 +165,7 @@ class FramingScreen(AoiScreen[str | None]):
                 for flag in ("report_attendance", "report_objective_status", "report_competencies"):
                     yield Tick(t(f"field.{flag}"), id=f"a-{flag}")
                 yield Tick(t("field.right_to_withdraw"), id="a-withdraw", value=True)
+                yield Tick(t("field.coach_supervised"), id="a-coach_supervised")
                 yield Tick(t("field.programme_statistics"), id="a-programme_statistics")
                 yield Label(t("field.confidentiality"))
                 yield TextArea(id="a-confidentiality", soft_wrap=True, classes="half")
@@ -311,6 +312,7 @@ class FramingScreen(AoiScreen[str | None]):
         for flag in ("report_attendance", "report_objective_status", "report_competencies"):
             self.query_one(f"#a-{flag}", Checkbox).value = getattr(agreement, flag)
         self.query_one("#a-withdraw", Checkbox).value = agreement.right_to_withdraw
+        self.query_one("#a-coach_supervised", Checkbox).value = agreement.coach_supervised
         self.query_one("#a-programme_statistics", Checkbox).value = bool(
             e and e.individual and e.participants[0].programme_statistics
         )
@@ -552,6 +554,7 @@ class FramingScreen(AoiScreen[str | None]):
                 ).value,
                 report_competencies=self.query_one("#a-report_competencies", Checkbox).value,
                 right_to_withdraw=self.query_one("#a-withdraw", Checkbox).value,
+                coach_supervised=self.query_one("#a-coach_supervised", Checkbox).value,
             ),
             "strategy_competence": Level(int(str(competence)))
             if competence is not Select.NULL

@@ -106,3 +106,25 @@ async def test_the_n1_in_the_room_sees_a_cover(
         await pilot.pause()
         assert screen.has_class("-sponsor-safe") and cover.styles.display == "block"
         assert Note  # noqa: the notes behind stay as they were
+
+
+async def test_the_framing_records_that_the_coach_is_supervised(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Checkbox
+
+    from aoi_tui.screens.framing import FramingScreen
+
+    freeze(monkeypatch)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        eid = demo_id(store)
+        assert not store.engagement(eid).engagement().agreement.coach_supervised
+        framing = FramingScreen(eid)
+        app.push_screen(framing)
+        await on_screen(pilot, FramingScreen)
+        tick = framing.query_one("#a-coach_supervised", Checkbox)
+        assert tick.value is False
+        tick.value = True
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: store.engagement(eid).engagement().agreement.coach_supervised)

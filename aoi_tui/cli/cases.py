@@ -120,7 +120,8 @@ def cmd_export_case(args: argparse.Namespace) -> int:
     if not case.supervised and not args.anyway:
         raise CliError(
             "the agreement does not tell the coachee that you are supervised: add that line "
-            "to the agreement first (framing screen), or export anyway with --anyway"
+            f"first (aoi engagement supervised {args.engagement}, or the framing's agreement), "
+            "or export anyway with --anyway"
         )
     try:
         path = write_export(store, eid, case.export, args.output)
