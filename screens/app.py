@@ -20,6 +20,7 @@ from textual.screen import Screen
 from aoi_tui.config.i18n import t
 from aoi_tui.config.settings import Settings, SettingsError, settings_path
 from aoi_tui.domain.vocabulary import Room
+from aoi_tui.screens.base import AoiScreen
 from aoi_tui.screens.commands import AoiCommands
 from aoi_tui.screens.engagements import EngagementsScreen
 from aoi_tui.screens.keys_in_order import KeysInOrder
@@ -122,7 +123,9 @@ class AoiApp(KeysInOrder):
 
     def action_toggle_sponsor_safe(self) -> None:
         """F2: the N+1 comes in, or leaves."""
-        self.room = Room.COACH if self.room is Room.SPONSOR else Room.SPONSOR
+        screen = self.screen
+        back = screen.room_after_sponsor() if isinstance(screen, AoiScreen) else Room.COACH
+        self.room = back if self.room is Room.SPONSOR else Room.SPONSOR
         self.notify(t("ui.sponsor_safe.on" if self.sponsor_safe else "ui.sponsor_safe.off"))
 
     # -- the screen lock (lock.py) ---------------------------------------------------------

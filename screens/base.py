@@ -158,6 +158,11 @@ class AoiScreen(Screen[ScreenResultType]):
         """Who is in the room changed: a screen that shows what the N+1 may not read
         draws it again here (from `self.aoi.room`, as at mount)."""
 
+    def room_after_sponsor(self) -> Room:
+        """Who is left in the room when the N+1 leaves (F2): the coach, but in a
+        group's collective session, the group."""
+        return Room.COACH
+
     def before_write(self) -> None:
         """Called before each write of a handler marked `saves`: a screen that writes
         for a live session checks its lease here (`TakenOver` if resumed elsewhere)."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,18 +16,34 @@ from textual.widgets.option_list import Option
 
 from aoi_tui.config.i18n import plural, t
 from aoi_tui.domain import clock
-from aoi_tui.domain.allow_list import reaches
-from aoi_tui.domain.models import ActionStatus, Audience, ExportRecord, Format, SessionKind, Status
-from aoi_tui.domain.vocabulary import Room
+from aoi_tui.domain.allow_list import named_for
+from aoi_tui.domain.models import (
+    ActionStatus,
+    Audience,
+    Engagement,
+    ExportRecord,
+    Form,
+    Format,
+    Participant,
+    SessionKind,
+    Status,
+)
+from aoi_tui.domain.vocabulary import INDIVIDUAL_KINDS, Room, collective, session_kinds_for
 from aoi_tui.live.live_session import open_session
+from aoi_tui.screens.attendance import participant_label
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, can_open, failures_said
+from aoi_tui.screens.group_room import shown
 from aoi_tui.store.store import IndexNotUpdated
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
 
 
-def default_kind(fmt: Format, sessions: int) -> SessionKind:
+def default_kind(fmt: Format, sessions: int, form: Form = Form.INDIVIDUAL) -> SessionKind:
+    if form is Form.TEAM:
+        return SessionKind.GROUP_KICKOFF if sessions == 0 else SessionKind.TEAM_AOI
+    if form is Form.PEERS:
+        return SessionKind.GROUP_KICKOFF if sessions == 0 else SessionKind.PEER
     if sessions == 0:
         return SessionKind.KICKOFF
     return SessionKind.AOI if fmt is Format.AOI else SessionKind.COACHING
@@ -56,33 +73,102 @@ def start_or_resume(app: AoiApp, engagement_id: str, new: bool) -> None:
     if engagement.status is Status.WITHDRAWN:
         app.notify(t("ui.session.withdrawn"), severity="warning")
         return
-    default = default_kind(engagement.format, len(ef.sessions()))
+    default = default_kind(engagement.format, len(ef.sessions()), engagement.form)
 
-    def chosen(kind: SessionKind | None) -> None:
-        if kind is None:
-            return
+    def start(kind: SessionKind, who: dict[str, Any]) -> None:
         session = None
         with failures_said(app):
             try:
-                session = ef.new_session(kind, app.settings.phase_minutes)
+                session = ef.new_session(kind, app.settings.phase_minutes, **who)
             except IndexNotUpdated:
                 session = ef.sessions()[-1]  # created: only its line in the list is behind
                 raise
         if session is not None:
             app.push_screen(SessionScreen(engagement_id, session.number, resume=False))
 
-    app.push_screen(NewSessionScreen(default), chosen)
+    def chosen(kind: SessionKind | None) -> None:
+        if kind is None:
+            return
+        if engagement.individual:
+            start(kind, {})
+        else:
+            with_the_group(app, engagement, kind, start)
+
+    app.push_screen(NewSessionScreen(default, session_kinds_for(engagement.form)), chosen)
+
+
+def with_the_group(
+    app: AoiApp,
+    engagement: Engagement,
+    kind: SessionKind,
+    start: Callable[[SessionKind, dict[str, Any]], None],
+) -> None:
+    """A group's session: who came (a collective one), whose case it is (a peer
+    session), or with whom (a one-to-one); then `start`."""
+    from aoi_tui.screens.attendance import AttendanceScreen, PersonScreen
+
+    members = [p for p in engagement.participants if p.withdrawn_on is None]
+    if not collective(kind):
+
+        def one(pid: str | None) -> None:
+            if pid is not None:
+                start(kind, {"participant": pid})
+
+        app.push_screen(PersonScreen(t("ui.attendance.with_whom"), members), one)
+        return
+
+    def present(ids: list[str] | None) -> None:
+        if ids is None:
+            return
+        if kind is not SessionKind.PEER:
+            start(kind, {"attendance": ids})
+            return
+
+        def bringer(pid: str | None) -> None:
+            if pid is not None:
+                start(kind, {"attendance": ids, "case_bringer": pid})
+
+        there = [p for p in members if p.id in ids]
+        app.push_screen(PersonScreen(t("ui.attendance.case_bringer"), there), bringer)
+
+    app.push_screen(AttendanceScreen(members), present)
+
+
+def agreement_words(p: Participant) -> str:
+    """A participant's agreement in words: consent (or none yet), what may be
+    reported about them, and a withdrawal."""
+    if p.withdrawn_on is not None:
+        return t("ui.participant.withdrawn", date=p.withdrawn_on.isoformat())
+    if p.consent_date is None:
+        return t("ui.participant.no_consent")
+    reported = [
+        word
+        for on, word in (
+            (p.report_own_items, t("ui.participant.own_items")),
+            (p.agreement.report_attendance, t("ui.participant.attendance")),
+        )
+        if on
+    ]
+    return t(
+        "ui.participant.consent",
+        date=p.consent_date.isoformat(),
+        reported=", ".join(reported) if reported else t("ui.participant.nothing"),
+    )
 
 
 class NewSessionScreen(ModalScreen[SessionKind | None]):
     BINDINGS = [Binding("escape", "cancel", t("ui.key.cancel"), id="new_session.cancel")]
 
-    def __init__(self, default: SessionKind) -> None:
+    def __init__(
+        self, default: SessionKind, kinds: Sequence[SessionKind] = INDIVIDUAL_KINDS
+    ) -> None:
         super().__init__()
         self.default = default
+        self.kinds = list(kinds)
+        """The kinds this engagement holds: a group's collective ones first."""
 
     def compose(self) -> ComposeResult:
-        kinds = list(SessionKind)
+        kinds = self.kinds
         options = OptionList(
             *[Option(t(f"session.kind.{k.value}"), id=k.value) for k in kinds], id="kinds"
         )
@@ -123,6 +209,11 @@ class EngagementScreen(AoiScreen[None]):
         yield Header()
         yield Static(id="summary", classes="screen-title")
         with VerticalScroll():
+            # a group's people and charter first (hidden for an individual engagement)
+            yield Static(t("ui.engagement.participants"), classes="section", id="people-title")
+            yield Static(id="people")
+            yield Static(t("ui.engagement.charter"), classes="section", id="charter-title")
+            yield Static(id="charter")
             yield Static(t("ui.engagement.sessions"), classes="section")
             yield DataTable(id="sessions", cursor_type="row")
             yield Static(t("ui.engagement.actions"), classes="section")
@@ -162,14 +253,21 @@ class EngagementScreen(AoiScreen[None]):
             line.append("  " + t("ui.cadence.overdue", days=overdue), style="bold reverse")
         if summary.retention_due(clock.today(), self.aoi.settings.retention_days):
             line.append("  " + t("ui.retention.due"), style="bold reverse")  # review: ctrl+e
+        if not e.individual:
+            line.append(f"  · {t(f'ui.format.{e.form.value}')}, ")
+            line.append(plural("ui.count.participants", len(e.participants)))
         self.query_one("#summary", Static).update(line)
 
-        safe = self.aoi.sponsor_safe
+        room = self.aoi.room
+        safe = room is not Room.COACH
+        self.show_people(e, room)
         table = self.query_one("#sessions", DataTable)
         table.clear()
         notes = ef.notes()
         for s in ef.sessions():
-            count = sum(1 for n in notes if n.session == s.number and (not safe or reaches(n, e)))
+            count = sum(
+                1 for n in notes if n.session == s.number and (not safe or shown(n, e, room))
+            )
             state = (
                 t("ui.session.ended")
                 if s.ended_at
@@ -187,7 +285,9 @@ class EngagementScreen(AoiScreen[None]):
             )
 
         actions = [
-            a for a in ef.actions() if a.status is ActionStatus.OPEN and (not safe or reaches(a, e))
+            a
+            for a in ef.actions()
+            if a.status is ActionStatus.OPEN and (not safe or shown(a, e, room))
         ]
         self.query_one("#actions", Static).update(
             Text(
@@ -231,6 +331,53 @@ class EngagementScreen(AoiScreen[None]):
                 or "—"
             )
         )
+
+    def show_people(self, e: Engagement, room: Room) -> None:
+        """A group's participants, each with their agreement in words (consent,
+        what may be reported, withdrawal), and its charter with who agreed to it.
+        With the N+1 or the group in the room: the names the N+1's report may
+        give (`allow_list.named_for`) or the group's members, no one's agreement."""
+        group = not e.individual
+        for wid in ("#people-title", "#people", "#charter-title", "#charter"):
+            self.query_one(wid, Static).display = group
+        if not group:
+            return
+        if room is Room.SPONSOR:
+            people = named_for(e, e.sponsor)
+        else:
+            people = [p for p in e.participants if room is Room.COACH or p.withdrawn_on is None]
+        lines = [
+            f"• {participant_label(p)}"
+            + ("" if room is not Room.COACH else f" — {agreement_words(p)}")
+            for p in people
+        ]
+        self.query_one("#people", Static).update(Text("\n".join(lines) or "—"))
+        charter = e.charter
+        if charter is None:
+            self.query_one("#charter", Static).update(t("ui.charter.none"))
+            return
+        rows = [
+            (t(f"ui.charter.{key}"), getattr(charter, key))
+            for key in ("confidentiality", "attendance", "recipients", "leaving")
+        ]
+        text = Text("\n".join(f"{label}: {value or '—'}" for label, value in rows))
+        if e.form is Form.PEERS:
+            yes = t("yes") if charter.group_items_to_sponsors else t("no")
+            text.append("\n" + t("ui.charter.to_sponsors", answer=yes))
+        if room is Room.COACH:
+            missing = [
+                p.name
+                for p in e.participants
+                if p.withdrawn_on is None and not p.agreed_to(charter)
+            ]
+            text.append("\n")
+            if missing:
+                text.append(
+                    t("ui.charter.not_agreed", names=", ".join(missing)), style="bold reverse"
+                )
+            else:
+                text.append(t("ui.charter.agreed_by_all"), style="bold")
+        self.query_one("#charter", Static).update(text)
 
     def _selected_session(self) -> int | None:
         table = self.query_one("#sessions", DataTable)

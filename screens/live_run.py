@@ -191,6 +191,7 @@ class LiveRun:
             role=words.role,
             kind=words.kind,
             visibility=words.visibility,
+            about=list(words.about),  # a group's: whom it concerns, said before Enter
         )
 
     # -- writes -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ line follows by itself (reactives and their watchers)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -19,7 +20,9 @@ from aoi_tui.config.i18n import t
 from aoi_tui.domain.cycle import next_in
 from aoi_tui.domain.models import NoteKind, Role, Visibility, note_too_long
 from aoi_tui.domain.text import clean
+from aoi_tui.domain.vocabulary import Room
 from aoi_tui.live.live_session import Draft
+from aoi_tui.screens.group_room import Whom, masked, names
 from aoi_tui.screens.note_editor import NoteEditorScreen
 
 QUICK_KINDS = [
@@ -43,6 +46,23 @@ def next_note_line(kind: NoteKind, visibility: Visibility, role: Role | None) ->
     line.append(f" · {t(f'kind.{kind.value}')}")
     line.append(f" · {t('ui.tag')}: {t(f'role.{role.value}') if role else t('ui.untagged')}")
     return line
+
+
+def about_line(about: Whom) -> Text:
+    """Whom the next note of a group concerns, in words, before Enter: the group,
+    the people named, or what is wrong with an `@prefix`; a group note naming a
+    participant is flagged."""
+    if about.problems:
+        return Text(about.problems[0], style="bold reverse")
+    if about.group:
+        line = Text(t("ui.about.group"), style="bold")
+        if about.named:
+            line.append(" — ")
+            line.append(t("ui.about.names", names=names(about.named)), style="reverse")
+        return line
+    if about.people:
+        return Text(t("ui.about.people", names=names(about.people)), style="bold")
+    return Text(t("ui.about.nobody"), style="bold reverse")
 
 
 class NoteInput(Input):
@@ -71,6 +91,8 @@ class Words:
     visibility: Visibility
     role: Role | None
     """The role it is tagged with, if any."""
+    about: tuple[str, ...] = ()
+    """Whom it concerns (a group's note: [GROUP] or participants' ids; else empty)."""
 
 
 class NextNote(Vertical):
@@ -88,6 +110,10 @@ class NextNote(Vertical):
     line leaves the screen, and no editor opens."""
     read_only: reactive[bool] = reactive(False, init=False)
     """The session was taken over by another aoi: the words stay, nothing is taken."""
+    room: reactive[Room] = reactive(Room.COACH, init=False)
+    """Who is in the room; with the group, a note about a person is masked as typed."""
+    chosen: reactive[tuple[str, ...] | None] = reactive(None, init=False)
+    """Whom the coach chose with one key (ctrl+r); None: the session's default."""
 
     class Drafted(Message):
         """The next note changed (its words, or what it will be): keep it as a draft."""
@@ -103,8 +129,18 @@ class NextNote(Vertical):
             super().__init__()
             self.words = words
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        whom: Callable[[str, tuple[str, ...] | None], Whom] | None = None,
+    ) -> None:
         super().__init__(id=id)
+        self.whom = whom
+        """A group's session: whom a text concerns (`group_room.whom`); None: an individual one."""
+        self.about = Whom()
+        """Whom the words in the input concern, as last worked out."""
+        self.about_shown = Static(id="next-about")
         self.line = Static(id="next-note")
         # select_on_focus off: a restored draft (or the text left when a dialog closes)
         # is selected on focus otherwise, and the next key typed replaces it all
@@ -114,6 +150,8 @@ class NextNote(Vertical):
 
     def compose(self) -> ComposeResult:
         yield self.line
+        if self.whom is not None:
+            yield self.about_shown
         yield self.input
 
     def on_mount(self) -> None:
@@ -130,7 +168,8 @@ class NextNote(Vertical):
 
     def words(self, text: str | None = None) -> Words:
         """The next note with its words (or `text`)."""
-        return Words(self.text if text is None else text, self.kind, self.visibility, self.tag)
+        words = self.text if text is None else text
+        return Words(words, self.kind, self.visibility, self.tag, self.about.about)
 
     # -- what the next note will be ----------------------------------------------------
 
@@ -148,12 +187,33 @@ class NextNote(Vertical):
     def toggle_tag(self) -> None:
         self.tagged = not self.tagged
 
+    def choose(self, options: list[list[str]]) -> None:
+        """One key: from whom the note concerns now, the next of the group and each
+        participant, round; an `@prefix` typed in the note still comes first."""
+        keys = [tuple(o) for o in options]
+        now = self.chosen if self.chosen is not None else self.about.about
+        at = keys.index(now) + 1 if now in keys else 0
+        self.chosen = keys[at % len(keys)]
+
     def _line(self) -> Text:
         return next_note_line(self.kind, self.visibility, self.tag)
 
     def _show_line(self) -> None:
         # one line high (app.tcss): the screen is not laid out again at each Enter
         self.line.update(self._line(), layout=False)
+
+    def rework_about(self, text: str | None = None) -> None:
+        """Whom the words concern, worked out again: said on the line above the
+        input, and the input masked while the group may not see it."""
+        if self.whom is None:
+            return
+        words = self.text if text is None else text
+        self.about = self.whom(words, self.chosen)
+        hidden = masked(self.room, self.about, words) or self.masked
+        self.input.password = hidden
+        self.about_shown.display = not hidden and not self.read_only
+        if self.about_shown.display:
+            self.about_shown.update(about_line(self.about), layout=False)
 
     def _changed(self) -> None:
         self._show_line()
@@ -171,14 +231,23 @@ class NextNote(Vertical):
     def watch_tagged(self) -> None:
         self._changed()
 
+    def watch_room(self) -> None:
+        self.rework_about()
+
+    def watch_chosen(self) -> None:
+        self.rework_about()
+        self._changed()
+
     def watch_masked(self, masked: bool) -> None:
         self.input.password = masked
         self.input.placeholder = t("ui.note.placeholder_safe" if masked else "ui.note.placeholder")
         self.line.display = not masked and not self.read_only
+        self.rework_about()
 
     def watch_read_only(self, read_only: bool) -> None:
         self.input.disabled = read_only  # its words stay on screen
         self.line.display = not self.masked and not read_only
+        self.rework_about()
 
     # -- its words ---------------------------------------------------------------------
 
@@ -189,6 +258,7 @@ class NextNote(Vertical):
         if cleaned != event.value:  # pasted control sequences never reach the store
             event.input.value = cleaned
         else:
+            self.rework_about(cleaned)
             self.post_message(self.Drafted(self.words(cleaned)))
 
     @on(Input.Submitted, "#note-input")
@@ -201,17 +271,34 @@ class NextNote(Vertical):
         if too_long:  # said, and the text stays in the input
             self.notify(too_long, severity="error", timeout=10)
             return
+        self.rework_about(text)
+        if self.about.problems:  # a person is never guessed: said, the text stays
+            self.notify(self.about.problems[0], severity="error", timeout=10)
+            return
+        if self.about.named and not self._hidden():
+            self.notify(t("ui.about.flagged", names=names(self.about.named, 15)), timeout=6)
         self._take(text)
+
+    def problems(self, text: str) -> str | None:
+        """What is wrong with an `@prefix` in `text`, if anything."""
+        self.rework_about(text)
+        return self.about.problems[0] if self.about.problems else None
+
+    def _hidden(self) -> bool:
+        return self.input.password
 
     def _take(self, text: str) -> None:
         """`text` taken as a note; the input empties and the next note starts fresh:
         private, an observation, tagged again with the role of the moment. Then
         the draft, empty, after the note."""
+        self.rework_about(text)
         self.post_message(self.Taken(self.words(text)))
         self.input.value = ""
         self.set_reactive(NextNote.visibility, Visibility.PRIVATE)
         self.set_reactive(NextNote.kind, NoteKind.OBSERVATION)
         self.set_reactive(NextNote.tagged, True)
+        self.set_reactive(NextNote.chosen, None)
+        self.rework_about("")
         self._changed()
 
     def restore(self, draft: Draft) -> None:
@@ -252,6 +339,10 @@ class NextNote(Vertical):
 
         def closed(result: tuple[str, bool] | None) -> None:
             if result is not None and result[1] and result[0].strip():
+                if (problems := self.problems(clean(result[0]))) is not None:
+                    self.keep_lines(result[0])
+                    self.notify(problems, severity="error", timeout=10)
+                    return
                 self._take(clean(result[0]).strip())
             elif result is not None:
                 self.keep_lines(result[0])

@@ -30,11 +30,11 @@ from textual.style import Style
 from textual.visual import Visual, visualize
 
 from aoi_tui.config.i18n import t
-from aoi_tui.domain.allow_list import reaches
 from aoi_tui.domain.cycle import next_in
 from aoi_tui.domain.models import Engagement, Note, NoteKind, Role, SessionKind, Visibility
 from aoi_tui.domain.text import clean
 from aoi_tui.domain.vocabulary import Room
+from aoi_tui.screens.group_room import shown
 from aoi_tui.screens.live_run import NoteSaved, SessionTakenOver, WriteFailed
 from aoi_tui.screens.note_input import QUICK_KINDS
 from aoi_tui.screens.phase_stepper import phase_label
@@ -201,8 +201,9 @@ class NotesList(ScrollView, can_focus=True):
 
     def for_room(self, room: Room, engagement: Engagement) -> None:
         """The notes whoever is in the room may see: with the N+1, only those the one
-        allow-list lets reach the N+1 (as the report does)."""
-        self.show_only(None if room is Room.COACH else lambda n: reaches(n, engagement))
+        allow-list lets reach the N+1 (as the report does); with a group, only the
+        group's (`group_room.shown`)."""
+        self.show_only(None if room is Room.COACH else lambda n: shown(n, engagement, room))
 
     def show_only(self, rule: Callable[[Note], bool] | None) -> None:
         """Show the notes `rule` keeps (None: all); rows keep their cache."""

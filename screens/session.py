@@ -19,6 +19,7 @@ from aoi_tui.live.live_session import TakenOver
 from aoi_tui.screens.base import AoiScreen, Footer, failures_said
 from aoi_tui.screens.card_panel import CardPanel
 from aoi_tui.screens.coachee_log import CoacheeLogScreen
+from aoi_tui.screens.group_room import Whom, choices, opening_room, sponsor_joins, whom
 from aoi_tui.screens.live_run import LiveRun, SessionTakenOver
 from aoi_tui.screens.note_input import NextNote
 from aoi_tui.screens.notes_list import NotesList
@@ -47,6 +48,10 @@ class SessionScreen(AoiScreen[None]):
         """A search result: this note under the list's cursor."""
         self.ef = self.aoi.unlocked.engagement(engagement_id)
         session = self.ef.session(number)
+        self.engagement = self.ef.engagement()
+        """The engagement as the session opened (its participants, for a group's notes)."""
+        self.room_before = self.aoi.room
+        """Who was in the room before the session: as it was again on leaving."""
         self.notes_list = NotesList(session.kind, id="notes")
         self.live = LiveRun(self.ef, session, self.notes_list)  # writes said on the list
         """The session record, its lease and its writes."""
@@ -55,7 +60,7 @@ class SessionScreen(AoiScreen[None]):
         self.handover = SidePanel(id="handover-panel")
         self.cards = CardPanel(id="cards")
         self.banner = Banner(id="banner")
-        self.next_note = NextNote(id="next")
+        self.next_note = NextNote(id="next", whom=None if self.engagement.individual else self.whom)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,8 +72,10 @@ class SessionScreen(AoiScreen[None]):
         yield from (self.banner, self.next_note, Footer(compact=True))
 
     def on_mount(self) -> None:
-        kind, engagement = t(f"session.kind.{self.session.kind.value}"), self.ef.engagement()
+        kind, engagement = t(f"session.kind.{self.session.kind.value}"), self.engagement
         self.sub_title = f"{engagement.coachee} · {kind} {self.number}"
+        if not self.live.ended:  # a collective session opens with the group in the room
+            self.aoi.room = opening_room(engagement, self.session, self.aoi.room)
         self.notes_list.for_room(self.aoi.room, engagement)  # first: the notes listed once
         self.notes_list.set_notes(self.ef.notes(self.number))
         draft = self.live.start(self.resume)
@@ -93,6 +100,10 @@ class SessionScreen(AoiScreen[None]):
     @property
     def phase(self) -> str:
         return self.live.phase
+
+    def whom(self, text: str, chosen: tuple[str, ...] | None) -> Whom:
+        """Whom a group's note with `text` concerns, in this session and phase."""
+        return whom(text, chosen, self.engagement, self.session, self.phase)
 
     # -- what is on screen -------------------------------------------------------------
 
@@ -122,8 +133,16 @@ class SessionScreen(AoiScreen[None]):
     def show_panels(self) -> None:
         """The banner, the input's mask, the review's reminders and the handover."""
         session, safe = self.session, self.aoi.room is not Room.COACH
-        self.banner.show(taken_over=self.taken_over, sponsor_in_room=safe, ended=self.live.ended)
-        self.next_note.masked, self.next_note.read_only = safe, self.taken_over
+        group = self.aoi.room is Room.GROUP
+        sponsor = safe and not group
+        self.banner.show(
+            taken_over=self.taken_over,
+            sponsor_in_room=sponsor,
+            ended=self.live.ended,
+            group_in_room=group,
+        )
+        self.next_note.masked, self.next_note.read_only = sponsor, self.taken_over
+        self.next_note.room = self.aoi.room
         if self.focused is None:
             self.next_note.input.focus()
         self.review.show(review_panel_text(session, not safe, self.ef.actions))
@@ -158,6 +177,25 @@ class SessionScreen(AoiScreen[None]):
         self.review.page(direction)
         self.handover.page(direction)
 
+    def room_after_sponsor(self) -> Room:
+        """F2 off in a group's collective session: the N+1 leaves, the group stays."""
+        if self.engagement.individual or not self.session.collective:
+            return Room.COACH
+        return Room.GROUP
+
+    def action_toggle_group_safe(self) -> None:
+        """ctrl+b, in a group's session: the group comes in (only what concerns the
+        group shows), or leaves (the coach alone, or with one participant)."""
+        if self.engagement.individual:
+            return
+        self.aoi.room = Room.COACH if self.aoi.room is Room.GROUP else Room.GROUP
+        self.notify(t("ui.group_safe.on" if self.aoi.room is Room.GROUP else "ui.group_safe.off"))
+
+    def action_choose_about(self) -> None:
+        """ctrl+r, in a group's session: whom the next note concerns, one key at a time."""
+        if not self.engagement.individual:
+            self.next_note.choose(choices(self.engagement))
+
     def action_next_kind(self) -> None:
         self.next_note.next_kind()
 
@@ -184,7 +222,7 @@ class SessionScreen(AoiScreen[None]):
     def action_phase(self, step: int) -> None:
         if not self.taken_over and self.live.step(step):
             self.phase_changed()
-            if self.phase == "handover" and self.aoi.room is Room.COACH:
+            if sponsor_joins(self.session, self.phase) and self.aoi.room is not Room.SPONSOR:
                 self.aoi.room = Room.SPONSOR  # the N+1 joins for the handover
 
     def phase_changed(self) -> None:
@@ -196,7 +234,8 @@ class SessionScreen(AoiScreen[None]):
         self.next_note.open_editor()
 
     def action_coachee_log(self) -> None:
-        if self.aoi.room is Room.COACH:  # the coachee's log is not for the N+1's eyes
+        # the coachee's log is not for the N+1's eyes (a group has no one coachee)
+        if self.aoi.room is Room.COACH and self.engagement.individual:
             self.app.push_screen(CoacheeLogScreen(self.session.coachee_log), self.log_written)
 
     def log_written(self, text: str | None) -> None:
@@ -243,4 +282,6 @@ class SessionScreen(AoiScreen[None]):
 
     def action_leave(self) -> None:
         self.live.drain()
+        if not self.engagement.individual:  # the group (or the N+1) left with the session
+            self.aoi.room = self.room_before
         self.app.pop_screen()

@@ -22,6 +22,8 @@ SESSION_KEYS: list[BindingType] = [
     Binding("f7", "next_role", t("ui.key.role"), id="session.role", show=False),
     Binding("f8", "draw_card(True)", t("ui.key.draw"), id="session.draw", tooltip=t("ui.palette.draw"), show=False),
     Binding("ctrl+q", "app.quit", t("ui.key.quit"), id="session.quit", show=False),
+    Binding("ctrl+b", "toggle_group_safe", t("ui.key.group_safe"), id="session.group_safe", tooltip=t("ui.palette.group_safe"), show=False),
+    Binding("ctrl+r", "choose_about", t("ui.key.about"), id="session.about", tooltip=t("ui.palette.about"), show=False),
     Binding("ctrl+t", "toggle_tag", t("ui.key.tag"), id="session.tag", show=False),
     Binding("ctrl+o", "editor", t("ui.key.editor"), id="session.editor", show=False),
     Binding("ctrl+l", "coachee_log", t("ui.key.log"), id="session.log", show=False),

@@ -117,13 +117,17 @@ class Banner(Static):
     """One line under the notes when the session is not an ordinary one: taken
     over by another aoi, the N+1 in the room, or ended."""
 
-    def show(self, *, taken_over: bool, sponsor_in_room: bool, ended: bool) -> None:
+    def show(
+        self, *, taken_over: bool, sponsor_in_room: bool, ended: bool, group_in_room: bool = False
+    ) -> None:
         if taken_over:
             self.update(Text(t("ui.session.taken_over"), style="bold reverse"))
         elif sponsor_in_room:
             self.update(Text(t("ui.sponsor_safe.banner"), style="bold reverse"))
+        elif group_in_room:  # the group-safe view: said in words, with its key
+            self.update(Text(t("ui.group_safe.banner"), style="bold reverse"))
         elif ended:
             self.update(Text(t("ui.session.ended_banner"), style="italic"))
         else:
             self.update("")
-        self.display = taken_over or sponsor_in_room or ended
+        self.display = taken_over or sponsor_in_room or ended or group_in_room

@@ -1,0 +1,139 @@
+"""What a collective session's screen shows while the group is in the room, and
+whom the note being typed concerns. Pure functions over the domain (no Textual):
+the notes list, the note input and the debrief ask them, and a property test
+draws their inputs.
+
+Whom a note concerns, as the coach types it: a person named with `@prefix` in
+the note (`concerns.mentioned`: exact id, unique id prefix, unique name prefix;
+an ambiguous or unknown one refused with the candidates), else the person or
+the group the coach chose with one key (ctrl+r), else the session's default
+(`concerns.default_about`: the one-to-one's participant, a peer case's bringer,
+the group). While the group is in the room (the group-safe view) only what
+concerns the group shows: a note about a person is listed nowhere on screen,
+and the note being typed is masked as soon as it may concern one (a person
+chosen, or an `@` typed: masked before the prefix is whole)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from aoi_tui.domain.allow_list import Item, reaches
+from aoi_tui.domain.concerns import MENTION, default_about, mentioned, named_in
+from aoi_tui.domain.models import GROUP, Audience, Engagement, Participant, Session, SessionKind
+from aoi_tui.domain.phases import phases_for
+from aoi_tui.domain.vocabulary import Room
+
+
+@dataclass(frozen=True)
+class Whom:
+    """Whom the note being typed concerns: `about` as the note will hold it
+    ([GROUP], participants' ids, or empty in an individual engagement), the
+    people it names by name, and what is wrong with an `@prefix` (Enter refuses
+    the note while there is something)."""
+
+    about: tuple[str, ...] = ()
+    people: tuple[Participant, ...] = ()
+    problems: tuple[str, ...] = ()
+    named: tuple[Participant, ...] = field(default=())
+    """A group note whose text names these participants: flagged (it may be about them)."""
+
+    @property
+    def group(self) -> bool:
+        return self.about == (GROUP,)
+
+
+def whom(
+    text: str,
+    chosen: Sequence[str] | None,
+    engagement: Engagement,
+    session: Session,
+    phase: str | None,
+) -> Whom:
+    """Whom a note with `text` concerns (see the module's docstring); `chosen` is
+    what the coach chose with one key (None: nothing chosen)."""
+    if engagement.individual:
+        return Whom()
+    people = engagement.participants
+    found, problems = mentioned(text, people)
+    if problems:
+        return Whom(problems=tuple(problems))
+    if found:
+        return Whom(about=tuple(p.id for p in found), people=tuple(found))
+    about = list(chosen) if chosen is not None else default_about(engagement, session, phase)
+    if about == [GROUP]:
+        return Whom(about=(GROUP,), named=tuple(named_in(text, people)))
+    by_id = {p.id: p for p in people}
+    return Whom(about=tuple(about), people=tuple(by_id[a] for a in about if a in by_id))
+
+
+def choices(engagement: Engagement) -> list[list[str]]:
+    """What the one key steps through: the group, then each participant still in
+    the group (a withdrawn one is no longer spoken of in the room)."""
+    return [[GROUP], *([p.id] for p in engagement.participants if p.withdrawn_on is None)]
+
+
+def masked(room: Room, about: Whom, text: str) -> bool:
+    """Whether the note being typed is masked on screen: the N+1 in the room,
+    always; the group, as soon as it may concern one person (an `@` typed, a
+    person chosen, or no one known yet)."""
+    if room is Room.SPONSOR:
+        return True
+    if room is Room.GROUP:
+        return not about.group or MENTION.search(text) is not None or "@" in text
+    return False
+
+
+def shown(item: Item, engagement: Engagement, room: Room) -> bool:
+    """Whether an item shows on screen with `room` in the room: everything with
+    the coach alone (or one participant); what reaches the N+1 with the N+1; with
+    the group, only what concerns the group (`Audience.GROUP_ROOM`), and in a
+    group the N+1 sees nothing about one person either."""
+    if room is Room.COACH:
+        return True
+    if room is Room.GROUP:
+        return reaches(item, engagement, Audience.GROUP_ROOM)
+    if engagement.individual:
+        return reaches(item, engagement)
+    return reaches(item, engagement) and reaches(item, engagement, Audience.GROUP_ROOM)
+
+
+def opening_room(engagement: Engagement, session: Session, room: Room) -> Room:
+    """Who is in the room as a session's screen opens: the group for a collective
+    session (the group-safe view is on by default), the N+1 for a collective
+    kickoff or closing (held with them); else as it was."""
+    if engagement.individual or not session.collective or room is Room.SPONSOR:
+        return room
+    if session.kind in (SessionKind.GROUP_KICKOFF, SessionKind.GROUP_CLOSING):
+        return Room.SPONSOR
+    return Room.GROUP
+
+
+SPONSOR_PHASES = frozenset({"handover", "team_handover"})
+"""The phases the N+1 joins (the handover to the N+1): the sponsor-safe view."""
+
+
+def sponsor_joins(session: Session, phase: str) -> bool:
+    """The N+1 joins the session in this phase (a handover to the N+1)."""
+    return phase in SPONSOR_PHASES and any(p.id == phase for p in phases_for(session.kind.value))
+
+
+def names(people: Sequence[Participant], limit: int = 2) -> str:
+    """People in words, short enough for the line above the input: "Claire
+    Dupont, Marc Leroy +3"."""
+    shown_names = [p.name for p in people[:limit]]
+    more = len(people) - limit
+    return ", ".join(shown_names) + (f" +{more}" if more > 0 else "")
+
+
+__all__ = [
+    "SPONSOR_PHASES",
+    "Whom",
+    "choices",
+    "masked",
+    "names",
+    "opening_room",
+    "shown",
+    "sponsor_joins",
+    "whom",
+]

@@ -1,0 +1,236 @@
+"""A group's screens as a coach uses them, keys only (issue 13 §4): the list and
+the engagement screen (the group's name and form, its people and their
+agreements, the charter); a collective session (attendance at start, whom a
+note concerns typed with @ or chosen with one key and said before Enter, an
+ambiguous prefix refused, a group note naming someone flagged); the group-safe
+view (on at start, one key, nothing about a person listed, the note typed
+about a person masked and every key of it kept); the N+1 at the handover; the
+debrief validating as the group and one to one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Static
+
+from aoi_tui.config import i18n
+from aoi_tui.demo import create_group_demo
+from aoi_tui.domain.models import Participant, SessionKind
+from aoi_tui.domain.vocabulary import Room
+from aoi_tui.screens.app import AoiApp
+from aoi_tui.screens.attendance import AttendanceScreen
+from aoi_tui.screens.engagement import EngagementScreen
+from aoi_tui.screens.session import SessionScreen
+from aoi_tui.store.store import Store
+from tests.tui_support import (
+    freeze,
+    make_app,
+    notifications,
+    on_screen,
+    screen_text,
+    session_screen,
+    settle,
+)
+
+
+@pytest.fixture(autouse=True)
+def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    freeze(monkeypatch)
+
+
+def group_app(store: Store) -> tuple[AoiApp, str]:
+    eid, _ = create_group_demo(store)
+    return make_app(store, demo=False), eid
+
+
+def people(store: Store, eid: str) -> dict[str, Participant]:
+    return {p.name.split()[0]: p for p in store.engagement(eid).participants()}
+
+
+async def open_group(pilot: Any, eid: str) -> EngagementScreen:
+    await pilot.pause()
+    pilot.app.push_screen(EngagementScreen(eid))
+    return await on_screen(pilot, EngagementScreen)
+
+
+async def start_team_session(pilot: Any, eid: str, absent: int | None = None) -> SessionScreen:
+    """From the group's screen: n, the kind offered (a team's AOI session), the
+    attendance (everyone, or all but the `absent`-th), Enter."""
+    await open_group(pilot, eid)
+    await pilot.press("n")
+    await pilot.pause()
+    await pilot.press("enter")
+    await on_screen(pilot, AttendanceScreen)
+    if absent is not None:
+        await pilot.press(*["down"] * absent, "space")
+    await pilot.press("enter")
+    await on_screen(pilot, SessionScreen)
+    return session_screen(pilot)
+
+
+async def typed(pilot: Any, text: str) -> None:
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+def about_shown(screen: SessionScreen) -> str:
+    widget = screen.query_one("#next-about", Static)
+    return str(widget.render()) if widget.display else ""
+
+
+async def test_the_list_and_the_group_s_screen_say_its_form_people_and_charter(
+    store: Store,
+) -> None:
+    app, eid = group_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(pilot)
+        assert "Team 5" in text  # the list: its form and size, where the format goes
+        screen = await open_group(pilot, eid)
+        text = str(screen.query_one("#summary", Static).render())
+        assert "Team" in text and "5 participants" in text
+        shown = str(screen.query_one("#people", Static).render())
+        for name in ("Léa Garnier", "Karim Benali", "Sophie Marchand", "Thomas Roux", "Inès"):
+            assert name in shown
+        assert "consent 2026-" in shown and "reported: own items, attendance" in shown
+        assert "Confidentiality:" in str(screen.query_one("#charter", Static).render())
+        # with the N+1 in the room: names only, no one's agreement
+        app.room = Room.SPONSOR
+        await pilot.pause()
+        assert "consent" not in str(screen.query_one("#people", Static).render())
+
+
+async def test_an_individual_engagement_shows_no_group_part(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        screen = await on_screen(pilot, EngagementScreen)
+        assert not screen.query_one("#people", Static).display
+        assert not screen.query_one("#charter", Static).display
+
+
+async def test_a_collective_session_takes_the_attendance_and_opens_in_the_group_safe_view(
+    store: Store,
+) -> None:
+    app, eid = group_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_team_session(pilot, eid, absent=1)  # Karim is away
+        assert screen.session.kind is SessionKind.TEAM_AOI
+        by = people(store, eid)
+        assert screen.session.attendance == [p.id for name, p in by.items() if name != "Karim"]
+        assert app.room is Room.GROUP
+        assert "GROUP-SAFE VIEW" in screen_text(pilot)
+        assert about_shown(screen) == "About: the group"
+
+
+async def test_a_note_about_a_person_is_said_before_enter_masked_for_the_group_and_kept(
+    store: Store,
+) -> None:
+    app, eid = group_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_team_session(pilot, eid)
+        by = people(store, eid)
+        field = screen.query_one("#note-input", Input)
+        # the group in the room: masked from the @ on, every key kept
+        await typed(pilot, "@ka coupe la parole")
+        assert field.password and field.value == "@ka coupe la parole"
+        assert about_shown(screen) == ""
+        await pilot.press("enter")
+        await settle(pilot, screen)
+        note = store.engagement(eid).notes(screen.number)[-1]
+        assert note.about == [by["Karim"].id] and note.text == "@ka coupe la parole"
+        assert note.id not in {r.note.id for r in screen.notes_list.rows}  # not listed
+        # the coach alone: the person in words before Enter
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert app.room is Room.COACH
+        await typed(pilot, "@th")
+        assert not field.password
+        assert about_shown(screen) == "About: Thomas Roux"
+        assert note.id in {r.note.id for r in screen.notes_list.rows}
+
+
+async def test_an_ambiguous_or_unknown_prefix_is_refused_with_the_candidates(
+    store: Store,
+) -> None:
+    app, eid = group_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_team_session(pilot, eid)
+        await pilot.press("ctrl+b")
+        ef = store.engagement(eid)
+        # two participants whose names start alike (added before the session's screen read them)
+        ef.add_participant(Participant(name="Karine Morel"))
+        screen.engagement = ef.engagement()
+        await typed(pilot, "@kar a raison")
+        shown = about_shown(screen)
+        assert "Karim Benali" in shown and "Karine Morel" in shown
+        before = len(ef.notes(screen.number))
+        await pilot.press("enter")
+        await settle(pilot, screen)
+        assert len(ef.notes(screen.number)) == before  # not taken
+        assert screen.query_one("#note-input", Input).value == "@kar a raison"
+        assert any("several participants" in n for n in notifications(pilot))
+
+
+async def test_one_key_chooses_whom_and_a_group_note_naming_someone_is_flagged(
+    store: Store,
+) -> None:
+    app, eid = group_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_team_session(pilot, eid)
+        await pilot.press("ctrl+b")
+        await typed(pilot, "Léa a montré le réglage")
+        assert "names Léa Garnier" in about_shown(screen)
+        await pilot.press("ctrl+r")  # the group -> the first participant
+        await pilot.pause()
+        assert about_shown(screen) == "About: Léa Garnier"
+        await pilot.press("enter")
+        await settle(pilot, screen)
+        note = store.engagement(eid).notes(screen.number)[-1]
+        assert note.about == [people(store, eid)["Léa"].id]
+        assert about_shown(screen) == "About: the group"  # the next note starts afresh
+
+
+async def test_the_n1_joins_at_the_handover_and_leaves_the_group_in_the_room(
+    store: Store,
+) -> None:
+    app, eid = group_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_team_session(pilot, eid)
+        await pilot.press("f6", "f6", "f6")  # review, field, debrief, handover
+        await pilot.pause()
+        assert screen.phase == "team_handover"
+        assert app.room is Room.SPONSOR
+        assert "SPONSOR-SAFE VIEW" in screen_text(pilot)
+        await pilot.press("f2")  # the N+1 leaves: the group stays
+        await pilot.pause()
+        assert app.room is Room.GROUP
+        await pilot.press("escape")  # leaving the session: the room as before it
+        await on_screen(pilot, EngagementScreen)
+        assert app.room is Room.COACH
+
+
+async def test_a_key_that_opens_the_session_does_not_land_in_its_input(store: Store) -> None:
+    app, eid = group_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_team_session(pilot, eid)
+        await pilot.press("escape")
+        await on_screen(pilot, EngagementScreen)
+        await pilot.press("r")  # resume
+        screen = await on_screen(pilot, SessionScreen)
+        await pilot.pause()
+        assert screen.query_one("#note-input", Input).value == ""
+
+
+async def test_french(store: Store) -> None:
+    i18n.set_language("fr")
+    try:
+        app, eid = group_app(store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await start_team_session(pilot, eid)
+            assert about_shown(screen) == "Concerne : le groupe"
+            assert "VUE GROUPE" in screen_text(pilot)
+    finally:
+        i18n.set_language("en")
