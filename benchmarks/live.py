@@ -428,11 +428,19 @@ def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
-def report(sizes: list[int], aoi: dict[int, Samples], bare: dict[int, Samples], runs: int) -> None:
+def report(
+    sizes: list[int],
+    aoi: dict[int, Samples],
+    bare: dict[int, Samples],
+    runs: int,
+    load: tuple[float, float],
+) -> None:
     label_width, width = 36, 16
     print(
         f"\nLive session in tmux at 80x24: medians of {runs} runs, aoi and the bare app "
         "(benchmarks/bare_input.py)\nalternated; ms, and x = aoi / the bare app in the same runs."
+        f"\nThe machine's load (1 min) at the start and the end: {load[0]:.1f}, {load[1]:.1f} "
+        f"on {os.cpu_count()} cores (a busy machine inflates every figure)."
     )
     head = f"{'':{label_width + 5}}" + "".join(f"{f'{n:,} notes':>{width}}" for n in sizes)
     print(head)
@@ -522,6 +530,7 @@ def main() -> int:
         "TERM": "xterm-256color",
     }
 
+    load_at_start = os.getloadavg()[0]
     tmux = Tmux()
     typist = Typist()
     aoi_samples: dict[int, Samples] = {}
@@ -568,7 +577,7 @@ def main() -> int:
         if ours and not args.keep:
             shutil.rmtree(root, ignore_errors=True)
 
-    report(sizes, aoi_samples, bare_samples, args.runs)
+    report(sizes, aoi_samples, bare_samples, args.runs, (load_at_start, os.getloadavg()[0]))
     if args.samples:
         print_samples(sizes, aoi_samples, bare_samples)
     if not ours or args.keep:
