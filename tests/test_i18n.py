@@ -30,6 +30,7 @@ from aoi_tui.domain.models import (
     Timing,
     Visibility,
 )
+from aoi_tui.domain.planning import CancelledBy
 from aoi_tui.domain.supervision import SupervisionForm
 
 REPO = Path(__file__).resolve().parent.parent
@@ -54,6 +55,7 @@ ENUM_PREFIXES: dict[str, type[Enum]] = {
     "audience.": Audience,
     "supervision.form.": SupervisionForm,
     "export.group.form.": Form,
+    "plan.by.": CancelledBy,
 }
 # Prefixes completed from a fixed list of names rather than an enum.
 NAME_PREFIXES: dict[str, tuple[str, ...]] = {

@@ -158,7 +158,7 @@ def cmd_planned(args: argparse.Namespace) -> int:
     def status(p: PlannedSession) -> str:
         if p.status is PlanStatus.CANCELLED and p.cancelled_by is not None:
             day = p.cancelled_on.isoformat() if p.cancelled_on else "?"
-            return t("plan.cancelled_by", who=t(f"plan.by_{p.cancelled_by.value}"), date=day)
+            return t("plan.cancelled_by", who=t(f"plan.by.{p.cancelled_by.value}"), date=day)
         if p.status is PlanStatus.NO_SHOW:
             return t("plan.no_show")
         return t("plan.overdue") if overdue(p, held, today) else ""

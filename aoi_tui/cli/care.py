@@ -21,6 +21,7 @@ from aoi_tui.cli.common import (
     out,
     prompt,
 )
+from aoi_tui.config.i18n import t
 from aoi_tui.store.store import Store, store_present
 
 
@@ -43,7 +44,8 @@ def cmd_erase(args: argparse.Namespace) -> int:
         {"id": eid, "erased": True, "files_removed": len(removed)},
         f"Erased engagement {eid}: its key (in every copy of the key file), its file and "
         f"every copy of it (backups, quarantine, draft), {len(removed)} file(s) in all; "
-        "in the supervision log, its case and what was learned from it (the hours stay).",
+        "in the supervision log, its case and what was learned from it (the hours stay). "
+        + t("hours.erase_keeps"),
     )
     return 0
 

@@ -98,23 +98,23 @@ def _paid(r: ClientRow, lang: str | None) -> str:
     return t("hours.pro_bono_value" if r.pro_bono else "hours.paid_value", lang)
 
 
+HEADER = (
+    "hours.client",
+    "hours.email",
+    "hours.start",
+    "hours.end",
+    "hours.form",
+    "hours.paid",
+    "hours.sessions",
+    "hours.hours",
+    "hours.estimated",
+    "hours.cancelled",
+    "hours.no_shows",
+)
+
+
 def _header(lang: str | None) -> list[str]:
-    return [
-        t(f"hours.{k}", lang)
-        for k in (
-            "client",
-            "email",
-            "start",
-            "end",
-            "form",
-            "paid",
-            "sessions",
-            "hours",
-            "estimated",
-            "cancelled",
-            "no_shows",
-        )
-    ]
+    return [t(key, lang) for key in HEADER]
 
 
 def _cells(r: ClientRow, lang: str | None) -> list[str]:

@@ -96,6 +96,8 @@ def agreement_section(doc: Document, a: SharedAgreement | Agreement, lang: str) 
     )
     if a.coach_supervised:  # said only where agreed: older documents keep their shape
         doc.add(t("export.coach_supervised", lang))
+    if getattr(a, "listed_in_hours_log", False):  # the confidential file's; likewise
+        doc.add(t("hours.listed_note", lang))
     if a.confidentiality.strip():
         doc.add(quote(a.confidentiality))
 
