@@ -912,3 +912,17 @@ def test_a_new_engagement_joins_a_programme_at_a_site_of_its_list(
     listed = json.loads(ok(aoi(coach["root"], "programme", "list", "--json", cwd=out)))
     [row] = [r for r in listed if r["name"] == "Culture managériale"]
     assert row["engagements"][eid] == "Annecy"
+
+
+def test_age_and_the_programme_code_load_only_for_aoi_programme() -> None:
+    """`aoi`'s start-up is unchanged: the parser (every command) and the App load
+    neither pyrage nor the programme package; `aoi programme` loads them."""
+    probe = (
+        "import sys; from aoi_tui.cli import parser; parser.build_parser();"
+        "import aoi_tui.screens.app;"
+        "print(sorted(m for m in sys.modules if m == 'pyrage' or m.startswith('aoi_tui.programme')))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert found.stdout.strip() == "[]", found.stdout

@@ -135,25 +135,29 @@ def from_snapshot(text: str) -> list[FeedEngagement]:
     return [cast(FeedEngagement, _engagement(e)) for e in raw]
 
 
+_FORMATS = {f.value: f for f in Format}
+_STATUSES = {s.value: s for s in Status}
+_KINDS = {k.value: k for k in SessionKind}
+_AREAS: dict[str | None, Area | None] = {None: None, **{a.value: a for a in Area}}
+_OBJECTIVE_STATUSES = {s.value: s for s in ObjectiveStatus}
+_LEVELS: dict[int | None, Level | None] = {None: None, **{level.value: level for level in Level}}
+"""Enumerations by value: a dictionary's lookup, not Enum's call (tens of thousands
+of them in a large programme's register)."""
+
+
 def _engagement(e: dict[str, Any]) -> SimpleNamespace:
     return SimpleNamespace(
         **{
             **e,
-            "format": Format(e["format"]),
-            "status": Status(e["status"]),
+            "format": _FORMATS[e["format"]],
+            "status": _STATUSES[e["status"]],
             "sessions": tuple(
-                SimpleNamespace(
-                    kind=SessionKind(s["kind"]), period=s["period"], handover=s["handover"]
-                )
+                SimpleNamespace(kind=_KINDS[s["kind"]], period=s["period"], handover=s["handover"])
                 for s in e["sessions"]
             ),
             "participants": tuple(_person(p) for p in e["participants"]),
         }
     )
-
-
-def _level(value: int | None) -> Level | None:
-    return None if value is None else Level(value)
 
 
 def _person(p: dict[str, Any]) -> SimpleNamespace:
@@ -164,17 +168,14 @@ def _person(p: dict[str, Any]) -> SimpleNamespace:
         objectives=None
         if objectives is None
         else tuple(
-            SimpleNamespace(
-                area=None if o["area"] is None else Area(o["area"]),
-                status=ObjectiveStatus(o["status"]),
-            )
+            SimpleNamespace(area=_AREAS[o["area"]], status=_OBJECTIVE_STATUSES[o["status"]])
             for o in objectives
         ),
         competencies=None
         if competencies is None
         else tuple(
             SimpleNamespace(
-                competency=c["competency"], start=_level(c["start"]), latest=_level(c["latest"])
+                competency=c["competency"], start=_LEVELS[c["start"]], latest=_LEVELS[c["latest"]]
             )
             for c in competencies
         ),

@@ -95,20 +95,23 @@ class _Builder:
         a value per measure; `people` the persons behind it, with their tokens for
         each column (the same token for every column of this unit)."""
         t = self.table
-        total = [0] * len(t.measures)
+        col_totals, row_totals = t.col_totals, t.row_totals
+        total: list[int] | None = None
         for col, values in amounts.items():
             if not any(values):
                 continue
-            targets = [(row, col)] + ([(T, col)] if t.col_totals else [])
-            for pos in targets:
-                self._put(pos, values, people, col)
-            total = [a + b for a, b in zip(total, values, strict=True)]
-        if any(total):
-            targets = ([(row, T)] if t.row_totals else []) + (
-                [(T, T)] if t.row_totals and t.col_totals else []
+            self._put((row, col), values, people, col)
+            if col_totals:
+                self._put((T, col), values, people, col)
+            total = (
+                list(values)
+                if total is None
+                else [a + b for a, b in zip(total, values, strict=True)]
             )
-            for pos in targets:
-                self._put(pos, total, people, T)
+        if total is not None and row_totals:
+            self._put((row, T), total, people, T)
+            if col_totals:
+                self._put((T, T), total, people, T)
 
     def _put(self, pos: Pos, values: list[int], people: dict[str, Token], col: str) -> None:
         # the report's hot loop (several per engagement and table): in place
@@ -117,6 +120,9 @@ class _Builder:
         for i, value in enumerate(values):
             sums[i] += value
         contrib = cell.contrib
+        if contrib.keys().isdisjoint(people):  # the usual case: new people in this cell
+            contrib.update(people)
+            return
         for person, token in people.items():
             old = contrib.get(person)
             contrib[person] = token if old is None else _merge(old, token, col)
