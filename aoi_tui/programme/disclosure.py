@@ -2,7 +2,7 @@
 
 The rules (K is the programme's threshold, at least 3):
 
-1. **Rows.** A site is shown when at least K people are behind it (or none), and
+1. **Rows.** A site is shown when at least K people are behind it, and
    when, against every earlier report that showed it, the people who came or left
    are none or at least K. The other sites join the row "other", with the peer
    groups spanning several sites; if "other" itself fails the same test, the
@@ -118,7 +118,13 @@ def choose_rows(
             f"report (a report would single them out); it can be made once at least "
             f"{k} have"
         )
-    shown = [s for s in site_codes if _passes(f"anchor|{s}", people.get(s, {}), k, earlier)]
+    # a site with no one is not a row either: the sites gathered in "other" are
+    # then those with fewer than K people, none included (never "one to K-1")
+    shown = [
+        s
+        for s in site_codes
+        if people.get(s) and _passes(f"anchor|{s}", people.get(s, {}), k, earlier)
+    ]
     while True:
         other: dict[str, Token] = dict(people.get(None, {}))
         for s in site_codes:

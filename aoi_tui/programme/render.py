@@ -62,7 +62,8 @@ WORDS: dict[str, dict[str, str]] = {
         "merged": (
             "The row “Other sites and cross-site groups” gathers the peer groups spanning "
             "several sites (they count at programme level only) and the sites with too few "
-            "people, or too few changes since an earlier report, to be shown alone: {sites}."
+            "people (none included), or too few changes since an earlier report, to be shown "
+            "alone: {sites}."
         ),
         "policy": (
             "Figures count only the people who agreed to programme statistics, and only "
@@ -113,8 +114,8 @@ WORDS: dict[str, dict[str, str]] = {
         "merged": (
             "La ligne « Autres sites et groupes multi-sites » regroupe les groupes de pairs "
             "couvrant plusieurs sites (comptés au niveau du programme seulement) et les sites "
-            "qui ont trop peu de personnes, ou trop peu de changements depuis un rapport "
-            "antérieur, pour être montrés seuls : {sites}."
+            "qui ont trop peu de personnes (aucune comprise), ou trop peu de changements "
+            "depuis un rapport antérieur, pour être montrés seuls : {sites}."
         ),
         "policy": (
             "Les chiffres ne comptent que les personnes qui ont accepté les statistiques de "

@@ -226,7 +226,7 @@ def build_report(
         tables=tables,
         decision=decision,
         shown_sites=shown,
-        merged_sites=[s for s in programme.site_codes if s not in shown and s in people],
+        merged_sites=[s for s in programme.site_codes if s not in shown],
         has_other=has_other,
         feeds=len({f.coach for _, f in feeds}),
         last_period=last_period,
