@@ -926,3 +926,47 @@ def test_age_and_the_programme_code_load_only_for_aoi_programme() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert found.stdout.strip() == "[]", found.stdout
+
+
+def test_a_lost_or_damaged_programme_book_is_said_and_restored_by_the_doctor(
+    world_once: dict[str, Any], tmp_path: Path
+) -> None:
+    """The lead's book holds the only key that reads the feeds: a book gone while
+    its copies are there is an error (never an empty book over it), and `aoi
+    doctor --repair` restores it, as it does a damaged register."""
+    lead = tmp_path / "lead"
+    shutil.copytree(world_once["lead"], lead)
+    out: Path = world_once["out"]
+    ok(
+        aoi(
+            lead,
+            "programme",
+            "report",
+            *map(str, world_once["feeds"]),
+            "-o",
+            str(tmp_path / "r.html"),
+            cwd=out,
+        )
+    )
+    book = lead / "programmes.db"
+    book.unlink()
+    refused(aoi(lead, "programme", "list", cwd=out), "doctor")
+    said = aoi(lead, "doctor", cwd=out)
+    assert "programmes.db" in said.stdout + said.stderr
+    ok(aoi(lead, "doctor", "--repair", cwd=out))
+    [register] = (lead / "programmes").glob("*.register")
+    register.write_bytes(register.read_bytes()[:-20])  # damaged
+    ok(aoi(lead, "doctor", "--repair", cwd=out))
+    report = aoi(
+        lead,
+        "programme",
+        "report",
+        *map(str, world_once["feeds"]),
+        "--format",
+        "json",
+        "-o",
+        "-",
+        cwd=out,
+        now="2026-11-21T10:00:00+00:00",
+    )
+    ok(report)

@@ -44,12 +44,19 @@ REGISTERS = "programmes"
 
 
 def book_files(root: Path) -> list[tuple[Path, str]]:
-    """The book and the registers present in the store at `root`, with their file
-    ids (for `aoi doctor`)."""
-    found = [(root / BOOK, BOOK_ID)] if (root / BOOK).exists() else []
+    """The book (if there is one, or was one: a copy of it is kept) and the
+    registers present in the store at `root`, with their file ids: for `aoi
+    doctor`, which restores a damaged or lost one from its copies (a lost book is
+    a lead key lost, and every feed to it unreadable)."""
+    book = root / BOOK
+    found = [(book, BOOK_ID)] if book.exists() or (root / "backups" / BOOK).is_dir() else []
     folder = root / REGISTERS
-    if folder.is_dir():
-        found += [(p, f"register-{p.stem}") for p in sorted(folder.glob("*.register"))]
+    kept = root / "backups"  # a file's copies are in backups/<its name>/
+    names = {p.name for p in folder.glob("*.register")} if folder.is_dir() else set()
+    names |= {p.name for p in kept.glob("*.register") if p.is_dir()} if kept.is_dir() else set()
+    found += [
+        (folder / name, f"register-{name.removesuffix('.register')}") for name in sorted(names)
+    ]
     return found
 
 
@@ -57,7 +64,12 @@ class ProgrammeBook:
     def __init__(self, store: Host) -> None:
         self.store = store
         self.path = store.root / BOOK
-        self._storage = EncryptedStorage(self.path, store.master, BOOK_ID, store.cache)
+        # no book yet is an empty book; a book gone while its copies are there is an
+        # error (`aoi doctor --repair` restores it), never a new book over the old
+        kept = store.backups.folder_for(self.path).is_dir()
+        self._storage = EncryptedStorage(
+            self.path, store.master, BOOK_ID, store.cache, missing_ok=not kept
+        )
 
     # -- reading and writing ------------------------------------------------------
 
@@ -245,11 +257,16 @@ class ProgrammeBook:
         return self.store.root / REGISTERS / f"{programme_id}.register"
 
     def _register(self, programme_id: str) -> EncryptedStorage:
+        path = self.register_path(programme_id)
+        # a register gone while its copies are there: the next report would be
+        # checked against less than was published; `aoi doctor --repair` restores it
+        kept = self.store.backups.folder_for(path).is_dir()
         return EncryptedStorage(
-            self.register_path(programme_id),
+            path,
             self.store.master,
             f"register-{programme_id}",
             self.store.cache,
+            missing_ok=not kept,
         )
 
     def register(self, programme_id: str) -> list[dict[str, Any]]:
