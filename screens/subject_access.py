@@ -7,6 +7,7 @@ hides it all."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from rich.text import Text
@@ -17,6 +18,7 @@ from textual.containers import Container, Horizontal
 from textual.widgets import Footer, Header, Input, Select, Static, TabbedContent, TabPane, TextArea
 
 from aoi_tui.config.i18n import language, t
+from aoi_tui.domain import clock
 from aoi_tui.domain.access_requests import AccessRequest
 from aoi_tui.domain.participants import NoSuchParticipant
 from aoi_tui.exports.subject_access import (
@@ -32,7 +34,7 @@ from aoi_tui.exports.subject_access_export import (
     build_access_exports,
 )
 from aoi_tui.exports.writing import ExportNotRecorded, write_export
-from aoi_tui.screens.base import AoiScreen
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
 from aoi_tui.secure.durable import StoreWriteError
 
 # The screen's own words. They join the catalogs (data/i18n, `ui.access`) once the
@@ -54,6 +56,18 @@ WORDS: dict[str, dict[str, str]] = {
         "pick": "Choisissez la personne.",
         "write": "Écrire",
         "written": "Écrit dans {folder}.",
+        "received": "Reçue le (AAAA-MM-JJ)",
+        "received_label": "Reçue le ",
+        "answered_label": "Répondue le ",
+        "identity": "Identité vérifiée comment",
+        "answered_on": "Répondue le (AAAA-MM-JJ)",
+        "record": "Demande reçue",
+        "answer": "Répondue",
+        "recorded": "Demande enregistrée : répondre avant le {date}.",
+        "marked": "Demande {id} notée répondue le {date}.",
+        "no_open": "Aucune demande ouverte pour cette personne.",
+        "bad_day": "{value!r} n'est pas une date passée (AAAA-MM-JJ).",
+        "before": "Répondue avant d'être reçue ({date}) ?",
     },
     "en": {
         "title": "A request for one's data (GDPR art. 15)",
@@ -71,6 +85,18 @@ WORDS: dict[str, dict[str, str]] = {
         "pick": "Choose the person.",
         "write": "Write",
         "written": "Written in {folder}.",
+        "received": "Received on (YYYY-MM-DD)",
+        "received_label": "Received on ",
+        "answered_label": "Answered on ",
+        "identity": "How their identity was checked",
+        "answered_on": "Answered on (YYYY-MM-DD)",
+        "record": "Received",
+        "answer": "Answered",
+        "recorded": "Request recorded: answer by {date}.",
+        "marked": "Request {id} marked answered on {date}.",
+        "no_open": "No open request for this person.",
+        "bad_day": "{value!r} is not a day in the past (YYYY-MM-DD).",
+        "before": "Answered before it was received ({date})?",
     },
 }
 
@@ -86,7 +112,9 @@ class SubjectAccessScreen(AoiScreen[None]):
     SubjectAccessScreen {
         .access-row { height: 1; }
         #access-person { width: 30; margin-right: 1; }
-        #access-folder { width: 1fr; }
+        #access-received, #access-answered { width: 12; margin-right: 1; }
+        .access-label { width: 13; }
+        #access-folder, #access-identity { width: 1fr; }
         #access-state { height: auto; max-height: 3; }
         #access-body { height: 1fr; }
         #access-tabs { height: 1fr; }
@@ -95,8 +123,14 @@ class SubjectAccessScreen(AoiScreen[None]):
         #access-review, #access-document, #access-requests { height: 1fr; }
     }
     """
+    TAB_KEYS = {
+        "record": ("access-tab-requests",),
+        "answered": ("access-tab-requests",),
+    }
     BINDINGS = [
         Binding("ctrl+o", "write", word("write"), id="access.write", priority=True),
+        Binding("ctrl+r", "record", word("record"), id="access.record", priority=True),
+        Binding("ctrl+y", "answered", word("answer"), id="access.answered", priority=True),
         Binding("escape", "app.pop_screen", t("ui.key.back"), id="access.back"),
     ]
 
@@ -118,6 +152,19 @@ class SubjectAccessScreen(AoiScreen[None]):
                 with TabPane(word("document"), id="access-tab-document"):
                     yield TextArea(id="access-document", read_only=True, soft_wrap=True)
                 with TabPane(word("requests"), id="access-tab-requests"):
+                    with Horizontal(classes="access-row"):
+                        yield Static(word("received_label"), classes="access-label")
+                        yield Input(
+                            id="access-received", compact=True, placeholder=word("received")
+                        )
+                        yield Input(
+                            id="access-identity", compact=True, placeholder=word("identity")
+                        )
+                    with Horizontal(classes="access-row"):
+                        yield Static(word("answered_label"), classes="access-label")
+                        yield Input(
+                            id="access-answered", compact=True, placeholder=word("answered_on")
+                        )
                     yield TextArea(id="access-requests", read_only=True, soft_wrap=True)
             yield Static(t("ui.sponsor_safe.covered"), classes="cover")
         yield Footer(compact=True)
@@ -135,7 +182,15 @@ class SubjectAccessScreen(AoiScreen[None]):
         self.query_one("#access-folder", Input).value = str(
             Path.cwd() / f"aoi-{self.engagement_id[:8]}-access"
         )
-        names = {p.id: p.name for p in eng.participants}
+        today = clock.today().isoformat()
+        self.query_one("#access-received", Input).value = today
+        self.query_one("#access-answered", Input).value = today
+        self.show_requests()
+        self.rebuild()
+
+    def show_requests(self) -> None:
+        ef = self.aoi.unlocked.engagement(self.engagement_id)
+        names = {p.id: p.name for p in ef.engagement().participants}
         requests = sorted(ef.all(AccessRequest), key=lambda r: r.received)
         self.query_one("#access-requests", TextArea).load_text(
             "\n".join(
@@ -151,7 +206,6 @@ class SubjectAccessScreen(AoiScreen[None]):
             )
             or word("no_request")
         )
-        self.rebuild()
 
     @on(Select.Changed, "#access-person")
     def rebuild(self) -> None:
@@ -190,6 +244,65 @@ class SubjectAccessScreen(AoiScreen[None]):
         self.query_one("#access-document", TextArea).load_text(
             access_markdown(self.access, language())
         )
+
+    def _day(self, selector: str) -> date | None:
+        value = self.query_one(selector, Input).value.strip()
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            day = None
+        if day is None or day > clock.today():
+            self.notify(word("bad_day", value=value), severity="error")
+            return None
+        return day
+
+    def _person(self) -> str | None:
+        value = self.query_one("#access-person", Select).value
+        if value is Select.NULL:
+            self.notify(word("pick"), severity="error")
+            return None
+        return str(value)
+
+    def _saved(self, record: AccessRequest, insert: bool) -> bool:
+        ef = self.aoi.unlocked.engagement(self.engagement_id)
+        try:
+            (ef.insert if insert else ef.update)(record)
+            self.aoi.unlocked.refresh_summary(self.engagement_id)
+        except STORE_FAILURES as exc:
+            self.notify(t("ui.export.failed", reason=str(exc)), severity="error", timeout=10)
+            return False
+        self.show_requests()
+        return True
+
+    def action_record(self) -> None:
+        """A request received for the person chosen, with how their identity was checked."""
+        person, day = self._person(), self._day("#access-received")
+        if person is None or day is None:
+            return
+        identity = self.query_one("#access-identity", Input).value
+        request = AccessRequest(participant=person, received=day, identity=identity)
+        if self._saved(request, insert=True):
+            self.notify(word("recorded", date=request.deadline.isoformat()))
+
+    def action_answered(self) -> None:
+        """The person's oldest open request, answered on the day given."""
+        person, day = self._person(), self._day("#access-answered")
+        if person is None or day is None:
+            return
+        ef = self.aoi.unlocked.engagement(self.engagement_id)
+        pending = sorted(
+            (r for r in ef.all(AccessRequest) if r.participant == person and r.open),
+            key=lambda r: r.received,
+        )
+        if not pending:
+            self.notify(word("no_open"), severity="warning")
+            return
+        oldest = pending[0]
+        if day < oldest.received:
+            self.notify(word("before", date=oldest.received.isoformat()), severity="error")
+            return
+        if self._saved(oldest.model_copy(update={"answered_on": day}), insert=False):
+            self.notify(word("marked", id=oldest.id, date=day.isoformat()))
 
     def action_write(self) -> None:
         value = self.query_one("#access-person", Select).value

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Select, TabbedContent, TextArea
 
 from aoi_tui.domain.access_requests import AccessRequest, add_months, due_soon
 from aoi_tui.domain.models import GROUP, Agreement, Engagement, ExportRecord, Note
@@ -115,3 +115,44 @@ async def test_the_access_screen_writes_one_participants_answer(
         assert "canary-bruno" in written and "canary-alice" not in written
         records = store.engagement(ef.id).all(ExportRecord)
         assert {r.recipient for r in records} == {people[1].id}
+
+
+async def test_the_access_screen_records_and_answers_a_request(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aoi_tui.screens.subject_access import SubjectAccessScreen
+
+    freeze(monkeypatch)  # 2026-11-23
+    ef = store.create_engagement(
+        Engagement(coachee="Élodie Le Goff", sponsor="Marc", agreement=Agreement())
+    )
+    store.refresh_summary(ef.id)
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = SubjectAccessScreen(ef.id)
+        app.push_screen(screen)
+        await on_screen(pilot, SubjectAccessScreen)
+        await pilot.press("ctrl+r")  # the register's keys act on its tab only
+        await pilot.pause()
+        assert not store.engagement(ef.id).all(AccessRequest)
+        screen.query_one("#access-tabs", TabbedContent).active = "access-tab-requests"
+        await pilot.pause()
+        screen.query_one("#access-received", Input).value = "2026-12-01"
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "2026-12-01" in notifications(pilot)[-1] and not ef.all(AccessRequest)
+        screen.query_one("#access-received", Input).value = "2026-10-26"
+        screen.query_one("#access-identity", Input).value = "pièce d'identité vue"
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: bool(store.engagement(ef.id).all(AccessRequest)))
+        (request,) = store.engagement(ef.id).all(AccessRequest)
+        assert request.deadline == date(2026, 11, 26) and request.identity
+        assert store.summary(ef.id).access_due == date(2026, 11, 26)
+        assert "2026-11-26" in screen.query_one("#access-requests", TextArea).text
+        screen.query_one("#access-answered", Input).value = "2026-11-20"
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: not store.engagement(ef.id).all(AccessRequest)[0].open)
+        assert store.summary(ef.id).access_due is None
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert "No open request" in notifications(pilot)[-1]
