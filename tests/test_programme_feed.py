@@ -633,6 +633,16 @@ def test_withdrawals_and_erasures_carry_through_and_an_old_feed_is_not_replayed(
     erased, withdrawn = coach0["ids"]["Lyon"][0], coach0["ids"]["Lyon"][1]
     team = coach0["ids"]["Grenoble"][-1]
     ok(aoi(coach0["root"], "erase", erased, "--yes", cwd=out, now=later))
+    # no copy of the programme book names it any more (its key, its site)
+    from aoi_tui.secure.storage import decode
+
+    root: Path = coach0["root"]
+    copies = [root / "programmes.db", *(root / "backups" / "programmes.db").iterdir()]
+    assert len(copies) > 2
+    for copy in copies:
+        if copy.is_file():
+            book = decode(copy, copy.read_bytes(), coach0["store"].master, "programmes")
+            assert erased not in json.dumps(book), copy
     ok(aoi(coach0["root"], "engagement", "withdraw", withdrawn, cwd=out, now=later))
     member = coach0["store"].engagement(team).engagement().participants[0].id
     ok(aoi(coach0["root"], "participant", "withdraw", team, member, cwd=out, now=later))

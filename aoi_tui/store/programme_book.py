@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from aoi_tui.domain.ids import new_id
 from aoi_tui.secure.durable import StoreWriteError, ensure_private_dir
-from aoi_tui.secure.storage import EncryptedStorage, FileCache
+from aoi_tui.secure.storage import EncryptedStorage, FileCache, StoreFileError, decode, encode
 from aoi_tui.store import backups
 
 
@@ -225,31 +225,26 @@ class ProgrammeBook:
         entry = self.read()["joined"].get(programme_id) or {}
         return list(entry.get("feeds", []))
 
-    def forget(self, local_ids: set[str]) -> None:
+    def forget(self, local_ids: set[str]) -> list[Path]:
         """Drop the keys and memberships of erased engagements (with their people's
-        keys) and people: a later feed does not name them, so the lead's next
-        report counts them out."""
+        keys) and people, in the book and in every copy of it: a later feed does
+        not name them, so the lead's next report counts them out. Returns the
+        copies removed (a damaged one cannot be rewritten)."""
         with self.store.lock(BOOK_ID):
             data = self.read()
-            changed = False
-            for entry in data["joined"].values():
-                # a person's local id is "<engagement id>/<participant id>"
-                for local in [
-                    k for k in entry["keys"] if k in local_ids or k.split("/")[0] in local_ids
-                ]:
-                    del entry["keys"][local]
-                    changed = True
-                members = entry.get("engagements", {})
-                for local in local_ids & set(members):
-                    del members[local]
-                    changed = True
-                for logged in entry.get("feeds", []):
-                    kept = [e for e in logged["engagements"] if e not in local_ids]
-                    if kept != logged["engagements"]:
-                        logged["engagements"] = kept
-                        changed = True
-            if changed:
+            if _without(data, local_ids):
                 self._write(data)
+
+            def change(raw: bytes) -> bytes | None:
+                try:
+                    copy = decode(self.path, raw, self.store.master, BOOK_ID)
+                except StoreFileError:
+                    return None  # deciphered in part still: it goes
+                if not _without(copy, local_ids):
+                    return raw
+                return encode(copy, self.store.master, BOOK_ID)
+
+            return self.store.backups.rewrite_all(self.path, change)
 
     # -- the register of a led programme ------------------------------------------
 
@@ -285,3 +280,24 @@ class ProgrammeBook:
             self.store.backups.keep_latest(storage.path, blob)
             with contextlib.suppress(StoreWriteError):
                 self.store.backups.keep(storage.path, every_write=True)
+
+
+def _without(data: dict[str, Any], local_ids: set[str]) -> bool:
+    """`data` (the book's contents) without the local ids given; whether it changed."""
+    changed = False
+    for entry in data.get("joined", {}).values():
+        # a person's local id is "<engagement id>/<participant id>"
+        keys = entry.get("keys", {})
+        for local in [k for k in keys if k in local_ids or k.split("/")[0] in local_ids]:
+            del keys[local]
+            changed = True
+        members = entry.get("engagements", {})
+        for local in local_ids & set(members):
+            del members[local]
+            changed = True
+        for logged in entry.get("feeds", []):
+            kept = [e for e in logged["engagements"] if e not in local_ids]
+            if kept != logged["engagements"]:
+                logged["engagements"] = kept
+                changed = True
+    return changed

@@ -427,7 +427,7 @@ class Store:
         from aoi_tui.store.supervision_log import SupervisionLog
 
         removed += SupervisionLog(self).forget_case(engagement_id)
-        self._forget_in_programmes(engagement_id)
+        removed += self._forget_in_programmes(engagement_id)
         self._files.pop(engagement_id, None)
         self.cache.drop(path)
         # Its lock file carries its id: gone too (a later write finds no key).
@@ -436,13 +436,15 @@ class Store:
             (self.root / "locks" / f"{engagement_id}.lock").unlink()
         return removed
 
-    def _forget_in_programmes(self, engagement_id: str) -> None:
-        """The engagement leaves any programme it was in: the next feed does not
-        name it, so the lead's next report counts it out."""
+    def _forget_in_programmes(self, engagement_id: str) -> list[Path]:
+        """The engagement leaves any programme it was in, in the programme book
+        and its copies: the next feed does not name it, so the lead's next report
+        counts it out."""
         from aoi_tui.store.programme_book import BOOK, ProgrammeBook
 
-        if (self.root / BOOK).exists():
-            ProgrammeBook(self).forget({engagement_id})
+        if not (self.root / BOOK).exists():
+            return []
+        return ProgrammeBook(self).forget({engagement_id})
 
     def _erase_from_index(self, engagement_id: str) -> list[Path]:
         """Under the index's lock. The index and its copies hold the coachee's and
