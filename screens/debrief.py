@@ -30,8 +30,10 @@ from textual.widgets import (
 )
 
 from aoi_tui.config.i18n import language, plural, t
-from aoi_tui.domain.allow_list import Message, reaches, validation_open
+from aoi_tui.domain.allow_list import Message, reaches, validation_open, validation_open_for
+from aoi_tui.domain.concerns import concerned, default_about
 from aoi_tui.domain.cycle import next_in
+from aoi_tui.domain.items import Validated
 from aoi_tui.domain.models import (
     Action,
     ActionStatus,
@@ -45,11 +47,13 @@ from aoi_tui.domain.models import (
     note_too_long,
 )
 from aoi_tui.domain.text import clean
+from aoi_tui.domain.validations import validate, validation_by, withhold
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.exports.render_markdown import shared_markdown
 from aoi_tui.exports.shared_report import ConsentMissing, build_shared_report
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, Footer, saves
 from aoi_tui.screens.debrief_notes import DebriefNotes, visibility_words
+from aoi_tui.screens.group_room import in_debrief, names, the_group_present, validation_state
 from aoi_tui.screens.toggles import Choice
 
 if TYPE_CHECKING:
@@ -105,6 +109,23 @@ class DebriefScreen(AoiScreen[None]):
             tooltip=t("ui.palette.next_tab"),
         ),
         Binding("escape", "back", t("ui.key.back"), id="debrief.back"),
+        # a group's: whose validation F4 records (the group present, or one person)
+        Binding(
+            "b",
+            "by_whom",
+            t("ui.key.by_whom"),
+            id="debrief.by_whom",
+            tooltip=t("ui.palette.by_whom"),
+            show=False,
+        ),
+        Binding(
+            "ctrl+b",
+            "toggle_group_safe",
+            t("ui.key.group_safe"),
+            id="debrief.group_safe",
+            tooltip=t("ui.palette.group_safe"),
+            show=False,
+        ),
         Binding("ctrl+q", "app.quit", t("ui.key.quit"), id="debrief.quit", show=False),
     ]
 
@@ -132,6 +153,13 @@ class DebriefScreen(AoiScreen[None]):
         """The whole text of each action, shown under its table: the coachee reads all
         of what they validate, however narrow the terminal (a note's: its own)."""
         self.notes = DebriefNotes(id="debrief-notes")
+        self.engagement = self.ef.engagement()
+        """The engagement as the debrief opened: a group's participants."""
+        self.validator: str | None = None
+        """A group's: whose validation F4 records, one participant's (one to one,
+        the group out of the room) or, None, the group present's."""
+        if not self.engagement.individual:
+            self.notes.words_of = self.note_words
 
     def before_write(self) -> None:
         if self.live is not None:
@@ -143,6 +171,7 @@ class DebriefScreen(AoiScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static(id="validating", classes="explain")
         with TabbedContent(id="tabs"):
             with TabPane(t("ui.debrief.tab_notes"), id="tab-notes"):
                 yield self.notes
@@ -193,7 +222,9 @@ class DebriefScreen(AoiScreen[None]):
     def room_changed(self, room: Room) -> None:
         # With the N+1 in the room: no FSAC or feeling, and the message only once it
         # reaches the N+1 (the allow-list).
-        safe = self.aoi.sponsor_safe
+        safe = room is not Room.COACH  # the N+1, or the group: no one's FSAC or feeling
+        if room is not Room.COACH:
+            self.validator = None  # one to one only with the coach alone
         tabs = self.query_one("#tabs", TabbedContent)
         if safe:
             self.save_message_said()  # the FSAC tab leaves the screen all the same
@@ -214,15 +245,27 @@ class DebriefScreen(AoiScreen[None]):
         engagement = self.ef.engagement()
         self.details = {}
         notes = self.ef.notes(self.number)
-        self.notes.set_notes(n for n in notes if not safe or reaches(n, engagement))
+        self.show_validator()  # a group's only
+        if not engagement.individual:
+            self.engagement = engagement
+            self.notes.words_changed()
+            room, who = self.aoi.room, self.validator
+            self.notes.set_notes(n for n in notes if in_debrief(n, engagement, room, who))
+        else:
+            self.notes.set_notes(n for n in notes if not safe or reaches(n, engagement))
 
         actions = self.query_one("#actions", DataTable)
         row = actions.cursor_row
         actions.clear()
         for a in self.session_actions():
-            if safe and not reaches(a, engagement):
+            if not engagement.individual:
+                if not in_debrief(a, engagement, self.aoi.room, self.validator):
+                    continue
+                vis, state = self.note_words(a)
+            elif safe and not reaches(a, engagement):
                 continue
-            vis, state = visibility_words(a)
+            else:
+                vis, state = visibility_words(a)
             actions.add_row(
                 t(f"action.{a.status.value}"),
                 t(f"owner.{a.owner.value}"),
@@ -274,6 +317,12 @@ class DebriefScreen(AoiScreen[None]):
             )
         elif not s.sponsor_message:
             state = t("ui.debrief.message_empty")
+        elif not self.engagement.individual:
+            present = the_group_present(self.engagement, self.session)
+            state = validation_state(
+                Message(s), self.engagement, self.aoi.room, self.validator, present
+            )
+            state = f"{t('ui.debrief.tab_message')}: {state}"
         elif s.sponsor_message_validated:
             state = t("ui.debrief.message_validated")
         else:
@@ -320,9 +369,94 @@ class DebriefScreen(AoiScreen[None]):
         self.notify(t("ui.debrief.withdrawn"), severity="warning", timeout=8)
         return True
 
+    # -- a group's validations -------------------------------------------------------------
+
+    def note_words(self, item: Note | Action) -> tuple[str, str]:
+        """A group's item: private or shareable, and its validation as the room may
+        read it (`group_room.validation_state`)."""
+        vis, _ = visibility_words(item)
+        present = the_group_present(self.engagement, self.session)
+        return vis, validation_state(item, self.engagement, self.aoi.room, self.validator, present)
+
+    def show_validator(self) -> None:
+        line = self.query_one("#validating", Static)
+        line.display = not self.engagement.individual
+        if self.engagement.individual:
+            return
+        who = self.engagement.member(self.validator) if self.validator else None
+        if who is not None:
+            text = t("ui.validating.person", name=who.name)
+        else:
+            present = the_group_present(self.engagement, self.session)
+            # the coach alone sees who; the group sees only that it is the group
+            said = names(present, 15) if self.aoi.room is Room.COACH else str(len(present))
+            text = t("ui.validating.group", names=said)
+        line.update(Text(text + "  (b)", style="bold"))
+
+    def action_by_whom(self) -> None:
+        """b: whose validation F4 records, the group present's then each participant's
+        in turn; one to one only while the group is out of the room."""
+        if self.engagement.individual:
+            return
+        if self.aoi.room is not Room.COACH:
+            self.notify(t("ui.validating.one_to_one_only"), severity="warning")
+            return
+        ids = [p.id for p in self.engagement.participants if p.withdrawn_on is None]
+        order: list[str | None] = [None, *ids]
+        at = order.index(self.validator) + 1 if self.validator in order else 0
+        self.validator = order[at % len(order)]
+        self.reload()
+
+    def action_toggle_group_safe(self) -> None:
+        """ctrl+b: the group comes into the room, or leaves (as in the session)."""
+        if self.engagement.individual:
+            return
+        self.aoi.room = Room.COACH if self.aoi.room is Room.GROUP else Room.GROUP
+        self.notify(t("ui.group_safe.on" if self.aoi.room is Room.GROUP else "ui.group_safe.off"))
+
+    def validate_for_the_group(self, item: Validated) -> bool:
+        """F4 in a group's debrief, on `item`: the group present validates a group
+        item (again: takes it back); one participant, one to one, validates (or takes
+        back) an item about them or one of the group's. False when refused, said."""
+        e = self.ef.engagement()
+        concern = concerned(item, e)
+        if self.validator is None:
+            if not concern.group:
+                self.notify(t("ui.validating.about_people"), severity="warning")
+                return False
+            people = [p for p in the_group_present(e, self.session) if validation_open_for(p, e)]
+        else:
+            if self.aoi.room is not Room.COACH:
+                self.notify(t("ui.validating.one_to_one_only"), severity="warning")
+                return False
+            person = e.member(self.validator)
+            if person is None:
+                return False
+            if not (concern.group or person.id in concern.people):
+                self.notify(t("ui.validating.not_theirs", name=person.name), severity="warning")
+                return False
+            people = [person] if validation_open_for(person, e) else []
+        if not people:
+            self.notify(t("ui.debrief.withdrawn"), severity="warning", timeout=8)
+            return False
+        # with the group in the room, "the group present", not a list of names
+        said = names(people, 15) if self.aoi.room is Room.COACH else t("ui.validating.the_group")
+        if all(validation_by(item, p, e) is not None for p in people):
+            for p in people:
+                withhold(item, p, e)
+            self.notify(t("ui.validating.withheld_for", names=said))
+        else:
+            for p in people:
+                validate(item, p, e)
+            self.notify(t("ui.validating.validated_for", names=said))
+        return True
+
     @saves
     def action_validate(self) -> None:
         if self.validation_closed():
+            return
+        if not self.engagement.individual:
+            self.validate_in_group()
             return
         tab = self._active_tab()
         if tab == "tab-message":
@@ -349,6 +483,64 @@ class DebriefScreen(AoiScreen[None]):
         self.notify(t("ui.debrief.validated"))
         self.reload()
 
+    def validate_all_in_group(self) -> None:
+        """F5 in a group's debrief: every shareable item in view that the group
+        present (or the participant, one to one) may validate, validated by them."""
+        e = self.ef.engagement()
+        room, who = self.aoi.room, self.validator
+        if who is None:
+            people = [p for p in the_group_present(e, self.session) if validation_open_for(p, e)]
+        else:
+            person = e.member(who)
+            people = [person] if person is not None and validation_open_for(person, e) else []
+        actions = self._active_tab() == "tab-actions"
+        count = 0
+        with self.ef.batch():
+            items: list[Note] | list[Action] = (
+                self.session_actions() if actions else self.ef.notes(self.number)
+            )
+            for item in items:
+                concern = concerned(item, e)
+                mine = concern.group if who is None else concern.group or who in concern.people
+                if (
+                    item.visibility is not Visibility.SHAREABLE
+                    or not mine
+                    or not in_debrief(item, e, room, who)
+                ):
+                    continue
+                missing = [p for p in people if validation_by(item, p, e) is None]
+                for p in missing:
+                    validate(item, p, e)
+                if missing:
+                    self.ef.update(item)
+                    count += 1
+        key = "ui.debrief.validated_actions_n" if actions else "ui.debrief.validated_n"
+        self.notify(plural(key, count))
+        self.reload()
+
+    def validate_in_group(self) -> None:
+        tab = self._active_tab()
+        if tab == "tab-message":
+            self.save_message()
+            if not self.session.sponsor_message:
+                self.notify(t("ui.debrief.message_empty"), severity="warning")
+                return
+            if self.validate_for_the_group(Message(self.session)):
+                self.ef.update(self.session)
+            self.show_message_state()
+            return
+        selected = self._selected_item()
+        if selected is None:
+            return
+        with self.ef.batch():
+            item = self.ef.get(*selected)
+            if item.visibility is not Visibility.SHAREABLE:
+                self.notify(t("ui.debrief.private_first"), severity="warning")
+                return
+            if self.validate_for_the_group(item):
+                self.ef.update(item)
+        self.reload()
+
     @saves
     def action_validate_all(self) -> None:
         """F5: on the notes tab every shareable note; on the actions tab every
@@ -356,6 +548,9 @@ class DebriefScreen(AoiScreen[None]):
         one key: they are the N+1's to follow up), so none is left out of the
         report for want of F3 then F4."""
         if self.validation_closed():
+            return
+        if not self.engagement.individual:
+            self.validate_all_in_group()
             return
         count = 0
         actions = self._active_tab() == "tab-actions"
@@ -400,6 +595,9 @@ class DebriefScreen(AoiScreen[None]):
         text = clean(self.query_one("#message", TextArea).text).strip()
         if text != self.session.sponsor_message:
             self.session.set_sponsor_message(text)  # an edit clears the validation
+            if not self.engagement.individual and not self.session.message_about:
+                # a group's message concerns the group (a one-to-one's: its participant)
+                self.session.message_about = default_about(self.engagement, self.session, None)
             self.ef.update(self.session)
             self.show_message_state()
 

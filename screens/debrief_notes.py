@@ -12,7 +12,7 @@ the focus, the columns as wide as their widest cell, scrolled sideways."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len, set_cell_size
@@ -99,6 +99,9 @@ class DebriefNotes(ScrollView, can_focus=True):
         self._words: dict[tuple[object, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
         """The first three cells and their widths, by what makes them."""
         self.widths: tuple[int, ...] = tuple(cell_len(label) for label in self.labels)
+        self.words_of: Callable[[Note], tuple[str, str]] | None = None
+        """A group's debrief: a note's visibility and validation in words, as the
+        room may read them (the screen sets it); None: `visibility_words`."""
         self.measured = 0
         """Rows made and measured since the table was made (a test counts them)."""
         self.drawn = 0
@@ -120,6 +123,11 @@ class DebriefNotes(ScrollView, can_focus=True):
         self._fit()
         self.cursor_row = min(self.cursor_row, max(0, len(rows) - 1))
 
+    def words_changed(self) -> None:
+        """What `words_of` says changed for every note (who is in the room, whose
+        validation is recorded): the rows are made again at the next `set_notes`."""
+        self._row_of = {}
+
     def changed(self, note: Note) -> None:
         """One note changed (shared, validated): its row alone is made again."""
         old = self._row_of.get(note.id)
@@ -134,7 +142,10 @@ class DebriefNotes(ScrollView, can_focus=True):
         self.measured += 1
         key = (note.visibility, note.validated, note.validation is not None, note.kind)
         words = self._words.get(key)
-        if words is None:
+        if self.words_of is not None:  # a group's: each person's validation, not cached
+            cells = (*self.words_of(note), t(f"kind.{note.kind.value}"))
+            words = (cells, tuple(cell_len(c) for c in cells))
+        elif words is None:
             cells = (*visibility_words(note), t(f"kind.{note.kind.value}"))
             words = self._words[key] = (cells, tuple(cell_len(c) for c in cells))
         text = one_line(note.text)

@@ -18,8 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from aoi_tui.config.i18n import t
 from aoi_tui.domain.allow_list import Item, reaches
-from aoi_tui.domain.concerns import MENTION, default_about, mentioned, named_in
+from aoi_tui.domain.concerns import MENTION, concerned, default_about, mentioned, named_in
+from aoi_tui.domain.items import Validated, item_day
 from aoi_tui.domain.models import GROUP, Audience, Engagement, Participant, Session, SessionKind
 from aoi_tui.domain.phases import phases_for
 from aoi_tui.domain.vocabulary import Room
@@ -118,6 +120,60 @@ def sponsor_joins(session: Session, phase: str) -> bool:
     return phase in SPONSOR_PHASES and any(p.id == phase for p in phases_for(session.kind.value))
 
 
+def the_group_present(engagement: Engagement, session: Session) -> list[Participant]:
+    """Who validates for the group at a collective debrief: those present (the
+    session's attendance; everyone in the group that day when none was taken),
+    never someone who withdrew."""
+    members = [p for p in engagement.participants if p.withdrawn_on is None]
+    if session.attendance is not None:
+        return [p for p in members if p.id in session.attendance]
+    return [p for p in members if p.member_on(session.held_on)]
+
+
+def in_debrief(item: Item, engagement: Engagement, room: Room, validator: str | None) -> bool:
+    """Whether an item shows in a group's debrief: as in the session for the
+    group or the N+1 in the room; one to one with a participant (`validator`),
+    their items and the group's, nothing about anyone else."""
+    if engagement.individual or room is not Room.COACH:
+        return shown(item, engagement, room)
+    if validator is None:
+        return True
+    concern = concerned(item, engagement)
+    return concern.group or validator in concern.people
+
+
+def validation_state(
+    item: Validated,
+    engagement: Engagement,
+    room: Room,
+    validator: str | None,
+    present: Sequence[Participant] = (),
+) -> str:
+    """A group's item's validation in words, for the debrief's table: with the
+    group in the room, only whether the group `present` validated it (never who
+    did not); one to one, that person's; the coach alone, how many of those it
+    concerns did (a group item: everyone in the group that day, the absent too)."""
+    from aoi_tui.domain.validations import validation_by
+
+    concern = concerned(item, engagement)
+    if concern.group:
+        day = item_day(item)
+        people = [p for p in engagement.participants if p.member_on(day)]
+    else:
+        people = [p for p in engagement.participants if p.id in concern.people]
+    done = [p for p in people if validation_by(item, p, engagement) is not None]
+    if validator is not None and room is Room.COACH:
+        return t("validated") if any(p.id == validator for p in done) else "—"
+    if people and len(done) == len(people):
+        return t("validated")
+    if room is not Room.COACH:
+        here = [p for p in present if p in people]
+        return t("validated") if here and all(p in done for p in here) else "—"
+    if not done:
+        return "—"
+    return f"{len(done)}/{len(people)}"
+
+
 def names(people: Sequence[Participant], limit: int = 2) -> str:
     """People in words, short enough for the line above the input: "Claire
     Dupont, Marc Leroy +3"."""
@@ -130,10 +186,13 @@ __all__ = [
     "SPONSOR_PHASES",
     "Whom",
     "choices",
+    "in_debrief",
     "masked",
     "names",
     "opening_room",
     "shown",
     "sponsor_joins",
+    "the_group_present",
+    "validation_state",
     "whom",
 ]

@@ -234,3 +234,59 @@ async def test_french(store: Store) -> None:
             assert "VUE GROUPE" in screen_text(pilot)
     finally:
         i18n.set_language("en")
+
+
+async def test_the_debrief_validates_as_the_group_present_then_one_to_one(store: Store) -> None:
+    from aoi_tui.domain.allow_list import reaches
+    from aoi_tui.screens.debrief import DebriefScreen
+
+    app, eid = group_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_team_session(pilot, eid, absent=1)  # Karim is away
+        for text, share in (
+            ("Le briefing tient en trois lignes", True),
+            ("@lé explique bien le réglage", True),
+            ("@th reste en retrait", True),
+        ):
+            await typed(pilot, text)
+            if share:
+                await pilot.press("f4")
+            await pilot.press("enter")
+        await settle(pilot, screen)
+        await pilot.press("f9")
+        debrief = await on_screen(pilot, DebriefScreen)
+        by = people(store, eid)
+        shown_texts = [row[-1] for row in debrief.notes.texts()]
+        assert shown_texts == ["Le briefing tient en trois lignes"]  # the group in the room
+        assert "the group present (4)" in str(debrief.query_one("#validating", Static).render())
+        await pilot.press("f4")
+        await pilot.pause()
+        ef = store.engagement(eid)
+        group_note = next(n for n in ef.notes(screen.number) if n.about == ["group"])
+        present = {p.id for name, p in by.items() if name != "Karim"}
+        assert {v.by for v in group_note.validations} == present
+        assert debrief.notes.texts()[0][1] == "validated"  # by the group present
+        assert not reaches(group_note, ef.engagement())  # Karim has not validated it yet
+        # one to one is refused while the group is in the room
+        await pilot.press("b")
+        await pilot.pause()
+        assert any("One to one only" in n for n in notifications(pilot))
+        assert debrief.validator is None
+        await pilot.press("ctrl+b", "b")  # the group leaves; Léa, one to one
+        await pilot.pause()
+        assert debrief.validator == by["Léa"].id
+        shown_texts = [row[-1] for row in debrief.notes.texts()]
+        assert "@th reste en retrait" not in shown_texts  # nothing about Thomas
+        assert "@lé explique bien le réglage" in shown_texts
+        await pilot.press("down", "f4")
+        await pilot.pause()
+        lea_note = next(n for n in ef.notes(screen.number) if n.about == [by["Léa"].id])
+        assert [v.by for v in lea_note.validations] == [by["Léa"].id]
+        # Karim, absent, validates the group's note later, one to one
+        await pilot.press("b")  # Karim is the second participant
+        await pilot.pause()
+        assert debrief.validator == by["Karim"].id
+        await pilot.press("up", "f4")
+        await pilot.pause()
+        group_note = ef.get(type(group_note), group_note.id)
+        assert reaches(group_note, ef.engagement())  # now the N+1 may read it

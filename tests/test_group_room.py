@@ -1,0 +1,82 @@
+"""The pure functions behind a group's screens (`screens/group_room.py`), whatever
+the items, the people they concern, their visibility, validations, attendance,
+consents and withdrawals: while the group (or the N+1) is in the room, nothing
+about one person is listed, the debrief shows no one's validation but the
+group's, and a note being typed that may concern a person is masked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from aoi_tui.config.i18n import t
+from aoi_tui.domain.models import GROUP
+from aoi_tui.domain.vocabulary import Room
+from aoi_tui.screens.group_room import (
+    choices,
+    in_debrief,
+    masked,
+    shown,
+    the_group_present,
+    validation_state,
+    whom,
+)
+from tests.test_group_confidentiality import InMemory, groups
+
+OUT_OF_THE_ROOM = (Room.GROUP, Room.SPONSOR)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(groups(), st.one_of(st.none(), st.integers(0, 4)))
+def test_nothing_about_a_person_shows_while_the_group_or_the_n1_is_in_the_room(
+    case: tuple[InMemory, list[dict[str, Any]]], validator_at: int | None
+) -> None:
+    ef, items = case
+    e = ef.eng
+    session = ef.sessions_[0]
+    ids = [p.id for p in e.participants]
+    validator = ids[validator_at] if validator_at is not None and validator_at < len(ids) else None
+    present = the_group_present(e, session)
+    for room in OUT_OF_THE_ROOM:
+        for it in items:
+            record = it["record"]
+            if shown(record, e, room) or in_debrief(record, e, room, validator):
+                assert it["about"] == [GROUP], f"an item about a person shown with {room}"
+            # the table's validation words: whether the group validated it, never a count
+            words = validation_state(record, e, room, validator, present)
+            assert words in (t("validated"), "—")
+        assert not shown(session, e, room)  # who came is not read on the screen either
+    # the coach alone with one participant: their items and the group's, nobody else's
+    if validator is not None:
+        for it in items:
+            if in_debrief(it["record"], e, Room.COACH, validator):
+                assert it["about"] == [GROUP] or validator in it["about"]
+
+
+texts = st.lists(
+    st.sampled_from(
+        ["@", "@al", "@b", "@zz", "Albane", "Basile", "le", "groupe", " ", "@@", "x@y"]
+    ),
+    max_size=6,
+).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(groups(), texts, st.integers(-1, 6), st.sampled_from(["news", "request", "reactions"]))
+def test_a_note_being_typed_shows_to_the_group_only_if_it_concerns_the_group(
+    case: tuple[InMemory, list[dict[str, Any]]], text: str, chosen_at: int, phase: str
+) -> None:
+    ef, _ = case
+    e = ef.eng
+    session = ef.sessions_[0]
+    options = choices(e)
+    chosen = tuple(options[chosen_at]) if 0 <= chosen_at < len(options) else None
+    about = whom(text, chosen, e, session, phase)
+    assert masked(Room.SPONSOR, about, text)
+    if not masked(Room.GROUP, about, text):
+        assert about.about == (GROUP,) and "@" not in text and not about.problems
+    if about.problems:
+        assert about.about == ()  # never a guess: Enter refuses it
+    for pid in about.about:
+        assert pid == GROUP or pid in {p.id for p in e.participants}
