@@ -25,11 +25,13 @@ from typing import Any
 
 from pydantic import Field
 
+from aoi_tui.config.i18n import t
 from aoi_tui.domain.concerns import concerned
 from aoi_tui.domain.items import Item
-from aoi_tui.domain.models import Engagement, ExportRecord, Model, Session
+from aoi_tui.domain.models import Engagement, ExportRecord, Model, Session, SessionKind
 from aoi_tui.domain.participants import Participant, find_participant
 from aoi_tui.domain.reflections import Reflection
+from aoi_tui.exports.markdown_parts import NBSP, kind_in_sentence
 from aoi_tui.exports.markdown_safety import Document, heading, inline, item, quote
 from aoi_tui.exports.pseudonyms import flags
 from aoi_tui.exports.render_html import to_html
@@ -289,6 +291,16 @@ WORDS = {
         "source.coach": "du coach",
         "review": "À relire avant l'envoi (article 15(4) : d'autres personnes y sont nommées)",
         "names": "nomme",
+        "what.coachee_expectations": "vos attentes",
+        "what.sponsor_expectations": "les attentes du N+1",
+        "what.strategy": "la stratégie du coach",
+        "what.closing_synthesis": "la synthèse du bilan",
+        "what.closing_next": "la suite avec le N+1",
+        "what.objective": "objectif",
+        "what.competency": "compétence",
+        "what.note": "note",
+        "what.action": "action",
+        "what.reflection": "réflexion du coach",
     },
     "en": {
         "title": "Your data: the answer to your access request (GDPR, article 15)",
@@ -326,6 +338,16 @@ WORDS = {
         "source.coach": "from the coach",
         "review": "To review before sending (article 15(4): other people are named)",
         "names": "names",
+        "what.coachee_expectations": "your expectations",
+        "what.sponsor_expectations": "the N+1's expectations",
+        "what.strategy": "the coach's strategy",
+        "what.closing_synthesis": "the closing review's synthesis",
+        "what.closing_next": "what continues with the N+1",
+        "what.objective": "objective",
+        "what.competency": "competency",
+        "what.note": "note",
+        "what.action": "action",
+        "what.reflection": "the coach's reflection",
     },
 }
 
@@ -343,16 +365,16 @@ def access_markdown(af: AccessFile, lang: str, review: bool = True) -> str:
     doc.add(heading(2, word("cover", lang)))
     doc.lines(
         [
-            f"- **{word('controller', lang)}** : {inline(af.controller) or '—'}",
-            f"- **{word('purposes', lang)}** : {word('purposes_text', lang)}",
-            f"- **{word('retention', lang)}** : "
+            f"- {_label('controller', lang)}{inline(af.controller) or '—'}",
+            f"- {_label('purposes', lang)}{word('purposes_text', lang)}",
+            f"- {_label('retention', lang)}"
             + (
                 word("retention_days", lang, days=af.retention_days)
                 if af.retention_days
                 else word("retention_none", lang)
             ),
-            f"- **{word('sources', lang)}** : {word('sources_text', lang)}",
-            f"- **{word('rights', lang)}** : {word('rights_text', lang)}",
+            f"- {_label('sources', lang)}{word('sources_text', lang)}",
+            f"- {_label('rights', lang)}{word('rights_text', lang)}",
         ]
     )
     doc.add(heading(3, word("recipients", lang)))
@@ -361,7 +383,8 @@ def access_markdown(af: AccessFile, lang: str, review: bool = True) -> str:
             [
                 item(
                     f"{r.at.date().isoformat()} — ",
-                    f"{r.what} ({r.format})" + (f" → {r.recipient}" if r.recipient else ""),
+                    f"{t(f'audience.{r.what}', lang)} ({r.format})"
+                    + (f" → {r.recipient}" if r.recipient else ""),
                 )
                 for r in af.recipients
             ]
@@ -373,7 +396,7 @@ def access_markdown(af: AccessFile, lang: str, review: bool = True) -> str:
         doc.lines(
             [
                 item(
-                    f"{x.what}" + (f" s{x.session}" if x.session else "") + " — ",
+                    _what(x, lang) + (f" s{x.session}" if x.session else "") + " — ",
                     ", ".join(x.names_others) or word("group", lang),
                 )
                 for x in af.flagged
@@ -397,7 +420,7 @@ def access_markdown(af: AccessFile, lang: str, review: bool = True) -> str:
         doc.add(heading(2, word("sessions", lang)))
         doc.lines(
             [
-                f"- {word('session', lang, number=n, kind=kind, day=day.isoformat())}"
+                f"- {word('session', lang, number=n, kind=kind_in_sentence(SessionKind(kind), lang), day=day.isoformat())}"
                 for n, kind, day in af.sessions
             ]
         )
@@ -408,7 +431,7 @@ def access_markdown(af: AccessFile, lang: str, review: bool = True) -> str:
         )
     doc.add(heading(2, word("texts", lang)))
     for x in af.texts:
-        tags = [x.what]
+        tags = [_what(x, lang)]
         if x.session:
             tags.append(f"s{x.session}")
         tags.append(word(f"source.{x.source}", lang))
@@ -418,6 +441,15 @@ def access_markdown(af: AccessFile, lang: str, review: bool = True) -> str:
             tags.append(word("group", lang))
         doc.add(f"_{' · '.join(tags)}_", quote(x.text))
     return doc.text()
+
+
+def _label(key: str, lang: str) -> str:
+    """A label in bold and its colon, outside the bold (French: a no-break space before)."""
+    return f"**{word(key, lang)}**" + (f"{NBSP}: " if lang == "fr" else ": ")
+
+
+def _what(x: AccessText, lang: str) -> str:
+    return word(f"what.{x.what}", lang)
 
 
 def access_html(af: AccessFile, lang: str) -> str:
