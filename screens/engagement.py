@@ -25,6 +25,7 @@ from aoi_tui.domain.models import (
     Form,
     Format,
     Participant,
+    Session,
     SessionKind,
     Status,
 )
@@ -134,6 +135,14 @@ def with_the_group(
     app.push_screen(AttendanceScreen(members), present)
 
 
+def session_words(s: Session, e: Engagement, room: Room) -> str:
+    """A session's kind, and in a group, with whom a one-to-one was held (the coach
+    alone: who had one is no one else's business)."""
+    kind = t(f"session.kind.{s.kind.value}")
+    who = e.member(s.participant) if s.participant and room is Room.COACH else None
+    return f"{kind} · {who.name}" if who is not None else kind
+
+
 def agreement_words(p: Participant) -> str:
     """A participant's agreement in words: consent (or none yet), what may be
     reported about them, and a withdrawal."""
@@ -195,6 +204,13 @@ class EngagementScreen(AoiScreen[None]):
         Binding("p", "follow_up", t("ui.key.follow_up"), id="engagement.follow_up"),
         Binding("c", "closing", t("ui.key.closing"), id="engagement.closing"),
         Binding("e", "export", t("ui.key.export"), id="engagement.export"),
+        Binding(
+            "a",
+            "plan",
+            t("ui.agenda.key_plan"),
+            id="engagement.plan",
+            tooltip=t("ui.agenda.palette_plan"),
+        ),
         Binding("slash", "search", t("ui.key.search"), id="engagement.search"),
         Binding("w", "withdraw", t("ui.key.withdraw"), id="engagement.withdraw", show=False),
         Binding("ctrl+e", "erase", t("ui.key.erase"), id="engagement.erase", show=False),
@@ -209,13 +225,13 @@ class EngagementScreen(AoiScreen[None]):
         yield Header()
         yield Static(id="summary", classes="screen-title")
         with VerticalScroll():
-            # a group's people and charter first (hidden for an individual engagement)
+            yield Static(t("ui.engagement.sessions"), classes="section")
+            yield DataTable(id="sessions", cursor_type="row")
+            # a group's people and charter (hidden for an individual engagement)
             yield Static(t("ui.engagement.participants"), classes="section", id="people-title")
             yield Static(id="people")
             yield Static(t("ui.engagement.charter"), classes="section", id="charter-title")
             yield Static(id="charter")
-            yield Static(t("ui.engagement.sessions"), classes="section")
-            yield DataTable(id="sessions", cursor_type="row")
             yield Static(t("ui.engagement.actions"), classes="section")
             yield Static(id="actions")
             yield Static(t("ui.engagement.objectives"), classes="section")
@@ -249,6 +265,8 @@ class EngagementScreen(AoiScreen[None]):
             f"  · {summary.sessions_held}/{e.planned_sessions}",
             f"  · {t(f'status.{e.status.value}')}",
         )
+        if summary.planned:  # the nearest session still planned (a: plan, cancel)
+            line.append("  · " + t("ui.agenda.next", when=summary.planned[0]))
         if overdue:
             line.append("  " + t("ui.cadence.overdue", days=overdue), style="bold reverse")
         if summary.retention_due(clock.today(), self.aoi.settings.retention_days):
@@ -277,7 +295,7 @@ class EngagementScreen(AoiScreen[None]):
             )
             table.add_row(
                 str(s.number),
-                t(f"session.kind.{s.kind.value}"),
+                session_words(s, e, room),
                 s.held_on.isoformat(),
                 str(count),
                 state,
@@ -480,6 +498,11 @@ class EngagementScreen(AoiScreen[None]):
             self.app.pop_screen()
 
         self.app.push_screen(ConfirmScreen(t("ui.erase.title"), question), answer)
+
+    def action_plan(self) -> None:
+        from aoi_tui.screens.planning import PlanningScreen
+
+        self.app.push_screen(PlanningScreen(self.engagement_id))
 
     def action_export(self) -> None:
         from aoi_tui.screens.export import ExportScreen

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
@@ -17,6 +20,7 @@ from aoi_tui.screens.engagement_list import PADDING, SCROLLBAR, Cell, Engagement
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
+    from aoi_tui.store.store import EngagementSummary
 
 
 def start_or_resume(app: AoiApp, engagement_id: str, new: bool) -> None:
@@ -52,6 +56,40 @@ def cadence_cell(
     return Cell(t("ui.cadence.ok"))
 
 
+def agenda_text(summaries: Sequence[EngagementSummary], today: date) -> Text:
+    """What is planned this week and what is overdue (planned for a day gone by,
+    and no session since), in a line or two under the list."""
+    monday = today - timedelta(days=today.weekday())
+    sunday = monday + timedelta(days=6)
+    week: list[tuple[str, str]] = []
+    late: list[tuple[str, str]] = []
+    for s in summaries:
+        for when in s.planned:
+            day = date.fromisoformat(when[:10])
+            if monday <= day <= sunday and day >= today:
+                week.append((when, s.coachee))
+            elif day < today and (s.last_session is None or s.last_session < day):
+                late.append((when, s.coachee))
+    text = Text()
+    if late:
+        text.append(t("ui.agenda.overdue"), ALERT)
+        text.append("  " + "  ·  ".join(f"{w[5:]} {name}" for w, name in sorted(late)) + "\n")
+    text.append(t("ui.agenda.week"), "bold")
+    text.append(
+        "  ·  ".join(
+            f"{_weekday(w)} {w[11:]} {name}".replace("  ", " ") for w, name in sorted(week)
+        )
+        or t("ui.agenda.nothing_this_week")
+    )
+    return text
+
+
+def _weekday(when: str) -> str:
+    """ "2026-12-03 14:00" -> "Thu 03" (the day's abbreviation in the catalog's language)."""
+    day = date.fromisoformat(when[:10])
+    return f"{t('ui.agenda.days').split()[day.weekday()]} {day.day:02d}"
+
+
 class EngagementsScreen(AoiScreen[None]):
     BINDINGS = [
         # Enter opens, as in any list; the footer keeps its room for the other keys
@@ -68,6 +106,14 @@ class EngagementsScreen(AoiScreen[None]):
             tooltip=t("ui.palette.supervision"),
             show=False,  # the footer is full at 80 columns: the key and the palette
         ),
+        Binding(
+            "h",
+            "hours",
+            t("ui.agenda.key_hours"),
+            id="engagements.hours",
+            tooltip=t("ui.agenda.palette_hours"),
+            show=False,
+        ),
     ]
 
     def __init__(self) -> None:
@@ -80,6 +126,7 @@ class EngagementsScreen(AoiScreen[None]):
         yield Static(t("ui.engagements.title"), classes="screen-title")
         yield EngagementList(id="engagements")
         yield Static("", id="empty", classes="explain")
+        yield Static("", id="agenda")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -139,6 +186,7 @@ class EngagementsScreen(AoiScreen[None]):
             ]
         )
         self.query_one("#empty", Static).update("" if summaries else t("ui.engagements.empty"))
+        self.query_one("#agenda", Static).update(agenda_text(summaries, today))
         listed.focus()
 
     def selected(self) -> str | None:
@@ -203,6 +251,11 @@ class EngagementsScreen(AoiScreen[None]):
         from aoi_tui.screens.search import SearchScreen
 
         self.app.push_screen(SearchScreen(None))
+
+    def action_hours(self) -> None:
+        from aoi_tui.screens.hours import HoursScreen
+
+        self.app.push_screen(HoursScreen())
 
     def action_supervision(self) -> None:
         from aoi_tui.screens.supervision import SupervisionScreen

@@ -35,12 +35,27 @@ def balance_text(session: Session, notes: list[Note]) -> Text:
 
 
 class RoleBalanceScreen(Screen[None]):
-    BINDINGS = [Binding("enter,escape", "app.pop_screen", t("ui.key.done"), id="balance.done")]
+    BINDINGS = [
+        Binding("enter,escape", "app.pop_screen", t("ui.key.done"), id="balance.done"),
+        Binding("a", "plan", t("ui.agenda.plan_next"), id="balance.plan"),
+    ]
 
-    def __init__(self, session: Session, notes: list[Note]) -> None:
+    def __init__(self, session: Session, notes: list[Note], plan_for: str | None = None) -> None:
         super().__init__()
         self.session = session
         self.notes = notes
+        self.plan_for = plan_for
+        """The engagement whose next session is then proposed at the cadence (issue 15)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.plan_for is not None if action == "plan" else True
+
+    def action_plan(self) -> None:
+        """The next session, proposed at the agreed cadence."""
+        from aoi_tui.screens.planning import PlanningScreen
+
+        if self.plan_for is not None:
+            self.app.switch_screen(PlanningScreen(self.plan_for))
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -13,7 +13,7 @@ from textual.widgets import Header
 
 from aoi_tui.config.i18n import t
 from aoi_tui.domain import clock
-from aoi_tui.domain.models import Session
+from aoi_tui.domain.models import Session, Status
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.live.live_session import TakenOver
 from aoi_tui.screens.base import AoiScreen, Footer, failures_said
@@ -278,7 +278,10 @@ class SessionScreen(AoiScreen[None]):
         with failures_said(self):  # the session is saved; only the list may be behind
             self.aoi.unlocked.refresh_summary(self.engagement_id)
         self.aoi.room = Room.COACH
-        self.app.switch_screen(RoleBalanceScreen(self.session, self.notes_list.notes))
+        # then the next session, proposed at the agreed cadence, unless the engagement ended
+        ended = self.engagement.status in (Status.CLOSED, Status.WITHDRAWN)
+        plan_for = None if ended else self.engagement_id
+        self.app.switch_screen(RoleBalanceScreen(self.session, self.notes_list.notes, plan_for))
 
     def action_leave(self) -> None:
         self.live.drain()

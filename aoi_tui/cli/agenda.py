@@ -52,16 +52,6 @@ def add_agenda_commands(sub: Any, eng_sub: Any, command: Any) -> None:
     sp.add_argument("-o", "--output", metavar="FILE", help="default aoi-hours.csv|md; - for stdout")
 
 
-def _planned(ef: Any, prefix: str) -> Any:
-    from aoi_tui.config.i18n import t
-    from aoi_tui.domain.planning import PlannedSession
-
-    found = [p for p in ef.all(PlannedSession) if p.id.startswith(prefix.strip())]
-    if len(found) != 1 or not prefix.strip():
-        raise CliError(t("plan.unknown", id=repr(prefix)[:20]))
-    return found[0]
-
-
 def _kind(value: str | None) -> Any:
     from aoi_tui.domain.vocabulary import SessionKind
 
@@ -72,18 +62,6 @@ def _kind(value: str | None) -> Any:
     except ValueError:
         choices = ", ".join(k.value for k in SessionKind)
         raise CliError(f"--kind: {value!r} is not a kind of session ({choices})") from None
-
-
-def _mirror_next(ef: Any) -> None:
-    """`next_session` (the documents' "next session") follows what is planned."""
-    from aoi_tui.domain import clock
-    from aoi_tui.domain.planning import PlannedSession, next_day
-
-    engagement = ef.engagement()
-    day = next_day(ef.all(PlannedSession), clock.today())
-    if engagement.next_session != day:
-        engagement.next_session = day
-        ef.save_engagement(engagement)
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -100,12 +78,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
         )
     except PlanningError as exc:
         raise CliError(str(exc)) from None
+    from aoi_tui.store.agenda import add_planned
+
     store = open_the_store(args)
-    ef = store.engagement(engagement_id(store, args.engagement))
-    with ef.batch():
-        ef.insert(planned)
-        _mirror_next(ef)
-    store.refresh_summary(ef.id)
+    add_planned(store, engagement_id(store, args.engagement), planned)
     assert planned.at is not None
     said = t(
         "plan.planned",
@@ -125,21 +101,20 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_cancel(args: argparse.Namespace) -> int:
     from aoi_tui.domain.planning import CancelledBy, PlanningError
+    from aoi_tui.store.agenda import mark_planned
 
     store = open_the_store(args)
-    ef = store.engagement(engagement_id(store, args.engagement))
-    with ef.batch():
-        planned = _planned(ef, args.planned)
-        try:
-            if args.no_show:
-                planned.no_show()
-            else:
-                planned.cancel(CancelledBy(args.by), args.date)
-        except PlanningError as exc:
-            raise CliError(str(exc)) from None
-        ef.update(planned)
-        _mirror_next(ef)
-    store.refresh_summary(ef.id)
+    eid = engagement_id(store, args.engagement)
+    try:
+        planned = mark_planned(
+            store,
+            eid,
+            args.planned,
+            by=None if args.no_show else CancelledBy(args.by),
+            on=args.date,
+        )
+    except PlanningError as exc:
+        raise CliError(str(exc)) from None
     out(args, planned.model_dump(mode="json"), f"{planned.id} {planned.status.value}")
     return 0
 

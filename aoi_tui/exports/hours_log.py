@@ -148,6 +148,26 @@ def _totals(log: HoursLog, lang: str | None) -> list[tuple[str, str]]:
     ]
 
 
+def totals_words(log: HoursLog, lang: str | None = None) -> list[tuple[str, str]]:
+    """The totals as (label, value), for a screen."""
+    return _totals(log, lang)
+
+
+def row_words(r: ClientRow, lang: str | None = None) -> str:
+    """A row in one line, for a screen (the estimated mark as *)."""
+    return t(
+        "ui.agenda.hours_row",
+        lang,
+        start=r.start.isoformat(),
+        end=r.end.isoformat(),
+        name=_name(r, lang),
+        form=_form(r, lang),
+        paid=_paid(r, lang),
+        hours=_hours(r.minutes),
+        mark=" *" if r.estimated else "",
+    )
+
+
 def _period(log: HoursLog, lang: str | None) -> str:
     if log.start is None and log.end is None:
         return t("hours.all_time", lang)
@@ -200,4 +220,12 @@ def render_markdown(log: HoursLog, left_out: list[str] | None, lang: str | None 
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["FORMULA_STARTS", "gather", "guarded", "render_csv", "render_markdown"]
+__all__ = [
+    "FORMULA_STARTS",
+    "gather",
+    "guarded",
+    "render_csv",
+    "render_markdown",
+    "row_words",
+    "totals_words",
+]
