@@ -1,0 +1,97 @@
+"""A collective session with five participants, from start to handover, in a
+real 80x24 terminal (issue 13 §5): aoi in a tmux pane, fed as a terminal feeds
+it (bursts, function keys inside them). The store is read in the test process,
+never the screen alone."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from aoi_tui.domain.models import GROUP
+from tests.terminal_support import ENTER, F4, TerminalAoi
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+F6 = b"\x1b[17~"
+F9 = b"\x1b[20~"
+ESCAPE = b"\x1b"
+
+
+@pytest.fixture
+def term(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TerminalAoi]:
+    def group(t: TerminalAoi) -> None:
+        t.engagement = json.loads(t.cli("demo", "--group", "--json"))["id"]
+
+    aoi = TerminalAoi(tmp_path_factory.mktemp("group"), name="group", prepare=group)
+    try:
+        yield aoi
+    finally:
+        aoi.close()
+
+
+def test_a_collective_session_of_five_from_start_to_handover(term: TerminalAoi) -> None:
+    people = {
+        p.name.split()[0]: p.id for p in term.store.engagement(term.engagement).participants()
+    }
+    assert len(people) == 5
+    term.wait_for("Team 5")  # the list: the group, its form and size
+    term.keys("Down", "Down", "Enter")
+    term.wait_for("Participants")
+    term.keys("n")
+    term.wait_for("What kind of session?")
+    term.keys("Enter")  # a team's AOI session, offered first
+    term.wait_for("Who is here?")
+    term.keys("Down", "Space", "Enter")  # Karim is away
+    screen = term.wait_for("GROUP-SAFE VIEW")
+    assert "About: the group" in screen
+    session = max(s.number for s in term.store.engagement(term.engagement).sessions())
+
+    # a burst: a shareable group note, two about people, one naming someone
+    term.burst(
+        b"Le briefing tient en trois lignes" + F4 + ENTER
+        + "@lé explique bien le réglage".encode() + ENTER
+        + b"@th reste en retrait" + ENTER
+        + "Inès a lancé le tour de table".encode() + ENTER
+    )  # fmt: skip
+    notes = term.settled(session, 4)
+    assert [(n.text, n.about) for n in notes] == [
+        ("Le briefing tient en trois lignes", [GROUP]),
+        ("@lé explique bien le réglage", [people["Léa"]]),
+        ("@th reste en retrait", [people["Thomas"]]),
+        ("Inès a lancé le tour de table", [GROUP]),
+    ]
+    assert notes[0].visibility.value == "shareable"
+    screen = term.screen()
+    assert "briefing" in screen and "tour de table" in screen
+    assert "explique" not in screen and "retrait" not in screen  # nothing about a person
+
+    # a note about Karim being typed: masked on screen, every key kept in the draft
+    term.burst("@ka a prévenu la veille".encode())
+    term.draft_is(session, "@ka a prévenu la veille")
+    assert "prévenu" not in term.screen()
+    term.keys("C-u")
+    term.draft_is(session, "")
+
+    # the debrief with the group: F4 validates the group note for the four present
+    term.burst(F9)
+    term.wait_for("Validating for: the group present (4)")
+    assert "explique" not in term.screen() and "retrait" not in term.screen()
+    term.burst(F4)
+    term.wait_for("Validated for the group present")
+    ef = term.store.engagement(term.engagement)
+    group_note = next(n for n in ef.notes(session) if n.text.startswith("Le briefing"))
+    assert {v.by for v in group_note.validations} == {
+        pid for name, pid in people.items() if name != "Karim"
+    }
+    term.burst(ESCAPE)
+    term.wait_for("GROUP-SAFE VIEW")
+
+    # the handover: the N+1 comes in, the sponsor-safe view
+    term.burst(F6)
+    screen = term.wait_for("SPONSOR-SAFE VIEW")
+    assert "Handover" in screen
+    for text in ("explique", "retrait", "tour de table", "briefing"):
+        assert text not in screen  # Karim has not validated the group's note yet
