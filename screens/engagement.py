@@ -261,7 +261,7 @@ class EngagementScreen(AoiScreen[None]):
         overdue = summary.cadence_overdue(clock.today())
         line = Text.assemble(
             (e.coachee, "bold"),
-            f"  · {t('ui.col.sponsor')}: {e.sponsor}  · {t(f'ui.format.{e.format.value}')}",
+            f"  · {t('ui.col.sponsor')}: {e.sponsor or '—'}  · {t(f'ui.format.{e.format.value}')}",
             f"  · {summary.sessions_held}/{e.planned_sessions}",
             f"  · {t(f'status.{e.status.value}')}",
         )

@@ -103,10 +103,11 @@ def shown(item: Item, engagement: Engagement, room: Room) -> bool:
 def opening_room(engagement: Engagement, session: Session, room: Room) -> Room:
     """Who is in the room as a session's screen opens: the group for a collective
     session (the group-safe view is on by default), the N+1 for a collective
-    kickoff or closing (held with them); else as it was."""
+    kickoff or closing (held with them, if the group has one); else as it was."""
     if engagement.individual or not session.collective or room is Room.SPONSOR:
         return room
-    if session.kind in (SessionKind.GROUP_KICKOFF, SessionKind.GROUP_CLOSING):
+    with_n1 = bool(engagement.sponsor.strip()) or any(p.sponsor for p in engagement.participants)
+    if session.kind in (SessionKind.GROUP_KICKOFF, SessionKind.GROUP_CLOSING) and with_n1:
         return Room.SPONSOR
     return Room.GROUP
 
