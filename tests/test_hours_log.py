@@ -182,7 +182,7 @@ def test_erasing_keeps_an_anonymous_row(store: Store) -> None:
 def test_no_csv_cell_starts_a_formula(name: str) -> None:
     cell = guarded(name)
     assert not cell.startswith(FORMULA_STARTS)
-    assert cell.removeprefix("'") == name
+    assert cell in (name, "'" + name)  # the text kept, a quote before it at most
 
 
 def test_a_client_named_as_a_formula_is_text_in_the_csv(store: Store) -> None:
@@ -254,3 +254,21 @@ def test_the_agreement_says_the_hours_stay_anonymous_after_an_erasure(store: Sto
     assert (
         said not in build_export(store, other.id, Audience.CONFIDENTIAL, "md", "en", None).content
     )
+
+
+def test_a_pro_bono_engagement_says_so_in_its_confidential_json(store: Store) -> None:
+    import json
+
+    from aoi_tui.domain.models import Audience
+    from aoi_tui.exports.writing import build_export
+
+    paid = individual(store, "Camille Martin", listed=False)
+    free = individual(store, "Paul Durand", listed=False, pro_bono=True)
+    before = json.loads(
+        build_export(store, paid.id, Audience.CONFIDENTIAL, "json", "en", None).content
+    )
+    assert before["version"] == 1 and "pro_bono" not in before["engagement"]
+    doc = json.loads(
+        build_export(store, free.id, Audience.CONFIDENTIAL, "json", "en", None).content
+    )
+    assert doc["version"] == 2 and doc["engagement"]["pro_bono"] is True

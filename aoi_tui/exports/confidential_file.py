@@ -117,6 +117,7 @@ def _said_by_version_1(eng: Engagement) -> bool:
     p: Participant = eng.participants[0]
     return (
         not eng.group
+        and not eng.pro_bono  # version 1 has no field for it: version 2 says it
         and eng.charter is None
         and not eng.closing_validations
         and not (p.function or p.sponsor or p.email or p.reports_to)
