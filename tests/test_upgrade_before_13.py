@@ -113,8 +113,23 @@ def test_the_coachee_agreement_and_withdrawal_move_to_the_one_participant(
     assert p.agreement is bruno.agreement and p.agreement.report_attendance is False
     assert p.joined_on == bruno.created_at.date()
     summaries = {s.id: s for s in store.list_engagements()}
-    assert summaries[bruno.id].coachee == "Bruno Lemaire"  # the index needed no upgrade
+    assert summaries[bruno.id].coachee == "Bruno Lemaire"
     assert {s.coachee for s in summaries.values()} >= {"Chloé Petit", "Élodie Garnier"}
+    # the index's rows written before groups read as what they were: individual, one person
+    index = decrypt_file(old_store / "index.db", _MASTER["master"], "index")
+    rows = list(index["engagements"].values())
+    assert rows and all("form" not in r and "participants" not in r for r in rows)
+    assert {(s.form, s.participants) for s in summaries.values()} == {("individual", 1)}
+    # and a row rewritten says so in words of its own
+    store.refresh_summary(bruno.id)
+    [row] = [
+        r
+        for r in decrypt_file(old_store / "index.db", _MASTER["master"], "index")[
+            "engagements"
+        ].values()
+        if r["id"] == bruno.id
+    ]
+    assert (row["form"], row["participants"]) == ("individual", 1)
 
 
 def test_a_backup_taken_before_the_upgrade_is_restored_and_upgraded_again(
