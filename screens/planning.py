@@ -150,7 +150,7 @@ class PlanningScreen(AoiScreen[None]):
             return
         try:
             add_planned(self.aoi.unlocked, self.engagement_id, planned)
-        except STORE_FAILURES as exc:
+        except (PlanningError, *STORE_FAILURES) as exc:
             self.said(str(exc), bold=True)  # not planned: what was typed stays
             return
         assert planned.at is not None

@@ -231,3 +231,27 @@ def test_a_planned_session_keeps_its_zone_when_the_machine_changes() -> None:
     start = p.starts()
     assert start is not None and start.tzinfo == ZoneInfo(PARIS)
     assert start.astimezone(UTC).hour == 13
+
+
+def test_nothing_is_planned_for_a_withdrawn_coachee_nor_an_erased_engagement(
+    store: Store, cli_env: dict[str, str]
+) -> None:
+    ef = make_engagement(store)
+    assert aoi(cli_env, "engagement", "withdraw", ef.id).returncode == 0
+    said = cli_error(aoi(cli_env, "engagement", "plan", ef.id, "--at", "2026-12-03 14:00"))
+    assert "withdrew" in said
+    assert store.engagement(ef.id).all(PlannedSession) == []
+    other = make_engagement(store, coachee="Paul Durand")
+    store.erase(other.id)
+    said = cli_error(aoi(cli_env, "engagement", "plan", other.id, "--at", "2026-12-03 14:00"))
+    assert "Traceback" not in said
+
+
+def test_a_damaged_after_erasure_file_does_not_stop_an_erasure(store: Store) -> None:
+    from aoi_tui.store.after_erasure import FILE
+
+    ef = make_engagement(store)
+    ef.insert(plan("2026-12-03 14:00", PARIS))
+    (store.root / FILE).write_bytes(b"damaged")
+    store.erase(ef.id)
+    assert not (store.root / "engagements" / f"{ef.id}.db").exists()

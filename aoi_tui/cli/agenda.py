@@ -81,7 +81,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from aoi_tui.store.agenda import add_planned
 
     store = open_the_store(args)
-    add_planned(store, engagement_id(store, args.engagement), planned)
+    try:
+        add_planned(store, engagement_id(store, args.engagement), planned)
+    except PlanningError as exc:
+        raise CliError(str(exc)) from None
     assert planned.at is not None
     said = t(
         "plan.planned",

@@ -16,6 +16,7 @@ import hmac
 from pathlib import Path
 from typing import Any, Protocol
 
+from aoi_tui.secure.durable import StoreWriteError
 from aoi_tui.secure.storage import EncryptedStorage, FileCache, StoreFileError
 
 FILE = "after_erasure.db"
@@ -106,7 +107,9 @@ def keep_before_erasure(store: Any, engagement_id: str) -> None:
         }
         for p in planned
     ]
-    AfterErasure(store).keep(row if hours else None, cancelled)
+    # a damaged file or a full disk: the erasure goes on, the row is not kept
+    with contextlib.suppress(StoreFileError, StoreWriteError):
+        AfterErasure(store).keep(row if hours else None, cancelled)
 
 
 __all__ = ["FILE", "FILE_ID", "AfterErasure", "keep_before_erasure"]

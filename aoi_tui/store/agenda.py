@@ -12,8 +12,13 @@ from aoi_tui.store.store import Store
 
 
 def add_planned(store: Store, engagement_id: str, planned: PlannedSession) -> PlannedSession:
+    from aoi_tui.config.i18n import t
+    from aoi_tui.domain.vocabulary import Status
+
     ef = store.engagement(engagement_id)
     with ef.batch():
+        if ef.engagement().status is Status.WITHDRAWN:
+            raise PlanningError(t("plan.withdrawn"))
         ef.insert(planned)
         _mirror_next(store, engagement_id)
     store.refresh_summary(engagement_id)
