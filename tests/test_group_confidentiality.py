@@ -51,6 +51,7 @@ from aoi_tui.exports.group_markdown import (
     participant_recap_markdown,
 )
 from aoi_tui.exports.render_html import to_html
+from aoi_tui.store.store import Store
 
 START = date(2026, 9, 1)
 NAMES = ("Albane Quirin", "Basile Ortolan", "Cyprien Vallet", "Doriane Umbert", "Eulalie Torves")
@@ -362,3 +363,69 @@ def test_names_and_texts_typed_for_a_group_forge_no_structure() -> None:
         assert "<script" not in page and "<img" not in page and "<b>" not in page
         assert 'href="javascript' not in page
         assert page.count("<h2>Actions</h2>") == headings and "<ol" not in page
+
+
+def test_a_groups_confidential_file_holds_every_text_typed_by_person_and_for_the_group(
+    store: Store,
+) -> None:
+    """The coach's file is everything (issue 13 §4): each participant and their
+    agreement, the charter, the framing, objectives, competencies and FSAC marks,
+    tools, every session's facts, every note and action under whom it concerns."""
+    from aoi_tui.domain.models import Assessment, Assessor, Competency, Objective, Tool
+    from aoi_tui.exports.group_export import build_group_export
+
+    people = [
+        Participant(name="Albane Quirin", function="CANARY-FUNCTION", joined_on=START),
+        Participant(name="Basile Ortolan", joined_on=START),
+    ]
+    eng = Engagement(
+        form=Form.TEAM,
+        group="Zeta",
+        sponsor="Anne Blanc",
+        participants=people,
+        charter=Charter(confidentiality="CANARY-CHARTER"),
+        coachee_expectations="CANARY-EXPECT",
+        strategy="CANARY-STRATEGY",
+        closing_synthesis="CANARY-SYNTHESIS",
+    )
+    ef = store.create_engagement(eng)
+    a, b = (p.id for p in people)
+    session = ef.new_session(SessionKind.TEAM_AOI, attendance=[a, b])
+    session.coachee_log = "CANARY-LOG"
+    session.feeling_note = "CANARY-FEELING"
+    session.feeling = 3
+    ef.update(session)
+    competency = Competency(name="CANARY-COMPETENCY", behaviours=["CANARY-BEHAVIOUR"], about=[a])
+    with ef.batch():
+        ef.insert(Objective(statement="CANARY-OBJECTIVE", about=[GROUP]))
+        ef.insert(competency)
+        ef.insert(Assessment(competency_id=competency.id, level=2, by=Assessor.COACH, about=[a]))
+        ef.insert(Tool(name="CANARY-TOOL", description="CANARY-TOOLTEXT"))
+        ef.insert(Action(session=1, text="CANARY-ACTION", about=[a, b]))
+    ef.add_note(1, "CANARY-GROUPNOTE")
+    ef.add_note(1, "CANARY-ALBANE", about=[a])
+    for fmt in ("md", "html"):
+        content = build_group_export(store, ef.id, Audience.CONFIDENTIAL, fmt, "en").content
+        for word in (
+            "CANARY-FUNCTION",
+            "CANARY-CHARTER",
+            "CANARY-EXPECT",
+            "CANARY-STRATEGY",
+            "CANARY-SYNTHESIS",
+            "CANARY-LOG",
+            "CANARY-FEELING",
+            "CANARY-OBJECTIVE",
+            "CANARY-COMPETENCY",
+            "CANARY-BEHAVIOUR",
+            "CANARY-TOOL",
+            "CANARY-TOOLTEXT",
+            "CANARY-ACTION",
+            "CANARY-GROUPNOTE",
+            "CANARY-ALBANE",
+            "Basile Ortolan",
+        ):
+            assert word in content, (fmt, word)
+    md = build_group_export(store, ef.id, Audience.CONFIDENTIAL, "md", "en").content
+    about_albane = md[md.index("## About Albane Quirin") : md.index("## About Basile Ortolan")]
+    assert "CANARY-ALBANE" in about_albane and "CANARY-ACTION" in about_albane
+    assert "CANARY-GROUPNOTE" not in about_albane

@@ -15,6 +15,7 @@ from aoi_tui.domain.models import (
     Action,
     Engagement,
     Note,
+    Objective,
     Participant,
     Session,
     Validation,
@@ -36,11 +37,20 @@ from aoi_tui.exports.markdown_parts import (
     field,
     label,
     level,
-    objectives_section,
     phase_label,
     session_heading,
 )
 from aoi_tui.exports.markdown_safety import Document, heading, inline, item, lead, quote
+
+# the confidential file's parts an individual's and a group's share (framing,
+# competencies and FSAC marks, tools, a session's facts, what left the store)
+from aoi_tui.exports.render_markdown import (
+    _competencies,
+    _framing,
+    _history,
+    _session_facts,
+    _tools,
+)
 
 
 def _about(about: list[str] | None, lang: str, also: bool = False) -> str:
@@ -281,7 +291,26 @@ def group_confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
     for p in eng.participants:
         doc.add(heading(3, inline(p.name)))
         doc.lines(_participant_facts(p, eng, lang))
-    objectives_section(doc, cf.objectives, lang)
+    _framing(doc, eng, lang)
+    if cf.objectives:
+        doc.add(heading(2, t("export.objectives", lang)))
+        doc.lines(
+            [
+                f"- **{_concern(o, eng, lang)}** — {inline(o.statement)}"
+                + "".join(
+                    f"\n  {field(key, inline(text), lang)}"
+                    for key, text in (
+                        ("field.indicator", o.indicator),
+                        ("field.expected_result", o.expected_result),
+                    )
+                    if text.strip()
+                )
+                + f"\n  {field('field.progress', t(f'objective.{o.status.value}', lang), lang)}"
+                for o in cf.objectives
+            ]
+        )
+    _competencies(doc, cf, lang)
+    _tools(doc, cf, lang)
     for title, items in _by_person(cf, eng, lang):
         doc.add(heading(2, title))
         if not items:
@@ -289,7 +318,7 @@ def group_confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
         doc.lines(items)
     for s in cf.sessions:
         doc.add(heading(2, session_heading(s.number, s.kind, s.held_on, lang)), banner)
-        doc.lines(_session_people(s, eng, lang))
+        doc.lines(_session_people(s, eng, lang) + _session_facts(s, lang))
         if s.coachee_log.strip():
             doc.add(heading(3, t("field.coachee_log", lang)), quote(s.coachee_log))
         if s.sponsor_message.strip():
@@ -306,6 +335,7 @@ def group_confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
             doc.add(heading(3, t("export.closing.synthesis", lang)), quote(eng.closing_synthesis))
         if eng.closing_next.strip():
             doc.add(heading(3, t("export.closing.next", lang)), quote(eng.closing_next))
+    _history(doc, cf.exports, lang)
     doc.add(banner)
     return doc.text()
 
@@ -341,7 +371,10 @@ def _name(pid: str, eng: Engagement) -> str:
 
 
 def _concern(
-    thing: Note | Action | Session, eng: Engagement, lang: str, message: bool = False
+    thing: Note | Action | Session | Objective,
+    eng: Engagement,
+    lang: str,
+    message: bool = False,
 ) -> str:
     from aoi_tui.domain.items import Message
 
