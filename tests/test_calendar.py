@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from aoi_tui.domain.models import Agreement, Engagement
 from aoi_tui.domain.planning import CancelledBy, PlannedSession, plan
@@ -208,3 +209,52 @@ def test_each_zone_used_has_its_vtimezone(store: Store, zone: str) -> None:
     cal = parsed(build_calendar(calendar_events(store, names=False)))
     zones = {str(z["TZID"]) for z in cal.walk("VTIMEZONE")}
     assert "Europe/Paris" in zones and (zone in zones or zone == "UTC")
+
+
+WORD = st.from_regex(r"Qz[a-zà-ÿ]{4,10}", fullmatch=True)
+
+
+@given(
+    coachee=st.tuples(WORD, WORD),
+    sponsor=WORD,
+    organisation=WORD,
+    place=WORD,
+    group=st.booleans(),
+)
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_a_neutral_calendar_names_no_one_whatever_the_names(
+    store: Store,
+    coachee: tuple[str, str],
+    sponsor: str,
+    organisation: str,
+    place: str,
+    group: bool,
+) -> None:
+    """Whatever the names (hypothesis draws them), a neutral calendar holds none of
+    them, nor the organisation or the place: only initials."""
+    from aoi_tui.domain.models import Form, Participant
+
+    name = " ".join(coachee)
+    if group:
+        engagement = Engagement(
+            form=Form.TEAM,
+            coachee=name,
+            sponsor=sponsor,
+            organisation=organisation,
+            participants=[Participant(name=sponsor[::-1]), Participant(name=place[::-1])],
+        )
+    else:
+        engagement = Engagement(
+            coachee=name, sponsor=sponsor, organisation=organisation, agreement=Agreement()
+        )
+    ef = store.create_engagement(engagement)
+    ef.insert(plan("2026-12-03 14:00", "Europe/Paris", place=place))
+    try:
+        text = build_calendar(calendar_events(store, names=False)).decode().replace("\r\n ", "")
+        for word in (*coachee, sponsor, organisation, place):
+            assert word not in text
+        assert f"· {coachee[0][0]}.{coachee[1][0]}." in text
+    finally:
+        store.erase(ef.id)

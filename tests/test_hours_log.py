@@ -272,3 +272,12 @@ def test_a_pro_bono_engagement_says_so_in_its_confidential_json(store: Store) ->
         build_export(store, free.id, Audience.CONFIDENTIAL, "json", "en", None).content
     )
     assert doc["version"] == 2 and doc["engagement"]["pro_bono"] is True
+
+
+def test_the_kickoff_counts_and_a_phase_left_out_by_the_setting_does_not(store: Store) -> None:
+    ef = individual(store, "Camille Martin", listed=True)
+    held(ef, 2, SessionKind.KICKOFF)  # expectations 30, objectives 45, agreement 15
+    assert gather(store, None, None, None).rows[0].minutes == 90
+    assert gather(store, ["agreement"], None, None).rows[0].minutes == 75
+    text = render_markdown(gather(store, [], None, None), [], "en")
+    assert "Phases counted: all" in text

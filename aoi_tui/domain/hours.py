@@ -6,7 +6,8 @@ Hours come from the phases' recorded starts and ends. A phase never ended, or
 run across midnight (a session resumed another day), counts its planned
 duration instead, and its row says so (`estimated`). Which phases count is the
 coach's setting (`hours_left_out`): by default every phase but the field
-phases, where the coach observes without coaching (shadowing).
+phases, where the coach observes without coaching (shadowing). Every kind of
+session counts, the three-way kickoff too: the phases decide.
 
 A client who did not agree to be named in the log (`Agreement.listed_in_hours_log`)
 is an anonymous row; so is an engagement erased since (its hours are kept
@@ -20,7 +21,6 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from aoi_tui.domain.models import Engagement, PhaseRun, Session
-from aoi_tui.domain.vocabulary import counts_as_held
 
 DEFAULT_LEFT_OUT: tuple[str, ...] = ("field", "team_field")
 """Phases that do not count by default: the coach observes in the field without
@@ -141,9 +141,7 @@ def engagement_rows(
     kept = [
         s
         for s in sessions
-        if counts_as_held(s.kind)
-        and (start is None or s.held_on >= start)
-        and (end is None or s.held_on <= end)
+        if (start is None or s.held_on >= start) and (end is None or s.held_on <= end)
     ]
     rows: list[ClientRow] = []
 
@@ -231,8 +229,6 @@ def session_hours(
     size = 1 if engagement.individual else max(2, len(engagement.participants))
     kept = []
     for s in sessions:
-        if not counts_as_held(s.kind):
-            continue
         minutes, estimated = session_minutes(s, left_out)
         kept.append(
             SessionHours(
