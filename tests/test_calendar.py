@@ -258,3 +258,18 @@ def test_a_neutral_calendar_names_no_one_whatever_the_names(
         assert f"· {coachee[0][0]}.{coachee[1][0]}." in text
     finally:
         store.erase(ef.id)
+
+
+def test_the_doctor_restores_what_erased_engagements_left(store: Store) -> None:
+    from aoi_tui.store.after_erasure import FILE
+    from aoi_tui.store.doctor import run_doctor
+
+    eid, made = stuffed(store)
+    store.erase(eid)
+    (store.root / FILE).write_bytes(b"damaged")
+    store.cache.drop(store.root / FILE)
+    report = run_doctor(store.root, lambda: store, repair=True)
+    assert any(f.path == store.root / FILE and f.repaired for f in report.findings), report.human()
+    store.cache.drop(store.root / FILE)
+    found = events(parsed(build_calendar(calendar_events(store, names=False))))
+    assert set(found) == {f"{p.id}@aoi.invalid" for p in made}

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from aoi_tui.secure.durable import StoreWriteError
 from aoi_tui.secure.storage import EncryptedStorage, FileCache, StoreFileError
+from aoi_tui.store import backups
 
 FILE = "after_erasure.db"
 FILE_ID = "after_erasure"
@@ -31,6 +32,8 @@ class Host(Protocol):
     def master(self) -> bytes: ...
     @property
     def cache(self) -> FileCache: ...
+    @property
+    def backups(self) -> backups.Backups: ...
     def lock(self, name: str) -> contextlib.AbstractContextManager[None]: ...
 
 
@@ -38,8 +41,11 @@ class AfterErasure:
     def __init__(self, store: Host) -> None:
         self.store = store
         self.path = store.root / FILE
+        # none yet is empty; gone while its copies are there is an error (a repair
+        # restores it), never a new file over the old
+        kept = store.backups.folder_for(self.path).is_dir()
         self._storage = EncryptedStorage(
-            self.path, store.master, FILE_ID, store.cache, missing_ok=True
+            self.path, store.master, FILE_ID, store.cache, missing_ok=not kept
         )
 
     def read(self) -> dict[str, Any]:
@@ -60,7 +66,11 @@ class AfterErasure:
                 data["hours"].append(hours)
             known = {c.get("uid") for c in data["cancelled"]}
             data["cancelled"] += [c for c in cancelled if c["uid"] not in known]
-            self._storage.flush({"_file": FILE_VERSION, **data})
+            blob = self._storage.flush({"_file": FILE_VERSION, **data})
+            # copies as the supervision log keeps them: what `aoi doctor --repair` restores
+            self.store.backups.keep_latest(self.path, blob)
+            with contextlib.suppress(StoreWriteError):
+                self.store.backups.keep(self.path, every_write=True)
 
 
 def keep_before_erasure(store: Any, engagement_id: str) -> None:
@@ -112,4 +122,11 @@ def keep_before_erasure(store: Any, engagement_id: str) -> None:
         AfterErasure(store).keep(row if hours else None, cancelled)
 
 
-__all__ = ["FILE", "FILE_ID", "AfterErasure", "keep_before_erasure"]
+def after_erasure_files(root: Path) -> list[tuple[Path, str]]:
+    """The file, if there is one or a copy says there was one: for `aoi doctor`."""
+    path = root / FILE
+    kept = (root / "backups" / FILE).is_dir()
+    return [(path, FILE_ID)] if path.exists() or kept else []
+
+
+__all__ = ["FILE", "FILE_ID", "AfterErasure", "after_erasure_files", "keep_before_erasure"]

@@ -17,6 +17,7 @@ from typing import Any
 from aoi_tui.secure.durable import ensure_private_dir, write_atomic
 from aoi_tui.secure.keyfile import KeyFile
 from aoi_tui.secure.storage import StoreFileError, decrypt_file
+from aoi_tui.store.after_erasure import after_erasure_files
 from aoi_tui.store.backups import LATEST, Backups, taken_at
 from aoi_tui.store.programme_book import book_files
 from aoi_tui.store.store import INDEX, INDEX_ID, KEYS, QUARANTINE, IndexNotUpdated, Store, file_lock
@@ -158,6 +159,8 @@ def run_doctor(root: Path, unlock: Callable[[], Store], repair: bool = False) ->
     checks: list[tuple[Path, bytes, str]] = [(root / INDEX, store.master, INDEX_ID)]
     # the coach's supervision log, if there is one or a copy says there was one
     checks += [(path, store.master, file_id) for path, file_id in log_files(root)]
+    # what erased engagements left: anonymous hours, calendar UIDs to cancel
+    checks += [(path, store.master, file_id) for path, file_id in after_erasure_files(root)]
     # the programme book (lead keys, random keys) and the registers of reports
     checks += [(path, store.master, file_id) for path, file_id in book_files(root)]
     for eid in sorted(store.keyfile.engagement_keys):
