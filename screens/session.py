@@ -13,13 +13,20 @@ from textual.widgets import Header
 
 from aoi_tui.config.i18n import t
 from aoi_tui.domain import clock
-from aoi_tui.domain.models import Session, Status
+from aoi_tui.domain.models import Action, Session, Status
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.live.live_session import TakenOver
 from aoi_tui.screens.base import AoiScreen, Footer, failures_said
 from aoi_tui.screens.card_panel import CardPanel
 from aoi_tui.screens.coachee_log import CoacheeLogScreen
-from aoi_tui.screens.group_room import Whom, choices, opening_room, sponsor_joins, whom
+from aoi_tui.screens.group_room import (
+    Whom,
+    choices,
+    in_debrief,
+    opening_room,
+    sponsor_joins,
+    whom,
+)
 from aoi_tui.screens.live_run import LiveRun, SessionTakenOver
 from aoi_tui.screens.note_input import NextNote
 from aoi_tui.screens.notes_list import NotesList
@@ -145,7 +152,7 @@ class SessionScreen(AoiScreen[None]):
         self.next_note.room = self.aoi.room
         if self.focused is None:
             self.next_note.input.focus()
-        self.review.show(review_panel_text(session, not safe, self.ef.actions))
+        self.review.show(review_panel_text(session, not safe, self.review_actions))
         self.handover.show(handover_panel_text(self.ef, session, self.notes_list.notes))
 
     # -- writes, and how they went -------------------------------------------------------
@@ -176,6 +183,15 @@ class SessionScreen(AoiScreen[None]):
         """PageUp/PageDown: the review or handover panel, without leaving the input."""
         self.review.page(direction)
         self.handover.page(direction)
+
+    def review_actions(self) -> list[Action]:
+        """The actions the review recalls: in a group's one-to-one session, the
+        participant's and the group's, nobody else's."""
+        actions = self.ef.actions()
+        who = self.session.participant
+        if self.engagement.individual or who is None:
+            return actions
+        return [a for a in actions if in_debrief(a, self.engagement, Room.COACH, who)]
 
     def room_after_sponsor(self) -> Room:
         """F2 off in a group's collective session: the N+1 leaves, the group stays."""

@@ -47,6 +47,8 @@ def handover_text(
         return "\n• " + clean(words).replace("\n", "\n  ")
 
     text = Text(t("ui.handover.title"), style="bold")
+    if not engagement.individual:
+        return group_handover_text(engagement, session, notes, actions, text)
     if engagement.agreement.consent_date is None:
         text.append("\n" + t("ui.handover.no_consent"), style="italic")
         return text
@@ -72,6 +74,42 @@ def handover_text(
     return text
 
 
+def group_handover_text(
+    engagement: Engagement,
+    session: Session,
+    notes: Iterable[Note],
+    actions: Iterable[Action],
+    text: Text,
+) -> Text:
+    """A group's handover, the N+1 and the group in the room: what reaches the N+1
+    and concerns the group (`group_room.shown`), nothing about one person."""
+    from aoi_tui.domain.vocabulary import Room
+    from aoi_tui.screens.group_room import shown
+
+    def item(words: str) -> str:
+        return "\n• " + clean(words).replace("\n", "\n  ")
+
+    if shown(Message(session), engagement, Room.SPONSOR):
+        text.append("\n" + t("ui.handover.message") + "\n", style="bold")
+        text.append(clean(session.sponsor_message))
+    else:
+        text.append("\n" + t("ui.handover.no_message"), style="italic")
+    shared = [n for n in notes if shown(n, engagement, Room.SPONSOR)]
+    if shared:
+        text.append("\n" + t("ui.handover.items"), style="bold")
+        for n in shared:
+            text.append(item(n.text))
+    follow = [
+        a for a in actions if a.status is ActionStatus.OPEN and shown(a, engagement, Room.SPONSOR)
+    ]
+    if follow:
+        text.append("\n" + t("ui.handover.actions"), style="bold")
+        for a in follow:
+            due = f", {t('field.due')} {a.due.isoformat()}" if a.due else ""
+            text.append(item(a.text) + f" ({t(f'owner.{a.owner.value}')}{due})")
+    return text
+
+
 def review_panel_text(
     session: Session, coach_alone: bool, actions: Callable[[], list[Action]]
 ) -> Text | None:
@@ -86,7 +124,7 @@ def review_panel_text(
 def handover_panel_text(ef: EngagementFile, session: Session, notes: list[Note]) -> Text | None:
     """The handover, in its phase."""
     phase = session.phases[session_clock.current_index(session)].phase
-    if phase != "handover":
+    if phase not in ("handover", "team_handover"):  # a team's handover to its N+1 too
         return None
     return handover_text(ef.engagement(), session, notes, ef.actions())
 

@@ -290,3 +290,36 @@ async def test_the_debrief_validates_as_the_group_present_then_one_to_one(store:
         await pilot.pause()
         group_note = ef.get(type(group_note), group_note.id)
         assert reaches(group_note, ef.engagement())  # now the N+1 may read it
+
+
+async def test_the_handover_shows_the_n1_what_the_group_validated_nothing_about_one_person(
+    store: Store,
+) -> None:
+    from aoi_tui.domain.allow_list import reaches
+    from aoi_tui.domain.validations import validate
+
+    app, eid = group_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_team_session(pilot, eid)  # everyone is here
+        await typed(pilot, "Le briefing tient en trois lignes")
+        await pilot.press("f4", "enter")
+        await typed(pilot, "@lé explique bien le réglage")
+        await pilot.press("f4", "enter")
+        await settle(pilot, screen)
+        ef = store.engagement(eid)
+        e = ef.engagement()
+        for note in ef.notes(screen.number):  # each validated by all it concerns
+            for p in e.participants:
+                if note.about == ["group"] or p.id in note.about:
+                    validate(note, p, e)
+            ef.update(note)
+        lea_note = ef.notes(screen.number)[-1]
+        assert reaches(lea_note, e)  # Léa agreed her own items go to the N+1...
+        screen.notes_list.merge(ef.notes(screen.number))
+        await pilot.press("f6", "f6", "f6")
+        await pilot.pause()
+        panel = str(screen.handover.query_one(Static).render())
+        assert "Le briefing tient en trois lignes" in panel
+        assert "explique" not in panel  # ...but not in front of the group
+        listed = [r.note.text for r in screen.notes_list.rows]
+        assert listed == ["Le briefing tient en trois lignes"]
