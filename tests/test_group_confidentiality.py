@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from aoi_tui.domain.allow_list import reaches
@@ -235,7 +236,8 @@ def test_each_reader_gets_only_what_everyone_concerned_validated_and_agreed_to(
         try:
             report = docs.build_group_report(ef, n1)  # type: ignore[arg-type]
         except docs.NoSuchRecipient:
-            assert n1 not in docs.sponsors(eng) or not n1
+            consented = any(p.agreement.consent_date for p in eng.participants)
+            assert n1 not in docs.sponsors(eng) or not consented
             continue
         outputs = rendered(group_report_markdown(report, "en"), report)
         for p in eng.participants:
@@ -429,3 +431,11 @@ def test_a_groups_confidential_file_holds_every_text_typed_by_person_and_for_the
     about_albane = md[md.index("## About Albane Quirin") : md.index("## About Basile Ortolan")]
     assert "CANARY-ALBANE" in about_albane and "CANARY-ACTION" in about_albane
     assert "CANARY-GROUPNOTE" not in about_albane
+
+
+def test_no_report_leaves_for_an_n1_before_anyone_consented() -> None:
+    people = [Participant(name="Albane Quirin", joined_on=START)]
+    eng = Engagement(form=Form.TEAM, group="Zeta", sponsor="Anne Blanc", participants=people)
+    ef = InMemory(eng, [], [])
+    with pytest.raises(docs.NoSuchRecipient, match="consented"):
+        docs.build_group_report(ef, "Anne Blanc")  # type: ignore[arg-type]

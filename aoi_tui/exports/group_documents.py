@@ -196,6 +196,12 @@ def the_sponsor(engagement: Engagement, name: str | None) -> str:
 def build_group_report(ef: EngagementFile, sponsor: str | None) -> GroupReport:
     eng = ef.engagement()
     name = the_sponsor(eng, sponsor)
+    if not any(p.agreement.consent_date is not None for p in eng.participants):
+        # as for one coachee: nothing leaves for an N+1 before anyone consented
+        raise NoSuchRecipient(
+            "no participant has consented yet: record it first "
+            "(aoi participant consent ENGAGEMENT PARTICIPANT --date YYYY-MM-DD)"
+        )
     reader = ForSponsor(name)
     attendance = attendance_reported(eng)
 
