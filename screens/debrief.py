@@ -155,9 +155,10 @@ class DebriefScreen(AoiScreen[None]):
         self.notes = DebriefNotes(id="debrief-notes")
         self.engagement = self.ef.engagement()
         """The engagement as the debrief opened: a group's participants."""
-        self.validator: str | None = None
+        self.validator: str | None = self.session.participant
         """A group's: whose validation F4 records, one participant's (one to one,
-        the group out of the room) or, None, the group present's."""
+        the group out of the room; a one-to-one session's participant from the
+        start) or, None, the group present's."""
         if not self.engagement.individual:
             self.notes.words_of = self.note_words
 
@@ -223,7 +224,7 @@ class DebriefScreen(AoiScreen[None]):
         # With the N+1 in the room: no FSAC or feeling, and the message only once it
         # reaches the N+1 (the allow-list).
         safe = room is not Room.COACH  # the N+1, or the group: no one's FSAC or feeling
-        if room is not Room.COACH:
+        if room is not Room.COACH and not self.session.participant:
             self.validator = None  # one to one only with the coach alone
         tabs = self.query_one("#tabs", TabbedContent)
         if safe:

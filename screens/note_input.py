@@ -156,6 +156,7 @@ class NextNote(Vertical):
 
     def on_mount(self) -> None:
         self._show_line()
+        self.rework_about()  # a group's: whom the first note concerns, before any key
 
     @property
     def text(self) -> str:

@@ -323,3 +323,36 @@ async def test_the_handover_shows_the_n1_what_the_group_validated_nothing_about_
         assert "explique" not in panel  # ...but not in front of the group
         listed = [r.note.text for r in screen.notes_list.rows]
         assert listed == ["Le briefing tient en trois lignes"]
+
+
+async def test_a_one_to_one_session_s_debrief_validates_for_its_participant(store: Store) -> None:
+    from aoi_tui.screens.attendance import PersonScreen
+    from aoi_tui.screens.debrief import DebriefScreen
+    from aoi_tui.screens.engagement import NewSessionScreen
+
+    app, eid = group_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_group(pilot, eid)
+        await pilot.press("n")
+        kinds = await on_screen(pilot, NewSessionScreen)
+        await pilot.press(*["down"] * kinds.kinds.index(SessionKind.AOI), "enter")
+        await on_screen(pilot, PersonScreen)
+        await pilot.press("down", "down", "enter")  # Sophie, one to one
+        screen = await on_screen(pilot, SessionScreen)
+        by = people(store, eid)
+        assert screen.session.participant == by["Sophie"].id
+        assert app.room is Room.COACH  # no group in the room
+        assert about_shown(screen) == "About: Sophie Marchand"
+        await typed(pilot, "Elle veut former un nouvel arrivant")
+        await pilot.press("f4", "enter")
+        await settle(pilot, screen)
+        await pilot.press("f9")
+        debrief = await on_screen(pilot, DebriefScreen)
+        assert "Sophie Marchand (one to one)" in str(
+            debrief.query_one("#validating", Static).render()
+        )
+        await pilot.press("f4")
+        await pilot.pause()
+        note = store.engagement(eid).notes(screen.number)[-1]
+        assert note.about == [by["Sophie"].id]
+        assert [v.by for v in note.validations] == [by["Sophie"].id]
