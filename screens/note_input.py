@@ -323,8 +323,12 @@ class NextNote(Vertical):
 
     @on(NoteInput.MultilinePaste)
     def _pasted(self, event: NoteInput.MultilinePaste) -> None:
-        if self.masked:  # no editor in view of the N+1: kept, masked, in the input
-            self.keep_lines(clean(event.text), cursor_to_end=True)
+        text = clean(event.text)
+        self.rework_about(text)
+        # no editor in view of the N+1, nor of the group for a note about a person:
+        # kept, masked, in the input
+        if self.masked or self._hidden():
+            self.keep_lines(text, cursor_to_end=True)
         else:
             self.input.value = ""
             self.open_editor(clean(event.text))
@@ -332,8 +336,8 @@ class NextNote(Vertical):
     def open_editor(self, text: str | None = None) -> None:
         """The long-note editor (ctrl+o), from the words typed or `text`; its save
         takes the note, Escape gives its lines back to the input."""
-        if self.masked:
-            return  # the draft stays off the screen while the N+1 may see it
+        if self.masked or self._hidden():
+            return  # the draft stays off the screen while the N+1 (or the group) may see it
 
         def changed(words: str) -> None:
             self.post_message(self.Drafted(self.words(words)))

@@ -356,3 +356,18 @@ async def test_a_one_to_one_session_s_debrief_validates_for_its_participant(stor
         note = store.engagement(eid).notes(screen.number)[-1]
         assert note.about == [by["Sophie"].id]
         assert [v.by for v in note.validations] == [by["Sophie"].id]
+
+
+async def test_a_pasted_note_about_a_person_opens_no_editor_in_front_of_the_group(
+    store: Store,
+) -> None:
+    from tests.tui_support import paste
+
+    app, eid = group_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_team_session(pilot, eid)
+        await paste(pilot, "@ka coupe la parole\net se reprend")
+        await pilot.pause()
+        assert app.screen is screen  # the long-note editor would show it to the group
+        field = screen.query_one("#note-input", Input)
+        assert field.password and field.value == "@ka coupe la parole / et se reprend"
