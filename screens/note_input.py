@@ -274,7 +274,9 @@ class NextNote(Vertical):
             return
         self.rework_about(text)
         if self.about.problems:  # a person is never guessed: said, the text stays
-            self.notify(self.about.problems[0], severity="error", timeout=10)
+            # with the group in the room, without the names it might be about
+            said = t("ui.about.problem_hidden") if self._hidden() else self.about.problems[0]
+            self.notify(said, severity="error", timeout=10)
             return
         if self.about.named and not self._hidden():
             self.notify(t("ui.about.flagged", names=names(self.about.named, 15)), timeout=6)

@@ -371,3 +371,20 @@ async def test_a_pasted_note_about_a_person_opens_no_editor_in_front_of_the_grou
         assert app.screen is screen  # the long-note editor would show it to the group
         field = screen.query_one("#note-input", Input)
         assert field.password and field.value == "@ka coupe la parole / et se reprend"
+
+
+async def test_an_ambiguous_prefix_refused_in_front_of_the_group_names_no_one(
+    store: Store,
+) -> None:
+    app, eid = group_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_team_session(pilot, eid)
+        ef = store.engagement(eid)
+        ef.add_participant(Participant(name="Karine Morel"))
+        screen.engagement = ef.engagement()
+        await typed(pilot, "@kar a raison")
+        await pilot.press("enter")
+        await pilot.pause()
+        said = notifications(pilot)[-1]
+        assert "Not saved" in said and "Karim" not in said and "Karine" not in said
+        assert screen.query_one("#note-input", Input).value == "@kar a raison"
