@@ -77,6 +77,10 @@ def test_a_team_through_the_cli_reaches_each_reader_only_with_what_they_may_read
     )
     ok(aoi(env, data, "participant", "consent", eid, "elo", "--date", "2026-11-20"))
     ok(aoi(env, data, "participant", "report", eid, "claire", "--own-items", "yes"))
+    ok(aoi(env, data, "participant", "report", eid, "claire", "--competencies", "yes"))
+    claire_now = people(env, data, eid)["Claire Martin"]
+    assert claire_now["report_own_items"] and claire_now["report_competencies"]
+    assert not claire_now["report_attendance"]  # a flag not given is left as it was
     # the engagement's own consent and withdrawal are an individual one's
     for command in ("consent", "withdraw"):
         extra = ["--date", "2026-11-20"] if command == "consent" else []

@@ -62,6 +62,7 @@ def _row(p: Participant, engagement: Engagement) -> dict[str, Any]:
         "withdrawn_on": p.withdrawn_on.isoformat() if p.withdrawn_on else None,
         "report_own_items": p.report_own_items,
         "report_attendance": p.agreement.report_attendance,
+        "report_competencies": p.agreement.report_competencies,
         "programme_statistics": p.programme_statistics,
     }
 
@@ -168,21 +169,28 @@ def cmd_participant_consent(args: argparse.Namespace) -> int:
 
 def cmd_participant_report(args: argparse.Namespace) -> int:
     def change(e: Engagement, p: Participant) -> str:
-        if p.withdrawn_on is not None and (args.own_items or args.attendance):
+        competencies = args.competencies
+        if p.withdrawn_on is not None and (args.own_items or args.attendance or competencies):
             raise CliError(f"{p.name} withdrew: nothing more is reported about them")
         if args.own_items is not None:
             p.report_own_items = args.own_items
         if args.attendance is not None:
             p.agreement = p.agreement.model_copy(update={"report_attendance": args.attendance})
+        if competencies is not None:
+            p.agreement = p.agreement.model_copy(update={"report_competencies": competencies})
         if args.programme_statistics is not None:
             p.programme_statistics = args.programme_statistics
         return (
             f"{p.name}: own items {'reported' if p.report_own_items else 'not reported'}, "
             f"attendance {'reported' if p.agreement.report_attendance else 'not reported'}, "
+            f"competency levels "
+            f"{'reported' if p.agreement.report_competencies else 'not reported'}, "
             f"programme statistics {'yes' if p.programme_statistics else 'no'}."
         )
 
-    only_programme = args.own_items is None and args.attendance is None
+    only_programme = (
+        args.own_items is None and args.attendance is None and args.competencies is None
+    )
     return _change_participant(args, change, individual=only_programme)
 
 
