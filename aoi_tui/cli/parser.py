@@ -402,6 +402,16 @@ def later_month(value: str) -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except BrokenPipeError:
+        # `aoi … | head`: the reader has what it wanted. Python would still flush
+        # stdout at exit and print the error: stdout goes nowhere from now on.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # what a shell says of a program stopped by SIGPIPE
+
+
+def run(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -427,6 +437,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from aoi_tui.domain.problems import Invalid, first_problem
 
         fail(str(first_problem(exc)) if isinstance(exc, Invalid) else str(exc))
+    except BrokenPipeError:
+        raise  # said nothing of: `main`
     except OSError as exc:
         fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
     except Exception as exc:
