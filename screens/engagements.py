@@ -38,7 +38,7 @@ def format_words(fmt: str, form: str, participants: int) -> str:
     """The format column: a group's form and size instead ("Team 5"), an
     individual engagement's format as before."""
     if form in ("team", "peers"):
-        return t(f"ui.format.{form}_n", n=participants)
+        return t(f"ui.format.{form}_size", size=participants)
     return t(f"ui.format.{fmt}")
 
 
