@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
-from aoi_tui.config.i18n import t
+from aoi_tui.config.i18n import plural, t
 from aoi_tui.programme.definition import Programme, ProgrammeError
 from aoi_tui.screens.base import AoiScreen
 from aoi_tui.screens.export import is_this_terminal
@@ -116,8 +116,8 @@ class ProgrammeFeedScreen(AoiScreen[None]):
             t(
                 "ui.programme.written",
                 path=str(path),
-                engagements=len(self.feed.engagements),
-                people=people,
+                engagements=plural("ui.programme.engagements", len(self.feed.engagements)),
+                people=plural("ui.programme.people", people),
             ),
             timeout=8,
         )

@@ -98,6 +98,8 @@ def test_cli_writes_each_readers_word_file_of_a_team(
             "--sponsor", "Marc Dubois", "--participant", "Claire Martin",
             "--participant", "Claude Roy", "--json")
     )["id"]  # fmt: skip
+    for person in ("Claire", "Claude"):  # no report leaves before anyone consented
+        ok(aoi(env, data, "participant", "consent", eid, person, "--date", "2026-11-20"))
     for args, name in (
         (("--shared",), "n1.docx"),
         (("--confidential",), "dossier.docx"),
