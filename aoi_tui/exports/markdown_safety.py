@@ -85,12 +85,27 @@ def _escape_start(line: str) -> str:
     return _FIRST.sub(r"\1\\\2", line, count=1)
 
 
+BLOCK_OPENERS = frozenset("#=*-_>+[|:0123456789")
+"""What a line starts with (after spaces and tabs, the only indentation Markdown
+knows) when it may open a block `_structure_rows` looks for: a heading or its
+setext underline, a thematic break, a quote, a list item, a link reference
+definition, a table's delimiter row. A text none of whose lines starts so is
+paragraphs and code only: it needs no parse (most notes)."""
+
+
+def _may_open_a_block(line: str) -> bool:
+    start = line.lstrip(" \t")
+    return bool(start) and start[0] in BLOCK_OPENERS
+
+
 def _structure_rows(lines: list[str], after_meta: bool) -> set[int]:
     """The rows where a free text opens a block of its own at its top level: a
     heading (its `#` or its setext underline), a list item, a quote, a table
     (its delimiter row), a thematic break, a link reference definition.
     Fenced and indented code stay: contained, they cannot pass for the report's
     parts. With `after_meta`, the first line follows generated text on its line."""
+    if not any(_may_open_a_block(line) for line in lines):
+        return set()
     source = "\n".join(["x " + lines[0], *lines[1:]] if after_meta else lines)
     rows: set[int] = set()
     for probe in _probes:
@@ -137,6 +152,8 @@ def _neutralise_definitions(lines: list[str]) -> list[str]:
     """Escape link reference definitions: parsed, they vanish from the page
     and turn matching `[words]` anywhere in the document into links."""
     for _ in range(len(lines) + 1):
+        if not any(line.lstrip(" \t").startswith("[") for line in lines):
+            return lines  # a definition starts its line with "[" (after up to 3 spaces)
         env: dict[str, object] = {}
         _probes[0].parse("\n".join(lines), env)
         references = env.get("references")
