@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from aoi_tui.domain import allow_list
+from aoi_tui.domain.access_requests import AccessRequest
 from aoi_tui.domain.models import (
     GROUP,
     Agreement,
@@ -124,3 +125,33 @@ def attack_loot(
         {"passphrase": PASSPHRASE, "recovery code": crypto.normalise_recovery_code(code)}
     )
     return attacker.loot(store.root, [eid]).plaintext_in
+
+
+def test_an_erased_participants_access_requests_go_from_every_copy(
+    store: Store, store_template: tuple[Path, bytes, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request for one's data names how the person's identity was checked and what
+    was withheld from them: it is about them, and goes with them; another's stays."""
+    eid, gone, other = a_team(store)
+    for i in range(2):  # two writes: a rotating backup holds the first
+        ef = reopen(store).engagement(eid)
+        ef.insert(
+            AccessRequest(
+                participant=gone, received=date(2026, 11, 3), identity=f"CANARY-ALONE id {i}"
+            )
+        )
+        ef.insert(
+            AccessRequest(
+                participant=other, received=date(2026, 11, 3), identity=f"KEPT-OTHER id {i}"
+            )
+        )
+    before = attack_loot(store, store_template, monkeypatch, eid)
+    assert "CANARY-ALONE" in before, "the test sees nothing"
+
+    erase_participant(reopen(store).engagement(eid), gone)
+
+    after = attack_loot(store, store_template, monkeypatch, eid)
+    assert "CANARY-ALONE" not in after, after.get("CANARY-ALONE")
+    assert "KEPT-OTHER" in after
+    left = reopen(store).engagement(eid).all(AccessRequest)
+    assert sorted(r.identity for r in left) == ["KEPT-OTHER id 0", "KEPT-OTHER id 1"]

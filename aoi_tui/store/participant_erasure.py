@@ -157,6 +157,9 @@ def scrub(data: Doc, pid: str, name: str, neutral: str) -> Doc:
                 doc["about"] = [i for i in about if i != pid]
             if "validations" in doc:
                 doc["validations"] = _without_them(doc["validations"], pid)
+    requests = data.get("access_requests", {})  # how their identity was checked: theirs
+    for key in [k for k, r in requests.items() if r.get("participant") == pid]:
+        del requests[key]
     for doc in data.get("exports", {}).values():
         if doc.get("recipient") == pid:
             doc.pop("recipient")
