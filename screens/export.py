@@ -135,21 +135,29 @@ class ExportScreen(AoiScreen[None]):
         if self.export is None:
             return
         target = self.query_one("#path", Input).value.strip() or None
-        if target is not None and is_this_terminal(target):
-            # the screen is the terminal: the file would be drawn over and lost
-            self.notify(t("ui.export.not_terminal"), severity="error", timeout=10)
-            return
-        try:
-            path = write_export(self.aoi.unlocked, self.engagement_id, self.export, target)
-        except ExportNotRecorded as exc:  # the file left: said as it is, not as a failure to write
-            self.notify(str(exc), severity="error", timeout=15)
-            self.app.pop_screen()
-            return
-        except (StoreWriteError, OSError) as exc:
-            self.notify(t("ui.export.failed", reason=str(exc)), severity="error", timeout=10)
-            return
-        self.notify(t("export.written", path=str(path)), timeout=8)
-        self.app.pop_screen()
+        write_and_say(self, self.engagement_id, self.export, target)
+
+
+def write_and_say(
+    screen: AoiScreen[None], engagement_id: str, export: Export, target: str | None
+) -> None:
+    """Write `export` to `target` (None: its default name here) and say how it went;
+    the screen closes once the file has left, recorded or not."""
+    if target is not None and is_this_terminal(target):
+        # the screen is the terminal: the file would be drawn over and lost
+        screen.notify(t("ui.export.not_terminal"), severity="error", timeout=10)
+        return
+    try:
+        path = write_export(screen.aoi.unlocked, engagement_id, export, target)
+    except ExportNotRecorded as exc:  # the file left: said as it is, not as a failure to write
+        screen.notify(str(exc), severity="error", timeout=15)
+        screen.app.pop_screen()
+        return
+    except (StoreWriteError, OSError) as exc:
+        screen.notify(t("ui.export.failed", reason=str(exc)), severity="error", timeout=10)
+        return
+    screen.notify(t("export.written", path=str(path)), timeout=8)
+    screen.app.pop_screen()
 
 
 def is_this_terminal(target: str) -> bool:

@@ -42,10 +42,9 @@ from aoi_tui.exports.supervision_export import (
     build_supervision_export,
     preview_lines,
 )
-from aoi_tui.exports.writing import WORD, ExportNotRecorded, write_export
+from aoi_tui.exports.writing import WORD
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
-from aoi_tui.screens.export import is_this_terminal
-from aoi_tui.secure.durable import StoreWriteError
+from aoi_tui.screens.export import write_and_say
 
 # The screen's own words. They join the catalogs (data/i18n, `ui.case`) once the
 # catalogs being edited for issue 13 are committed.
@@ -382,20 +381,7 @@ class SupervisionCaseScreen(AoiScreen[None]):
             self._say_state()
             return
         target = self.query_one("#case-path", Input).value.strip() or None
-        if target is not None and is_this_terminal(target):
-            self.notify(t("ui.export.not_terminal"), severity="error", timeout=10)
-            return
-        try:
-            path = write_export(self.aoi.unlocked, self.engagement_id, self.case.export, target)
-        except ExportNotRecorded as exc:
-            self.notify(str(exc), severity="error", timeout=15)
-            self.app.pop_screen()
-            return
-        except (StoreWriteError, OSError) as exc:
-            self.notify(t("ui.export.failed", reason=str(exc)), severity="error", timeout=10)
-            return
-        self.notify(t("export.written", path=str(path)), timeout=8)
-        self.app.pop_screen()
+        write_and_say(self, self.engagement_id, self.case.export, target)
 
 
 __all__ = ["WORDS", "SupervisionCaseScreen"]
