@@ -386,7 +386,13 @@ def add_participant_commands(sub: Any, command: Callable[..., argparse.ArgumentP
     sp = one("consent", "record a participant's consent")
     sp.add_argument("--date", type=parse_consent_date, required=True, metavar="YYYY-MM-DD")
     sp = one("report", "what may be reported about a participant (off until agreed)")
-    for flag in ("--own-items", "--attendance", "--competencies", "--programme-statistics"):
+    for flag in (
+        "--own-items",
+        "--attendance",
+        "--objectives",  # objectives' progress
+        "--competencies",
+        "--programme-statistics",
+    ):
         sp.add_argument(flag, type=yes_no, metavar="yes|no")
     sp = one("withdraw", "a participant withdraws (nothing of theirs reported after)")
     sp.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD", help="default today")

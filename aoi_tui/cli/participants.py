@@ -62,6 +62,7 @@ def _row(p: Participant, engagement: Engagement) -> dict[str, Any]:
         "withdrawn_on": p.withdrawn_on.isoformat() if p.withdrawn_on else None,
         "report_own_items": p.report_own_items,
         "report_attendance": p.agreement.report_attendance,
+        "report_objective_status": p.agreement.report_objective_status,
         "report_competencies": p.agreement.report_competencies,
         "programme_statistics": p.programme_statistics,
     }
@@ -114,6 +115,8 @@ def cmd_participant_list(args: argparse.Namespace) -> int:
                 for what, flag in (
                     ("own items", r["report_own_items"]),
                     ("attendance", r["report_attendance"]),
+                    ("objectives' progress", r["report_objective_status"]),
+                    ("competency levels", r["report_competencies"]),
                     ("programme statistics", r["programme_statistics"]),
                 )
                 if flag
@@ -170,7 +173,10 @@ def cmd_participant_consent(args: argparse.Namespace) -> int:
 def cmd_participant_report(args: argparse.Namespace) -> int:
     def change(e: Engagement, p: Participant) -> str:
         competencies = args.competencies
-        if p.withdrawn_on is not None and (args.own_items or args.attendance or competencies):
+        objectives = args.objectives
+        if p.withdrawn_on is not None and (
+            args.own_items or args.attendance or objectives or competencies
+        ):
             raise CliError(f"{p.name} withdrew: nothing more is reported about them")
         if args.own_items is not None:
             p.report_own_items = args.own_items
@@ -178,18 +184,25 @@ def cmd_participant_report(args: argparse.Namespace) -> int:
             p.agreement = p.agreement.model_copy(update={"report_attendance": args.attendance})
         if competencies is not None:
             p.agreement = p.agreement.model_copy(update={"report_competencies": competencies})
+        if objectives is not None:
+            p.agreement = p.agreement.model_copy(update={"report_objective_status": objectives})
         if args.programme_statistics is not None:
             p.programme_statistics = args.programme_statistics
         return (
             f"{p.name}: own items {'reported' if p.report_own_items else 'not reported'}, "
             f"attendance {'reported' if p.agreement.report_attendance else 'not reported'}, "
+            f"objectives' progress "
+            f"{'reported' if p.agreement.report_objective_status else 'not reported'}, "
             f"competency levels "
             f"{'reported' if p.agreement.report_competencies else 'not reported'}, "
             f"programme statistics {'yes' if p.programme_statistics else 'no'}."
         )
 
     only_programme = (
-        args.own_items is None and args.attendance is None and args.competencies is None
+        args.own_items is None
+        and args.attendance is None
+        and args.objectives is None
+        and args.competencies is None
     )
     return _change_participant(args, change, individual=only_programme)
 

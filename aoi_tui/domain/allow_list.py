@@ -51,6 +51,10 @@ coach (`Audience.CONFIDENTIAL`: everything).
   the same lines without a validation: a person's to their own N+1 where they
   agreed to report their own items, the group's where every participant still
   in the group consented (and, for levels, agreed to report them).
+- An objective's progress (`ObjectiveProgress`) goes where its objective goes,
+  and to an N+1 only where everyone it concerns agreed to report objectives'
+  progress (a group objective: every participant still in the group). Only
+  the participants' own agreements count: nothing the N+1 agreed or did.
 - A participant's recap: their own items they validated and their own
   actions; an item about them and others once each of the others validated it
   (and has not withdrawn); the group's items once the group validated them, the
@@ -65,7 +69,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from aoi_tui.domain.concerns import concerned
-from aoi_tui.domain.items import Closing, Item, Message, Validated, item_day
+from aoi_tui.domain.items import Closing, Item, Message, ObjectiveProgress, Validated, item_day
 from aoi_tui.domain.models import (
     Action,
     Assessment,
@@ -144,6 +148,8 @@ def reaches(item: Item, engagement: Engagement, audience: Reader = Audience.SHAR
     The one decision."""
     if audience is Audience.CONFIDENTIAL:
         return True
+    if isinstance(item, ObjectiveProgress):
+        return _progress_reaches(item, engagement, audience)
     if audience is Audience.GROUP_ROOM:
         return group_safe(item, engagement)
     if audience is Audience.GROUP_RECAP:
@@ -161,6 +167,23 @@ def reaches(item: Item, engagement: Engagement, audience: Reader = Audience.SHAR
     if isinstance(audience, ForParticipant):
         return _to_participant(item, engagement, audience.participant_id)
     return False  # a reader this rule does not know gets nothing
+
+
+def _progress_reaches(item: ObjectiveProgress, engagement: Engagement, audience: Reader) -> bool:
+    if not reaches(item.objective, engagement, audience):
+        return False
+    if not (audience is Audience.SHARED or isinstance(audience, ForSponsor)):
+        return True  # the room sees a group objective's status with the objective
+    if engagement.individual:
+        return engagement.agreement.report_objective_status
+    concern = concerned(item, engagement)
+    if concern.group:
+        people = [p for p in engagement.participants if p.withdrawn_on is None]
+    else:
+        people = [p for p in engagement.participants if p.id in concern.people]
+    return bool(people) and all(
+        _reportable(p, engagement) and p.agreement.report_objective_status for p in people
+    )
 
 
 def group_safe(item: Item, engagement: Engagement) -> bool:
@@ -398,6 +421,7 @@ __all__ = [
     "ForSponsor",
     "Item",
     "Message",
+    "ObjectiveProgress",
     "Reader",
     "attendance_reported",
     "group_safe",

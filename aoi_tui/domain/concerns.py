@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aoi_tui.domain.items import Closing, Item, Message
+from aoi_tui.domain.items import Closing, Item, Message, ObjectiveProgress
 from aoi_tui.domain.models import (
     GROUP,
     Action,
@@ -60,6 +60,8 @@ def about_of(item: Item) -> list[str] | None:
     tool, a session's attendance)."""
     if isinstance(item, Note | Action | Objective | Competency | Assessment):
         return item.about
+    if isinstance(item, ObjectiveProgress):
+        return item.objective.about
     if isinstance(item, Message):
         return item.session.message_about
     if isinstance(item, Closing):

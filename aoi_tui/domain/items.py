@@ -31,15 +31,35 @@ class Message:
 
 
 @dataclass(frozen=True)
+class ObjectiveProgress:
+    """How far an objective has come (its status), apart from the objective: the
+    N+1 may read an objective framed with them and not its progress."""
+
+    objective: Objective
+
+
+@dataclass(frozen=True)
 class Closing:
     """The closing review's two texts (the engagement carries them)."""
 
     engagement: Engagement
 
 
-Item = Note | Action | Message | Closing | Objective | Competency | Assessment | Tool | Session
+Item = (
+    Note
+    | Action
+    | Message
+    | Closing
+    | Objective
+    | ObjectiveProgress
+    | Competency
+    | Assessment
+    | Tool
+    | Session
+)
 """Every kind of item a report could show. A `Session` stands for its
-attendance (number, kind, day); its message is `Message(session)`."""
+attendance (number, kind, day); its message is `Message(session)`, an
+objective's status `ObjectiveProgress(objective)`."""
 
 Validated = Note | Action | Message | Closing
 """The items someone validates, for their exact text."""
@@ -56,4 +76,4 @@ def item_day(item: Validated) -> date:
     return clock.today()
 
 
-__all__ = ["Closing", "Item", "Message", "Validated", "item_day"]
+__all__ = ["Closing", "Item", "Message", "ObjectiveProgress", "Validated", "item_day"]

@@ -27,6 +27,7 @@ from aoi_tui.domain.allow_list import (
     ForSponsor,
     Item,
     Message,
+    ObjectiveProgress,
     Reader,
     attendance_reported,
     named_for,
@@ -44,6 +45,7 @@ from aoi_tui.domain.models import (
     Form,
     Level,
     Model,
+    ObjectiveStatus,
     Owner,
     Participant,
     Session,
@@ -59,6 +61,10 @@ T = TypeVar("T", bound=Item)
 
 class NoSuchRecipient(StoreError):
     """A report for someone who is no N+1 of the group, or a recap for no participant."""
+
+
+class NoConsentYet(NoSuchRecipient):
+    """No report leaves for an N+1 before any participant consented."""
 
 
 class GroupEntry(Model):
@@ -89,6 +95,7 @@ class GroupObjective(Model):
     area: Area | None
     indicator: str
     expected_result: str
+    status: ObjectiveStatus | None = None  # only where everyone it concerns agreed
 
 
 class GroupCompetency(Model):
@@ -198,7 +205,7 @@ def build_group_report(ef: EngagementFile, sponsor: str | None) -> GroupReport:
     name = the_sponsor(eng, sponsor)
     if not any(p.agreement.consent_date is not None for p in eng.participants):
         # as for one coachee: nothing leaves for an N+1 before anyone consented
-        raise NoSuchRecipient(
+        raise NoConsentYet(
             "no participant has consented yet: record it first "
             "(aoi participant consent ENGAGEMENT PARTICIPANT --date YYYY-MM-DD)"
         )
@@ -302,6 +309,7 @@ def build_group_report(ef: EngagementFile, sponsor: str | None) -> GroupReport:
                 area=o.area,
                 indicator=o.indicator,
                 expected_result=o.expected_result,
+                status=o.status if reaches(ObjectiveProgress(o), eng, reader) else None,
             )
             for o in ef.objectives()
             if reaches(o, eng, reader)
@@ -393,6 +401,7 @@ def _session(ef: EngagementFile, number: int) -> Session:
 __all__ = [
     "GroupRecap",
     "GroupReport",
+    "NoConsentYet",
     "NoSuchRecipient",
     "ParticipantRecap",
     "build_group_recap",

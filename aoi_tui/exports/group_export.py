@@ -6,9 +6,12 @@ schema's version 2 (docs/export-json.md)."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from aoi_tui.config.i18n import t
-from aoi_tui.domain.models import Audience
+from aoi_tui.domain.allow_list import sponsors
+from aoi_tui.domain.models import Audience, Engagement
+from aoi_tui.domain.participants import same_person
 from aoi_tui.exports.confidential_file import build_confidential_file
 from aoi_tui.exports.group_documents import (
     build_group_recap,
@@ -33,10 +36,59 @@ from aoi_tui.exports.writing import (
     Export,
     export_name,
 )
+from aoi_tui.store.engagement_file import EngagementFile
 from aoi_tui.store.store import Store
 
 GROUP_JSON_VERSION = 2
 GROUP_RECAP_FORMAT = "aoi-group-recap"
+
+
+@dataclass(frozen=True)
+class GroupDocument:
+    """One document a group's export makes, and for whom: the confidential file,
+    the report for one N+1 (`for_sponsor`), the group's recap of a session, or
+    one participant's (`participant`, their id)."""
+
+    audience: Audience
+    for_sponsor: str | None = None
+    participant: str | None = None
+
+
+def group_documents(engagement: Engagement) -> list[GroupDocument]:
+    """Every document `aoi export` makes for this group, in the order the export
+    screen offers them: the confidential file, a report per N+1, the group's
+    recap, each participant's own recap."""
+    return [
+        GroupDocument(Audience.CONFIDENTIAL),
+        *(GroupDocument(Audience.SHARED, for_sponsor=name) for name in sponsors(engagement)),
+        GroupDocument(Audience.RECAP),
+        *(GroupDocument(Audience.RECAP, participant=p.id) for p in engagement.participants),
+    ]
+
+
+def _file_name(
+    engagement: Engagement,
+    engagement_id: str,
+    audience: Audience,
+    fmt: str,
+    session: int | None,
+    for_sponsor: str | None,
+    participant: str | None,
+) -> str:
+    """`export_name`, told apart per N+1 when the group has several, and per
+    participant for a recap (by their rank, never a name), so that one
+    document's file is not written over another's."""
+    name = export_name(engagement_id, audience, fmt, session)
+    which = f"{audience.value}-s{session}" if audience is Audience.RECAP else audience.value
+    suffix = ""
+    if audience is Audience.SHARED and for_sponsor is not None and len(sponsors(engagement)) > 1:
+        known = sponsors(engagement)
+        rank = next((i for i, n in enumerate(known) if same_person(n, for_sponsor)), None)
+        suffix = f"n{rank + 1}" if rank is not None else ""
+    elif audience is Audience.RECAP and participant is not None:
+        ids = [p.id for p in engagement.participants]
+        suffix = f"p{ids.index(participant) + 1}" if participant in ids else ""
+    return name.replace(f"-{which}-", f"-{which}-{suffix}-", 1) if suffix else name
 
 
 def _json(kind: str, lang: str, body: dict[str, object]) -> str:
@@ -61,6 +113,7 @@ def build_group_export(
     if fmt == WORD:
         from aoi_tui.exports.group_word import group_word_file  # python-docx when asked only
 
+        eng = store.engagement(engagement_id).engagement()
         outline, document, to = group_word_file(
             store,
             engagement_id,
@@ -74,7 +127,9 @@ def build_group_export(
             audience=audience,
             format=WORD,
             content=outline,
-            default_name=export_name(engagement_id, audience, WORD, session),
+            default_name=_file_name(
+                eng, engagement_id, audience, WORD, session, for_sponsor, participant
+            ),
             session=session,
             document=document,
             recipient=to,
@@ -83,7 +138,29 @@ def build_group_export(
         raise ValueError(
             f"unknown format {fmt!r} for a collective engagement: md, html, json or docx"
         )
-    ef = store.engagement(engagement_id)
+    return group_export_of(
+        store.engagement(engagement_id),
+        audience,
+        fmt,
+        lang,
+        session,
+        for_sponsor=for_sponsor,
+        participant=participant,
+    )
+
+
+def group_export_of(
+    ef: EngagementFile,
+    audience: Audience,
+    fmt: str,
+    lang: str,
+    session: int | None = None,
+    *,
+    for_sponsor: str | None = None,
+    participant: str | None = None,
+) -> Export:
+    """`build_group_export` in md, html or json, from the engagement's file."""
+    engagement_id = ef.id
     eng = ef.engagement()
     banner = None
     breaks: tuple[str, ...] = ()
@@ -128,10 +205,19 @@ def build_group_export(
         audience=audience,
         format=fmt,
         content=content,
-        default_name=export_name(engagement_id, audience, fmt, session),
+        default_name=_file_name(
+            eng, engagement_id, audience, fmt, session, for_sponsor, participant
+        ),
         session=session,
         recipient=recipient,
     )
 
 
-__all__ = ["GROUP_JSON_VERSION", "GROUP_RECAP_FORMAT", "build_group_export"]
+__all__ = [
+    "GROUP_JSON_VERSION",
+    "GROUP_RECAP_FORMAT",
+    "GroupDocument",
+    "build_group_export",
+    "group_documents",
+    "group_export_of",
+]

@@ -140,6 +140,11 @@ def group_report_markdown(report: GroupReport, lang: str) -> str:
                     if o.expected_result.strip()
                     else ""
                 )
+                + (
+                    f"\n  {field('field.progress', t(f'objective.{o.status.value}', lang), lang)}"
+                    if o.status is not None
+                    else ""
+                )
                 for o in report.objectives
             ]
         )

@@ -134,6 +134,8 @@ def group_report_word(report: GroupReport, lang: str) -> WordDocument:
                 doc.fact("field.indicator", inline(o.indicator), nested=True)
             if o.expected_result.strip():
                 doc.fact("field.expected_result", inline(o.expected_result), nested=True)
+            if o.status is not None:
+                doc.fact("field.progress", t(f"objective.{o.status.value}", lang), nested=True)
     if report.messages:
         doc.heading(2, t("export.messages", lang))
         for m in report.messages:
