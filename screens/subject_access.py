@@ -1,9 +1,12 @@
 """A person's access to their data, from the TUI (issue 16 §2): whose data (a
 participant, in a group), the folder to write the HTML and the JSON into, what
 to review first (texts naming other people, or the whole group: article
-15(4)), the document itself, and the open requests of the register with their
-deadlines. ctrl+o writes both files. While the N+1 is in the room a cover
-hides it all."""
+15(4)), the document itself, and the register of requests with their
+deadlines. ctrl+o writes both files. In the Requests tab the coach records a
+request (ctrl+r), and picks one in the list with the arrow keys to mark it
+answered (ctrl+y) or give it two more months with the reason (ctrl+t), as
+`aoi access-request add|answer|extend` do. While the N+1 is in the room a
+cover hides it all."""
 
 from __future__ import annotations
 
@@ -15,9 +18,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
-from textual.widgets import Footer, Header, Input, Select, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import (
+    Footer,
+    Header,
+    Input,
+    OptionList,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+from textual.widgets.option_list import Option
 
-from aoi_tui.config.i18n import language, t
+from aoi_tui.config.i18n import language, plural, t
 from aoi_tui.domain import clock
 from aoi_tui.domain.access_requests import AccessRequest
 from aoi_tui.domain.participants import NoSuchParticipant
@@ -33,105 +47,24 @@ from aoi_tui.exports.subject_access_export import (
     access_folder,
     build_access_exports,
 )
-from aoi_tui.exports.writing import ExportNotRecorded, write_export
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
-from aoi_tui.secure.durable import StoreWriteError
-
-# The screen's own words. They join the catalogs (data/i18n, `ui.access`) once the
-# UI catalogs being edited for issues 14 and 15 are committed.
-WORDS: dict[str, dict[str, str]] = {
-    "fr": {
-        "title": "Demande d'accès aux données (RGPD, art. 15)",
-        "folder": "Dossier où écrire la réponse (HTML et JSON)",
-        "review": "À relire",
-        "document": "Document",
-        "requests": "Demandes",
-        "nothing_to_review": "Aucun texte ne nomme une autre personne.",
-        "to_review": "{count} texte(s) nomment d'autres personnes ou tout le groupe : "
-        "relisez-les avant l'envoi (article 15(4)).",
-        "no_request": "Aucune demande enregistrée : aoi access-request add.",
-        "request": "{id} reçue le {received} — {state}",
-        "answer_by": "répondre avant le {date}",
-        "answered": "répondue le {date}",
-        "pick": "Choisissez la personne.",
-        "write": "Écrire",
-        "written": "Écrit dans {folder}.",
-        "received": "Reçue le (AAAA-MM-JJ)",
-        "received_label": "Reçue le ",
-        "answered_label": "Répondue le ",
-        "identity": "Identité vérifiée comment",
-        "answered_on": "Répondue le (AAAA-MM-JJ)",
-        "record": "Demande reçue",
-        "answer": "Répondue",
-        "recorded": "Demande enregistrée : répondre avant le {date}.",
-        "marked": "Demande {id} notée répondue le {date}.",
-        "no_open": "Aucune demande ouverte pour cette personne.",
-        "bad_day": "{value!r} n'est pas une date passée (AAAA-MM-JJ).",
-        "before": "Répondue avant d'être reçue ({date}) ?",
-    },
-    "en": {
-        "title": "A request for one's data (GDPR art. 15)",
-        "folder": "Folder to write the answer into (HTML and JSON)",
-        "review": "To review",
-        "document": "Document",
-        "requests": "Requests",
-        "nothing_to_review": "No text names another person.",
-        "to_review": "{count} text(s) name other people or the whole group: review them "
-        "before sending (article 15(4)).",
-        "no_request": "No request recorded: aoi access-request add.",
-        "request": "{id} received {received} — {state}",
-        "answer_by": "answer by {date}",
-        "answered": "answered {date}",
-        "pick": "Choose the person.",
-        "write": "Write",
-        "written": "Written in {folder}.",
-        "received": "Received on (YYYY-MM-DD)",
-        "received_label": "Received on ",
-        "answered_label": "Answered on ",
-        "identity": "How their identity was checked",
-        "answered_on": "Answered on (YYYY-MM-DD)",
-        "record": "Received",
-        "answer": "Answered",
-        "recorded": "Request recorded: answer by {date}.",
-        "marked": "Request {id} marked answered on {date}.",
-        "no_open": "No open request for this person.",
-        "bad_day": "{value!r} is not a day in the past (YYYY-MM-DD).",
-        "before": "Answered before it was received ({date})?",
-    },
-}
-
-
-def word(key: str, **values: object) -> str:
-    text = WORDS["fr" if language() == "fr" else "en"][key]
-    return text.format(**values) if values else text
+from aoi_tui.screens.export import write_and_say
 
 
 class SubjectAccessScreen(AoiScreen[None]):
-    # Its styles join app.tcss once the edits to it for issues 14 and 15 are committed.
-    DEFAULT_CSS = """
-    SubjectAccessScreen {
-        .access-row { height: 1; }
-        #access-person { width: 30; margin-right: 1; }
-        #access-received, #access-answered { width: 12; margin-right: 1; }
-        .access-label { width: 13; }
-        #access-folder, #access-identity { width: 1fr; }
-        #access-state { height: auto; max-height: 3; }
-        #access-body { height: 1fr; }
-        #access-tabs { height: 1fr; }
-        #access-tabs > ContentSwitcher { height: 1fr; }
-        #access-tabs > ContentSwitcher > TabPane { height: 1fr; }
-        #access-review, #access-document, #access-requests { height: 1fr; }
-    }
-    """
     TAB_KEYS = {
         "record": ("access-tab-requests",),
         "answered": ("access-tab-requests",),
+        "extend": ("access-tab-requests",),
     }
     BINDINGS = [
-        Binding("ctrl+o", "write", word("write"), id="access.write", priority=True),
-        Binding("ctrl+r", "record", word("record"), id="access.record", priority=True),
-        Binding("ctrl+y", "answered", word("answer"), id="access.answered", priority=True),
+        Binding("ctrl+o", "write", t("ui.access.write"), id="access.write", priority=True),
+        Binding("ctrl+r", "record", t("ui.access.record"), id="access.record", priority=True),
+        Binding("ctrl+y", "answered", t("ui.access.answer"), id="access.answered", priority=True),
+        Binding("ctrl+t", "extend", t("ui.access.extend"), id="access.extend", priority=True),
         Binding("escape", "app.pop_screen", t("ui.key.back"), id="access.back"),
+        # still the key to quit, out of a footer full at 80 columns
+        Binding("ctrl+q", "app.quit", t("ui.key.quit"), id="access.quit", show=False),
     ]
 
     def __init__(self, engagement_id: str) -> None:
@@ -142,35 +75,51 @@ class SubjectAccessScreen(AoiScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(classes="access-row"):
-            yield Select([], prompt=word("pick"), id="access-person", compact=True)
-            yield Input(id="access-folder", compact=True, placeholder=word("folder"))
+            yield Select([], prompt=t("ui.access.pick"), id="access-person", compact=True)
+            yield Input(id="access-folder", compact=True, placeholder=t("ui.access.folder"))
         yield Static(id="access-state", classes="message")
         with Container(classes="covered", id="access-body"):
             with TabbedContent(id="access-tabs"):
-                with TabPane(word("review"), id="access-tab-review"):
+                with TabPane(t("ui.access.review"), id="access-tab-review"):
                     yield TextArea(id="access-review", read_only=True, soft_wrap=True)
-                with TabPane(word("document"), id="access-tab-document"):
+                with TabPane(t("ui.access.document"), id="access-tab-document"):
                     yield TextArea(id="access-document", read_only=True, soft_wrap=True)
-                with TabPane(word("requests"), id="access-tab-requests"):
+                with TabPane(t("ui.access.requests"), id="access-tab-requests"):
                     with Horizontal(classes="access-row"):
-                        yield Static(word("received_label"), classes="access-label")
+                        yield Static(t("ui.access.received_label"), classes="access-label")
                         yield Input(
-                            id="access-received", compact=True, placeholder=word("received")
+                            id="access-received",
+                            compact=True,
+                            placeholder=t("ui.access.received"),
                         )
                         yield Input(
-                            id="access-identity", compact=True, placeholder=word("identity")
+                            id="access-identity",
+                            compact=True,
+                            placeholder=t("ui.access.identity"),
                         )
                     with Horizontal(classes="access-row"):
-                        yield Static(word("answered_label"), classes="access-label")
+                        yield Static(t("ui.access.answered_label"), classes="access-label")
                         yield Input(
-                            id="access-answered", compact=True, placeholder=word("answered_on")
+                            id="access-answered",
+                            compact=True,
+                            placeholder=t("ui.access.answered_on"),
                         )
-                    yield TextArea(id="access-requests", read_only=True, soft_wrap=True)
+                        yield Input(
+                            id="access-withheld",
+                            compact=True,
+                            placeholder=t("ui.access.withheld"),
+                        )
+                    with Horizontal(classes="access-row"):
+                        yield Static(t("ui.access.extend_label"), classes="access-label")
+                        yield Input(
+                            id="access-reason", compact=True, placeholder=t("ui.access.reason")
+                        )
+                    yield OptionList(id="access-requests")
             yield Static(t("ui.sponsor_safe.covered"), classes="cover")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = word("title")
+        self.title = t("ui.access.title")
         ef = self.aoi.unlocked.engagement(self.engagement_id)
         eng = ef.engagement()
         person = self.query_one("#access-person", Select)
@@ -188,24 +137,168 @@ class SubjectAccessScreen(AoiScreen[None]):
         self.show_requests()
         self.rebuild()
 
-    def show_requests(self) -> None:
+    # -- the register --
+
+    def show_requests(self, highlight: str | None = None) -> None:
+        """The register, oldest first; the request just changed stays highlighted,
+        else the oldest still open."""
         ef = self.aoi.unlocked.engagement(self.engagement_id)
         names = {p.id: p.name for p in ef.engagement().participants}
-        requests = sorted(ef.all(AccessRequest), key=lambda r: r.received)
-        self.query_one("#access-requests", TextArea).load_text(
-            "\n".join(
-                word(
-                    "request",
-                    id=f"{r.id} · {names.get(r.participant, r.participant)}",
-                    received=r.received.isoformat(),
-                    state=word("answered", date=r.answered_on.isoformat())
-                    if r.answered_on
-                    else word("answer_by", date=r.deadline.isoformat()),
-                )
-                for r in requests
-            )
-            or word("no_request")
+        requests = sorted(ef.all(AccessRequest), key=lambda r: (r.received, r.recorded_on))
+        listed = self.query_one("#access-requests", OptionList)
+        listed.clear_options()
+        if not requests:
+            listed.add_option(Option(t("ui.access.no_request"), disabled=True))
+            return
+        listed.add_options(
+            [Option(Text(self._request_line(r, names), no_wrap=True), id=r.id) for r in requests]
         )
+        ids = [r.id for r in requests]
+        opened = [r.id for r in requests if r.open]
+        chosen = highlight if highlight in ids else (opened or ids)[0]
+        listed.highlighted = ids.index(chosen)
+
+    @staticmethod
+    def _request_line(r: AccessRequest, names: dict[str, str]) -> str:
+        if r.answered_on:
+            state = t("ui.access.answered", date=r.answered_on.isoformat())
+        else:
+            state = t("ui.access.answer_by", date=r.deadline.isoformat())
+            if r.extended:
+                reason = " ".join(r.extension_reason.split())
+                state += f" ({t('ui.access.extended', reason=reason)})"
+        return t(
+            "ui.access.request",
+            id=r.id,
+            name=names.get(r.participant, r.participant),
+            received=r.received.isoformat(),
+            state=state,
+        )
+
+    def _highlighted(self) -> AccessRequest | None:
+        """The request highlighted in the list, as the store holds it now (None: said)."""
+        listed = self.query_one("#access-requests", OptionList)
+        index = listed.highlighted
+        option = listed.get_option_at_index(index) if index is not None else None
+        if option is None or option.id is None:
+            self.notify(t("ui.access.choose_request"), severity="error")
+            return None
+        ef = self.aoi.unlocked.engagement(self.engagement_id)
+        found = [r for r in ef.all(AccessRequest) if r.id == option.id]
+        if not found:  # erased meanwhile, with its person, by another aoi
+            self.notify(t("ui.access.gone"), severity="error")
+            self.show_requests()
+            return None
+        return found[0]
+
+    def _saved(self, record: AccessRequest, insert: bool) -> bool:
+        ef = self.aoi.unlocked.engagement(self.engagement_id)
+        try:
+            (ef.insert if insert else ef.update)(record)
+            self.aoi.unlocked.refresh_summary(self.engagement_id)
+        except KeyError:  # gone from the file meanwhile (an erasure in another aoi)
+            self.notify(t("ui.access.gone"), severity="error")
+            self.show_requests()
+            return False
+        except STORE_FAILURES as exc:
+            self.notify(t("ui.export.failed", reason=str(exc)), severity="error", timeout=10)
+            return False
+        self.show_requests(highlight=record.id)
+        return True
+
+    def _day(self, selector: str) -> date | None:
+        value = self.query_one(selector, Input).value.strip()
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            day = None
+        if day is None or day > clock.today():
+            self.notify(t("ui.access.bad_day", value=value), severity="error")
+            return None
+        return day
+
+    def _person(self) -> str | None:
+        """The person chosen, still a participant of the engagement (None: said)."""
+        value = self.query_one("#access-person", Select).value
+        if value is Select.NULL:
+            self.notify(t("ui.access.pick"), severity="error")
+            return None
+        people = self.aoi.unlocked.engagement(self.engagement_id).engagement().participants
+        if all(p.id != value for p in people):  # erased meanwhile: no request is theirs now
+            self.notify(t("ui.access.gone"), severity="error")
+            return None
+        return str(value)
+
+    def action_record(self) -> None:
+        """A request received for the person chosen, with how their identity was checked."""
+        person, day = self._person(), self._day("#access-received")
+        if person is None or day is None:
+            return
+        identity = self.query_one("#access-identity", Input).value
+        request = AccessRequest(participant=person, received=day, identity=identity)
+        if self._saved(request, insert=True):
+            self.notify(t("ui.access.recorded", date=request.deadline.isoformat()))
+
+    def action_answered(self) -> None:
+        """The request highlighted, answered on the day given (once: the date an
+        answer left is kept as it was recorded)."""
+        request = self._highlighted()
+        if request is None:
+            return
+        if request.answered_on is not None:
+            self.notify(
+                t("ui.access.answered_already", id=request.id, date=request.answered_on),
+                severity="error",
+            )
+            return
+        day = self._day("#access-answered")
+        if day is None:
+            return
+        if day < request.received:
+            self.notify(t("ui.access.before", date=request.received.isoformat()), severity="error")
+            return
+        withheld = self.query_one("#access-withheld", Input).value
+        changed = request.model_copy(update={"answered_on": day, "withheld": withheld})
+        if self._saved(changed, insert=False):
+            self.query_one("#access-withheld", Input).value = ""
+            late = day > request.deadline
+            self.notify(
+                t(
+                    "ui.access.late" if late else "ui.access.marked",
+                    id=request.id,
+                    date=day.isoformat(),
+                    deadline=request.deadline.isoformat(),
+                )
+            )
+
+    def action_extend(self) -> None:
+        """Two more months for the request highlighted, with the reason (article 12(3))."""
+        request = self._highlighted()
+        if request is None:
+            return
+        if request.answered_on is not None:
+            self.notify(
+                t("ui.access.answered_already", id=request.id, date=request.answered_on),
+                severity="error",
+            )
+            return
+        if request.extended:
+            self.notify(t("ui.access.extended_already", id=request.id), severity="error")
+            return
+        reason = self.query_one("#access-reason", Input).value
+        if not reason.strip():
+            self.notify(t("ui.access.no_reason"), severity="error")
+            self.query_one("#access-reason", Input).focus()
+            return
+        changed = request.model_copy(update={"extended": True, "extension_reason": reason})
+        if self._saved(changed, insert=False):
+            self.query_one("#access-reason", Input).value = ""
+            self.notify(
+                t("ui.access.extended_until", id=request.id, date=changed.deadline.isoformat()),
+                timeout=10,
+            )
+
+    # -- the answer --
 
     @on(Select.Changed, "#access-person")
     def rebuild(self) -> None:
@@ -213,7 +306,7 @@ class SubjectAccessScreen(AoiScreen[None]):
         value = self.query_one("#access-person", Select).value
         if value is Select.NULL:
             self.access = None
-            state.update(Text(word("pick"), style="bold"))
+            state.update(Text(t("ui.access.pick"), style="bold"))
             return
         try:
             self.access = build_access_file(
@@ -228,9 +321,9 @@ class SubjectAccessScreen(AoiScreen[None]):
             return
         flagged = self.access.flagged
         state.update(
-            Text(word("to_review", count=len(flagged)), style="bold")
+            Text(plural("ui.access.to_review", len(flagged)), style="bold")
             if flagged
-            else word("nothing_to_review")
+            else t("ui.access.nothing_to_review")
         )
         group = access_word("group", language())
         self.query_one("#access-review", TextArea).load_text(
@@ -239,75 +332,16 @@ class SubjectAccessScreen(AoiScreen[None]):
                 f"{', '.join(x.names_others) or group} — {' '.join(x.text.split())[:300]}"
                 for x in flagged
             )
-            or word("nothing_to_review")
+            or t("ui.access.nothing_to_review")
         )
         self.query_one("#access-document", TextArea).load_text(
             access_markdown(self.access, language())
         )
 
-    def _day(self, selector: str) -> date | None:
-        value = self.query_one(selector, Input).value.strip()
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            day = None
-        if day is None or day > clock.today():
-            self.notify(word("bad_day", value=value), severity="error")
-            return None
-        return day
-
-    def _person(self) -> str | None:
-        value = self.query_one("#access-person", Select).value
-        if value is Select.NULL:
-            self.notify(word("pick"), severity="error")
-            return None
-        return str(value)
-
-    def _saved(self, record: AccessRequest, insert: bool) -> bool:
-        ef = self.aoi.unlocked.engagement(self.engagement_id)
-        try:
-            (ef.insert if insert else ef.update)(record)
-            self.aoi.unlocked.refresh_summary(self.engagement_id)
-        except STORE_FAILURES as exc:
-            self.notify(t("ui.export.failed", reason=str(exc)), severity="error", timeout=10)
-            return False
-        self.show_requests()
-        return True
-
-    def action_record(self) -> None:
-        """A request received for the person chosen, with how their identity was checked."""
-        person, day = self._person(), self._day("#access-received")
-        if person is None or day is None:
-            return
-        identity = self.query_one("#access-identity", Input).value
-        request = AccessRequest(participant=person, received=day, identity=identity)
-        if self._saved(request, insert=True):
-            self.notify(word("recorded", date=request.deadline.isoformat()))
-
-    def action_answered(self) -> None:
-        """The person's oldest open request, answered on the day given."""
-        person, day = self._person(), self._day("#access-answered")
-        if person is None or day is None:
-            return
-        ef = self.aoi.unlocked.engagement(self.engagement_id)
-        pending = sorted(
-            (r for r in ef.all(AccessRequest) if r.participant == person and r.open),
-            key=lambda r: r.received,
-        )
-        if not pending:
-            self.notify(word("no_open"), severity="warning")
-            return
-        oldest = pending[0]
-        if day < oldest.received:
-            self.notify(word("before", date=oldest.received.isoformat()), severity="error")
-            return
-        if self._saved(oldest.model_copy(update={"answered_on": day}), insert=False):
-            self.notify(word("marked", id=oldest.id, date=day.isoformat()))
-
     def action_write(self) -> None:
         value = self.query_one("#access-person", Select).value
         if self.access is None or value is Select.NULL:
-            self.notify(word("pick"), severity="error")
+            self.notify(t("ui.access.pick"), severity="error")
             return
         store = self.aoi.unlocked
         target = self.query_one("#access-folder", Input).value.strip()
@@ -321,20 +355,13 @@ class SubjectAccessScreen(AoiScreen[None]):
                 retention_days=self.aoi.settings.retention_days,
             )
             folder = access_folder(store, target)
-            for export in exports:
-                write_export(store, self.engagement_id, export, str(folder))
-        except AccessFolderError as exc:
+        except (AccessFolderError, NoSuchPerson, NoSuchParticipant) as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
-        except ExportNotRecorded as exc:
-            self.notify(str(exc), severity="error", timeout=15)
-            self.app.pop_screen()
-            return
-        except (StoreWriteError, OSError) as exc:
-            self.notify(t("ui.export.failed", reason=str(exc)), severity="error", timeout=10)
-            return
-        self.notify(word("written", folder=str(folder)), timeout=8)
+        for export in exports:  # the HTML, then the JSON: both or said which not
+            if not write_and_say(self, self.engagement_id, export, str(folder), close=False):
+                return
         self.app.pop_screen()
 
 
-__all__ = ["WORDS", "SubjectAccessScreen"]
+__all__ = ["SubjectAccessScreen"]

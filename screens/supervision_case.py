@@ -31,7 +31,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from aoi_tui.config.i18n import language, t
+from aoi_tui.config.i18n import language, plural, t
 from aoi_tui.domain.models import Note, Session, Visibility
 from aoi_tui.domain.reflections import Reflection
 from aoi_tui.exports.markdown_parts import phase_label
@@ -45,69 +45,6 @@ from aoi_tui.exports.supervision_export import (
 from aoi_tui.exports.writing import WORD
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
 from aoi_tui.screens.export import write_and_say
-
-# The screen's own words. They join the catalogs (data/i18n, `ui.case`) once the
-# catalogs being edited for issue 13 are committed.
-WORDS: dict[str, dict[str, str]] = {
-    "fr": {
-        "title": "Cas pour la supervision",
-        "question": "Question",
-        "notes": "Notes",
-        "reflections": "Réflexions",
-        "check": "Vérifier",
-        "file": "Fichier",
-        "question_hint": "Votre question pour la superviseure ou le superviseur",
-        "supervisor": "Superviseur (noté dans le journal des exports, pas dans le fichier)",
-        "scope_engagement": "L'accompagnement",
-        "scope_session": "Séance {number}",
-        "my_reflections": "Ce que je pense qu'il s'est passé, et ma part",
-        "my_feelings": "Ce que j'ai ressenti",
-        "my_hypotheses": "Ce que je suppose en jeu",
-        "saved": "Réflexions enregistrées.",
-        "ready": "Pseudonymisé : {names} nom(s), {dates} date(s), {emails} adresse(s) "
-        "remplacés ; {flagged} mot(s) à vérifier (onglet Vérifier).",
-        "check_note": "Pour vos yeux seulement : cette liste n'est pas dans le fichier.",
-        "unsupervised": "L'accord ne dit pas à la personne accompagnée que vous êtes "
-        "supervisé·e : ajoutez cette ligne au cadrage. Ctrl+O deux fois pour exporter quand même.",
-        "again": "Ctrl+O encore une fois pour exporter sans cette ligne de l'accord.",
-        "private": "privée",
-        "shareable": "partageable",
-        "save": "Enregistrer",
-        "write": "Exporter",
-    },
-    "en": {
-        "title": "A case for supervision",
-        "question": "Question",
-        "notes": "Notes",
-        "reflections": "Reflections",
-        "check": "Check",
-        "file": "File",
-        "question_hint": "Your question for the supervisor",
-        "supervisor": "Supervisor (recorded in the export log, not in the file)",
-        "scope_engagement": "The engagement",
-        "scope_session": "Session {number}",
-        "my_reflections": "What I think happened, and my part in it",
-        "my_feelings": "What I felt",
-        "my_hypotheses": "What I suppose is at play",
-        "saved": "Reflections saved.",
-        "ready": "Pseudonymised: {names} name(s), {dates} date(s), {emails} address(es) "
-        "replaced; {flagged} word(s) to check (Check tab).",
-        "check_note": "For your eyes only: this list is not in the file.",
-        "unsupervised": "The agreement does not tell the coachee that you are supervised: "
-        "add that line in the framing. Ctrl+O twice exports anyway.",
-        "again": "Ctrl+O once more to export without that line of the agreement.",
-        "private": "private",
-        "shareable": "shareable",
-        "save": "Save",
-        "write": "Export",
-    },
-}
-
-
-def word(key: str, **values: object) -> str:
-    text = WORDS["fr" if language() == "fr" else "en"][key]
-    return text.format(**values) if values else text
-
 
 ENGAGEMENT = "engagement"
 FIELDS = ("reflections", "feelings", "hypotheses")
@@ -151,24 +88,9 @@ class NotePicker(OptionList):
 
 
 class SupervisionCaseScreen(AoiScreen[None]):
-    # Its styles join app.tcss once the edits to it for issues 13 and 15 are committed.
-    DEFAULT_CSS = """
-    SupervisionCaseScreen {
-        .case-row { height: 1; }
-        #case-format { width: 12; margin-right: 1; }
-        #case-path { width: 1fr; }
-        #case-state { height: auto; max-height: 3; }
-        #case-body { height: 1fr; }
-        #case-tabs { height: 1fr; }
-        #case-tabs > ContentSwitcher { height: 1fr; }
-        #case-tabs > ContentSwitcher > TabPane { height: 1fr; }
-        #case-question, #case-notes, #case-check, #case-file { height: 1fr; }
-        .case-thought { height: 1fr; }
-    }
-    """
     BINDINGS = [
-        Binding("ctrl+o", "write", word("write"), id="case.write", priority=True),
-        Binding("ctrl+s", "save", word("save"), id="case.save", priority=True),
+        Binding("ctrl+o", "write", t("ui.case.write"), id="case.write", priority=True),
+        Binding("ctrl+s", "save", t("ui.case.save"), id="case.save", priority=True),
         Binding("escape", "back", t("ui.key.back"), id="case.back"),
     ]
 
@@ -195,14 +117,16 @@ class SupervisionCaseScreen(AoiScreen[None]):
         yield Static(id="case-state", classes="message")
         with Container(classes="covered", id="case-body"):
             with TabbedContent(id="case-tabs"):
-                with TabPane(word("question"), id="case-tab-question"):
+                with TabPane(t("ui.case.question"), id="case-tab-question"):
                     yield TextArea(id="case-question", soft_wrap=True)
-                    yield Input(id="case-supervisor", compact=True, placeholder=word("supervisor"))
-                with TabPane(word("notes"), id="case-tab-notes"):
+                    yield Input(
+                        id="case-supervisor", compact=True, placeholder=t("ui.case.supervisor")
+                    )
+                with TabPane(t("ui.case.notes"), id="case-tab-notes"):
                     yield NotePicker(id="case-notes")
-                with TabPane(word("reflections"), id="case-tab-reflections"), Vertical():
+                with TabPane(t("ui.case.reflections"), id="case-tab-reflections"), Vertical():
                     yield Select(
-                        [(word("scope_engagement"), ENGAGEMENT)],
+                        [(t("ui.case.scope_engagement"), ENGAGEMENT)],
                         value=ENGAGEMENT,
                         allow_blank=False,
                         id="case-scope",
@@ -210,18 +134,18 @@ class SupervisionCaseScreen(AoiScreen[None]):
                     )
                     for key in FIELDS:
                         area = TextArea(id=f"case-{key}", soft_wrap=True, classes="case-thought")
-                        area.border_title = word(f"my_{key}")
+                        area.border_title = t(f"ui.case.my_{key}")
                         yield area
-                with TabPane(word("check"), id="case-tab-check"):
+                with TabPane(t("ui.case.check"), id="case-tab-check"):
                     yield TextArea(id="case-check", read_only=True, soft_wrap=True)
-                with TabPane(word("file"), id="case-tab-file"):
+                with TabPane(t("ui.case.file"), id="case-tab-file"):
                     yield TextArea(id="case-file", read_only=True, soft_wrap=True)
             yield Static(t("ui.sponsor_safe.covered"), classes="cover")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = word("title")
-        self.query_one("#case-question", TextArea).border_title = word("question_hint")
+        self.title = t("ui.case.title")
+        self.query_one("#case-question", TextArea).border_title = t("ui.case.question_hint")
         ef = self.aoi.unlocked.engagement(self.engagement_id)
         self.sessions = sorted(ef.sessions(), key=lambda s: s.number)
         kinds = {s.number: s.kind.value for s in self.sessions}
@@ -230,12 +154,12 @@ class SupervisionCaseScreen(AoiScreen[None]):
             [(n.id, self._note_line(n, kinds)) for n in notes]
         )
         self.reflections = {scope_key(r.session, r.phase): r for r in ef.all(Reflection)}
-        scopes = [(word("scope_engagement"), ENGAGEMENT)]
+        scopes = [(t("ui.case.scope_engagement"), ENGAGEMENT)]
         for s in self.sessions:
-            scopes.append((word("scope_session", number=s.number), scope_key(s.number, None)))
+            scopes.append((t("ui.case.scope_session", number=s.number), scope_key(s.number, None)))
             scopes += [
                 (
-                    f"  {word('scope_session', number=s.number)} · "
+                    f"  {t('ui.case.scope_session', number=s.number)} · "
                     f"{phase_label(s.kind.value, phase, language())}",
                     scope_key(s.number, phase),
                 )
@@ -250,7 +174,7 @@ class SupervisionCaseScreen(AoiScreen[None]):
 
     def _note_line(self, n: Note, kinds: dict[int, str]) -> str:
         phase = phase_label(kinds.get(n.session, ""), n.phase, language())
-        seen = word("private" if n.visibility is Visibility.PRIVATE else "shareable")
+        seen = t("ui.case.private" if n.visibility is Visibility.PRIVATE else "ui.case.shareable")
         text = " ".join(n.text.split())
         return f"s{n.session} · {phase} · {seen} — {text[:200]}"
 
@@ -291,7 +215,7 @@ class SupervisionCaseScreen(AoiScreen[None]):
             self.notify(t("ui.export.failed", reason=str(exc)), severity="error", timeout=10)
             return False
         self.reflections[self.scope] = r
-        self.notify(word("saved"), timeout=3)
+        self.notify(t("ui.case.saved"), timeout=3)
         return True
 
     @on(Select.Changed, "#case-scope")
@@ -343,7 +267,7 @@ class SupervisionCaseScreen(AoiScreen[None]):
         if not path.value or path.value.rsplit("/", 1)[-1].startswith("aoi-"):
             path.value = str(Path.cwd() / self.case.export.default_name)
         self.query_one("#case-check", TextArea).load_text(
-            "\n".join([word("check_note"), "", *preview_lines(self.case.preview, language())])
+            "\n".join([t("ui.case.check_note"), "", *preview_lines(self.case.preview, language())])
         )
         self.query_one("#case-file", TextArea).load_text(self.case.export.content)
         self._say_state()
@@ -353,7 +277,8 @@ class SupervisionCaseScreen(AoiScreen[None]):
         if self.case is None:
             return
         if not self.case.supervised:
-            state.update(Text(word("again" if self.confirming else "unsupervised"), style="bold"))
+            said = "ui.case.again" if self.confirming else "ui.case.unsupervised"
+            state.update(Text(t(said), style="bold"))
             return
         preview = self.case.preview
         count = {
@@ -361,12 +286,12 @@ class SupervisionCaseScreen(AoiScreen[None]):
             for k in ("name", "date", "email")
         }
         state.update(
-            word(
-                "ready",
-                names=count["name"],
-                dates=count["date"],
-                emails=count["email"],
-                flagged=len(preview.flagged),
+            t(
+                "ui.case.ready",
+                names=plural("ui.case.names", count["name"]),
+                dates=plural("ui.case.dates", count["date"]),
+                emails=plural("ui.case.emails", count["email"]),
+                flagged=plural("ui.case.flagged", len(preview.flagged)),
             )
         )
 
@@ -384,4 +309,4 @@ class SupervisionCaseScreen(AoiScreen[None]):
         write_and_say(self, self.engagement_id, self.case.export, target)
 
 
-__all__ = ["WORDS", "SupervisionCaseScreen"]
+__all__ = ["SupervisionCaseScreen"]

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select, TabbedContent, TextArea
+from textual.widgets import Input, OptionList, Select, TabbedContent, TextArea
 
 from aoi_tui.domain.access_requests import AccessRequest, add_months, due_soon
 from aoi_tui.domain.models import GROUP, Agreement, Engagement, ExportRecord, Note
@@ -19,7 +19,14 @@ from aoi_tui.domain.vocabulary import Audience, Form, Room
 from aoi_tui.store.store import Store
 from tests.cli_support import aoi, cli_error
 from tests.support import FIXED_NOW
-from tests.tui_support import freeze, make_app, notifications, on_screen, wait_for
+from tests.tui_support import (
+    freeze,
+    make_app,
+    notifications,
+    on_screen,
+    screen_text,
+    wait_for,
+)
 
 
 def test_deadlines_follow_the_calendar() -> None:
@@ -117,9 +124,12 @@ async def test_the_access_screen_writes_one_participants_answer(
         assert {r.recipient for r in records} == {people[1].id}
 
 
-async def test_the_access_screen_records_and_answers_a_request(
+async def test_the_access_screen_records_extends_and_answers_any_request(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """By keyboard at 80x24: two requests recorded, the newer one picked with the
+    arrow keys, extended with its reason (once) and answered (once); the older one
+    stays open with its deadline."""
     from aoi_tui.screens.subject_access import SubjectAccessScreen
 
     freeze(monkeypatch)  # 2026-11-23
@@ -128,31 +138,72 @@ async def test_the_access_screen_records_and_answers_a_request(
     )
     store.refresh_summary(ef.id)
     app = make_app(store, demo=False)
+
+    def requests() -> list[AccessRequest]:
+        return sorted(store.engagement(ef.id).all(AccessRequest), key=lambda r: r.received)
+
+    async def typed(selector: str, text: str) -> None:
+        field = screen.query_one(selector, Input)
+        field.focus()
+        field.value = ""
+        await pilot.press(*text)
+
     async with app.run_test(size=(80, 24)) as pilot:
         screen = SubjectAccessScreen(ef.id)
         app.push_screen(screen)
         await on_screen(pilot, SubjectAccessScreen)
         await pilot.press("ctrl+r")  # the register's keys act on its tab only
         await pilot.pause()
-        assert not store.engagement(ef.id).all(AccessRequest)
+        assert not requests()
         screen.query_one("#access-tabs", TabbedContent).active = "access-tab-requests"
         await pilot.pause()
-        screen.query_one("#access-received", Input).value = "2026-12-01"
+        shown = screen_text(pilot)
+        print(shown)
+        assert "^t Extend" in shown and "^y Answered" in shown  # the footer at 80 columns
+        await typed("#access-received", "2026-12-01")
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert "2026-12-01" in notifications(pilot)[-1] and not ef.all(AccessRequest)
-        screen.query_one("#access-received", Input).value = "2026-10-26"
-        screen.query_one("#access-identity", Input).value = "pièce d'identité vue"
-        await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: bool(store.engagement(ef.id).all(AccessRequest)))
-        (request,) = store.engagement(ef.id).all(AccessRequest)
-        assert request.deadline == date(2026, 11, 26) and request.identity
+        assert "2026-12-01" in notifications(pilot)[-1] and not requests()
+        for day in ("2026-10-26", "2026-11-02"):
+            await typed("#access-received", day)
+            await typed("#access-identity", "pièce d'identité vue")
+            await pilot.press("ctrl+r")
+            await wait_for(
+                pilot, lambda day=day: day in [r.received.isoformat() for r in requests()]
+            )
+        older, newer = requests()
+        assert older.deadline == date(2026, 11, 26) and newer.identity
         assert store.summary(ef.id).access_due == date(2026, 11, 26)
-        assert "2026-11-26" in screen.query_one("#access-requests", TextArea).text
-        screen.query_one("#access-answered", Input).value = "2026-11-20"
-        await pilot.press("ctrl+y")
-        await wait_for(pilot, lambda: not store.engagement(ef.id).all(AccessRequest)[0].open)
-        assert store.summary(ef.id).access_due is None
-        await pilot.press("ctrl+y")
+        listed = screen.query_one("#access-requests", OptionList)
+        assert "2026-11-26" in str(listed.get_option_at_index(0).prompt)
+        listed.focus()
+        await pilot.press("home", "down")  # the newer one, not the oldest
+        await pilot.press("ctrl+t")  # no reason given: nothing changes
         await pilot.pause()
-        assert "No open request" in notifications(pilot)[-1]
+        assert "Say why" in notifications(pilot)[-1] and not any(r.extended for r in requests())
+        await typed("#access-reason", "many documents to gather")
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: requests()[1].extended)
+        assert requests()[1].deadline == date(2027, 2, 2) and not requests()[0].extended
+        assert "2027-02-02" in notifications(pilot)[-1]
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert "extended already" in notifications(pilot)[-1]
+        await typed("#access-answered", "2026-11-20")
+        await typed("#access-withheld", "a note naming a colleague")
+        await pilot.press("ctrl+y")  # the request still highlighted: the newer one
+        await wait_for(pilot, lambda: not requests()[1].open)
+        assert requests()[1].answered_on == date(2026, 11, 20) and requests()[0].open
+        assert requests()[1].withheld == "a note naming a colleague"
+        assert store.summary(ef.id).access_due == date(2026, 11, 26)  # the older one's
+        await typed("#access-answered", "2026-11-23")
+        await pilot.press("ctrl+y")  # answered twice: the first answer's day is kept
+        await pilot.pause()
+        assert "answered already" in notifications(pilot)[-1]
+        assert requests()[1].answered_on == date(2026, 11, 20)
+        listed.focus()
+        await pilot.press("home")
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: not requests()[0].open)
+        assert "after its deadline" not in notifications(pilot)[-1]
+        assert store.summary(ef.id).access_due is None
