@@ -248,7 +248,8 @@ class LiveRun:
             return
         role = words.role.value if words.role else None
         kind, visibility = words.kind.value, words.visibility.value
-        draft = Draft(self.number, self.phase, words.text, kind, visibility, role)
+        chosen = list(words.chosen) if words.chosen is not None else None
+        draft = Draft(self.number, self.phase, words.text, kind, visibility, role, chosen=chosen)
         self.writer.submit_latest(
             "draft", lambda: self.lease.save_draft(draft), lambda _: None, self._failed(None)
         )

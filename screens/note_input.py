@@ -93,6 +93,9 @@ class Words:
     """The role it is tagged with, if any."""
     about: tuple[str, ...] = ()
     """Whom it concerns (a group's note: [GROUP] or participants' ids; else empty)."""
+    chosen: tuple[str, ...] | None = None
+    """Whom the coach chose with one key (ctrl+r), kept in the draft: a resume
+    brings the choice back with the words. None: the session's default."""
 
 
 class NextNote(Vertical):
@@ -170,7 +173,7 @@ class NextNote(Vertical):
     def words(self, text: str | None = None) -> Words:
         """The next note with its words (or `text`)."""
         words = self.text if text is None else text
-        return Words(words, self.kind, self.visibility, self.tag, self.about.about)
+        return Words(words, self.kind, self.visibility, self.tag, self.about.about, self.chosen)
 
     # -- what the next note will be ----------------------------------------------------
 
@@ -304,16 +307,27 @@ class NextNote(Vertical):
         self.rework_about("")
         self._changed()
 
-    def restore(self, draft: Draft) -> None:
+    def restore(self, draft: Draft, options: list[list[str]] | None = None) -> None:
         """A draft found at resume: its words (a long note in the editor) and what it
-        was to be; said."""
-        self.kind, self.visibility = NoteKind(draft.kind), Visibility(draft.visibility)
-        self.role = Role(draft.role) if draft.role else self.role
-        self.tagged = draft.role is not None
+        was to be, whom it concerns included (a choice still among `options`, the
+        group and each participant still in it); said. Set without a word of it
+        being saved again before it is all back: a draft saved half-restored (the
+        kind, but not yet the words) would lose the words at the next crash."""
+        self.set_reactive(NextNote.kind, NoteKind(draft.kind))
+        self.set_reactive(NextNote.visibility, Visibility(draft.visibility))
+        if draft.role:
+            self.set_reactive(NextNote.role, Role(draft.role))
+        self.set_reactive(NextNote.tagged, draft.role is not None)
+        chosen = draft.chosen
+        if chosen is not None and options is not None and chosen in options:
+            self.set_reactive(NextNote.chosen, tuple(chosen))
+        self._show_line()
         if "\n" in draft.text:
+            self.rework_about(draft.text)
             self.app.call_later(self.open_editor, draft.text)
         else:
-            self.input.value = draft.text
+            self.input.value = draft.text  # worked out again as it changes
+            self.rework_about(draft.text)
         resumed = "ui.session.resumed" if draft.text.strip() else "ui.session.resumed_empty"
         self.notify(t(resumed), timeout=3)
 
@@ -337,23 +351,47 @@ class NextNote(Vertical):
 
     def open_editor(self, text: str | None = None) -> None:
         """The long-note editor (ctrl+o), from the words typed or `text`; its save
-        takes the note, Escape gives its lines back to the input."""
+        takes the note, Escape gives its lines back to the input. In a group's
+        session it works as the input does: whom the note concerns said as it is
+        typed (`@prefix`, or the one chosen), the text masked while the group may
+        not read it, an `@` that names no one (or several) refused at the save."""
+        start = self.text if text is None else text
+        self.rework_about(start)
         if self.masked or self._hidden():
-            return  # the draft stays off the screen while the N+1 (or the group) may see it
+            # no editor in view of the N+1, nor of the group for a note about a
+            # person: the draft stays off the screen, kept (masked) in the input
+            if text is not None:
+                self.keep_lines(text, cursor_to_end=True)
+            return
 
         def changed(words: str) -> None:
+            self.rework_about(words)
             self.post_message(self.Drafted(self.words(words)))
+
+        def whom(words: str, room: Room) -> tuple[Text | None, bool]:
+            about = self.about if self.whom is None else self.whom(words, self.chosen)
+            hidden = masked(room, about, words) or room is Room.SPONSOR
+            return (None if self.whom is None else about_line(about)), hidden
 
         def closed(result: tuple[str, bool] | None) -> None:
             if result is not None and result[1] and result[0].strip():
-                if (problems := self.problems(clean(result[0]))) is not None:
+                words = clean(result[0]).strip()
+                if (problem := self.problems(words)) is not None:
                     self.keep_lines(result[0])
-                    self.notify(problems, severity="error", timeout=10)
+                    # with the group in the room, without the names it might be about
+                    said = t("ui.about.problem_hidden") if self._hidden() else problem
+                    self.notify(said, severity="error", timeout=10)
                     return
-                self._take(clean(result[0]).strip())
+                if self.about.named and not self._hidden():
+                    self.notify(t("ui.about.flagged", names=names(self.about.named, 15)), timeout=6)
+                self._take(words)
             elif result is not None:
                 self.keep_lines(result[0])
 
-        start = self.text if text is None else text
-        editor = NoteEditorScreen(start, t("ui.editor.title"), on_change=changed)
+        editor = NoteEditorScreen(
+            start,
+            t("ui.editor.title"),
+            on_change=changed,
+            whom=None if self.whom is None else whom,
+        )
         self.app.push_screen(editor, closed)

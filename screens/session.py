@@ -87,7 +87,7 @@ class SessionScreen(AoiScreen[None]):
         self.notes_list.set_notes(self.ef.notes(self.number))
         draft = self.live.start(self.resume)
         if draft is not None:
-            self.next_note.restore(draft)
+            self.next_note.restore(draft, choices(engagement))
         self.action_draw_card()
         self.show_panels()
         self.tick()

@@ -155,3 +155,17 @@ def test_an_erased_participants_access_requests_go_from_every_copy(
     assert "KEPT-OTHER" in after
     left = reopen(store).engagement(eid).all(AccessRequest)
     assert sorted(r.identity for r in left) == ["KEPT-OTHER id 0", "KEPT-OTHER id 1"]
+
+
+def test_a_draft_the_coach_chose_to_be_about_them_goes_with_them(store: Store) -> None:
+    """The note being typed in a collective session, about them by ctrl+r (their
+    name nowhere in it): theirs, so it goes; one about someone else stays."""
+    for theirs in (True, False):
+        eid, gone, other = a_team(store)
+        live = LiveSession(reopen(store).engagement(eid), 1)
+        live.take()
+        chosen = [gone] if theirs else [other]
+        live.save_draft(Draft(session=1, phase="review", text="hésite encore", chosen=chosen))
+        erase_participant(reopen(store).engagement(eid), gone)
+        draft = LiveSession(reopen(store).engagement(eid), 1).load_draft()
+        assert (draft is None) is theirs

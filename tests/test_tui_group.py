@@ -388,3 +388,111 @@ async def test_an_ambiguous_prefix_refused_in_front_of_the_group_names_no_one(
         said = notifications(pilot)[-1]
         assert "Not saved" in said and "Karim" not in said and "Karine" not in said
         assert screen.query_one("#note-input", Input).value == "@kar a raison"
+
+
+async def test_whom_a_note_concerns_comes_back_after_a_crash_mid_note(store: Store) -> None:
+    """ctrl+r's choice is kept in the draft: a dropped link mid-note, then a
+    resume, brings the words and whom they concern back, masked in front of the
+    group; a long note too (it never opens in the editor in front of the group,
+    and its words survive a second crash right after the resume)."""
+    from aoi_tui.live.live_session import LiveSession
+    from aoi_tui.screens.resume import ResumeScreen
+
+    async def resumed(app: AoiApp, pilot: Any) -> SessionScreen:
+        await on_screen(pilot, ResumeScreen)
+        await pilot.press("enter")
+        screen: SessionScreen = await on_screen(pilot, SessionScreen)
+        await settle(pilot, screen)
+        return screen
+
+    app, eid = group_app(store)
+    by = people(store, eid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_team_session(pilot, eid)
+        await pilot.press("ctrl+r", "ctrl+r")  # the group -> Léa -> Karim
+        await typed(pilot, "hésite à prendre la pa")
+        await settle(pilot, screen)
+        # the link drops mid-note: aoi stops without the session being ended
+
+    again = make_app(store, demo=False)
+    async with again.run_test(size=(80, 24)) as pilot:
+        screen = await resumed(again, pilot)
+        field = screen.query_one("#note-input", Input)
+        assert again.room is Room.GROUP
+        assert field.value == "hésite à prendre la pa" and field.password  # masked
+        await pilot.press("ctrl+b")  # the group leaves: the coach reads whom
+        await pilot.pause()
+        assert about_shown(screen) == "About: Karim Benali"
+        await typed(pilot, "role")
+        await pilot.press("enter")
+        await settle(pilot, screen)
+        note = store.engagement(eid).notes(screen.number)[-1]
+        assert (note.text, note.about) == ("hésite à prendre la parole", [by["Karim"].id])
+        # a long note about Léa, a success, in the editor (the coach alone)
+        await pilot.press("ctrl+r", "f3")  # the group -> Léa; a success
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press(*"propose un", "enter", *"nouveau briefing")
+        await settle(pilot, screen)
+
+    for _ in range(2):  # resumed twice: the first resume must not lose the words
+        third = make_app(store, demo=False)
+        async with third.run_test(size=(80, 24)) as pilot:
+            screen = await resumed(third, pilot)
+            field = screen.query_one("#note-input", Input)
+            assert third.screen is screen  # no editor shows it to the group
+            assert field.password and field.value == "propose un / nouveau briefing"
+            draft = LiveSession(screen.ef, screen.number).load_draft()
+            assert draft is not None and draft.chosen == [by["Léa"].id]
+            assert "propose un" in draft.text and draft.kind == "success"
+
+
+async def test_the_long_note_editor_says_whom_and_masks_an_at_as_the_input_does(
+    store: Store,
+) -> None:
+    from textual.widgets import TextArea
+
+    from aoi_tui.screens.note_editor import NoteEditorScreen
+
+    app, eid = group_app(store)
+    by = people(store, eid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_team_session(pilot, eid)
+        assert app.room is Room.GROUP
+        await pilot.press("ctrl+o")  # a group note: the editor may open
+        editor = await on_screen(pilot, NoteEditorScreen)
+        about = editor.query_one("#editor-about", Static)
+        assert str(about.render()).startswith("About: the group")
+        assert "@ and a name" in str(about.render())  # said to the coach
+        await pilot.press(*"Le briefing", "enter", *"puis @ka")
+        await pilot.pause()
+        # masked from the @ on, as the input: a cover over the text, no name said
+        assert editor.has_class("-masked") and not about.display
+        assert "Masked: this note may be about one person" in screen_text(pilot)
+        assert "@ka" not in screen_text(pilot) and "Karim" not in screen_text(pilot)
+        await pilot.press(*" coupe")  # kept, unseen
+        assert editor.query_one(TextArea).text == "Le briefing\npuis @ka coupe"
+        await pilot.press("ctrl+o")
+        await settle(pilot, screen)
+        note = store.engagement(eid).notes(screen.number)[-1]
+        assert (note.text, note.about) == ("Le briefing\npuis @ka coupe", [by["Karim"].id])
+        # an @ that names several people: refused at the save, without names
+        ef = store.engagement(eid)
+        ef.add_participant(Participant(name="Karine Morel"))
+        screen.engagement = ef.engagement()
+        await pilot.press("ctrl+o")
+        await on_screen(pilot, NoteEditorScreen)
+        await pilot.press(*"@kar", "enter", *"a raison", "ctrl+o")
+        await pilot.pause()
+        said = notifications(pilot)[-1]
+        assert "Not saved" in said and "Karim" not in said and "Karine" not in said
+        field = screen.query_one("#note-input", Input)
+        assert app.screen is screen and field.password and field.value == "@kar / a raison"
+        # the coach alone: whom, in words, in the editor
+        await pilot.press("ctrl+b", "ctrl+u", "ctrl+o")
+        editor = await on_screen(pilot, NoteEditorScreen)
+        await pilot.press(*"@th reste en retrait")
+        await pilot.pause()
+        about = editor.query_one("#editor-about", Static)
+        assert not editor.has_class("-masked")
+        assert str(about.render()).startswith("About: Thomas Roux")

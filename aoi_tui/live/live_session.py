@@ -50,6 +50,9 @@ class Draft:
     visibility: str = Visibility.PRIVATE.value
     role: str | None = None
     saved_at: str = ""
+    chosen: list[str] | None = None
+    """A group's: whom the coach chose with ctrl+r ([GROUP] or a participant's id);
+    None: the session's default (a draft written before it has none)."""
 
 
 class LiveSession:

@@ -255,7 +255,7 @@ def erase_participant(ef: EngagementFile, pid: str) -> int:
                     backups.rewrite_or_remove(q, change)
                     count += 1
         drafts = store.root / "drafts"
-        count += _scrub_draft(drafts / f"{ef.id}.draft", ef, name, neutral, theirs)
+        count += _scrub_draft(drafts / f"{ef.id}.draft", ef, pid, name, neutral, theirs)
         for leftover in sorted(drafts.glob(f".{ef.id}.draft.*.tmp")) if drafts.is_dir() else []:
             leftover.unlink(missing_ok=True)  # a draft's write cut short
             count += 1
@@ -281,10 +281,16 @@ def _opens(path: Path, key: bytes, file_id: str) -> bool:
 
 
 def _scrub_draft(
-    path: Path, ef: EngagementFile, name: str, neutral: str, their_sessions: set[Any]
+    path: Path,
+    ef: EngagementFile,
+    pid: str,
+    name: str,
+    neutral: str,
+    their_sessions: set[Any],
 ) -> int:
     """The note being typed in a live session: gone with a one-to-one session of
-    theirs, else without their name."""
+    theirs, or when the coach chose them as whom it concerns (ctrl+r), else
+    without their name."""
     if not path.exists():
         return 0
     draft_id = f"draft:{ef.id}"
@@ -294,7 +300,7 @@ def _scrub_draft(
             draft = decode(path, raw, ef.storage.key, draft_id)
         except StoreFileError:
             return None
-        if draft.get("session") in their_sessions:
+        if draft.get("session") in their_sessions or pid in (draft.get("chosen") or []):
             return None
         return encode(_replace_names(draft, name_pattern(name), neutral), ef.storage.key, draft_id)
 
