@@ -577,12 +577,35 @@ class DebriefScreen(AoiScreen[None]):
     @saves
     def action_preview(self) -> None:
         self.save_message()
+        if not self.ef.engagement().individual:
+            self.preview_group_reports()
+            return
         try:
             report = build_shared_report(self.ef)
         except ConsentMissing as exc:
             self.notify(str(exc), severity="warning", timeout=8)
             return
         self.app.push_screen(PreviewScreen(shared_markdown(report, language())))
+
+    def preview_group_reports(self) -> None:
+        """A group's report for each of its N+1s, one after another, as they would
+        leave now (`aoi export --shared --for-sponsor`)."""
+        from aoi_tui.domain.allow_list import sponsors
+        from aoi_tui.exports.group_documents import NoConsentYet, build_group_report
+        from aoi_tui.exports.group_markdown import group_report_markdown
+
+        names = sponsors(self.ef.engagement())
+        if not names:
+            self.notify(t("ui.preview.no_sponsor"), severity="warning", timeout=8)
+            return
+        try:
+            reports = [build_group_report(self.ef, name) for name in names]
+        except NoConsentYet:
+            self.notify(t("ui.export.no_consent"), severity="warning", timeout=8)
+            return
+        markdown = "\n\n---\n\n".join(group_report_markdown(r, language()) for r in reports)
+        title = t("ui.preview.title_each") if len(names) > 1 else t("ui.preview.title")
+        self.app.push_screen(PreviewScreen(markdown, title))
 
     # -- message for the N+1 -------------------------------------------------------------------
 
@@ -735,12 +758,13 @@ class PreviewScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,f6", "app.pop_screen", t("ui.key.back"), id="preview.back")]
 
-    def __init__(self, markdown: str) -> None:
+    def __init__(self, markdown: str, title: str | None = None) -> None:
         super().__init__()
         self.markdown = markdown
+        self.title_words = title or t("ui.preview.title")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide"):
-            yield Static(t("ui.preview.title"), classes="dialog-title")
+            yield Static(self.title_words, classes="dialog-title")
             yield Markdown(self.markdown)
         yield Footer(compact=True)

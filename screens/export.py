@@ -1,5 +1,8 @@
 """Exporting from the TUI: choose what (the sponsor's report, the confidential
-file, a session recap) and the format, see exactly what will leave, write it."""
+file, a session recap) and the format, see exactly what will leave, write it.
+For a team or a peer group, what `aoi export` makes for it: the confidential
+file, the report for each N+1, the group's recap and each participant's own,
+through the same builders and refusals (`group_export`)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
 from aoi_tui.config.i18n import language, t
-from aoi_tui.domain.models import Audience
+from aoi_tui.domain.models import Audience, Engagement
+from aoi_tui.exports.group_documents import NoConsentYet, NoSuchRecipient
+from aoi_tui.exports.group_export import GroupDocument, build_group_export, group_documents
 from aoi_tui.exports.shared_report import ConsentMissing
 from aoi_tui.exports.writing import (
     EXPORT_FORMATS,
@@ -44,6 +49,8 @@ class ExportScreen(AoiScreen[None]):
         self.engagement_id = engagement_id
         self.session = session
         self.export: Export | None = None
+        self.documents: dict[str, GroupDocument] = {}
+        """A group's documents, by their value in the list of what to export."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,29 +84,67 @@ class ExportScreen(AoiScreen[None]):
         )
         if sessions:
             session_select.value = self.session or sessions[-1].number
-        if self.session is not None:
+        if not ef.engagement().individual:
+            self.offer_group_documents(ef.engagement())
+        elif self.session is not None:
             self.query_one("#audience", Select).value = Audience.RECAP.value
         self.rebuild()
 
+    def offer_group_documents(self, engagement: Engagement) -> None:
+        """What to export for a group, each document named by its reader; then
+        the case for supervision, the programme feed, a request for one's data."""
+        self.add_class("-group")
+        self.documents = {f"group-{i}": d for i, d in enumerate(group_documents(engagement))}
+        options = [(self.reader_words(d, engagement), key) for key, d in self.documents.items()]
+        elsewhere = (Audience.SUPERVISION, Audience.PROGRAMME, Audience.SUBJECT_ACCESS)
+        options += [(t(f"audience.{a.value}"), a.value) for a in elsewhere]
+        audience = self.query_one("#audience", Select)
+        audience.set_options(options)
+        audience.value = self.first_choice()
+
+    @staticmethod
+    def reader_words(document: GroupDocument, engagement: Engagement) -> str:
+        if document.for_sponsor is not None:
+            return t("ui.export.group_report", name=document.for_sponsor)
+        if document.participant is not None:
+            person = engagement.member(document.participant)
+            return t("ui.export.participant_recap", name=person.name if person else "?")
+        if document.audience is Audience.RECAP:
+            return t("ui.export.group_recap")
+        return t(f"audience.{document.audience.value}")
+
+    def first_choice(self) -> str:
+        """The sponsor's report (an N+1's, for a group); a recap when the screen
+        was opened for a session."""
+        if not self.documents:
+            return Audience.SHARED.value
+        wanted = Audience.RECAP if self.session is not None else Audience.SHARED
+        for key, d in self.documents.items():
+            if d.audience is wanted:
+                return key
+        return next(iter(self.documents))
+
     @on(Select.Changed)
     def rebuild(self) -> None:
-        audience = Audience(str(self.query_one("#audience", Select).value))
+        choice = str(self.query_one("#audience", Select).value)
+        document = self.documents.get(choice)
+        audience = document.audience if document else Audience(choice)
         if audience is Audience.SUPERVISION:  # a case: its question, notes, reflections
             from aoi_tui.screens.supervision_case import SupervisionCaseScreen
 
-            self.query_one("#audience", Select).value = Audience.SHARED.value
+            self.query_one("#audience", Select).value = self.first_choice()
             self.app.push_screen(SupervisionCaseScreen(self.engagement_id))
             return
         if audience is Audience.PROGRAMME:  # a programme's feed: codes and numbers, sealed
             from aoi_tui.screens.programme_feed import ProgrammeFeedScreen
 
-            self.query_one("#audience", Select).value = Audience.SHARED.value
+            self.query_one("#audience", Select).value = self.first_choice()
             self.app.push_screen(ProgrammeFeedScreen())
             return
         if audience is Audience.SUBJECT_ACCESS:  # a person's own data: a folder, two files
             from aoi_tui.screens.subject_access import SubjectAccessScreen
 
-            self.query_one("#audience", Select).value = Audience.SHARED.value
+            self.query_one("#audience", Select).value = self.first_choice()
             self.app.push_screen(SubjectAccessScreen(self.engagement_id))
             return
         fmt = str(self.query_one("#format", Select).value)
@@ -109,33 +154,68 @@ class ExportScreen(AoiScreen[None]):
         state = self.query_one("#export-state", Static)
         preview = self.query_one("#preview", TextArea)
         try:
-            self.export = build_export(
-                self.aoi.unlocked,
-                self.engagement_id,
-                audience,
-                fmt,
-                language(),
-                session if audience is Audience.RECAP else None,
-            )
-        except (ConsentMissing, ValueError) as exc:
+            self.export = self.build(audience, fmt, session, document)
+        except (ConsentMissing, NoSuchRecipient, ValueError) as exc:
             self.export = None
-            state.update(Text(str(exc), style="bold"))
+            state.update(Text(refusal_words(exc, audience, session), style="bold"))
             preview.load_text("")
             return
         path = self.query_one("#path", Input)
         if not path.value or Path(path.value).name.startswith("aoi-"):
             path.value = str(Path.cwd() / self.export.default_name)
         what = "ui.export.preview_shared" if audience is Audience.SHARED else "ui.export.preview"
+        words = t(what)
+        if document is not None and audience is not Audience.CONFIDENTIAL:
+            words = t("ui.export.preview_for", reader=self.reader_of(document))
         if self.export.document is not None:  # a Word file: its text, not its bytes
-            what = "ui.export.preview_word"
-        state.update(Text(t(what), style="bold"))
+            words = t("ui.export.preview_word")
+        state.update(Text(words, style="bold"))
         preview.load_text(self.export.content)  # exactly the bytes that will be written
+
+    def build(
+        self, audience: Audience, fmt: str, session: int | None, document: GroupDocument | None
+    ) -> Export:
+        store, recap = self.aoi.unlocked, audience is Audience.RECAP
+        if document is None:
+            return build_export(
+                store, self.engagement_id, audience, fmt, language(), session if recap else None
+            )
+        return build_group_export(
+            store,
+            self.engagement_id,
+            audience,
+            fmt,
+            language(),
+            session if recap else None,
+            for_sponsor=document.for_sponsor,
+            participant=document.participant,
+        )
+
+    def reader_of(self, document: GroupDocument) -> str:
+        """Who will receive it, in the coach's words: an N+1, a participant, the group."""
+        if document.for_sponsor is not None:
+            return f"{document.for_sponsor} (N+1)"
+        if document.participant is not None:
+            engagement = self.aoi.unlocked.engagement(self.engagement_id).engagement()
+            person = engagement.member(document.participant)
+            return person.name if person else "?"
+        return t("ui.export.the_group")
 
     def action_write(self) -> None:
         if self.export is None:
             return
         target = self.query_one("#path", Input).value.strip() or None
         write_and_say(self, self.engagement_id, self.export, target)
+
+
+def refusal_words(exc: Exception, audience: Audience, session: int | None) -> str:
+    """Why nothing can be exported, said as the coach would: a group's refusals
+    have their own words; the others say themselves."""
+    if isinstance(exc, NoConsentYet):
+        return t("ui.export.no_consent")
+    if audience is Audience.RECAP and session is None:
+        return t("ui.export.no_session")
+    return str(exc)
 
 
 def write_and_say(

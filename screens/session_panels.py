@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from aoi_tui.config.i18n import t
 from aoi_tui.domain.allow_list import Message, reaches
-from aoi_tui.domain.models import Action, ActionStatus, Engagement, Note, Session
+from aoi_tui.domain.models import Action, ActionStatus, Engagement, Form, Note, Session
 from aoi_tui.domain.text import clean
 from aoi_tui.live import session_clock
 
@@ -46,7 +46,11 @@ def handover_text(
     def item(words: str) -> str:  # a line break in a text never starts a new item
         return "\n• " + clean(words).replace("\n", "\n  ")
 
-    text = Text(t("ui.handover.title"), style="bold")
+    title = "ui.handover.title"  # the coachee's; a team's or a peer group's otherwise
+    if not engagement.individual:
+        team = engagement.form is Form.TEAM
+        title = "ui.handover.title_team" if team else "ui.handover.title_peers"
+    text = Text(t(title), style="bold")
     if not engagement.individual:
         return group_handover_text(engagement, session, notes, actions, text)
     if engagement.agreement.consent_date is None:
