@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 F6 = b"\x1b[17~"
 F9 = b"\x1b[20~"
 ESCAPE = b"\x1b"
+CTRL_O = b"\x0f"
 
 
 @pytest.fixture
@@ -74,6 +75,19 @@ def test_a_collective_session_of_five_from_start_to_handover(term: TerminalAoi) 
     assert "prévenu" not in term.screen()
     term.keys("C-u")
     term.draft_is(session, "")
+
+    # the long-note editor in one burst: a group line, then @ka (masked from the
+    # @ on, every key kept), the draft about Karim; then ctrl+o saves the note
+    term.burst(CTRL_O + b"Le point du jour" + ENTER + b"@ka coupe la parole")
+    term.wait_for("Masked: this note may be about one person")
+    draft = term.draft_is(session, "Le point du jour\n@ka coupe la parole")
+    assert draft is not None
+    screen = term.screen()
+    assert "coupe" not in screen and "point du jour" not in screen and "Karim" not in screen
+    term.burst(CTRL_O)
+    note = term.settled(session, 5)[-1]
+    assert (note.text, note.about) == ("Le point du jour\n@ka coupe la parole", [people["Karim"]])
+    assert "coupe" not in term.wait_for("GROUP-SAFE VIEW")
 
     # the debrief with the group: F4 validates the group note for the four present
     term.burst(F9)
