@@ -71,6 +71,10 @@ def test_the_register_through_the_cli(store: Store, cli_env: dict[str, str]) -> 
     shown = aoi(env, "access-request", "list", "--open")
     assert shown.stdout.strip() == "No access request."
     assert "answered 2026-11-20" in aoi(env, "access-request", "list", ef.id).stdout
+    again = aoi(env, "access-request", "answer", ef.id, request, "--on", "2026-11-23")
+    assert "answered already, on 2026-11-20" in cli_error(again)  # the first answer is kept
+    (kept,) = store.engagement(ef.id).all(AccessRequest)
+    assert kept.answered_on == date(2026, 11, 20) and kept.withheld == "a note naming a colleague"
     assert "no access request" in cli_error(
         aoi(env, "access-request", "answer", ef.id, "nope", "--on", "2026-11-20")
     )
@@ -157,8 +161,8 @@ async def test_the_access_screen_records_extends_and_answers_any_request(
         assert not requests()
         screen.query_one("#access-tabs", TabbedContent).active = "access-tab-requests"
         await pilot.pause()
+        await wait_for(pilot, lambda: "^t Extend" in screen_text(pilot))
         shown = screen_text(pilot)
-        print(shown)
         assert "^t Extend" in shown and "^y Answered" in shown  # the footer at 80 columns
         await typed("#access-received", "2026-12-01")
         await pilot.press("ctrl+r")
@@ -207,3 +211,60 @@ async def test_the_access_screen_records_extends_and_answers_any_request(
         await wait_for(pilot, lambda: not requests()[0].open)
         assert "after its deadline" not in notifications(pilot)[-1]
         assert store.summary(ef.id).access_due is None
+
+
+async def test_a_request_for_a_participant_erased_meanwhile(
+    store: Store, cli_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The access screen open on Bruno's data and his request when another aoi
+    erases him: recording, answering, extending or writing for him is said in
+    one line and writes nothing; Alice's request is untouched."""
+    from aoi_tui.screens.subject_access import SubjectAccessScreen
+    from aoi_tui.store.participant_erasure import erase_participant
+
+    freeze(monkeypatch)
+    people = [Participant(name=n, agreement=Agreement()) for n in ("Alice Durand", "Bruno Petit")]
+    ef = store.create_engagement(
+        Engagement(form=Form.TEAM, group="Équipe Nord", sponsor="Sophie Roy", participants=people)
+    )
+    alice, bruno = (p.id for p in people)
+    ef.insert(AccessRequest(participant=alice, received=date(2026, 11, 2)))
+    ef.insert(AccessRequest(participant=bruno, received=date(2026, 11, 9)))
+    ef.insert(Note(session=1, phase="experience_review", text="canary-bruno", about=[bruno]))
+    store.refresh_summary(ef.id)
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = SubjectAccessScreen(ef.id)
+        app.push_screen(screen)
+        await on_screen(pilot, SubjectAccessScreen)
+        screen.query_one("#access-person", Select).value = bruno
+        await pilot.pause()
+        screen.query_one("#access-tabs", TabbedContent).active = "access-tab-requests"
+        listed = screen.query_one("#access-requests", OptionList)
+        listed.focus()
+        await pilot.press("end")  # Bruno's request
+        erase_participant(store.engagement(ef.id), bruno)  # another aoi, meanwhile
+        for key in ("ctrl+y", "ctrl+r"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert "no longer" in notifications(pilot)[-1], key
+        screen.query_one("#access-reason", Input).value = "many documents"
+        listed.focus()
+        await pilot.press("end", "ctrl+t")  # the list now holds Alice's only
+        await wait_for(pilot, lambda: store.engagement(ef.id).all(AccessRequest)[0].extended)
+        screen.query_one("#access-folder", Input).value = str(tmp_path / "answer")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "no participant" in notifications(pilot)[-1] and app.screen is screen
+        assert not (tmp_path / "answer").exists()
+        (left,) = store.engagement(ef.id).all(AccessRequest)
+        assert left.participant == alice and left.open
+    # the CLI: no request, answer or export for him; one line each
+    args = ("--participant", bruno)
+    assert cli_error(
+        aoi(cli_env, "access-request", "add", ef.id, *args, "--received", "2026-11-20")
+    )
+    assert cli_error(
+        aoi(cli_env, "export", ef.id, "--subject-access", *args, "-o", str(tmp_path / "a"))
+    )
+    assert not (tmp_path / "a").exists()

@@ -192,6 +192,12 @@ def test_odd_requests_are_refused_with_one_line(
     assert "not a folder" in cli_error(aoi(cli_env, *args, "-o", str(fifo)))
     assert "data folder" in cli_error(aoi(cli_env, *args, "-o", str(store.root / "out")))
     assert not (store.root / "out").exists()
+    # the data folder however spelled: through `..`, through a link; said of the folder given
+    (tmp_path / "link").symlink_to(store.root)
+    for spelled in (f"{store.root}/../{store.root.name}/out", str(tmp_path / "link" / "sub")):
+        line = cli_error(aoi(cli_env, *args, "-o", spelled))
+        assert f"{spelled} is in aoi's data folder" in line and "folder elsewhere" in line
+    assert not (store.root / "out").exists() and not (store.root / "sub").exists()
     assert aoi(cli_env, "erase", eid, "--yes").returncode == 0
     assert cli_error(aoi(cli_env, *args, "-o", str(tmp_path / "b")))
     assert not (tmp_path / "b").exists()

@@ -219,6 +219,10 @@ def cmd_access_request_answer(args: argparse.Namespace) -> int:
     store = open_the_store(args)
     ef = store.engagement(engagement_id(store, args.engagement))
     request = _request(ef, args.request)
+    if request.answered_on is not None:  # the day an answer left is a record: kept
+        raise CliError(
+            f"request {request.id} was answered already, on {request.answered_on.isoformat()}"
+        )
     if args.on < request.received:
         raise CliError(
             f"answered on {args.on.isoformat()}, before it was received "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aoi_tui.domain.vocabulary import Audience
 from aoi_tui.exports.subject_access import access_html, access_json, build_access_file
-from aoi_tui.exports.writing import Export, ExportPathError, export_name, output_path
+from aoi_tui.exports.writing import Export, ExportPathError, export_name, output_path, shown
 from aoi_tui.store.store import Store
 
 
@@ -66,8 +66,11 @@ def access_folder(store: Store, output: str | None) -> Path:
         raise AccessFolderError(f"{output} is not a folder: give a folder, new or existing")
     try:
         output_path(store, str(folder / "answer"), "answer")  # the data folder, however spelled
-    except ExportPathError as exc:
-        raise AccessFolderError(str(exc)) from None
+    except ExportPathError:  # said of the folder given, not of the name checked inside it
+        raise AccessFolderError(
+            f"{shown(Path(output))} is in aoi's data folder, which only aoi writes: "
+            "choose a folder elsewhere"
+        ) from None
     if kind is None:
         try:
             folder.mkdir(mode=0o700, parents=True)
