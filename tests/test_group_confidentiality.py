@@ -46,6 +46,7 @@ from aoi_tui.domain.models import (
     text_hash,
 )
 from aoi_tui.exports import group_documents as docs
+from aoi_tui.exports.group_export import group_documents, group_export_of
 from aoi_tui.exports.group_markdown import (
     group_recap_markdown,
     group_report_markdown,
@@ -73,6 +74,7 @@ class InMemory:
     sessions_: list[Session]
     notes_: list[Note]
     actions_: list[Action] = field(default_factory=list)
+    id: str = "zetagroup000"  # the engagement's id, as a file name holds it
 
     def engagement(self) -> Engagement:
         return self.eng
@@ -297,6 +299,53 @@ def test_each_reader_gets_only_what_everyone_concerned_validated_and_agreed_to(
                 continue
             for pid in it["about"]:
                 assert validated(it, people[pid]) is not None, "withheld by someone it concerns"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(groups())
+def test_no_file_the_export_screen_writes_holds_a_private_item_or_someone_who_never_consented(
+    case: tuple[InMemory, list[dict[str, Any]]],
+) -> None:
+    """Every document the export screen offers a group (`group_documents`; the
+    confidential file aside, the coach's own), built as the screen and `aoi
+    export` build it (`group_export_of`), in md, html and json: no private item
+    (but a reader's own action, theirs whatever the coach shares), and nothing
+    of a participant who never consented, in a document for anyone else: not
+    their name, not an item about them."""
+    ef, items = case
+    eng = ef.eng
+    never = [p for p in eng.participants if p.agreement.consent_date is None]
+    for document in group_documents(eng):
+        if document.audience is Audience.CONFIDENTIAL:
+            continue
+        for fmt in ("md", "html", "json"):
+            try:
+                content = group_export_of(
+                    ef,  # type: ignore[arg-type]
+                    document.audience,
+                    fmt,
+                    "en",
+                    1,
+                    for_sponsor=document.for_sponsor,
+                    participant=document.participant,
+                ).content
+            except docs.NoConsentYet:
+                assert document.for_sponsor is not None and len(never) == len(eng.participants)
+                continue
+            reader = document.participant
+            for it in items:
+                if it["text"] not in content:
+                    continue
+                if not it["shareable"]:
+                    own_action = it["action"] and it["owner"] is Owner.COACHEE
+                    assert own_action and document.audience is Audience.RECAP, "private item"
+                    assert it["about"] in ([GROUP], [reader]), "someone else's private action"
+                for p in never:
+                    if p.id != reader:
+                        assert p.id not in it["about"], "an item about someone who never consented"
+            for p in never:
+                if p.id != reader:
+                    assert p.name.split()[1] not in content, "someone who never consented named"
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
