@@ -31,13 +31,14 @@ from textual.widgets import (
     TextArea,
 )
 
-from aoi_tui.config.i18n import language, t
+from aoi_tui.config.i18n import language, plural, t
 from aoi_tui.domain import clock
 from aoi_tui.domain.cycle import next_in
 from aoi_tui.domain.models import (
     PLANNED_SESSIONS,
     Agreement,
     Area,
+    Charter,
     Competency,
     Engagement,
     Form,
@@ -45,18 +46,21 @@ from aoi_tui.domain.models import (
     Level,
     Objective,
     ObjectiveStatus,
+    Participant,
     Status,
 )
 from aoi_tui.domain.problems import first_problem
 from aoi_tui.domain.referentials import referentials, to_competency
 from aoi_tui.domain.text import clean
 from aoi_tui.domain.vocabulary import Room
-from aoi_tui.screens.base import AoiScreen, saves
+from aoi_tui.screens.base import AoiScreen, failures_said, saves
 from aoi_tui.screens.fields import KeptInput
 from aoi_tui.screens.toggles import Tick
 from aoi_tui.store.store import Store
 
 LEVELS = [None, *Level]
+CHARTER_POINTS = ("confidentiality", "attendance", "recipients", "leaving")
+"""The charter's points, each a text the group agrees to (`Charter`)."""
 MOTIVATION = ("low", "medium", "high")
 
 
@@ -70,7 +74,9 @@ class FramingScreen(AoiScreen[str | None]):
     TAB_KEYS = {
         "cycle": ("tab-objectives", "tab-competencies"),
         "cycle_target": ("tab-competencies",),
-        "remove": ("tab-objectives", "tab-competencies"),
+        "remove": ("tab-objectives", "tab-competencies", "tab-participants"),
+        "add_participant": ("tab-participants",),
+        "plan": ("tab-frame",),  # where the planned sessions show
     }
 
     BINDINGS = [
@@ -81,6 +87,8 @@ class FramingScreen(AoiScreen[str | None]):
         ),
         Binding("f8", "cycle_target", t("ui.key.cycle_target"), id="framing.cycle_target"),
         Binding("f6", "remove", t("ui.key.remove"), id="framing.remove"),
+        Binding("f5", "add_participant", t("ui.framing.add_participant"), id="framing.add"),
+        Binding("f9", "plan", t("ui.framing.key_plan"), id="framing.plan"),
     ]
 
     def __init__(self, engagement_id: str | None) -> None:
@@ -106,8 +114,22 @@ class FramingScreen(AoiScreen[str | None]):
         """The form as it opened: Escape asks only if it changed."""
         self.membership: str | None = None
         """The programme and site the engagement is in ("<id>|<site code>"), as saved."""
+        self.form = Form.INDIVIDUAL
+        """Who is accompanied (read at compose): a group has participants and a
+        charter where one coachee has the three-way agreement."""
+
+    def field_label(self, field: str) -> str:
+        """A name field's label: a group's name, and a peer group's optional N+1."""
+        if field == "coachee" and self.form is not Form.INDIVIDUAL:
+            return t("ui.framing.group_name")
+        if field == "sponsor" and self.form is Form.PEERS:
+            return t("ui.framing.peers_sponsor")
+        return t(f"field.{field}")
 
     def compose(self) -> ComposeResult:
+        if self.engagement_id is not None:
+            self.form = self.aoi.unlocked.engagement(self.engagement_id).engagement().form
+        group = self.form is not Form.INDIVIDUAL
         yield Header()
         with TabbedContent(id="framing-tabs"):
             with (
@@ -115,7 +137,7 @@ class FramingScreen(AoiScreen[str | None]):
                 VerticalScroll(can_focus=False),
             ):
                 for field in ("coachee", "sponsor", "coach", "organisation"):
-                    yield Label(t(f"field.{field}"))
+                    yield Label(self.field_label(field))
                     yield KeptInput(id=f"f-{field}")
                 yield Label(t("field.format"))
                 yield Select(
@@ -128,8 +150,9 @@ class FramingScreen(AoiScreen[str | None]):
                     yield KeptInput(id="f-planned", type="integer")
                     yield Label(t("ui.framing.cadence_days"))
                     yield KeptInput(id="f-cadence", type="integer")
-                yield Label(t("ui.framing.next_session"))
-                yield KeptInput(id="f-next", placeholder=t("ui.date_format"), classes="short")
+                # planned sessions have one source of truth, the planning screen's (F9)
+                yield Label(t("ui.framing.planned_title"))
+                yield Static(id="f-planned-list", classes="explain")
                 yield Label(t("ui.framing.programme"))
                 yield Select(  # the programmes joined here, with their sites (issue 14)
                     [], prompt=t("ui.framing.no_programme"), allow_blank=True, id="f-programme"
@@ -152,52 +175,103 @@ class FramingScreen(AoiScreen[str | None]):
                 with Horizontal(classes="row"):
                     yield KeptInput(placeholder=t("field.indicator"), id="o-indicator")
                     yield KeptInput(placeholder=t("field.expected_result"), id="o-expected")
+            if group:
+                yield from self.compose_group()
+            else:
+                yield from self.compose_agreement()
             with (
-                TabPane(t("ui.framing.tab_agreement"), id="tab-agreement"),
+                TabPane(
+                    t(
+                        "ui.framing.tab_group_competencies"
+                        if group
+                        else "ui.framing.tab_competencies"
+                    ),
+                    id="tab-competencies",
+                ),
                 VerticalScroll(can_focus=False),
             ):
-                with Horizontal(classes="row"):
-                    yield Tick(t("ui.framing.consent"), id="a-consent")
-                    yield KeptInput(
-                        placeholder=t("ui.date_format"), id="a-consent-date", classes="short"
-                    )
-                yield Static(t("ui.framing.flags"), classes="section")
-                for flag in ("report_attendance", "report_objective_status", "report_competencies"):
-                    yield Tick(t(f"field.{flag}"), id=f"a-{flag}")
-                yield Tick(t("field.right_to_withdraw"), id="a-withdraw", value=True)
-                yield Tick(t("field.coach_supervised"), id="a-coach_supervised")
-                yield Tick(t("field.programme_statistics"), id="a-programme_statistics")
-                yield Label(t("field.confidentiality"))
-                yield TextArea(id="a-confidentiality", soft_wrap=True, classes="half")
-            with (
-                TabPane(t("ui.framing.tab_competencies"), id="tab-competencies"),
-                VerticalScroll(can_focus=False),
-            ):
-                with Horizontal(classes="row"):
-                    yield Select(
-                        [(r.name, r.id) for r in referentials(language())],
-                        prompt=t("ui.framing.referential"),
-                        id="c-referential",
-                    )
-                    yield KeptInput(placeholder=t("ui.framing.own_competency"), id="c-own")
-                yield DataTable(id="competencies", cursor_type="row")
-                yield Static(t("ui.framing.competency_hint"), classes="explain")
-                yield Static(t("ui.framing.strategy_title"), classes="section")
-                with Horizontal(classes="row"):
-                    yield Select(
-                        [(t(f"level.{lvl.value}"), lvl.value) for lvl in Level],
-                        prompt=t("ui.framing.competence_level"),
-                        id="s-competence",
-                    )
-                    yield Select(
-                        [(t(f"ui.motivation.{m}"), m) for m in MOTIVATION],
-                        prompt=t("ui.framing.motivation"),
-                        id="s-motivation",
-                    )
-                yield Static(id="strategy-grid")
-                yield KeptInput(placeholder=t("ui.framing.strategy"), id="s-strategy")
+                yield from self.compose_competencies()
         yield Static(id="framing-message", classes="message")
         yield Footer(compact=True)
+
+    def compose_agreement(self) -> ComposeResult:
+        """One coachee's three-way agreement, and the hours log's fields."""
+        with (
+            TabPane(t("ui.framing.tab_agreement"), id="tab-agreement"),
+            VerticalScroll(can_focus=False),
+        ):
+            with Horizontal(classes="row"):
+                yield Tick(t("ui.framing.consent"), id="a-consent")
+                yield KeptInput(
+                    placeholder=t("ui.date_format"), id="a-consent-date", classes="short"
+                )
+            yield Static(t("ui.framing.flags"), classes="section")
+            for flag in ("report_attendance", "report_objective_status", "report_competencies"):
+                yield Tick(t(f"field.{flag}"), id=f"a-{flag}")
+            yield Tick(t("field.right_to_withdraw"), id="a-withdraw", value=True)
+            yield Tick(t("field.coach_supervised"), id="a-coach_supervised")
+            yield Tick(t("field.programme_statistics"), id="a-programme_statistics")
+            yield Label(t("field.confidentiality"))
+            yield TextArea(id="a-confidentiality", soft_wrap=True, classes="half")
+            yield from self.compose_hours_log()
+            yield Tick(t("ui.framing.listed"), id="a-listed")
+            yield Label(t("ui.framing.email"))
+            yield KeptInput(id="a-email")
+
+    def compose_hours_log(self) -> ComposeResult:
+        """Paid or pro bono: the hours log's (issue 15 §2), the engagement's."""
+        yield Static(t("ui.framing.hours_log"), classes="section")
+        yield Tick(t("ui.framing.pro_bono"), id="a-pro_bono")
+
+    def compose_group(self) -> ComposeResult:
+        """A group's participants with the role map, and its charter."""
+        from aoi_tui.screens.group_framing import ParticipantsTable
+
+        with (
+            TabPane(t("ui.framing.tab_participants"), id="tab-participants"),
+            VerticalScroll(can_focus=False),
+        ):
+            yield ParticipantsTable(id="participants", cursor_type="row")
+            yield Static(id="participants-hint", classes="explain")
+            yield Static(t("ui.framing.role_map"), classes="section")
+            yield Static(id="role-map", classes="explain")
+        with (
+            TabPane(t("ui.framing.tab_charter"), id="tab-charter"),
+            VerticalScroll(can_focus=False),
+        ):
+            yield Static(t("ui.framing.charter_intro"), classes="explain")
+            for point in CHARTER_POINTS:
+                yield Label(t(f"ui.framing.charter_{point}"))
+                yield TextArea(id=f"h-{point}", soft_wrap=True, classes="half")
+            if self.form is Form.PEERS:
+                yield Tick(t("ui.framing.charter_group_items"), id="h-group_items")
+            yield Static(id="charter-agreed", classes="explain")
+            yield from self.compose_hours_log()
+
+    def compose_competencies(self) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield Select(
+                [(r.name, r.id) for r in referentials(language())],
+                prompt=t("ui.framing.referential"),
+                id="c-referential",
+            )
+            yield KeptInput(placeholder=t("ui.framing.own_competency"), id="c-own")
+        yield DataTable(id="competencies", cursor_type="row")
+        yield Static(t("ui.framing.competency_hint"), classes="explain")
+        yield Static(t("ui.framing.strategy_title"), classes="section")
+        with Horizontal(classes="row"):
+            yield Select(
+                [(t(f"level.{lvl.value}"), lvl.value) for lvl in Level],
+                prompt=t("ui.framing.competence_level"),
+                id="s-competence",
+            )
+            yield Select(
+                [(t(f"ui.motivation.{m}"), m) for m in MOTIVATION],
+                prompt=t("ui.framing.motivation"),
+                id="s-motivation",
+            )
+        yield Static(id="strategy-grid")
+        yield KeptInput(placeholder=t("ui.framing.strategy"), id="s-strategy")
 
     # -- loading -------------------------------------------------------------------------
 
@@ -261,15 +335,22 @@ class FramingScreen(AoiScreen[str | None]):
         return [
             t(label).rstrip(" :")
             for name, label in self.GUARDED.items()
-            if self.opened_values.get(name) and not self.query_one(f"#{name}", Input).value.strip()
+            if self.opened_values.get(name)
+            and not self.query_one(f"#{name}", Input).value.strip()
+            and (name, self.form) != ("f-sponsor", Form.PEERS)  # a peer group's may go
         ]
+
+    def names_given(self) -> bool:
+        """The names an engagement needs: the coachee's (a group's) and the N+1's
+        (a peer group may have none)."""
+        needed = ("coachee",) if self.form is Form.PEERS else ("coachee", "sponsor")
+        return all(self.query_one(f"#f-{f}", Input).value.strip() for f in needed)
 
     def autosave(self) -> None:
         if self.saved_state is None:
             return
-        names = [self.query_one(f"#f-{f}", Input).value.strip() for f in ("coachee", "sponsor")]
         state = self._form_state()
-        if state == self.saved_state or not all(names):
+        if state == self.saved_state or not self.names_given():
             return
         emptied = self.emptied()
         if emptied:
@@ -303,9 +384,42 @@ class FramingScreen(AoiScreen[str | None]):
         else:  # proposed, not saved: typing replaces them
             self.query_one("#f-planned", KeptInput).propose(str(PLANNED_SESSIONS[fmt]))
             self.query_one("#f-cadence", KeptInput).propose("21")
-        put("#f-next", e.next_session.isoformat() if e and e.next_session else "")
+        self.show_planned()
         self.query_one("#f-coachee-exp", TextArea).load_text(e.coachee_expectations if e else "")
         self.query_one("#f-sponsor-exp", TextArea).load_text(e.sponsor_expectations if e else "")
+        self.query_one("#a-pro_bono", Checkbox).value = bool(e and e.pro_bono)
+        self.membership = membership_value(self.aoi.unlocked, e.id) if e else None
+        programme = self.query_one("#f-programme", Select)
+        programme.value = (
+            self.membership
+            if self.membership in {value for _, value in programme_sites(self.aoi.unlocked)}
+            else Select.NULL
+        )
+        if e and e.strategy_competence:
+            self.query_one("#s-competence", Select).value = e.strategy_competence.value
+        if e and e.strategy_motivation:
+            self.query_one("#s-motivation", Select).value = e.strategy_motivation
+        put("#s-strategy", e.strategy if e else "")
+        self.show_objectives()
+        self.show_competencies()
+        self.show_grid()
+        if e is not None and not e.individual:
+            self.fill_group(e)
+        else:
+            self.fill_agreement(e)
+
+    def fill_group(self, e: Engagement) -> None:
+        charter = e.charter or Charter()
+        for point in CHARTER_POINTS:
+            self.query_one(f"#h-{point}", TextArea).load_text(getattr(charter, point))
+        if self.form is Form.PEERS:
+            self.query_one("#h-group_items", Checkbox).value = charter.group_items_to_sponsors
+        self.show_group(e)
+
+    def fill_agreement(self, e: Engagement | None) -> None:
+        def put(selector: str, value: str) -> None:
+            self.query_one(selector, Input).value = value
+
         agreement = e.agreement if e else Agreement()
         self.query_one("#a-consent", Checkbox).value = agreement.consent_date is not None
         put("#a-consent-date", agreement.consent_date.isoformat() if agreement.consent_date else "")
@@ -316,24 +430,133 @@ class FramingScreen(AoiScreen[str | None]):
         self.query_one("#a-programme_statistics", Checkbox).value = bool(
             e and e.individual and e.participants[0].programme_statistics
         )
-        self.membership = membership_value(self.aoi.unlocked, e.id) if e else None
-        programme = self.query_one("#f-programme", Select)
-        programme.value = (
-            self.membership
-            if self.membership in {value for _, value in programme_sites(self.aoi.unlocked)}
-            else Select.NULL
-        )
         self.query_one("#a-confidentiality", TextArea).load_text(
             agreement.confidentiality or default_confidentiality()
         )
-        if e and e.strategy_competence:
-            self.query_one("#s-competence", Select).value = e.strategy_competence.value
-        if e and e.strategy_motivation:
-            self.query_one("#s-motivation", Select).value = e.strategy_motivation
-        put("#s-strategy", e.strategy if e else "")
-        self.show_objectives()
-        self.show_competencies()
-        self.show_grid()
+        self.query_one("#a-listed", Checkbox).value = agreement.listed_in_hours_log
+        put("#a-email", e.participants[0].email if e else "")
+
+    # -- a group: participants, role map, charter ----------------------------------------------
+
+    def show_group(self, e: Engagement | None = None) -> None:
+        """The participants' table, the role map and who agreed to the charter, from
+        the store. Each one's agreement shows with the coach alone: not before the
+        N+1 (the framing's room), nor before the group."""
+        from aoi_tui.screens.group_framing import role_map_lines, show_participants
+
+        ef = self.aoi.unlocked.engagement(self.engagement_id or "")
+        e = e or ef.engagement()
+        alone = self.aoi.room is Room.COACH
+        table = self.query_one("#participants", DataTable)
+        if not table.columns:
+            for key in ("name", "sponsor", "agreement", "charter"):
+                table.add_column(t(f"ui.framing.col_{key}"), key=key)
+        show_participants(table, e, agreements=alone)
+        hint = "ui.framing.participants_hint" if alone else "ui.framing.participants_hint_sponsor"
+        self.query_one("#participants-hint", Static).update(t(hint))
+        self.query_one("#role-map", Static).update(
+            Text("\n".join(role_map_lines(e, ef.sessions())))
+        )
+        agreed = [p.name for p in e.participants if p.agreed_to(e.charter)]
+        waiting = [
+            p.name for p in e.participants if p.withdrawn_on is None and not p.agreed_to(e.charter)
+        ]
+        words = t("ui.framing.charter_agreed", names=", ".join(agreed) or "—")
+        if alone:
+            words += "\n" + t("ui.framing.charter_waiting", names=", ".join(waiting) or "—")
+        self.query_one("#charter-agreed", Static).update(Text(words))
+
+    def room_changed(self, room: Room) -> None:
+        if self.form is not Form.INDIVIDUAL and self.engagement_id is not None:
+            self.show_group()
+
+    @on(DataTable.RowSelected, "#participants")
+    def edit_participant(self, event: DataTable.RowSelected) -> None:
+        self.open_participant(str(event.row_key.value))
+
+    def action_add_participant(self) -> None:
+        self.open_participant(None)
+
+    def open_participant(self, participant_id: str | None) -> None:
+        """The participant's form, with the coach alone (each one's agreement is theirs)."""
+        from aoi_tui.screens.group_framing import ParticipantScreen
+
+        if self.aoi.room is not Room.COACH:
+            self.say(t("ui.framing.participants_alone"))
+            return
+        if self.engagement_id is None:
+            return
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.show_group()
+
+        self.app.push_screen(ParticipantScreen(self.engagement_id, participant_id), done)
+
+    def erase_participant(self) -> None:
+        """F6 on a participant: erased for good (a GDPR request), after a question."""
+        from aoi_tui.screens.resume import ConfirmScreen
+        from aoi_tui.store.participant_erasure import erase_participant
+
+        row = self._row("participants")
+        if row is None or self.engagement_id is None:
+            return
+        if self.aoi.room is not Room.COACH:
+            self.say(t("ui.framing.participants_alone"))
+            return
+        ef = self.aoi.unlocked.engagement(self.engagement_id)
+        person = ef.engagement().participants[row]
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            with failures_said(self):
+                erase_participant(ef, person.id)
+                self.notify(t("ui.framing.erased", name=person.name))
+            self.show_group()
+
+        question = t("ui.framing.erase_question", name=person.name)
+        self.app.push_screen(ConfirmScreen(t("ui.framing.erase_title"), question), answer)
+
+    # -- planned sessions: the planning screen's (F9) ---------------------------------------------
+
+    def show_planned(self) -> None:
+        """The sessions planned from today (cancelled ones aside), as the planning
+        screen lists them: the framing only shows them."""
+        from aoi_tui.domain.planning import PlannedSession, PlanStatus
+        from aoi_tui.screens.planning import planned_line
+
+        said = self.query_one("#f-planned-list", Static)
+        if self.engagement_id is None:
+            said.update(t("ui.framing.planned_none"))
+            return
+        ef = self.aoi.unlocked.engagement(self.engagement_id)
+        today = clock.today()
+        held = [s.held_on for s in ef.sessions()]
+        ahead = sorted(
+            (p for p in ef.all(PlannedSession) if p.status is PlanStatus.PLANNED and p.on >= today),
+            key=lambda p: (p.on, p.at or p.created_at.time()),
+        )
+        lines = [planned_line(p, held, today) for p in ahead[:3]]
+        if len(ahead) > 3:
+            lines.append(plural("ui.framing.planned_more", len(ahead) - 3))
+        said.update(Text("\n".join(lines) if lines else t("ui.framing.planned_none")))
+
+    def action_plan(self) -> None:
+        """F9: the planning screen, the one place planned sessions are written; a new
+        engagement is saved first (a session is planned for an engagement)."""
+        from aoi_tui.screens.planning import PlanningScreen
+
+        changed = self._form_state() != self.saved_state or self.engagement_id is None
+        if changed and not self.save():
+            return
+        assert self.engagement_id is not None
+        self.app.push_screen(PlanningScreen(self.engagement_id))
+
+    def on_screen_resume(self) -> None:
+        """Back from the planning screen (it pops itself): what it planned shows."""
+        if self.saved_state is not None:
+            self.show_planned()
 
     # -- objectives and competencies -----------------------------------------------------------
 
@@ -480,6 +703,8 @@ class FramingScreen(AoiScreen[str | None]):
             removed_c = self.competencies.pop(row)
             self.removed.append((Competency, removed_c.id))
             self.show_competencies()
+        elif tab == "tab-participants":
+            self.erase_participant()
 
     # -- strategy grid ------------------------------------------------------------------------------
 
@@ -525,16 +750,44 @@ class FramingScreen(AoiScreen[str | None]):
             label = t(self.GUARDED.get(selector.lstrip("#"), "field.planned_sessions"))
             raise ValueError(t("ui.framing.number_needed", field=label.rstrip(" :"))) from None
 
-    def collect(self, existing: Engagement | None) -> Engagement:
-        fmt = Format(str(self.query_one("#f-format", Select).value))
+    def collect_agreement(self) -> tuple[Agreement, bool]:
+        """One coachee's three-way agreement as the tab says, and whether they consent."""
         consent_date = self._date("#a-consent-date")
         # a date typed is consent given that day, box ticked or not
         consent = self.query_one("#a-consent", Checkbox).value or consent_date is not None
         if consent and consent_date is None:
             consent_date = clock.today()
+        agreement = Agreement(
+            consent_date=consent_date if consent else None,
+            confidentiality=self.query_one("#a-confidentiality", TextArea).text,
+            report_attendance=self.query_one("#a-report_attendance", Checkbox).value,
+            report_objective_status=self.query_one("#a-report_objective_status", Checkbox).value,
+            report_competencies=self.query_one("#a-report_competencies", Checkbox).value,
+            right_to_withdraw=self.query_one("#a-withdraw", Checkbox).value,
+            coach_supervised=self.query_one("#a-coach_supervised", Checkbox).value,
+            listed_in_hours_log=self.query_one("#a-listed", Checkbox).value,
+        )
+        return agreement, consent
+
+    def collect_charter(self, existing: Charter | None) -> Charter | None:
+        """The group's charter as the tab says (None while nothing is written)."""
+        texts = {p: self.query_one(f"#h-{p}", TextArea).text for p in CHARTER_POINTS}
+        to_sponsors = self.form is Form.PEERS and self.query_one("#h-group_items", Checkbox).value
+        if existing is None and not any(t_.strip() for t_ in texts.values()) and not to_sponsors:
+            return None
+        return Charter(**texts, group_items_to_sponsors=to_sponsors)
+
+    def collect(self, existing: Engagement | None) -> Engagement:
+        fmt = Format(str(self.query_one("#f-format", Select).value))
+        group = existing is not None and not existing.individual
+        if group:
+            assert existing is not None
+            consent = any(p.consent_date for p in existing.participants)
+        else:
+            agreement, consent = self.collect_agreement()
         competence = self.query_one("#s-competence", Select).value
         motivation = self.query_one("#s-motivation", Select).value
-        values = {
+        values: dict[str, object] = {
             "coachee": self.query_one("#f-coachee", Input).value,
             "sponsor": self.query_one("#f-sponsor", Input).value,
             "coach": self.query_one("#f-coach", Input).value,
@@ -542,26 +795,21 @@ class FramingScreen(AoiScreen[str | None]):
             "format": fmt,
             "planned_sessions": self._int("#f-planned"),
             "cadence_days": self._int("#f-cadence"),
-            "next_session": self._date("#f-next"),
+            # next_session is not the framing's: the planned sessions keep it (store/agenda.py)
             "coachee_expectations": self.query_one("#f-coachee-exp", TextArea).text,
             "sponsor_expectations": self.query_one("#f-sponsor-exp", TextArea).text,
-            "agreement": Agreement(
-                consent_date=consent_date if consent else None,
-                confidentiality=self.query_one("#a-confidentiality", TextArea).text,
-                report_attendance=self.query_one("#a-report_attendance", Checkbox).value,
-                report_objective_status=self.query_one(
-                    "#a-report_objective_status", Checkbox
-                ).value,
-                report_competencies=self.query_one("#a-report_competencies", Checkbox).value,
-                right_to_withdraw=self.query_one("#a-withdraw", Checkbox).value,
-                coach_supervised=self.query_one("#a-coach_supervised", Checkbox).value,
-            ),
+            "pro_bono": self.query_one("#a-pro_bono", Checkbox).value,
             "strategy_competence": Level(int(str(competence)))
             if competence is not Select.NULL
             else None,
             "strategy_motivation": str(motivation) if motivation is not Select.NULL else None,
             "strategy": self.query_one("#s-strategy", Input).value,
         }
+        if group:
+            assert existing is not None
+            values["charter"] = self.collect_charter(existing.charter)
+        else:
+            values["agreement"] = agreement
         if existing is None:
             engagement = Engagement(**values)
         else:
@@ -570,10 +818,13 @@ class FramingScreen(AoiScreen[str | None]):
             if existing.status is Status.FRAMING and consent:
                 data["status"] = Status.ACTIVE
             engagement = Engagement.model_validate(data)
-        if engagement.individual:  # the coachee's own flag, beside the agreement
-            engagement.participants[0].programme_statistics = self.query_one(
+        if engagement.individual:  # the coachee's own flag and e-mail, beside the agreement
+            coachee = engagement.participants[0].model_dump()
+            coachee["programme_statistics"] = self.query_one(
                 "#a-programme_statistics", Checkbox
             ).value
+            coachee["email"] = clean(self.query_one("#a-email", Input).value).strip()
+            engagement.participants[0] = Participant.model_validate(coachee)
         chosen = self.query_one("#f-programme", Select).value
         if str(chosen).endswith(f"|{ACROSS}") and engagement.form is not Form.PEERS:
             raise ValueError(t("ui.framing.across_peers_only"))
@@ -670,6 +921,12 @@ class FramingScreen(AoiScreen[str | None]):
         store = self.aoi.unlocked
         ef = store.engagement(original.id)
         with ef.batch():  # one write: all of it, or nothing
+            if not original.individual:
+                # each participant's agreement is theirs, written as it was given (a
+                # consent, a withdrawal): never put back with the framing's texts
+                original = original.model_copy(
+                    update={"participants": ef.engagement().participants}
+                )
             ef.update(original)
             # all taken out and put back in their order: the roadmap reads as it did
             for record in [*ef.objectives(), *ef.competencies()]:

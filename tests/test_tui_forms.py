@@ -261,7 +261,7 @@ async def test_the_framing_tabs_stay_under_the_header(store: Store) -> None:
         await pilot.pause()
         await pilot.press("escape")  # ... and closes
         await pilot.pause()
-        framing.query_one("#f-next").focus()  # the last field, at the bottom
+        framing.query_one("#f-programme").focus()  # the last field, at the bottom
         await pilot.pause()
         assert tabs_line(pilot, "framing-tabs") == 1, "the tab labels went under the header"
         assert "Frame  Expectations" in screen_text(pilot).splitlines()[1]

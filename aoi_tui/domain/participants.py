@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -34,6 +34,7 @@ from aoi_tui.config.i18n import t
 from aoi_tui.domain import clock
 from aoi_tui.domain.records import Line, Model, Record, Text, Validation, stored, text_hash
 from aoi_tui.domain.text import fold
+from aoi_tui.domain.vocabulary import Form
 
 EARLIEST_CONSENT = date(1990, 1, 1)
 
@@ -212,12 +213,123 @@ def same_person(a: str, b: str) -> bool:
     return bool(a.strip()) and fold(" ".join(a.split())) == fold(" ".join(b.split()))
 
 
+# -- changes to a participant's agreement, for the CLI and the screens alike ------------
+
+
+class AgreementRefused(ValueError):
+    """A change the participant's agreement does not allow, said in one line."""
+
+
+def give_consent(p: Participant, day: date) -> None:
+    """`p` consents on `day` (a plausible day; never after they withdrew)."""
+    if p.withdrawn_on is not None:
+        raise AgreementRefused(
+            t("participant.consent_after_withdrawal", name=p.name, date=p.withdrawn_on.isoformat())
+        )
+    problem = consent_date_problem(day)
+    if problem:
+        raise AgreementRefused(problem)
+    p.agreement = p.agreement.model_copy(update={"consent_date": day})
+
+
+def withdraw(p: Participant, day: date | None = None) -> date:
+    """`p` withdraws on `day` (default today): once, not in the future, not before
+    they consented. From then on nothing of theirs is reported. Returns the day."""
+    if p.withdrawn_on is not None:
+        raise AgreementRefused(
+            t("participant.already_withdrew", name=p.name, date=p.withdrawn_on.isoformat())
+        )
+    day = day or clock.today()
+    if day > clock.today():
+        raise AgreementRefused(t("participant.withdrawal_future", date=day.isoformat()))
+    consent = p.agreement.consent_date
+    if consent is not None and day < consent:
+        raise AgreementRefused(
+            t(
+                "participant.withdrawal_before_consent",
+                name=p.name,
+                consent=consent.isoformat(),
+                date=day.isoformat(),
+            )
+        )
+    p.withdrawn_on = day
+    return day
+
+
+def set_reporting(
+    p: Participant,
+    *,
+    own_items: bool | None = None,
+    attendance: bool | None = None,
+    objective_status: bool | None = None,
+    competencies: bool | None = None,
+    programme_statistics: bool | None = None,
+    listed_in_hours_log: bool | None = None,
+) -> None:
+    """What may be reported about `p` (None: left as it is). Nothing more is turned
+    on for someone who withdrew."""
+    more = [
+        on and not before
+        for on, before in (
+            (own_items, p.report_own_items),
+            (attendance, p.agreement.report_attendance),
+            (objective_status, p.agreement.report_objective_status),
+            (competencies, p.agreement.report_competencies),
+        )
+    ]
+    if p.withdrawn_on is not None and any(more):
+        raise AgreementRefused(t("participant.withdrew_nothing_more", name=p.name))
+    if own_items is not None:
+        p.report_own_items = own_items
+    if programme_statistics is not None:
+        p.programme_statistics = programme_statistics
+    flags = {
+        "report_attendance": attendance,
+        "report_objective_status": objective_status,
+        "report_competencies": competencies,
+        "listed_in_hours_log": listed_in_hours_log,
+    }
+    update = {k: v for k, v in flags.items() if v is not None}
+    if update:
+        p.agreement = p.agreement.model_copy(update=update)
+
+
+def agree_to_charter(p: Participant, charter: Charter | None, at: datetime | None = None) -> None:
+    """`p` agrees to the group's charter as it is now (a changed charter is agreed
+    to again): only while their consent holds."""
+    if charter is None:
+        raise AgreementRefused(t("participant.no_charter"))
+    if p.agreement.consent_date is None or p.withdrawn_on is not None:
+        raise AgreementRefused(t("participant.charter_needs_consent", name=p.name))
+    p.charter_agreement = Validation(at=at or clock.now(), text_sha256=charter.sha256(), by=p.id)
+
+
+def reporting_line_warning(
+    form: Form, participants: Sequence[Participant], p: Participant
+) -> str | None:
+    """The role map's warning: in a peer group, a reporting line between two
+    participants changes what peers say before each other (the core never refuses
+    it: a coach may have good reasons)."""
+    if form is not Form.PEERS or p.reports_to is None:
+        return None
+    manager = next((q for q in participants if q.id == p.reports_to), None)
+    if manager is None:
+        return None
+    return t("participant.reporting_line_in_peers", name=p.name, manager=manager.name)
+
+
 __all__ = [
     "Agreement",
+    "AgreementRefused",
     "Charter",
     "NoSuchParticipant",
     "Participant",
+    "agree_to_charter",
     "consent_date_problem",
     "find_participant",
+    "give_consent",
+    "reporting_line_warning",
     "same_person",
+    "set_reporting",
+    "withdraw",
 ]
