@@ -11,15 +11,24 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from aoi_tui.cli.common import CliError, engagement_id, open_the_store, out
-from aoi_tui.domain import clock
 
 if TYPE_CHECKING:
     from aoi_tui.domain.models import Engagement, Participant
     from aoi_tui.store.engagement_file import EngagementFile
+
+
+@contextlib.contextmanager
+def refused() -> Iterator[None]:
+    """A change the participant's agreement refuses (the core's rule), said."""
+    from aoi_tui.domain.participants import AgreementRefused
+
+    try:
+        yield
+    except AgreementRefused as exc:
+        raise CliError(str(exc)) from None
 
 
 @contextlib.contextmanager
@@ -86,13 +95,11 @@ def cmd_participant_add(args: argparse.Namespace) -> int:
             reports_to=reports_to,
         )
         engagement = ef.add_participant(participant)
-    if reports_to is not None and engagement.form is Form.PEERS:
-        # a peer group is of peers: a reporting line inside it changes what is said
-        print(
-            f"aoi: {participant.name} reports to {named(engagement, reports_to).name}, "
-            "inside a peer group: check that both agree to be peers here",
-            file=sys.stderr,
-        )
+    from aoi_tui.domain.participants import reporting_line_warning
+
+    warning = reporting_line_warning(engagement.form, engagement.participants, participant)
+    if warning:  # a peer group is of peers: a reporting line inside it changes what is said
+        print(f"aoi: {warning}", file=sys.stderr)
     out(args, {"id": participant.id}, participant.id)
     return 0
 
@@ -149,7 +156,8 @@ def _change_participant(
                 "aoi engagement consent|withdraw"
             )
         participant = named(engagement, args.participant)
-        message = change(engagement, participant)
+        with refused():
+            message = change(engagement, participant)
         ef.update(engagement)
     ef.store.refresh_summary(ef.id)
     out(args, _row(participant, engagement), message)
@@ -158,11 +166,10 @@ def _change_participant(
 
 def cmd_participant_consent(args: argparse.Namespace) -> int:
     from aoi_tui.domain.models import Status
+    from aoi_tui.domain.participants import give_consent
 
     def change(e: Engagement, p: Participant) -> str:
-        if p.withdrawn_on is not None:
-            raise CliError(f"{p.name} withdrew on {p.withdrawn_on.isoformat()}: no new consent")
-        p.agreement = p.agreement.model_copy(update={"consent_date": args.date})
+        give_consent(p, args.date)
         if e.status is Status.FRAMING:
             e.status = Status.ACTIVE
         return f"Consent of {p.name} recorded on {args.date.isoformat()}."
@@ -171,23 +178,17 @@ def cmd_participant_consent(args: argparse.Namespace) -> int:
 
 
 def cmd_participant_report(args: argparse.Namespace) -> int:
+    from aoi_tui.domain.participants import set_reporting
+
     def change(e: Engagement, p: Participant) -> str:
-        competencies = args.competencies
-        objectives = args.objectives
-        if p.withdrawn_on is not None and (
-            args.own_items or args.attendance or objectives or competencies
-        ):
-            raise CliError(f"{p.name} withdrew: nothing more is reported about them")
-        if args.own_items is not None:
-            p.report_own_items = args.own_items
-        if args.attendance is not None:
-            p.agreement = p.agreement.model_copy(update={"report_attendance": args.attendance})
-        if competencies is not None:
-            p.agreement = p.agreement.model_copy(update={"report_competencies": competencies})
-        if objectives is not None:
-            p.agreement = p.agreement.model_copy(update={"report_objective_status": objectives})
-        if args.programme_statistics is not None:
-            p.programme_statistics = args.programme_statistics
+        set_reporting(
+            p,
+            own_items=args.own_items,
+            attendance=args.attendance,
+            objective_status=args.objectives,
+            competencies=args.competencies,
+            programme_statistics=args.programme_statistics,
+        )
         return (
             f"{p.name}: own items {'reported' if p.report_own_items else 'not reported'}, "
             f"attendance {'reported' if p.agreement.report_attendance else 'not reported'}, "
@@ -208,19 +209,10 @@ def cmd_participant_report(args: argparse.Namespace) -> int:
 
 
 def cmd_participant_withdraw(args: argparse.Namespace) -> int:
+    from aoi_tui.domain.participants import withdraw
+
     def change(e: Engagement, p: Participant) -> str:
-        if p.withdrawn_on is not None:
-            raise CliError(f"{p.name} already withdrew on {p.withdrawn_on.isoformat()}")
-        day: date = args.date or clock.today()
-        if day > clock.today():
-            raise CliError(
-                f"{day.isoformat()} is in the future: a withdrawal is recorded once made"
-            )
-        if p.agreement.consent_date is not None and day < p.agreement.consent_date:
-            raise CliError(
-                f"{p.name} consented on {p.agreement.consent_date.isoformat()}, after {day.isoformat()}"
-            )
-        p.withdrawn_on = day
+        day = withdraw(p, args.date)
         return (
             f"{p.name} withdrew on {day.isoformat()}: from then on they appear in no output "
             "for an N+1, and nothing of theirs is reported."
@@ -289,14 +281,10 @@ def cmd_engagement_charter(args: argparse.Namespace) -> int:
 
 def cmd_participant_charter(args: argparse.Namespace) -> int:
     """A participant agrees to the group's charter as it is now."""
-    from aoi_tui.domain.models import Validation
+    from aoi_tui.domain.participants import agree_to_charter
 
     def change(e: Engagement, p: Participant) -> str:
-        if e.charter is None:
-            raise CliError("this group has no charter yet: aoi engagement charter ENGAGEMENT ...")
-        if p.agreement.consent_date is None or p.withdrawn_on is not None:
-            raise CliError(f"{p.name} has not consented, or withdrew: record their consent first")
-        p.charter_agreement = Validation(at=clock.now(), text_sha256=e.charter.sha256(), by=p.id)
+        agree_to_charter(p, e.charter)
         return f"{p.name} agreed to the charter."
 
     return _change_participant(args, change)
