@@ -331,3 +331,21 @@ def test_the_handover_title_names_the_team_or_the_group(lang: str) -> None:
     assert words[0] in titles[Form.TEAM] and words[1] in titles[Form.PEERS]
     for title in titles.values():
         assert "coachee" not in title and "accompagné" not in title
+
+
+def test_a_team_s_export_screen_at_80x24(store: Store, snap_compare: Any) -> None:
+    """What the coach sees on opening a team's export: the N+1's report named by
+    its reader, the formats, what she will receive, the report itself."""
+    from pytest_textual_snapshot import SVGImageExtension
+
+    SVGImageExtension.file_extension = "svg"
+    eid, _ = create_group_demo(store)
+    app = make_app(store, demo=False)
+
+    async def opened(pilot: Any) -> None:
+        screen = await export_screen(pilot, eid)
+        # the default name holds the folder aoi runs in and the engagement's random id
+        screen.query_one("#path", Input).value = "~/rapport-n1.md"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=opened)
