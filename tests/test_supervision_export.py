@@ -207,3 +207,83 @@ def test_an_erased_engagement_has_no_case(store: Store, cli_env: dict[str, str])
     assert aoi(cli_env, "erase", ef.id, "--yes").returncode == 0
     line = cli_error(aoi(cli_env, "export", ef.id, "--supervision", "--anyway"))
     assert ef.id in line or "no engagement" in line
+
+
+# -- one language: aoi's own words in an English case are English, and the reverse -----------
+
+# French and English that aoi may write around a role (the test's list, not the code's)
+_GRAMMAR = {
+    "fr": {"au", "aux", "du", "de", "des", "que", "à", "la", "le", "les", "jusque", "lorsque"},
+    "en": {"of", "to", "that", "the", "until", "when", "since", "although", "almost"},
+}
+
+
+def words_of(text: str) -> set[str]:
+    return set(re.findall(r"[^\W\d_]+", visible(text)))
+
+
+def ours(lang: str) -> set[str]:
+    """Every word aoi's catalogs, the case's and the pseudonymiser's words say in `lang`."""
+    import json
+
+    from aoi_tui.config.i18n import catalog_folder
+    from aoi_tui.exports import supervision_markdown
+    from aoi_tui.exports.pseudonyms import EMAIL_LABEL, Name, Who, label
+
+    texts = list(json.loads(catalog_folder().joinpath(f"{lang}.json").read_text("utf-8")).values())
+    texts += [*list(supervision_markdown.WORDS[lang].values()), EMAIL_LABEL[lang]]
+    texts += [str(label(Name("x", who, n), lang)) for who in Who for n in (None, 2)]
+    texts += ["séance semaine mois avant début"] if lang == "fr" else ["session week month before"]
+    return {w for text in texts for w in words_of(text)} | _GRAMMAR[lang]
+
+
+def test_an_english_case_has_no_french_words_of_ours_and_a_french_case_no_english_ones(
+    store: Store,
+) -> None:
+    """French typed around names (à, au, du, d', qu', jusqu') in an English case,
+    English (the, of) in a French one: every word of the case that was not typed
+    is a word of the case's language, in Markdown, HTML and Word (an English case
+    said "à the N+1", "de the coachee", "que the coachee")."""
+    from aoi_tui.exports.supervision_export import build_supervision_export
+
+    ef, ids = engagement(store)
+    typed = (
+        "Vu au Jean-Marc, puis chez Élodie : qu'Élodie parle du Bréhat jusqu'Élodie. "
+        "Then the Jean-Marc talked of Élodie to Kermadec."
+    )
+    mixed = Note(session=2, phase="experience_review", text=typed)
+    ef.insert(mixed)
+    e = ef.engagement()
+    all_typed = " ".join(
+        [typed, e.agreement.confidentiality, "Une question ? A question?"]
+        + [n.text for n in ef.notes()]
+        + [f"{r.reflections} {r.feelings} {r.hypotheses}" for r in ef.all(Reflection)]
+    )
+    typed_words = words_of(all_typed)
+    french, english = ours("fr"), ours("en")
+    other_only = {"en": french - english, "fr": english - french}
+    for lang in ("en", "fr"):
+        for fmt in ("md", "html", "docx"):
+            case = build_supervision_export(
+                store, ef.id, fmt, lang, "Une question ? A question?", [ids["picked"], mixed.id]
+            )
+            text = case.export.content
+            if case.export.document is not None:
+                import io
+
+                with zipfile.ZipFile(io.BytesIO(case.export.document)) as z:
+                    text = " ".join(
+                        re.sub(r"<[^>]*>", " ", z.read(n).decode("utf-8"))
+                        for n in z.namelist()
+                        if n.startswith("word/") and n.endswith(".xml")
+                    )
+            written_by_aoi = words_of(text) - typed_words
+            assert not written_by_aoi & other_only[lang], (
+                lang,
+                fmt,
+                written_by_aoi & other_only[lang],
+            )
+            if lang == "en":
+                assert "to the n+1" in visible(text) and "that the coachee" in visible(text)
+            else:
+                assert "au n+1" in visible(text) and "que la personne accompagnée" in visible(text)

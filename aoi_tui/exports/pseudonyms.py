@@ -20,7 +20,8 @@ Pure functions of a text, the names and the engagement's calendar; no store.
   words joined by punctuation (a web address) and next to digits. The French
   around the role is made to fit: "d'Élodie" → "de la personne accompagnée",
   "à Marc" → "au N+1", "du Nord" → "du site", a role starting a sentence
-  takes a capital. Over-replacement is accepted: "Claire" the name replaces
+  takes a capital. An English case says that French in English ("à Marc" →
+  "to the N+1", "d'Élodie" → "of the coachee"): aoi's words are one language. Over-replacement is accepted: "Claire" the name replaces
   "claire" the adjective.
 - **E-mail addresses**, all of them, become "‹courriel›" / "‹e-mail›".
 - **Dates** become sessions and weeks from the start (`typed_dates`).
@@ -360,6 +361,8 @@ class Pseudonymiser:
         "à **Marc**" → "au **N+1**", "le Marc" → "le N+1"."""
         lab = m.entity.label
         elision = fold(m.elision)
+        if self.lang != "fr":
+            return self._english_phrase(m, lab, elision)
         if elision and elision not in ("d", "l"):
             return f"{m.elision}e {lab}"  # "qu'Élodie" → "que la personne accompagnée"
         preposition = (
@@ -378,6 +381,34 @@ class Pseudonymiser:
         else:  # "le", "la", "les" before a role that has its own article: dropped
             return m.gap.lstrip() + str(lab)
         return head + (m.gap or " ") + rest
+
+    @staticmethod
+    def _english_phrase(m: _Match, lab: Label, elision: str) -> str:
+        """The role in an English case, where the French typed around a name
+        ("à Marc", "d'Élodie", "qu'Élodie") is not made to fit in French: what
+        the match took of it is said in English ("to the N+1", "of the
+        coachee", "that the coachee"), so that the words aoi writes are all
+        English (it wrote "à the N+1", "de the coachee")."""
+        if m.lead == "the" or m.lead in ("le", "la", "les") or elision in ("l", ""):
+            head = _ENGLISH_LEADS.get(m.lead, "")
+        else:
+            head = _ENGLISH_ELISIONS.get(elision, "")
+        if not head:  # "le Marc", "l'Usine", "the Marc": the role has its own article
+            return m.gap.lstrip() + str(lab)
+        return head + (m.gap or " ") + str(lab)
+
+
+# What an English case says for the French around a name (`_LEADS`, `_ELISIONS`).
+_ENGLISH_LEADS = {"de": "of", "du": "of", "des": "of", "à": "to", "au": "to", "aux": "to"}
+_ENGLISH_ELISIONS = {
+    "d": "of",
+    "qu": "that",
+    "jusqu": "until",
+    "lorsqu": "when",
+    "puisqu": "since",
+    "quoiqu": "although",
+    "presqu": "almost",
+}
 
 
 def _merged(text: str, matches: list[_Match]) -> list[_Match]:
