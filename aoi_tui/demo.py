@@ -33,7 +33,7 @@ DEMO_COACHEE = "Camille Lefèvre (démo)"
 CLOSED_DEMO_COACHEE = "Julien Martin (démo)"
 GROUP_DEMO = "Équipe ligne 2 (démo)"
 """A team of five with their N+1 (issue 13): two collective sessions, one with
-one participant; made by `aoi demo --group` until the screens show groups."""
+one participant; made with the others (`create_demos`)."""
 FILES = {
     DEMO_COACHEE: "camille.json",
     CLOSED_DEMO_COACHEE: "julien.json",
@@ -64,6 +64,14 @@ def create_demo(store: Store) -> tuple[str, bool]:
     if existing:
         return existing, False
     return _create(store, FILES[DEMO_COACHEE]), True
+
+
+def create_demos(store: Store) -> tuple[str, bool]:
+    """What a new store starts with, and what `aoi demo` makes: the individual
+    demo engagements and the team's, so that a newcomer sees both forms at
+    once. The individual demo's id, and whether it was created now."""
+    create_group_demo(store)
+    return create_demo(store)
 
 
 def create_group_demo(store: Store) -> tuple[str, bool]:

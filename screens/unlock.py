@@ -24,7 +24,7 @@ from aoi_tui.access.opening import (
     load_keyfile,
 )
 from aoi_tui.config.i18n import t
-from aoi_tui.demo import create_demo
+from aoi_tui.demo import create_demos
 from aoi_tui.screens.toggles import Tick
 from aoi_tui.secure.keyfile import WrongSecret
 from aoi_tui.store.store import Store
@@ -157,7 +157,7 @@ class FirstUseScreen(Screen[Store | None]):
     @work(thread=True, exclusive=True)
     def create(self, passphrase: str) -> None:
         store, code = create_store(self.root, passphrase)
-        create_demo(store)
+        create_demos(store)  # one coachee, and a team
         self.app.call_from_thread(self.show_code, store, code)
 
     def show_code(self, store: Store, code: str) -> None:

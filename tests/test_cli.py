@@ -253,10 +253,11 @@ def test_demo_twice_creates_one_engagement(cli_env: dict[str, str], tmp_path: Pa
     assert ok_json(again) == {"id": made["id"], "created": False}
     assert "Recovery code" not in again.stderr
     rows = ok_json(aoi(cli_env, data, "engagement", "list", "--json"))
-    # the demo and a second, closed one that shows the end of the arc; nothing twice
+    # the demo, a second, closed one that shows the end of the arc, and a team's; nothing twice
     assert sorted((r["coachee"], r["demo"], r["status"]) for r in rows) == [
         ("Camille Lefèvre (démo)", True, "active"),
         ("Julien Martin (démo)", True, "closed"),
+        ("Équipe ligne 2 (démo)", True, "active"),
     ]
     assert made["id"] in [r["id"] for r in rows]
 

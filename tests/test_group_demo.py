@@ -28,3 +28,18 @@ def test_the_team_demo_is_made_once_and_its_report_holds_only_what_was_validated
     # the first demos are as they were
     first, _ = demo.create_demo(store)
     assert store.engagement(first).engagement().individual
+
+
+def test_a_new_store_holds_the_team_beside_the_coachee(store: Store) -> None:
+    """What the first start and `aoi demo` make: a newcomer sees a team without
+    knowing of `aoi demo --group` (which prints its id)."""
+    eid, created = demo.create_demos(store)
+    assert created and demo.create_demos(store) == (eid, False)
+    listed = {s.coachee: s.demo for s in store.list_engagements()}
+    assert listed == {
+        demo.DEMO_COACHEE: True,
+        demo.CLOSED_DEMO_COACHEE: True,
+        demo.GROUP_DEMO: True,
+    }
+    assert eid == demo.find_demo(store)  # the individual one opens first, as before
+    assert demo.create_group_demo(store)[1] is False

@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Input, TextArea
 
-from aoi_tui.demo import CLOSED_DEMO_COACHEE, DEMO_COACHEE
+from aoi_tui.demo import CLOSED_DEMO_COACHEE, DEMO_COACHEE, GROUP_DEMO
 from aoi_tui.domain.clock import NOW_ENV
 from aoi_tui.domain.models import Engagement, Visibility
 from aoi_tui.screens.app import AoiApp
@@ -80,7 +80,8 @@ async def test_first_use_asks_twice_shows_the_recovery_code_then_the_demo(
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, EngagementsScreen), what="list")
         rows = app.screen.query_one(EngagementList).texts()
-        assert [r[0] for r in rows] == [DEMO_COACHEE, CLOSED_DEMO_COACHEE]
+        # a newcomer sees a team too, without knowing of `aoi demo --group`
+        assert [r[0] for r in rows] == [DEMO_COACHEE, CLOSED_DEMO_COACHEE, GROUP_DEMO]
     assert (root / "keys.json").exists()
 
 

@@ -26,14 +26,16 @@ from aoi_tui.store.store import Store, store_exists
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from aoi_tui.demo import create_demo, create_group_demo
+    from aoi_tui.demo import create_demos, create_group_demo
 
     store = open_the_store(args, create=True)
-    eid, created = create_group_demo(store) if args.group else create_demo(store)
+    # the team's demo comes with the others; --group names it
+    eid, created = create_group_demo(store) if args.group else create_demos(store)
     out(
         args,
         {"id": eid, "created": created},
-        f"Demo engagement {'created' if created else 'already there'}: {eid}",
+        f"Demo engagement {'created' if created else 'already there'}: {eid}"
+        + ("" if args.group else " (and a team's: aoi demo --group prints its id)"),
     )
     return 0
 

@@ -96,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp = command(
         "demo", later("engagements", "cmd_demo"), "create the fictional demo engagement (once)"
     )
-    sp.add_argument("--group", action="store_true", help="the team's collective demo, in French")
+    sp.add_argument(
+        "--group", action="store_true", help="print the team demo's id (made with the others)"
+    )
 
     eng = sub.add_parser("engagement", help="create, list, close engagements")
     eng_sub = eng.add_subparsers(title="engagement commands", metavar="ACTION", required=True)
