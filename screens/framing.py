@@ -876,6 +876,8 @@ class FramingScreen(AoiScreen[str | None]):
             self.competencies = store.engagement(engagement.id).competencies()
         store.refresh_summary(engagement.id)
         self.saved_state = self._form_state()
+        if not engagement.individual:  # a changed charter is agreed to again: said at once
+            self.show_group()
         if quiet:
             self.query_one("#framing-message", Static).update(Text(t("ui.framing.autosaved")))
         else:

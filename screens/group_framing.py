@@ -140,7 +140,7 @@ class ParticipantScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+o", "save", t("ui.key.save_back"), id="participant.save", priority=True),
         Binding("escape", "save", t("ui.key.save_back"), id="participant.back"),
-        Binding("ctrl+g", "give_up", t("ui.group.give_up"), id="participant.give_up"),
+        Binding("f3", "give_up", t("ui.group.give_up"), id="participant.give_up"),
     ]
 
     DEFAULT_CSS = """

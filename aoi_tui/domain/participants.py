@@ -37,6 +37,8 @@ from aoi_tui.domain.text import fold
 from aoi_tui.domain.vocabulary import Form
 
 EARLIEST_CONSENT = date(1990, 1, 1)
+NAME_MAX = 120
+"""The longest name a person is given (characters)."""
 
 
 def consent_date_problem(day: date) -> str | None:
@@ -120,6 +122,15 @@ class Participant(Record):
     report_own_items: bool = False
     programme_statistics: bool = False
     charter_agreement: Validation | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _short_enough(cls, name: str, info: ValidationInfo) -> str:
+        """A name, not a paste of a document: it shows in every table and heading
+        (a stored one is read as it is)."""
+        if len(name) > NAME_MAX and not stored(info):
+            raise ValueError(t("participant.name_too_long", most=NAME_MAX, length=len(name)))
+        return name
 
     @classmethod
     def coachee(

@@ -1,0 +1,220 @@
+"""A group's framing in the TUI (issue 13 §1) and the coach's records in the
+framing (issue 15 §1, §2), as a coach frames them, by keyboard alone at 80x24:
+participants added and edited (each flag off until agreed; a name typed as
+pasted, hostile or huge; the N+1 typed as a participant), the role map's warning
+in a peer group, the charter and who agreed to it, a withdrawal and a consent
+taken back, the only participant erased; an individual engagement's hours-log
+fields and its planned sessions (the planning screen's, never a date of the
+framing's own)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static, TextArea
+
+from aoi_tui.demo import create_group_demo
+from aoi_tui.domain.models import Engagement, Form, Participant
+from aoi_tui.domain.planning import plan
+from aoi_tui.screens.engagement import EngagementScreen
+from aoi_tui.screens.framing import FramingScreen
+from aoi_tui.screens.group_framing import ParticipantScreen
+from aoi_tui.screens.planning import PlanningScreen
+from aoi_tui.store.agenda import add_planned
+from aoi_tui.store.store import Store
+from tests.test_tui_lifecycle import go_to_tab
+from tests.tui_support import freeze, make_app, on_screen, paste, screen_text
+
+
+@pytest.fixture(autouse=True)
+def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    freeze(monkeypatch)
+
+
+def group_id(store: Store, name: str) -> str:
+    return next(s.id for s in store.list_engagements() if s.coachee.startswith(name))
+
+
+async def open_framing(pilot: Pilot[Any], row: int) -> FramingScreen:
+    await pilot.pause()
+    await pilot.press(*["down"] * row, "enter")
+    await on_screen(pilot, EngagementScreen)
+    await pilot.press("f")
+    framing: FramingScreen = await on_screen(pilot, FramingScreen)
+    return framing
+
+
+async def coach_alone_on_participants(pilot: Pilot[Any], framing: FramingScreen) -> None:
+    await pilot.press("f2")  # the N+1 has left: each one's agreement may show
+    await go_to_tab(pilot, "framing-tabs", "tab-participants")
+    framing.query_one("#participants", DataTable).focus()
+    await pilot.pause()
+
+
+async def participant_form(pilot: Pilot[Any], key: str) -> ParticipantScreen:
+    await pilot.press(key)
+    form: ParticipantScreen = await on_screen(pilot, ParticipantScreen)
+    return form
+
+
+def said(form: ParticipantScreen) -> str:
+    return str(form.query_one("#p-message", Static).render())
+
+
+async def test_a_coach_frames_a_team_by_keyboard(store: Store) -> None:
+    create_group_demo(store)
+    eid = group_id(store, "Équipe ligne 2")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        framing = await open_framing(pilot, 2)
+        assert "Group's name" in screen_text(pilot)
+        # the N+1 is in the room: nobody's agreement shows, nor opens
+        await go_to_tab(pilot, "framing-tabs", "tab-participants")
+        framing.query_one("#participants", DataTable).focus()
+        assert "consent 2026" not in screen_text(pilot)
+        await pilot.press("f5")
+        assert not isinstance(app.screen, ParticipantScreen)
+        await coach_alone_on_participants(pilot, framing)
+        assert "consent 2026-10-05" in screen_text(pilot)
+
+        # a new participant, pasted with Markdown, control characters and an @
+        form = await participant_form(pilot, "f5")
+        await paste(pilot, "# **Zoé** \x1b[31m[x](javascript:y) @cla `z`")
+        await pilot.press("tab")
+        await paste(pilot, "| régleuse |")
+        await pilot.press("ctrl+o")
+        await on_screen(pilot, FramingScreen)
+        zoe = store.engagement(eid).engagement().participants[-1]
+        assert zoe.name == "# **Zoé** [x](javascript:y) @cla `z`"  # the terminal's colour gone
+        assert zoe.function == "| régleuse |"
+        assert (zoe.consent_date, zoe.report_own_items, zoe.agreement.report_attendance) == (
+            None,
+            False,
+            False,
+        ), "every flag of a new participant is off until agreed"
+        assert not zoe.agreement.report_competencies and not zoe.programme_statistics
+        assert "# **Zoé**" in screen_text(pilot), "the name shows as typed, not as Markdown"
+
+        # the N+1 typed as a participant, then a 10,000-character paste: refused, said
+        form = await participant_form(pilot, "f5")
+        await paste(pilot, "sandrine  CARON")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert app.screen is form and "never a participant" in said(form)
+        form.query_one("#p-name", Input).value = ""
+        await paste(pilot, "x" * 10_000)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert app.screen is form and "at most 120 characters" in said(form)
+        await pilot.press("f3")  # leave unsaved
+        await on_screen(pilot, FramingScreen)
+        assert len(store.engagement(eid).engagement().participants) == 6
+
+        # Léa: her e-mail, her listing in the hours log, a withdrawal dated in the future
+        # (refused), then today's
+        await pilot.press("home")
+        form = await participant_form(pilot, "enter")
+        form.query_one("#p-email", Input).value = "lea@example.org"
+        form.query_one("#p-listed_in_hours_log").value = True  # type: ignore[attr-defined]
+        form.query_one("#p-withdraw-date", Input).value = "2099-01-01"
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "in the future" in said(form)
+        form.query_one("#p-withdraw-date", Input).value = "2026-11-20"
+        await pilot.press("ctrl+o")
+        await on_screen(pilot, FramingScreen)
+        lea = store.engagement(eid).engagement().participants[0]
+        assert (lea.withdrawn_on, lea.email) == (date(2026, 11, 20), "lea@example.org")
+        assert lea.agreement.listed_in_hours_log
+        assert "withdrew 2026-11-20" in screen_text(pilot)
+
+        # the charter: a changed point is agreed to again by everyone
+        await go_to_tab(pilot, "framing-tabs", "tab-charter")
+        framing.query_one("#h-leaving", TextArea).load_text("On se dit au revoir ensemble.")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        charter = store.engagement(eid).engagement().charter
+        assert charter is not None and charter.leaving == "On se dit au revoir ensemble."
+        agreed = str(framing.query_one("#charter-agreed", Static).render())
+        assert "Agreed to this charter: —" in agreed
+        # Escape, then r: the framing's texts as they opened; each person's agreement
+        # stays as it was given (a withdrawal is never undone by a revert)
+        await pilot.press("escape", "r")
+        await on_screen(pilot, EngagementScreen)
+    after = store.engagement(eid).engagement()
+    assert after.charter is not None and after.charter.leaving != "On se dit au revoir ensemble."
+    assert after.participants[0].withdrawn_on == date(2026, 11, 20)
+    assert [p.name for p in after.participants][-1] == zoe.name
+
+
+async def test_a_reporting_line_between_peers_is_warned_and_the_only_peer_erased(
+    store: Store,
+) -> None:
+    peers = Engagement(
+        form=Form.PEERS,
+        group="Codév Nord",
+        participants=[Participant(name="Anne Petit"), Participant(name="Bruno Lefèvre")],
+    )
+    store.create_engagement(peers)
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        framing = await open_framing(pilot, 0)
+        assert "N+1 of the group, if any" in screen_text(pilot)
+        await coach_alone_on_participants(pilot, framing)
+        await pilot.press("down")
+        form = await participant_form(pilot, "enter")
+        form.query_one("#p-reports_to").value = peers.participants[0].id  # type: ignore[attr-defined]
+        await pilot.pause()
+        warning = "Bruno Lefèvre reports to Anne Petit, inside a peer group"
+        assert warning in str(form.query_one("#p-warning", Static).render())
+        await pilot.press("ctrl+o")
+        await on_screen(pilot, FramingScreen)
+        assert warning in screen_text(pilot), "the role map keeps the warning"
+        # erased, both: the group has no one left, and its framing still saves
+        for _ in range(2):
+            await pilot.press("f6", "y")
+            await pilot.pause()
+        assert store.engagement(peers.id).engagement().participants == []
+        assert framing.query_one("#participants", DataTable).row_count == 0
+        await pilot.press("escape")
+        await on_screen(pilot, EngagementScreen)
+
+
+async def test_the_individual_framing_sets_the_hours_log_and_shows_the_planned_sessions(
+    store: Store,
+) -> None:
+    from tests.tui_support import demo_id
+
+    app = make_app(store)
+    eid = demo_id(store)
+    planned = plan("2026-12-03 10:00", "UTC", minutes=90)
+    add_planned(store, eid, planned)
+    async with app.run_test(size=(80, 24)) as pilot:
+        framing = await open_framing(pilot, 0)
+        listed = str(framing.query_one("#f-planned-list", Static).render())
+        assert "2026-12-03 10:00" in listed, "the planned session shows"
+        assert "f9" in screen_text(pilot).splitlines()[-1]
+        await go_to_tab(pilot, "framing-tabs", "tab-agreement")
+        framing.query_one("#a-pro_bono").value = True  # type: ignore[attr-defined]
+        framing.query_one("#a-listed").value = True  # type: ignore[attr-defined]
+        framing.query_one("#a-email", Input).value = "camille@@example.org"
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "is not an e-mail address" in str(framing.query_one("#framing-message").render())
+        framing.query_one("#a-email", Input).value = "camille@example.org"
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        e = store.engagement(eid).engagement()
+        assert e.pro_bono and e.agreement.listed_in_hours_log
+        assert e.participants[0].email == "camille@example.org"
+        assert e.next_session == date(2026, 12, 3), "the framing keeps the planned day"
+        # F9 from the Frame tab: the planning screen, and back
+        await go_to_tab(pilot, "framing-tabs", "tab-frame")
+        await pilot.press("f9")
+        await on_screen(pilot, PlanningScreen)
+        await pilot.press("escape")
+        await on_screen(pilot, FramingScreen)
+    assert isinstance(planned.created_at, datetime)
