@@ -106,6 +106,10 @@ class FirstUseScreen(Screen[Store | None]):
         super().__init__()
         self.root = root
         self.store: Store | None = None
+        self.creating = False
+        """The store is being made: a second Enter (one reaches this screen from
+        the recovery code's, in a real terminal) never makes a second one, whose
+        new key would leave the first one's files unreadable."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -126,6 +130,8 @@ class FirstUseScreen(Screen[Store | None]):
 
     @on(Input.Submitted, "#second")
     def choose(self) -> None:
+        if self.creating:
+            return
         first = self.query_one("#first", Input).value
         second = self.query_one("#second", Input).value
         if self.too_short():
@@ -136,6 +142,7 @@ class FirstUseScreen(Screen[Store | None]):
             self.start_again(t("ui.first_use.differ"))
             return
         self.query_one("#message", Static).update(t("ui.unlock.checking"))
+        self.creating = True
         self.create(first)
 
     def too_short(self) -> bool:

@@ -85,6 +85,36 @@ async def test_first_use_asks_twice_shows_the_recovery_code_then_the_demo(
     assert (root / "keys.json").exists()
 
 
+async def test_enter_again_while_the_store_is_made_makes_no_second_store(tmp_path: Path) -> None:
+    """The key derivation takes a second or two: an Enter typed again meanwhile
+    (seen in a real terminal) made a second store whose new key left the first
+    one's index unreadable, and aoi stopped with a traceback at first start."""
+    from aoi_tui.access.opening import load_keyfile
+    from aoi_tui.store.store import Store as StoreClass
+
+    root = tmp_path / "new"
+    app = AoiApp(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await paste(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await paste(pilot, PASSPHRASE)
+        await pilot.press("enter", "enter")  # the second while the store is being made
+        await wait_for(pilot, lambda: not isinstance(app.screen, FirstUseScreen), timeout=20)
+        await pilot.pause(1.5)  # a second store, had one been started, is written by now
+        if isinstance(app.screen, RecoveryCodeScreen):
+            await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EngagementsScreen), what="list")
+        assert app.is_running
+    keyfile = load_keyfile(root)
+    store = StoreClass(root, keyfile, keyfile.unlock(PASSPHRASE))
+    assert {s.coachee for s in store.list_engagements()} == {
+        DEMO_COACHEE,
+        CLOSED_DEMO_COACHEE,
+        GROUP_DEMO,
+    }
+
+
 async def test_unlock_says_how_many_tries_are_left_then_opens(store: Store) -> None:
     make_app(store)  # the demo engagement, so there is something to open
     app = AoiApp(store.root)
