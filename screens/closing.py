@@ -1,6 +1,14 @@
 """The closing three-way review: the synthesis of what was learned,
 competencies before and after, objectives reached or not, what continues with
-the N+1; then the engagement is closed. Follow-up sessions can still be added."""
+the N+1; then the engagement is closed. Follow-up sessions can still be added.
+
+A group's closing review is held with the group and its N+1(s): it opens in
+the sponsor-safe view, where only the group's objectives and competencies show,
+as far as they reach every N+1 (`group_room.before_the_n1s`). F4 records the
+validation of the group present (each participant's own, never the N+1's: they
+are no participant); F5 turns, with the coach alone, to one participant at a
+time, who sees their own objectives, competencies and what they take away, and
+validates for themselves (someone absent validates later, one to one)."""
 
 from __future__ import annotations
 
@@ -16,10 +24,29 @@ from aoi_tui.config.i18n import t
 from aoi_tui.domain import clock
 from aoi_tui.domain.cycle import next_in
 from aoi_tui.domain.fsac import bar, fsac_rows
-from aoi_tui.domain.models import Objective, ObjectiveStatus, Status, Validation, closing_hash
+from aoi_tui.domain.items import Closing
+from aoi_tui.domain.models import (
+    Engagement,
+    Objective,
+    ObjectiveStatus,
+    Participant,
+    Status,
+    Validation,
+    closing_hash,
+)
 from aoi_tui.domain.text import clean
+from aoi_tui.domain.validations import validate, validation_by, withhold
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said, saves
+from aoi_tui.screens.group_room import (
+    closing_present,
+    closing_state,
+    in_progress_view,
+    names,
+    objective_progress_shown,
+    takeaways,
+    whose,
+)
 from aoi_tui.screens.resume import ConfirmScreen
 
 
@@ -36,6 +63,26 @@ class ClosingScreen(AoiScreen[None]):
             priority=True,
             tooltip=t("ui.palette.objective_status"),
         ),
+        # a group's: whose validation F4 records (the group present, or one person);
+        # a function key, the synthesis has the focus and takes letters
+        Binding(
+            "f5",
+            "by_whom",
+            t("ui.key.by_whom"),
+            id="closing.by_whom",
+            tooltip=t("ui.palette.by_whom"),
+            priority=True,
+            show=False,
+        ),
+        Binding(
+            "ctrl+b",
+            "toggle_group_safe",
+            t("ui.key.group_safe"),
+            id="closing.group_safe",
+            tooltip=t("ui.palette.group_safe"),
+            priority=True,
+            show=False,
+        ),
         Binding(
             "f10",
             "close_engagement",
@@ -51,12 +98,17 @@ class ClosingScreen(AoiScreen[None]):
         self.ef = self.aoi.unlocked.engagement(engagement_id)
         self.room_before = Room.COACH
         """Who was in the room when the review opened: as it was again on leaving."""
+        self.validator: str | None = None
+        """A group's: whose validation F4 records, one participant's (one to one,
+        the coach alone); None: the group present's."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll():
             yield Static(id="closing-state", classes="message")
-            yield Label(t("ui.closing.synthesis"))
+            yield Static(id="validating", classes="explain")
+            individual = self.ef.engagement().individual
+            yield Label(t("ui.closing.synthesis" if individual else "ui.closing.synthesis_group"))
             yield TextArea(id="synthesis", soft_wrap=True, classes="half")
             yield Static(t("ui.closing.competencies"), classes="section")
             yield DataTable(id="before-after", cursor_type="row")
@@ -64,6 +116,8 @@ class ClosingScreen(AoiScreen[None]):
             yield DataTable(id="closing-objectives", cursor_type="row")
             yield Label(t("ui.closing.next"))
             yield TextArea(id="next", soft_wrap=True, classes="half")
+            yield Static(t("ui.closing.takeaways"), classes="section", id="takeaways-title")
+            yield Static(id="takeaways")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -71,28 +125,61 @@ class ClosingScreen(AoiScreen[None]):
         self.sub_title = t("ui.closing.title", coachee=e.coachee)
         self.query_one("#synthesis", TextArea).load_text(e.closing_synthesis)
         self.query_one("#next", TextArea).load_text(e.closing_next)
+        group = not e.individual
         table = self.query_one("#before-after", DataTable)
-        for key in ("competency", "start", "coach_now", "target"):
+        for key in ("competency", "start", "coach_now", "target", *(["whose"] if group else [])):
             table.add_column(t(f"ui.col.{key}"), key=key)
         objectives = self.query_one("#closing-objectives", DataTable)
-        for key in ("statement", "status"):
+        for key in ("statement", "status", *(["whose"] if group else [])):
             objectives.add_column(t(f"ui.col.{key}"), key=key)
+        for wid in ("#validating", "#takeaways-title", "#takeaways"):
+            self.query_one(wid).display = group
         self.room_before = self.aoi.room
-        self.aoi.room = Room.SPONSOR  # three-way: the N+1 is in the room
-        self.show_competencies()
-        self.show_objectives()
-        self.show_state()
+        # three-way: the N+1 is in the room (a group without an N+1: the group)
+        self.aoi.room = Room.SPONSOR if self.with_n1(e) else Room.GROUP
+        self.show_all()
         self.query_one("#synthesis", TextArea).focus()
 
+    @staticmethod
+    def with_n1(e: Engagement) -> bool:
+        return e.individual or bool(e.sponsor.strip()) or any(p.sponsor for p in e.participants)
+
     def room_changed(self, room: Room) -> None:
+        if room is not Room.COACH:
+            self.validator = None  # one to one only with the coach alone
+        self.show_all()
+
+    def room_after_sponsor(self) -> Room:
+        """F2 off in a group's closing review: the N+1 leaves, the group stays."""
+        return Room.COACH if self.ef.engagement().individual else Room.GROUP
+
+    def show_all(self) -> None:
         self.show_competencies()
+        self.show_objectives()
+        self.show_takeaways()
+        self.show_state()
 
     def show_competencies(self) -> None:
         """Before and after; with the N+1 in the room, the levels only if the agreement
-        lets competency levels reach the company (as in the follow-up and the exports)."""
+        lets competency levels reach the company (as in the follow-up and the exports).
+        A group's: each row says whose; only the rows the room may read."""
         table = self.query_one("#before-after", DataTable)
         table.clear()
-        hidden = self.aoi.sponsor_safe and not self.ef.engagement().agreement.report_competencies
+        e = self.ef.engagement()
+        if not e.individual:
+            room, who = self.aoi.room, self.validator
+            for r in fsac_rows(self.ef.competencies(), self.ef.all_assessments()):
+                if in_progress_view(r.competency, e, room, who):
+                    table.add_row(
+                        Text(r.competency.name),
+                        bar(r.start, r.target),
+                        f"{bar(r.coach_now, r.target)} "
+                        f"{t('ui.closing.reached') if r.reached else ''}",
+                        str(r.target.value) if r.target else "—",
+                        Text(whose(r.competency, e)),
+                    )
+            return
+        hidden = self.aoi.sponsor_safe and not e.agreement.report_competencies
         for r in fsac_rows(self.ef.competencies(), self.ef.all_assessments()):
             if hidden:
                 table.add_row(Text(r.competency.name), "·", "·", "·")
@@ -108,17 +195,67 @@ class ClosingScreen(AoiScreen[None]):
         table = self.query_one("#closing-objectives", DataTable)
         row = table.cursor_row
         table.clear()
+        e = self.ef.engagement()
         for o in self.ef.objectives():
-            table.add_row(Text(o.statement), t(f"objective.{o.status.value}"), key=o.id)
+            if e.individual:
+                table.add_row(Text(o.statement), t(f"objective.{o.status.value}"), key=o.id)
+                continue
+            if not in_progress_view(o, e, self.aoi.room, self.validator):
+                continue
+            shown = objective_progress_shown(o, e, self.aoi.room)
+            status = t(f"objective.{o.status.value}") if shown else "·"
+            table.add_row(Text(o.statement), status, Text(whose(o, e)), key=o.id)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
+
+    def show_takeaways(self) -> None:
+        """A group's: what each participant takes away (their own notes of a peer
+        session's last phase or of a closing session), with the coach alone; one
+        to one, that participant's; nothing about one person before the group."""
+        e = self.ef.engagement()
+        widget = self.query_one("#takeaways", Static)
+        if e.individual:
+            return
+        if self.aoi.room is not Room.COACH:
+            widget.update(Text(t("ui.closing.takeaways_alone")))
+            return
+        notes, sessions = self.ef.notes(), self.ef.sessions()
+        text = Text()
+        for p in e.participants:
+            if self.validator is not None and p.id != self.validator:
+                continue
+            theirs = takeaways(notes, sessions, p)
+            text.append(f"{p.name}\n", style="bold")
+            for n in theirs:
+                said = "validated" if validation_by(n, p, e) is not None else "—"
+                text.append(f"  • {n.text}  ({t(said)})\n")
+            if not theirs:
+                text.append(f"  {t('ui.closing.takeaways_none')}\n")
+        widget.update(text)
 
     def show_state(self) -> None:
         e = self.ef.engagement()
         parts = [t(f"status.{e.status.value}")]
-        validated = e.closing_validated
-        parts.append(t("ui.closing.validated") if validated else t("ui.closing.not_validated"))
+        if e.individual:
+            validated = e.closing_validated
+            parts.append(t("ui.closing.validated") if validated else t("ui.closing.not_validated"))
+        else:
+            present = closing_present(e, self.ef.sessions())
+            state = closing_state(e, self.aoi.room, self.validator, present)
+            parts.append(t("ui.closing.group_state", state=state))
+            self.show_validator(e, present)
         self.query_one("#closing-state", Static).update(Text(" · ".join(parts)))
+
+    def show_validator(self, e: Engagement, present: list[Participant]) -> None:
+        """A group's: whose validation F4 records, said above the synthesis."""
+        who = e.member(self.validator) if self.validator else None
+        if who is not None:
+            text = t("ui.validating.person", name=who.name)
+        else:
+            # the coach alone sees who; the group and the N+1 only how many
+            said = names(present, 15) if self.aoi.room is Room.COACH else str(len(present))
+            text = t("ui.validating.group", names=said)
+        self.query_one("#validating", Static).update(Text(text + "  (F5)", style="bold"))
 
     def save(self) -> None:
         synthesis = clean(self.query_one("#synthesis", TextArea).text).strip()
@@ -129,8 +266,53 @@ class ClosingScreen(AoiScreen[None]):
                 e.closing_synthesis = synthesis
                 e.closing_next = next_steps
                 e.closing_validation = None  # changed: the coachee validates again
-                self.ef.update(e)
+                self.ef.update(e)  # a group's validations hold for the old texts only
         self.show_state()
+
+    def action_by_whom(self) -> None:
+        """F5, a group's: whose validation F4 records, the group present's then each
+        participant's in turn; one to one only with the coach alone."""
+        e = self.ef.engagement()
+        if e.individual:
+            return
+        if self.aoi.room is not Room.COACH:
+            self.notify(t("ui.validating.one_to_one_only"), severity="warning")
+            return
+        order: list[str | None] = [None, *(p.id for p in e.participants if p.withdrawn_on is None)]
+        at = order.index(self.validator) + 1 if self.validator in order else 0
+        self.validator = order[at % len(order)]
+        self.show_all()
+
+    def action_toggle_group_safe(self) -> None:
+        """ctrl+b, a group's: the group comes into the room, or leaves."""
+        if self.ef.engagement().individual:
+            return
+        self.aoi.room = Room.COACH if self.aoi.room is Room.GROUP else Room.GROUP
+        self.notify(t("ui.group_safe.on" if self.aoi.room is Room.GROUP else "ui.group_safe.off"))
+
+    def validate_in_group(self, e: Engagement) -> None:
+        """F4, a group's: the group present validates the review (again: takes it
+        back), or one participant does, one to one. Each person's own validation;
+        nobody else's presence counts."""
+        item = Closing(e)
+        if self.validator is None:
+            people = [p for p in closing_present(e, self.ef.sessions()) if p.withdrawn_on is None]
+        else:
+            person = e.member(self.validator)
+            people = [person] if person is not None and person.withdrawn_on is None else []
+        if not people:
+            self.notify(t("ui.debrief.withdrawn"), severity="warning", timeout=8)
+            return
+        said = names(people, 15) if self.aoi.room is Room.COACH else t("ui.validating.the_group")
+        if all(validation_by(item, p, e) is not None for p in people):
+            for p in people:
+                withhold(item, p, e)
+            self.notify(t("ui.validating.withheld_for", names=said))
+        else:
+            for p in people:
+                validate(item, p, e)
+            self.notify(t("ui.validating.validated_for", names=said))
+        self.ef.update(e)
 
     @saves
     def action_validate(self) -> None:
@@ -139,6 +321,10 @@ class ClosingScreen(AoiScreen[None]):
             e = self.ef.engagement()
             if not (e.closing_synthesis or e.closing_next):
                 self.notify(t("ui.closing.empty"), severity="warning")
+                return
+            if not e.individual:
+                self.validate_in_group(e)
+                self.show_state()
                 return
             e.closing_validation = Validation(
                 at=clock.now(), text_sha256=closing_hash(e.closing_synthesis, e.closing_next)
@@ -185,9 +371,18 @@ class ClosingScreen(AoiScreen[None]):
                 self.show_state()
 
         question = t("ui.closing.confirm", coachee=e.coachee)
-        if not e.closing_validated:  # allowed (an ending can be abrupt), never unnoticed
-            question += "\n\n" + t("ui.closing.confirm_unvalidated")
+        if not self.closing_validated(e):  # allowed (an ending can be abrupt), never unnoticed
+            unvalidated = "confirm_unvalidated" if e.individual else "confirm_unvalidated_group"
+            question += "\n\n" + t(f"ui.closing.{unvalidated}")
         self.app.push_screen(ConfirmScreen(t("ui.closing.confirm_title"), question), answer)
+
+    @staticmethod
+    def closing_validated(e: Engagement) -> bool:
+        """The review validated: by the coachee, or by everyone in the group today."""
+        if e.individual:
+            return e.closing_validated
+        members = [p for p in e.participants if p.member_on(clock.today())]
+        return bool(members) and all(validation_by(Closing(e), p, e) is not None for p in members)
 
     @saves
     def action_leave(self) -> None:

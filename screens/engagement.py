@@ -33,7 +33,7 @@ from aoi_tui.domain.vocabulary import INDIVIDUAL_KINDS, Room, collective, sessio
 from aoi_tui.live.live_session import open_session
 from aoi_tui.screens.attendance import participant_label
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, can_open, failures_said
-from aoi_tui.screens.group_room import shown
+from aoi_tui.screens.group_room import in_progress_view, shown, whose
 from aoi_tui.store.store import IndexNotUpdated
 
 if TYPE_CHECKING:
@@ -338,12 +338,15 @@ class EngagementScreen(AoiScreen[None]):
             )
         )
         objectives = ef.objectives()
+        if not e.individual:  # the room reads the group's objectives and no one's own
+            objectives = [o for o in objectives if in_progress_view(o, e, room)]
         self.query_one("#objectives", Static).update(
             Text(
                 "\n".join(
                     f"• {o.statement}"
                     + (f" [{t(f'area.{o.area.value}')}]" if o.area else "")
                     + ("" if safe else f" — {t(f'objective.{o.status.value}')}")
+                    + ("" if e.individual else f" ({whose(o, e)})")
                     for o in objectives
                 )
                 or "—"

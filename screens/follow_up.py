@@ -1,6 +1,10 @@
 """Following the engagement: progress (sessions, cadence, objectives, the
 coachee's feeling), the FSAC sheet drawn in the terminal, and the tools and
-practices with their maturity over time."""
+practices with their maturity over time.
+
+A group's: the group's objectives and competencies and each participant's,
+each saying whose; with the N+1 in the room only the group's that reach every
+N+1, with the group only the group's (`group_room.in_progress_view`)."""
 
 from __future__ import annotations
 
@@ -28,11 +32,20 @@ from textual.widgets.option_list import Option
 from aoi_tui.config.i18n import t
 from aoi_tui.domain import clock
 from aoi_tui.domain.fsac import bar, fsac_rows, sparkline
-from aoi_tui.domain.models import Assessment, Assessor, Level, MaturityMark, Timing, Tool
+from aoi_tui.domain.models import (
+    Assessment,
+    Assessor,
+    Competency,
+    Level,
+    MaturityMark,
+    Timing,
+    Tool,
+)
 from aoi_tui.domain.progress import progress
 from aoi_tui.domain.text import clean
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said, saves
+from aoi_tui.screens.group_room import in_progress_view, objective_progress_shown, whose
 
 if TYPE_CHECKING:
     pass
@@ -42,6 +55,8 @@ NAME_WIDTH = 21
 """The competency's name in the FSAC table, cut to this many characters..."""
 HISTORY_WIDTH = 8
 """... and each history to its latest marks: the table stays within 80 columns."""
+WHOSE = "whose:"
+"""A group's FSAC table: the key of a line that says whose the rows below are."""
 
 
 def recent(levels: tuple[Level, ...]) -> str:
@@ -153,12 +168,18 @@ class FollowUpScreen(AoiScreen[None]):
         if e.next_session:
             text.append(t("ui.follow.next", date=e.next_session.isoformat()) + "\n")
         text.append("\n" + t("ui.engagement.objectives") + "\n", style="bold")
+        room, group = self.aoi.room, not e.individual
         # with the N+1 in the room, an objective's status only if the agreement says so
         status_shown = not self.aoi.sponsor_safe or e.agreement.report_objective_status
         for o in self.ef.objectives():
+            if group:
+                if not in_progress_view(o, e, room):
+                    continue
+                status_shown = objective_progress_shown(o, e, room)
             status = f" — {t(f'objective.{o.status.value}')}" if status_shown else ""
-            text.append(f"• {clean(o.statement)}{status}\n")
-        if not self.aoi.sponsor_safe:
+            who = f" ({whose(o, e)})" if group else ""
+            text.append(f"• {clean(o.statement)}{status}{who}\n")
+        if room is Room.COACH or (e.individual and not self.aoi.sponsor_safe):
             text.append("\n" + t("ui.follow.feeling") + " ", style="bold")
             if p.feelings:
                 trend = {
@@ -177,8 +198,17 @@ class FollowUpScreen(AoiScreen[None]):
         table = self.query_one("#fsac", DataTable)
         row = table.cursor_row
         table.clear()
-        safe = self.aoi.sponsor_safe and not e.agreement.report_competencies
-        for r in fsac_rows(self.ef.competencies(), self.ef.all_assessments()):
+        # a group's rows are those the room may read, levels included (`reaches`)
+        safe = not group and self.aoi.sponsor_safe and not e.agreement.report_competencies
+        rows = fsac_rows(self.ef.competencies(), self.ef.all_assessments())
+        if group:  # whose each is, a line above theirs (no column left at 80 columns)
+            rows = [r for r in rows if in_progress_view(r.competency, e, room)]
+            rows.sort(key=lambda r: (r.competency.about != ["group"], whose(r.competency, e)))
+        said = None
+        for r in rows:
+            if group and (who := whose(r.competency, e)) != said:
+                said = who
+                table.add_row(Text(who, style="bold"), "", "", "", "", "", key=f"{WHOSE}{who}")
             # short enough for the history column to stay on an 80-column screen
             name = Text(r.competency.name[:NAME_WIDTH])
             if len(r.competency.name) > NAME_WIDTH:
@@ -223,9 +253,12 @@ class FollowUpScreen(AoiScreen[None]):
         competency_id = self._selected("fsac")
         if (
             competency_id is None
+            or competency_id.startswith(WHOSE)
             or self.query_one("#follow-tabs", TabbedContent).active != "tab-fsac"
         ):
             return
+        # a group's mark concerns whom its competency concerns (else no one's)
+        about = list(self.ef.get(Competency, competency_id).about)
 
         def chosen(level: Level | None) -> None:
             if level is None:
@@ -237,6 +270,7 @@ class FollowUpScreen(AoiScreen[None]):
                         level=level,
                         by=Assessor(by),
                         timing=Timing.COLD,
+                        about=about,
                     )
                 )
                 self.reload()

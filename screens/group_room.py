@@ -19,10 +19,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from aoi_tui.config.i18n import t
-from aoi_tui.domain.allow_list import Item, reaches
+from aoi_tui.domain.allow_list import ForSponsor, Item, group_safe, reaches, sponsors
 from aoi_tui.domain.concerns import MENTION, concerned, default_about, mentioned, named_in
-from aoi_tui.domain.items import Validated, item_day
-from aoi_tui.domain.models import GROUP, Audience, Engagement, Participant, Session, SessionKind
+from aoi_tui.domain.items import Closing, ObjectiveProgress, Validated, item_day
+from aoi_tui.domain.models import (
+    GROUP,
+    Audience,
+    Engagement,
+    Note,
+    Objective,
+    Participant,
+    Session,
+    SessionKind,
+)
 from aoi_tui.domain.phases import phases_for
 from aoi_tui.domain.vocabulary import Room
 
@@ -175,6 +184,92 @@ def validation_state(
     return f"{len(done)}/{len(people)}"
 
 
+# -- progress and the closing review of a group ------------------------------------------
+
+
+def before_the_n1s(item: Item, engagement: Engagement) -> bool:
+    """What a group's screen shows with its N+1(s) in the room (the closing
+    three-way review, the follow-up in the sponsor-safe view): what concerns the
+    group and reaches every N+1 of the group (`reaches`, one report each; none
+    when the group has no N+1). Nothing about one person: the group is in the
+    room with them."""
+    n1s = sponsors(engagement)
+    return (
+        group_safe(item, engagement)
+        and bool(n1s)
+        and all(reaches(item, engagement, ForSponsor(n)) for n in n1s)
+    )
+
+
+def in_progress_view(
+    item: Item, engagement: Engagement, room: Room, validator: str | None = None
+) -> bool:
+    """Whether a group's objective, competency or FSAC mark shows in its progress
+    or closing review: before the N+1(s), `before_the_n1s`; with the group, the
+    group's; one to one with a participant (`validator`), theirs and the group's;
+    the coach alone, everyone's."""
+    if room is Room.SPONSOR and not engagement.individual:
+        return before_the_n1s(item, engagement)
+    return in_debrief(item, engagement, room, validator)
+
+
+def objective_progress_shown(objective: Objective, engagement: Engagement, room: Room) -> bool:
+    """Whether a group's objective shows with its status (reached or not): before
+    the N+1(s) only where everyone it concerns agreed to report objectives'
+    progress (`ObjectiveProgress`); otherwise with the objective."""
+    if room is Room.SPONSOR and not engagement.individual:
+        return before_the_n1s(ObjectiveProgress(objective), engagement)
+    return True
+
+
+def whose(item: Item, engagement: Engagement) -> str:
+    """Whom a group's item concerns, in short words: the group, or names."""
+    concern = concerned(item, engagement)
+    if concern.group:
+        return t("ui.progress.the_group")
+    return names([p for p in engagement.participants if p.id in concern.people]) or "—"
+
+
+TAKEAWAY_PHASES = frozenset({"takeaways"})
+"""The phases where each participant says what they take away (a peer session's)."""
+
+
+def takeaways(
+    notes: Sequence[Note], sessions: Sequence[Session], participant: Participant
+) -> list[Note]:
+    """What one participant takes away, for the closing review: the notes about
+    them alone written in a peer session's "what each takes away" phase or in a
+    collective closing session (typed with @, or chosen with ctrl+r)."""
+    closing = {s.number for s in sessions if s.kind is SessionKind.GROUP_CLOSING}
+    return [
+        n
+        for n in notes
+        if n.about == [participant.id] and (n.phase in TAKEAWAY_PHASES or n.session in closing)
+    ]
+
+
+def closing_present(engagement: Engagement, sessions: Sequence[Session]) -> list[Participant]:
+    """Who validates the closing review for the group with F4: those present at the
+    last collective closing session, if one was held; else everyone still in
+    the group. Never an N+1: they are no participant, their presence counts for
+    nothing (`validations.validate` takes participants only)."""
+    held = [s for s in sessions if s.kind is SessionKind.GROUP_CLOSING]
+    if held:
+        return the_group_present(engagement, held[-1])
+    return [p for p in engagement.participants if p.withdrawn_on is None]
+
+
+def closing_state(
+    engagement: Engagement,
+    room: Room,
+    validator: str | None,
+    present: Sequence[Participant],
+) -> str:
+    """The closing review's validation in words (`validation_state`): by the
+    group, or one participant's, or how many of the group with the coach alone."""
+    return validation_state(Closing(engagement), engagement, room, validator, present)
+
+
 def names(people: Sequence[Participant], limit: int = 2) -> str:
     """People in words, short enough for the line above the input: "Claire
     Dupont, Marc Leroy +3"."""
@@ -185,15 +280,23 @@ def names(people: Sequence[Participant], limit: int = 2) -> str:
 
 __all__ = [
     "SPONSOR_PHASES",
+    "TAKEAWAY_PHASES",
     "Whom",
+    "before_the_n1s",
     "choices",
+    "closing_present",
+    "closing_state",
     "in_debrief",
+    "in_progress_view",
     "masked",
     "names",
+    "objective_progress_shown",
     "opening_room",
     "shown",
     "sponsor_joins",
+    "takeaways",
     "the_group_present",
     "validation_state",
     "whom",
+    "whose",
 ]

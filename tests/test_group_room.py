@@ -80,3 +80,82 @@ def test_a_note_being_typed_shows_to_the_group_only_if_it_concerns_the_group(
         assert about.about == ()  # never a guess: Enter refuses it
     for pid in about.about:
         assert pid == GROUP or pid in {p.id for p in e.participants}
+
+
+def readers(e: Any) -> list[Any]:
+    from aoi_tui.domain.allow_list import ForParticipant, ForSponsor, sponsors
+    from aoi_tui.domain.models import Audience
+
+    return [
+        Audience.SHARED,
+        Audience.GROUP_RECAP,
+        Audience.GROUP_ROOM,
+        *(ForSponsor(n) for n in (*sponsors(e), "Anne Blanc", "Bernard Roy")),
+        *(ForParticipant(p.id) for p in e.participants),
+    ]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    groups(),
+    st.lists(st.integers(0, 4), unique=True),
+    st.lists(st.from_regex(r"[0-9a-z]{12}", fullmatch=True), min_size=1, max_size=3),
+)
+def test_the_n1_s_presence_never_counts_toward_a_group_validation(
+    case: tuple[InMemory, list[dict[str, Any]]], closing_by: list[int], outsiders: list[str]
+) -> None:
+    """Whatever the group, its items and who validated them: validations given by
+    anyone who is no participant of the group (the N+1, whose id no participant
+    has; an erased participant's id; the coachee's form of a validation, without
+    a `by`, as the closing screen's F4 recorded it for a group) change nothing:
+    no item reaches any reader more, and no screen says it is validated more."""
+    from aoi_tui.domain.allow_list import reaches
+    from aoi_tui.domain.items import Closing, Message
+    from aoi_tui.domain.models import Validation, closing_hash
+    from aoi_tui.domain.records import text_hash
+    from aoi_tui.domain.validations import validate
+    from aoi_tui.screens.group_room import closing_present, closing_state
+
+    ef, _ = case
+    e = ef.eng
+    session = ef.sessions_[0]
+    ids = {p.id for p in e.participants}
+    outsiders = [o for o in outsiders if o not in ids]
+    e.closing_synthesis = "Ce que le groupe a appris"
+    session.sponsor_message = "Pour la N+1"
+    session.message_about = [GROUP]
+    for i in closing_by:  # some participants validated the review, each for themselves
+        if i < len(e.participants):
+            validate(Closing(e), e.participants[i], e)
+    items: list[Any] = [*ef.notes_, *ef.actions_, Closing(e), Message(session)]
+    present = closing_present(e, ef.sessions_)
+
+    def seen() -> list[Any]:
+        decisions = [reaches(item, e, r) for item in items for r in readers(e)]
+        states = [
+            closing_state(e, room, None, present) for room in (Room.COACH, Room.GROUP, Room.SPONSOR)
+        ]
+        return decisions + states
+
+    before = seen()
+    at = max((v.at for item in ef.notes_ + ef.actions_ for v in item.validations), default=None)
+    for item in [*ef.notes_, *ef.actions_]:
+        when = at or item.created_at
+        item.validations = [
+            *item.validations,
+            *(Validation(at=when, text_sha256=text_hash(item.text), by=o) for o in outsiders),
+            Validation(at=when, text_sha256=text_hash(item.text)),  # the coachee's form
+        ]
+    review = closing_hash(e.closing_synthesis, e.closing_next)
+    now = e.closing_validations[0].at if e.closing_validations else None
+    if now is not None:
+        e.closing_validations = [
+            *e.closing_validations,
+            *(Validation(at=now, text_sha256=review, by=o) for o in outsiders),
+        ]
+        e.closing_validation = Validation(at=now, text_sha256=review)
+        session.sponsor_message_validation = Validation(
+            at=now, text_sha256=text_hash(session.sponsor_message)
+        )
+    assert seen() == before
+    assert all(p.id in ids for p in present)  # only participants validate for the group

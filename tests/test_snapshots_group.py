@@ -89,3 +89,28 @@ def test_group_screen(name: str, store: Store, snap_compare: Any) -> None:
     create_group_demo(store)
     app = make_app(store)
     assert snap_compare(app, terminal_size=SIZE, run_before=SCREENS[name])
+
+
+def test_group_closing_with_the_n1(store: Store, snap_compare: Any) -> None:
+    """A team's closing review with its N+1 in the room, validated by the four
+    present: the group's objectives and competency only, the validation said
+    without a name, what each takes away left for the coach alone."""
+    from aoi_tui.screens.closing import ClosingScreen
+    from tests.test_tui_group import a_group_closing
+    from tests.tui_support import paste
+
+    a_group_closing(store)
+
+    async def validated_by_the_group(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        await pilot.press("enter")  # the group, alone in the list
+        await on_screen(pilot, EngagementScreen)
+        await pilot.press("c")
+        await on_screen(pilot, ClosingScreen)
+        await paste(pilot, "L'équipe tient ses passations en dix minutes.")
+        await pilot.press("f4")
+        await pilot.pause()
+        pilot.app.clear_notifications()
+
+    app = make_app(store, demo=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=validated_by_the_group)

@@ -496,3 +496,113 @@ async def test_the_long_note_editor_says_whom_and_masks_an_at_as_the_input_does(
         about = editor.query_one("#editor-about", Static)
         assert not editor.has_class("-masked")
         assert str(about.render()).startswith("About: Thomas Roux")
+
+
+def a_group_closing(store: Store) -> str:
+    """The team demo at its closing: every participant agreed to report competency
+    levels; a competency of the group's and one of Léa's; a collective closing
+    session Karim missed, where what Léa takes away was noted about her."""
+    from aoi_tui.domain.models import GROUP, Competency, Level
+
+    eid, _ = create_group_demo(store)
+    ef = store.engagement(eid)
+    e = ef.engagement()
+    for p in e.participants:
+        p.agreement = p.agreement.model_copy(update={"report_competencies": True})
+    ef.update(e)
+    by = {p.name.split()[0]: p.id for p in e.participants}
+    ef.insert(Competency(name="Passation structurée", start_level=Level(1), target=Level(3),
+                         about=[GROUP]))  # fmt: skip
+    ef.insert(Competency(name="Animer le briefing", start_level=Level(2), target=Level(4),
+                         about=[by["Léa"]]))  # fmt: skip
+    closing = ef.new_session(
+        SessionKind.GROUP_CLOSING, attendance=[i for n, i in by.items() if n != "Karim"]
+    )
+    ef.add_note(closing.number, "retient : préparer le brief la veille", about=[by["Léa"]])
+    return eid
+
+
+async def test_a_group_s_closing_review_is_validated_by_each_and_shows_each_one_s_progress(
+    store: Store,
+) -> None:
+    from textual.widgets import DataTable
+
+    from aoi_tui.domain.allow_list import reaches
+    from aoi_tui.domain.items import Closing
+    from aoi_tui.screens.closing import ClosingScreen
+    from aoi_tui.screens.resume import ConfirmScreen
+    from tests.tui_support import paste, text_of
+
+    def rows(table_id: str) -> list[list[str]]:
+        table = closing.query_one(table_id, DataTable)
+        return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+    eid = a_group_closing(store)
+    by = people(store, eid)
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_group(pilot, eid)
+        await pilot.press("c")
+        closing = await on_screen(pilot, ClosingScreen)
+        # the N+1 in the room: the group's objectives and competency, no one's own
+        assert app.room is Room.SPONSOR
+        objectives = rows("#closing-objectives")
+        assert [r[0] for r in objectives] == [
+            "Des passations de poste complètes en moins de 10 minutes",
+            "Moins d'arrêts au démarrage de l'équipe du matin",
+        ]
+        assert {r[1] for r in objectives} == {"·"}  # progress not agreed to be reported
+        assert [(r[0], r[-1]) for r in rows("#before-after")] == [
+            ("Passation structurée", "the group")
+        ]
+        assert "retient" not in screen_text(pilot)  # what Léa takes away: not here
+        # F4: the four present validate, each for themselves; the N+1 counts for nothing
+        await paste(pilot, "L'équipe tient ses passations en dix minutes.")
+        await pilot.press("f4")
+        await pilot.pause()
+        e = store.engagement(eid).engagement()
+        present = {i for n, i in {k: p.id for k, p in by.items()}.items() if n != "Karim"}
+        assert {v.by for v in e.closing_validations} == present
+        assert not reaches(Closing(e), e)  # Karim, absent, has not validated yet
+        said = notifications(pilot)[-1]
+        assert said == "Validated for the group present" and "Léa" not in said
+        assert "the group's validation of the review: validated" in text_of(
+            closing, "#closing-state"
+        )
+        await pilot.press("f5")  # one to one: not with the N+1 in the room
+        await pilot.pause()
+        assert closing.validator is None
+        assert "One to one only" in notifications(pilot)[-1]
+        # the N+1 leaves, then the group: the coach alone sees everyone's
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.room is Room.GROUP
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert app.room is Room.COACH
+        assert "4/5" in text_of(closing, "#closing-state")
+        whose_objective = {r[0]: r[-1] for r in rows("#closing-objectives")}
+        assert whose_objective["Un briefing de lancement clair et court"] == "Karim Benali"
+        # one to one with Léa: hers and the group's, what she takes away
+        await pilot.press("f5")
+        await pilot.pause()
+        assert closing.validator == by["Léa"].id
+        assert [r[0] for r in rows("#before-after")] == [
+            "Passation structurée",
+            "Animer le briefing",
+        ]
+        assert "Un briefing de lancement" not in str(rows("#closing-objectives"))
+        taken = text_of(closing, "#takeaways")
+        assert "Léa Garnier" in taken and "retient : préparer le brief la veille" in taken
+        assert "Karim" not in taken
+        # Karim validates later, one to one: now the N+1's report may hold it
+        await pilot.press("f5")
+        await pilot.pause()
+        assert closing.validator == by["Karim"].id
+        await pilot.press("f4")
+        await pilot.pause()
+        e = store.engagement(eid).engagement()
+        assert reaches(Closing(e), e)
+        await pilot.press("f10")
+        confirm = await on_screen(pilot, ConfirmScreen, "close confirmation")
+        assert "not validated" not in confirm.question
