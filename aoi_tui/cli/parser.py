@@ -395,7 +395,8 @@ def add_participant_commands(sub: Any, command: Callable[..., argparse.ArgumentP
         "--competencies",
         "--programme-statistics",
     ):
-        sp.add_argument(flag, type=yes_no, metavar="yes|no")
+        # a flag not given keeps what the participant agreed to (all start off)
+        sp.add_argument(flag, type=yes_no, metavar="yes|no", help="left as it is if not given")
     sp = one("withdraw", "a participant withdraws (nothing of theirs reported after)")
     sp.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD", help="default today")
     one("charter", "a participant agrees to the group's charter as it is now")
