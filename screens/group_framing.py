@@ -160,6 +160,9 @@ class ParticipantScreen(ModalScreen[bool]):
         self.participant_id = participant_id
         self.opened: tuple[object, ...] = ()
         """The form as it opened: Escape writes only when it changed."""
+        self.charter_at_opening = False
+        """Their agreement to the charter as the form opened: a consent taken back
+        leaves it lapsed, not refused; only a tick changed here records or clears it."""
 
     @property
     def aoi(self) -> AoiApp:
@@ -252,6 +255,7 @@ class ParticipantScreen(ModalScreen[bool]):
             sponsor.value = e.sponsor
         self.show_warning()
         self.opened = self.state()
+        self.charter_at_opening = self.query_one("#p-charter", Tick).value
         self.query_one("#p-name", Input).focus()
 
     def state(self) -> tuple[object, ...]:
@@ -322,11 +326,12 @@ class ParticipantScreen(ModalScreen[bool]):
         set_reporting(
             p, **{k: self.query_one(f"#p-{suffix}", Tick).value for k, suffix in REPORTED}
         )
-        if self.query_one("#p-charter", Tick).value:
-            if not p.agreed_to(e.charter):
+        charter = self.query_one("#p-charter", Tick).value
+        if charter != self.charter_at_opening:  # ticked or unticked here: else as it was
+            if charter:
                 agree_to_charter(p, e.charter)
-        else:
-            p.charter_agreement = None
+            else:
+                p.charter_agreement = None
         if p.withdrawn_on is None and (
             self.query_one("#p-withdraw", Tick).value or self._day("#p-withdraw-date")
         ):

@@ -218,3 +218,58 @@ async def test_the_individual_framing_sets_the_hours_log_and_shows_the_planned_s
         await pilot.press("escape")
         await on_screen(pilot, FramingScreen)
     assert isinstance(planned.created_at, datetime)
+
+
+async def group_framing_with_the_coach_alone(pilot: Pilot[Any]) -> None:
+    framing = await open_framing(pilot, 2)
+    await coach_alone_on_participants(pilot, framing)
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_snapshot_of_a_team_framing(store: Store, snap_compare: Any) -> None:
+    """What the coach sees of a team's framing at 80x24, the N+1 gone: each
+    participant, their N+1, their agreement and the charter, the role map, the keys."""
+    from pytest_textual_snapshot import SVGImageExtension
+
+    SVGImageExtension.file_extension = "svg"
+    create_group_demo(store)
+    app = make_app(store)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=group_framing_with_the_coach_alone)
+
+
+async def test_a_consent_taken_back_in_the_framing_takes_the_person_out_of_the_n1s_report(
+    store: Store,
+) -> None:
+    """Karim's consent, given at the kickoff and his items validated since, is taken
+    back in the framing: the N+1's report (md, html, json) then names him nowhere,
+    holds none of his items, and his line on the group's screen says so."""
+    from aoi_tui.domain.models import Audience
+    from aoi_tui.exports.group_export import group_export_of
+
+    create_group_demo(store)
+    eid = group_id(store, "Équipe ligne 2")
+
+    def report(fmt: str) -> str:
+        ef = store.engagement(eid)
+        return group_export_of(ef, Audience.SHARED, fmt, "en", for_sponsor="Sandrine Caron").content
+
+    assert "Karim" in report("md"), "the demo reports Karim's validated items"
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        framing = await open_framing(pilot, 2)
+        await coach_alone_on_participants(pilot, framing)
+        await pilot.press("down")
+        form = await participant_form(pilot, "enter")
+        form.query_one("#p-consent").focus()
+        await pilot.press("space")
+        form.query_one("#p-consent-date", Input).value = ""
+        await pilot.press("ctrl+o")
+        await on_screen(pilot, FramingScreen)
+        assert "Karim Benali     Sandrine Caron  no consent yet" in screen_text(pilot)
+        await pilot.press("escape")  # nothing of the framing's own changed: no question
+        screen = await on_screen(pilot, EngagementScreen)
+        assert "Karim Benali (conducteur de ligne) — NO CONSENT YET" in screen_text(pilot)
+        assert screen.engagement_id == eid
+    for fmt in ("md", "html", "json"):
+        assert "Karim" not in report(fmt), fmt
