@@ -49,6 +49,15 @@ from aoi_tui.screens.group_room import (
 )
 from aoi_tui.screens.resume import ConfirmScreen
 
+STATEMENT_WIDTH = 40
+"""A group's objective or competency, cut to this many characters..."""
+WHOSE_WIDTH = 16
+"""... and whose it is to these: the status and whose stay within 80 columns."""
+
+
+def cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
 
 class ClosingScreen(AoiScreen[None]):
     BINDINGS = [
@@ -171,12 +180,12 @@ class ClosingScreen(AoiScreen[None]):
             for r in fsac_rows(self.ef.competencies(), self.ef.all_assessments()):
                 if in_progress_view(r.competency, e, room, who):
                     table.add_row(
-                        Text(r.competency.name),
+                        Text(cut(r.competency.name, STATEMENT_WIDTH)),
                         bar(r.start, r.target),
                         f"{bar(r.coach_now, r.target)} "
                         f"{t('ui.closing.reached') if r.reached else ''}",
                         str(r.target.value) if r.target else "—",
-                        Text(whose(r.competency, e)),
+                        Text(cut(whose(r.competency, e), WHOSE_WIDTH)),
                     )
             return
         hidden = self.aoi.sponsor_safe and not e.agreement.report_competencies
@@ -204,7 +213,12 @@ class ClosingScreen(AoiScreen[None]):
                 continue
             shown = objective_progress_shown(o, e, self.aoi.room)
             status = t(f"objective.{o.status.value}") if shown else "·"
-            table.add_row(Text(o.statement), status, Text(whose(o, e)), key=o.id)
+            table.add_row(
+                Text(cut(o.statement, STATEMENT_WIDTH)),
+                status,
+                Text(cut(whose(o, e), WHOSE_WIDTH)),
+                key=o.id,
+            )
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 

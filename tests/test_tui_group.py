@@ -500,15 +500,21 @@ async def test_the_long_note_editor_says_whom_and_masks_an_at_as_the_input_does(
 
 def a_group_closing(store: Store) -> str:
     """The team demo at its closing: every participant agreed to report competency
-    levels; a competency of the group's and one of Léa's; a collective closing
-    session Karim missed, where what Léa takes away was noted about her."""
+    levels, not everyone objectives' progress (Sophie did not); a competency of the
+    group's and one of Léa's; a collective closing session Karim missed, where
+    what Léa takes away was noted about her."""
     from aoi_tui.domain.models import GROUP, Competency, Level
 
     eid, _ = create_group_demo(store)
     ef = store.engagement(eid)
     e = ef.engagement()
     for p in e.participants:
-        p.agreement = p.agreement.model_copy(update={"report_competencies": True})
+        p.agreement = p.agreement.model_copy(
+            update={
+                "report_competencies": True,
+                "report_objective_status": p.name != "Sophie Marchand",
+            }
+        )
     ef.update(e)
     by = {p.name.split()[0]: p.id for p in e.participants}
     ef.insert(Competency(name="Passation structurée", start_level=Level(1), target=Level(3),
@@ -547,9 +553,9 @@ async def test_a_group_s_closing_review_is_validated_by_each_and_shows_each_one_
         # the N+1 in the room: the group's objectives and competency, no one's own
         assert app.room is Room.SPONSOR
         objectives = rows("#closing-objectives")
-        assert [r[0] for r in objectives] == [
-            "Des passations de poste complètes en moins de 10 minutes",
-            "Moins d'arrêts au démarrage de l'équipe du matin",
+        assert [r[0] for r in objectives] == [  # cut: status and whose fit at 80 columns
+            "Des passations de poste complètes en mo…",
+            "Moins d'arrêts au démarrage de l'équipe…",
         ]
         assert {r[1] for r in objectives} == {"·"}  # progress not agreed to be reported
         assert [(r[0], r[-1]) for r in rows("#before-after")] == [
