@@ -612,3 +612,57 @@ async def test_a_group_s_closing_review_is_validated_by_each_and_shows_each_one_
         await pilot.press("f10")
         confirm = await on_screen(pilot, ConfirmScreen, "close confirmation")
         assert "not validated" not in confirm.question
+
+
+async def test_a_group_s_progress_says_whose_and_shows_the_n1_only_the_group_s(
+    store: Store,
+) -> None:
+    from textual.widgets import DataTable
+
+    from aoi_tui.domain.models import Assessment, Competency
+    from aoi_tui.screens.follow_up import FollowUpScreen, LevelPicker
+    from tests.test_tui_lifecycle import go_to_tab
+    from tests.tui_support import text_of
+
+    eid = a_group_closing(store)
+    by = people(store, eid)
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_group(pilot, eid)
+        await pilot.press("p")
+        follow = await on_screen(pilot, FollowUpScreen)
+        progress = text_of(follow, "#progress")
+        assert "Un briefing de lancement clair et court — not started (Karim Benali)" in progress
+        assert "(the group)" in progress
+        fsac = follow.query_one("#fsac", DataTable)
+        assert [str(fsac.get_row_at(i)[0]) for i in range(fsac.row_count)] == [
+            "the group",
+            "Passation structurée",
+            "Léa Garnier",
+            "Animer le briefing",
+        ]
+        # a cold mark on Léa's competency concerns Léa (else it would reach no one)
+        await go_to_tab(pilot, "follow-tabs", "tab-fsac")
+        assert follow.focused is fsac
+        await pilot.press("f3")  # on the line saying whose: no mark
+        await pilot.pause()
+        assert app.screen is follow
+        await pilot.press("down", "down", "down", "f3")
+        await on_screen(pilot, LevelPicker)
+        await pilot.press("enter")
+        await pilot.pause()
+        ef = store.engagement(eid)
+        lea = next(c for c in ef.all(Competency) if c.name == "Animer le briefing")
+        [mark] = [a for a in ef.all(Assessment) if a.competency_id == lea.id]
+        assert mark.about == [by["Léa"].id]
+        # the N+1 comes in: the group's only, its progress where everyone agreed
+        await pilot.press("f2")
+        await pilot.pause()
+        progress = text_of(follow, "#progress")
+        assert "Karim" not in progress and "Un briefing" not in progress
+        assert "Des passations de poste complètes en moins de 10 minutes (the group)" in progress
+        assert "feeling" not in progress
+        assert [str(fsac.get_row_at(i)[0]) for i in range(fsac.row_count)] == [
+            "the group",
+            "Passation structurée",
+        ]
