@@ -77,7 +77,11 @@ class PasteSafeParser(XTermParser):
                 out.append(text[:start])
                 text = text[start + len(PASTE_START) :]
                 self._in_paste = True
-        return list(super().feed("".join(out))) if out else []
+        joined = "".join(out)
+        # nothing to parse yet (a read that opened a paste longer than itself): never
+        # an empty feed, which Textual's parser takes for the end of input, after
+        # which the next read stopped aoi ("end of file reached")
+        return list(super().feed(joined)) if joined else []
 
 
 class TerminalDriver(LinuxDriver):
