@@ -199,6 +199,8 @@ async def test_the_group_s_files_go_through_the_path_checks(
         str(tmp_path / "vers-les-donnees" / "x.md"): "data folder",
         str(tmp_path / "absent" / "rapport.md"): "No such file",
         str(locked / "rapport.md"): "read-only",
+        "~nouser-aoi/rapport.md": "no user",
+        "-": "the terminal aoi draws on",
     }
     app = make_app(store, demo=False)
     async with app.run_test(size=(80, 24)) as pilot:
