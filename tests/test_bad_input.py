@@ -22,6 +22,7 @@ from aoi_tui.domain.models import (
     SessionKind,
 )
 from aoi_tui.store.store import Store
+from tests.cli_support import run_aoi
 from tests.support import FIXED_NOW
 from tests.test_cli import aoi, fails, ok, ok_json
 
@@ -72,14 +73,8 @@ def env(cli_env: dict[str, str]) -> dict[str, str]:
 
 
 def raw_aoi(env: dict[str, str], data: Path, *args: str, stdin: bytes) -> tuple[int, str, str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "aoi_tui", "--data-dir", str(data), *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        timeout=120,
-    )
-    return done.returncode, done.stdout.decode(), done.stderr.decode()
+    done = run_aoi(["--data-dir", str(data), *args], env, stdin=stdin, timeout=120)
+    return done.returncode, done.stdout, done.stderr
 
 
 def one_line(code: int, err: str, *words: str) -> str:

@@ -9,7 +9,6 @@ import json
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import pytest
 from aoi_tui.cli import parser as cli
 from aoi_tui.domain.models import Engagement, SessionKind
 from aoi_tui.store.store import Store
+from tests.cli_support import run_aoi
 from tests.support import FIXED_NOW
 
 NOTE_FIELDS = {"id", "session", "phase", "role", "kind", "visibility", "validated", "text"}
@@ -29,16 +29,10 @@ def aoi(
     *args: str,
     stdin: str = "",
     cwd: Path | None = None,
+    process: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aoi_tui", "--data-dir", str(data_dir), *args],
-        env=env,
-        input=stdin,  # a pipe: never the terminal pytest runs in
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=60,
-    )
+    # stdin a pipe: never the terminal pytest runs in
+    return run_aoi(["--data-dir", str(data_dir), *args], env, stdin=stdin, cwd=cwd, process=process)
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:

@@ -10,10 +10,10 @@ import json
 import os
 import re
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
+from tests.cli_support import run_aoi
 from tests.support import REPO
 
 PASSPHRASE = "Passerelle-Clémentine-4417"
@@ -47,15 +47,7 @@ DEMO_WORDS = ["Lefèvre", "Camille", "Dubois", "Saint-Aubin", "réaffectation", 
 
 
 def aoi(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "aoi_tui", "--data-dir", env["AOI_DATA_DIR"], *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        cwd=REPO,
-    )
+    result = run_aoi(["--data-dir", env["AOI_DATA_DIR"], *args], env, stdin=stdin)
     assert result.returncode == 0, result.stderr
     return result
 

@@ -42,6 +42,7 @@ from aoi_tui.domain.models import (
 from aoi_tui.programme.feed import feed_schema
 from aoi_tui.secure.keyfile import KeyFile
 from aoi_tui.store.store import KEYS, Store
+from tests.cli_support import run_aoi
 from tests.support import PASSPHRASE, REPO
 
 TODAY = date(2026, 11, 20)
@@ -51,15 +52,7 @@ CANARY = "Zqx"  # every typed string of the source stores starts with it
 
 def aoi(data: Path, *args: str, cwd: Path, now: str = NOW) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "AOI_PASSPHRASE": PASSPHRASE, "AOI_NOW": now, "AOI_LANG": "en"}
-    return subprocess.run(
-        [sys.executable, "-m", "aoi_tui", "--data-dir", str(data), *args],
-        env=env,
-        input="",
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-    )
+    return run_aoi(["--data-dir", str(data), *args], env, cwd=cwd, timeout=120)
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:
