@@ -4,6 +4,7 @@ created once and copied), never with a lowered cost."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import shutil
@@ -14,12 +15,26 @@ import pytest
 
 from aoi_tui.access.opening import create_store
 from aoi_tui.config import i18n
+from aoi_tui.secure import crypto
 from aoi_tui.secure.keyfile import KeyFile
 from aoi_tui.store.store import KEYS, Store
 from tests.support import PASSPHRASE
 
 # English before any screen module is imported: key labels are read at import.
 i18n.set_language("en")
+
+# Argon2id at full cost, once per passphrase, salt and cost in each test worker:
+# the same key every time (a pure function), without ~65 ms of CPU for each of
+# the hundreds of unlocks the CLI and screen tests make of the same template store.
+_derive_key = crypto.derive_key
+
+
+@functools.cache
+def _derive_key_once(secret: str, salt: bytes, params: crypto.KdfParams) -> bytes:
+    return _derive_key(secret, salt, params)
+
+
+crypto.derive_key = _derive_key_once
 
 
 @pytest.fixture(autouse=True)
