@@ -65,14 +65,21 @@ def whom(
     what the coach chose with one key (None: nothing chosen)."""
     if engagement.individual:
         return Whom()
+    about = list(chosen) if chosen is not None else default_about(engagement, session, phase)
+    return whom_unless_named(text, about, engagement)
+
+
+def whom_unless_named(text: str, about: Sequence[str], engagement: Engagement) -> Whom:
+    """Whom a group's note with `text` concerns: whom its `@prefix` names, else
+    `about` (what the coach chose, the session's default, or, for a note being
+    edited, whom it concerned)."""
     people = engagement.participants
     found, problems = mentioned(text, people)
     if problems:
         return Whom(problems=tuple(problems))
     if found:
         return Whom(about=tuple(p.id for p in found), people=tuple(found))
-    about = list(chosen) if chosen is not None else default_about(engagement, session, phase)
-    if about == [GROUP]:
+    if list(about) == [GROUP]:
         return Whom(about=(GROUP,), named=tuple(named_in(text, people)))
     by_id = {p.id: p for p in people}
     return Whom(about=tuple(about), people=tuple(by_id[a] for a in about if a in by_id))

@@ -34,9 +34,9 @@ from aoi_tui.domain.cycle import next_in
 from aoi_tui.domain.models import Engagement, Note, NoteKind, Role, SessionKind, Visibility
 from aoi_tui.domain.text import clean
 from aoi_tui.domain.vocabulary import Room
-from aoi_tui.screens.group_room import shown
+from aoi_tui.screens.group_room import masked, shown, whom_unless_named
 from aoi_tui.screens.live_run import NoteSaved, SessionTakenOver, WriteFailed
-from aoi_tui.screens.note_input import QUICK_KINDS
+from aoi_tui.screens.note_input import QUICK_KINDS, about_line
 from aoi_tui.screens.phase_stepper import phase_label
 
 if TYPE_CHECKING:
@@ -153,6 +153,8 @@ class NotesList(ScrollView, can_focus=True):
         """The session was taken over by another aoi: nothing changes here any more."""
         self.rule: Callable[[Note], bool] | None = None
         """Which notes are shown (the N+1 in the room: what reaches the N+1); None: all."""
+        self.engagement: Engagement | None = None
+        """The engagement as the room was last set (a group's: whom an edit concerns)."""
         self.rows: list[Row] = []
         """The notes shown, in order."""
         self._row_of: dict[str, Row] = {}
@@ -203,6 +205,7 @@ class NotesList(ScrollView, can_focus=True):
         """The notes whoever is in the room may see: with the N+1, only those the one
         allow-list lets reach the N+1 (as the report does); with a group, only the
         group's (`group_room.shown`)."""
+        self.engagement = engagement
         self.show_only(None if room is Room.COACH else lambda n: shown(n, engagement, room))
 
     def show_only(self, rule: Callable[[Note], bool] | None) -> None:
@@ -564,13 +567,44 @@ class NotesList(ScrollView, can_focus=True):
             self._save(note)
             return
 
+        e = self.engagement
+        group = e if e is not None and not e.individual else None
+
+        def whom(words: str, room: Room) -> tuple[Text | None, bool]:
+            """A group's note edited as the input takes one: an `@prefix` says whom
+            it concerns now, and masks it in front of the group (`group_room`)."""
+            assert group is not None
+            about = whom_unless_named(words, note.about, group)
+            return about_line(about), masked(room, about, words) or room is Room.SPONSOR
+
         def closed(result: tuple[str, bool] | None) -> None:
             if result is None or not result[1] or not result[0].strip():
                 return
-            note.edit(result[0].strip())  # clears a validation given for the old text
+            text = clean(result[0]).strip()
+            if group is not None:
+                about = whom_unless_named(text, note.about, group)
+                if about.problems:  # a person is never guessed: said, the words kept
+                    hidden = self.app_room() is not Room.COACH
+                    said = t("ui.about.problem_hidden") if hidden else about.problems[0]
+                    self.notify(said, severity="error", timeout=10)
+                    self.app.push_screen(editor(text), closed)
+                    return
+                if list(about.about) != note.about:  # someone else's to validate now
+                    note.about, note.validations = list(about.about), []
+            note.edit(text)  # clears a validation given for the old text
             self._save(note)
+            if self.rule is not None:
+                self.show_only(self.rule)  # about someone now: no longer for the room
 
-        self.app.push_screen(NoteEditorScreen(note.text, t("ui.editor.edit_title")), closed)
+        def editor(text: str) -> NoteEditorScreen:
+            title = t("ui.editor.edit_title")
+            return NoteEditorScreen(text, title, whom=None if group is None else whom)
+
+        self.app.push_screen(editor(note.text), closed)
+
+    def app_room(self) -> Room:
+        room: Room = getattr(self.app, "room", Room.COACH)
+        return room
 
     def action_share(self) -> None:
         """Space (and F4 from the list): shareable or private again."""

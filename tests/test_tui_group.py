@@ -666,3 +666,35 @@ async def test_a_group_s_progress_says_whose_and_shows_the_n1_only_the_group_s(
             "the group",
             "Passation structurée",
         ]
+
+
+async def test_a_note_edited_in_the_editor_follows_its_at_as_a_note_typed(store: Store) -> None:
+    """Enter on a listed note edits it in the long-note editor: an @ typed there
+    masks it in front of the group and makes it about that person (no longer
+    listed for the group), as the input would have; a group note stays the group's."""
+    from aoi_tui.screens.note_editor import NoteEditorScreen
+
+    app, eid = group_app(store)
+    by = people(store, eid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_team_session(pilot, eid)
+        await typed(pilot, "Le briefing tient")
+        await pilot.press("f4", "enter")
+        await settle(pilot, screen)
+        note = store.engagement(eid).notes(screen.number)[-1]
+        screen.notes_list.focus()
+        assert screen.notes_list.highlight(note.id)
+        await pilot.press("enter")
+        editor = await on_screen(pilot, NoteEditorScreen)
+        assert str(editor.query_one("#editor-about", Static).render()).startswith(
+            "About: the group"
+        )
+        await pilot.press(*" mais @ka coupe")
+        await pilot.pause()
+        assert editor.has_class("-masked") and "coupe" not in screen_text(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot, screen)
+        edited = store.engagement(eid).notes(screen.number)[-1]
+        assert edited.id == note.id
+        assert (edited.text, edited.about) == ("Le briefing tient mais @ka coupe", [by["Karim"].id])
+        assert note.id not in {r.note.id for r in screen.notes_list.rows}
