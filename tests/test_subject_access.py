@@ -8,24 +8,30 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import unicodedata
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from aoi_tui.domain.models import (
     GROUP,
     Action,
     Agreement,
+    Assessment,
+    Competency,
     Engagement,
     ExportRecord,
     Note,
+    Objective,
     Session,
     SessionKind,
 )
 from aoi_tui.domain.participants import Participant
 from aoi_tui.domain.reflections import Reflection
-from aoi_tui.domain.vocabulary import Form
+from aoi_tui.domain.vocabulary import Form, Level
 from aoi_tui.exports.subject_access import (
     access_html,
     access_json,
@@ -39,17 +45,27 @@ from tests.cli_support import aoi, cli_error
 START = date(2026, 3, 2)
 AT = datetime(2026, 3, 20, 9, tzinfo=UTC)
 PEOPLE = ("Alice Durand", "Bruno Petit", "Chloé Martin")
+KINDS = ("note", "action", "objective", "competency")
 
 
-def group(store: Store, about: list[list[int | str]], private: list[bool]) -> tuple[str, list[str]]:
-    """A team of three; one note per entry of `about` (participants by index,
-    or "group"), each holding canaries of whom it concerns."""
+def group(
+    store: Store,
+    about: list[list[int | str]],
+    private: list[bool],
+    names: Sequence[str] = (*PEOPLE, "Sophie Roy"),
+    kinds: Sequence[str] = (),
+    naming: Sequence[str] = (),
+) -> tuple[str, list[str]]:
+    """A team of three and their N+1 (`names`); one item per entry of `about`
+    (participants by index, or "group"), of the kind in `kinds` (a note by
+    default), holding the canary of whom it concerns and `naming`'s text (a
+    name of someone else, typed some way) after it."""
     people = [
         Participant(name=n, joined_on=START, agreement=Agreement(consent_date=START))
-        for n in PEOPLE
+        for n in names[:3]
     ]
     ids = [p.id for p in people]
-    eng = Engagement(form=Form.TEAM, group="Équipe Nord", sponsor="Sophie Roy", participants=people)
+    eng = Engagement(form=Form.TEAM, group="Équipe Nord", sponsor=names[3], participants=people)
     ef = store.create_engagement(eng)
     ef.insert(Session(kind=SessionKind.TEAM_AOI, number=1, held_on=START, attendance=ids))
     ef.insert(
@@ -57,26 +73,44 @@ def group(store: Store, about: list[list[int | str]], private: list[bool]) -> tu
             kind=SessionKind.COACHING, number=2, held_on=START + timedelta(7), participant=ids[1]
         )
     )
-    for who, hidden in zip(about, private, strict=True):
+    for i, (who, hidden) in enumerate(zip(about, private, strict=True)):
         concerns = [GROUP] if who == ["group"] else [ids[int(i)] for i in who]
-        ef.insert(
-            Note(
-                session=1,
-                phase="experience_review",
-                text=canary(who),
-                about=concerns,
-                visibility="private" if hidden else "shareable",
-                created_at=AT,
+        kind = kinds[i] if i < len(kinds) else "note"
+        text = f"{canary(who, i)} {naming[i] if i < len(naming) else ''}".strip()
+        visibility = "private" if hidden else "shareable"
+        if kind == "note":
+            ef.insert(
+                Note(
+                    session=1,
+                    phase="experience_review",
+                    text=text,
+                    about=concerns,
+                    visibility=visibility,
+                    created_at=AT,
+                )
             )
-        )
+        elif kind == "action":
+            ef.insert(Action(session=1, text=text, about=concerns, visibility=visibility))
+        elif kind == "objective":
+            ef.insert(Objective(statement=text, about=concerns))
+        else:
+            competency = Competency(name=text[:200], about=concerns)
+            ef.insert(competency)
+            ef.insert(
+                Assessment(
+                    competency_id=competency.id, level=Level.ACQUIRED, by="coach", about=concerns
+                )
+            )
     ef.insert(Reflection(session=2, hypotheses="canary-reflection-P1 hypothèse sur Bruno"))
     ef.insert(Action(session=1, text="canary-action-P0", about=[ids[0]]))
     return ef.id, ids
 
 
-def canary(marks: list[int | str]) -> str:
+def canary(marks: list[int | str], i: int = 0) -> str:
     return (
-        "canary-" + ("group" if marks == ["group"] else "-".join(f"P{i}" for i in marks)) + "-end"
+        f"canary{i}-"
+        + ("group" if marks == ["group"] else "-".join(f"P{i}" for i in marks))
+        + "-end"
     )
 
 
@@ -89,33 +123,113 @@ abouts = st.lists(
     max_size=8,
 )
 
+# Names: syllables with accents, a first name and a surname, compound at times
+# ("Zoé-Lina Ka"); the test's own, so that no name is a word the document says.
+_SYLLABLES = ("ka", "lé", "zo", "mi", "rö", "tu", "bé", "xa", "quo", "ny", "ël", "dru", "wen")
+_part = st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=3).map(
+    lambda p: "".join(p).capitalize()
+)
+a_name = st.builds(
+    lambda first, last, compound: f"{first}-{compound} {last}" if compound else f"{first} {last}",
+    _part,
+    _part,
+    st.one_of(st.none(), _part),
+)
+
+
+def parts(name: str) -> list[str]:
+    return [flat(p) for p in re.split(r"[ -]", name)]
+
+
+def flat(text: str) -> str:
+    """Lower case, without accents: the test's own folding."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def typed_as(name: str, how: str) -> str:
+    """A name as a coach may type it: whole, first or last name alone, in
+    capitals, in lower case without accents, possessive."""
+    first, last = name.split(" ", 1)
+    return {
+        "whole": name,
+        "first": f"avec {first} hier",
+        "last": f"chez {last}.",
+        "upper": name.upper(),
+        "plain": flat(first),
+        "possessive": f"{first}'s team",
+    }[how]
+
 
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(about=abouts, data=st.data())
-def test_a_participants_access_holds_nothing_of_the_others(
-    store: Store, about: list[list[int | str]], data: st.DataObject
+@given(about=abouts, names=st.lists(a_name, min_size=4, max_size=4), data=st.data())
+def test_a_participants_access_holds_everything_of_theirs_and_nothing_of_the_others(
+    store: Store, about: list[list[int | str]], names: list[str], data: st.DataObject
 ) -> None:
-    private = data.draw(st.lists(st.booleans(), min_size=len(about), max_size=len(about)))
-    eid, _ = group(store, about, private)
+    """Hypothesis draws the people's names, the items (note, action, objective,
+    competency with its FSAC mark), whom each concerns, private or not, and what
+    each says of someone else. The access export for one participant holds every
+    item about them or the group (private ones included) and nothing about
+    another participant alone; another participant's name is only in a text about
+    them, and that text is flagged for review (article 15(4)), never on the
+    cover."""
+    every_part = [p for n in names for p in parts(n)]
+    assume(len(set(every_part)) == len(every_part))  # no name part shared by two people
+    n = len(about)
+    private = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    kinds = data.draw(st.lists(st.sampled_from(KINDS), min_size=n, max_size=n))
+    named = data.draw(
+        st.lists(
+            st.one_of(
+                st.none(),
+                st.tuples(
+                    st.sampled_from(range(4)),
+                    st.sampled_from(["whole", "first", "last", "upper", "plain", "possessive"]),
+                ),
+            ),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    naming = [
+        typed_as(names[q], how) if q is not None else ""
+        for q, how in (x or (None, "") for x in named)
+    ]
+    eid, ids = group(store, about, private, names, kinds, naming)
     who = data.draw(st.sampled_from([0, 1, 2]))
-    af = build_access_file(store.engagement(eid), PEOPLE[who])
-    files = access_markdown(af, "fr") + access_html(af, "en") + access_json(af, "fr")
-    for marks, hidden in zip(about, private, strict=True):
+    af = build_access_file(store.engagement(eid), ids[who])
+    body = json.loads(access_json(af, "fr"))
+    files = access_markdown(af, "fr") + access_html(af, "en") + json.dumps(body)
+    for i, (marks, hidden) in enumerate(zip(about, private, strict=True)):
+        mark = canary(marks, i)
         concerns_them = marks == ["group"] or who in marks
-        assert (canary(marks) in files) is concerns_them, (canary(marks), who)
-        if concerns_them and hidden:
-            assert any(x.private and x.text == canary(marks) for x in af.texts)  # private too
-        if concerns_them and marks != ["group"] and len(marks) > 1:
-            flagged = [x for x in af.flagged if x.text == canary(marks)]
-            assert flagged, "an item about several people is flagged for review"
+        assert (mark in files) is concerns_them, (mark, who)
+        if not concerns_them:
+            continue
+        (held,) = [x for x in af.texts if x.text.startswith(mark)]
+        if hidden and kinds[i] in ("note", "action"):
+            assert held.private  # the coach's private note is theirs too
+        other = named[i][0] if named[i] else None
+        if (marks != ["group"] and len(marks) > 1) or other not in (None, who):
+            assert held in af.flagged, (held, "names or concerns someone else: to review")
+    if any(kinds[i] == "competency" and (m == ["group"] or who in m) for i, m in enumerate(about)):
+        assert af.levels  # their FSAC marks
     assert ("canary-action-P0" in files) is (who == 0)
     # the coach's hypotheses on a one-to-one: that participant's only
     assert ("canary-reflection-P1" in files) is (who == 1)
-    for i, other in enumerate(PEOPLE):
-        if i != who:
-            assert other not in access_json(af, "fr").split('"texts"')[0]  # not on the cover
+    # the other participants' names: only inside texts about them, flagged
+    flagged = {x.text for x in af.flagged}
+    cover = json.dumps({k: v for k, v in body.items() if k not in ("texts", "to_review", "levels")})
+    unflagged = " ".join(x.text for x in af.texts if x.text not in flagged)
+    unflagged += " ".join(level[0] for level in af.levels if level[0] not in flagged)
+    for q in range(3):
+        if q == who:
+            continue
+        for part in parts(names[q]):
+            assert not re.search(rf"\b{part}\b", flat(cover)), (names[q], "on the cover")
+            assert not re.search(rf"\b{part}\b", flat(unflagged)), (names[q], "unflagged")
     store.erase(eid)
 
 

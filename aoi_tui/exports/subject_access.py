@@ -31,6 +31,7 @@ from aoi_tui.domain.items import Item
 from aoi_tui.domain.models import Engagement, ExportRecord, Model, Session, SessionKind
 from aoi_tui.domain.participants import Participant, find_participant
 from aoi_tui.domain.reflections import Reflection
+from aoi_tui.exports.folding import fold
 from aoi_tui.exports.markdown_parts import NBSP, kind_in_sentence
 from aoi_tui.exports.markdown_safety import Document, heading, inline, item, quote
 from aoi_tui.exports.pseudonyms import flags
@@ -239,16 +240,17 @@ def _recipients(
 
 def _names_in(text: str, others: Sequence[str], own: str) -> list[str]:
     """Names of other people in a text: those the store knows, and capitalised
-    words that look like names (`pseudonyms.flags`), the person's own excepted."""
-    folded = text.casefold()
+    words that look like names (`pseudonyms.flags`), the person's own excepted.
+    Compared folded (case, accents, typography): "kale" names Kalé."""
+    folded = fold(text)
     found = [n for n in others if n and any(part in folded for part in _parts(n))]
     known = _parts(own).union(*(_parts(n) for n in found))  # "Bruno" of "Bruno Petit" once
-    found += [f.word for f in flags(text) if f.word.casefold() not in known]
+    found += [f.word for f in flags(text) if fold(f.word) not in known]
     return sorted(set(found))
 
 
 def _parts(name: str) -> set[str]:
-    return {w.casefold() for w in name.replace("-", " ").split() if len(w) > 2}
+    return {w for w in fold(name).replace("-", " ").split() if len(w) > 2}
 
 
 # -- rendering ----------------------------------------------------------------------------------
