@@ -256,7 +256,11 @@ class ClosingScreen(AoiScreen[None]):
         else:
             present = closing_present(e, self.ef.sessions())
             state = closing_state(e, self.aoi.room, self.validator, present)
-            parts.append(t("ui.closing.group_state", state=state))
+            who = e.member(self.validator) if self.validator else None
+            if who is not None:  # one to one: their own validation
+                parts.append(t("ui.closing.person_state", name=who.name, state=state))
+            else:
+                parts.append(t("ui.closing.group_state", state=state))
             self.show_validator(e, present)
         self.query_one("#closing-state", Static).update(Text(" · ".join(parts)))
 

@@ -593,6 +593,8 @@ async def test_a_group_s_closing_review_is_validated_by_each_and_shows_each_one_
         await pilot.press("f5")
         await pilot.pause()
         assert closing.validator == by["Léa"].id
+        state = text_of(closing, "#closing-state")
+        assert "Léa Garnier's validation of the review: validated" in state
         assert [r[0] for r in rows("#before-after")] == [
             "Passation structurée",
             "Animer le briefing",
