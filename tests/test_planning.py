@@ -255,3 +255,71 @@ def test_a_damaged_after_erasure_file_does_not_stop_an_erasure(store: Store) -> 
     (store.root / FILE).write_bytes(b"damaged")
     store.erase(ef.id)
     assert not (store.root / "engagements" / f"{ef.id}.db").exists()
+
+
+def test_planned_sessions_are_in_the_confidential_json_only(store: Store) -> None:
+    """Issue 15 §1: the confidential file (individual and a team's) holds every
+    planned session, a cancelled one and a no-show included, as version 3; the
+    N+1's report and the recap hold none (the agreement reports the dates of
+    sessions held, not the coachee's agenda); an engagement whose only planned day
+    is its old `next_session` keeps its version (the documents made before say
+    the same)."""
+    from aoi_tui.domain.models import Agreement, Audience, Engagement, Form, Participant
+    from aoi_tui.exports.group_export import build_group_export
+    from aoi_tui.exports.writing import build_export
+    from aoi_tui.store.agenda import add_planned, mark_planned
+
+    individual = make_engagement(store)
+    individual.new_session(SessionKind.AOI)
+    team = store.create_engagement(
+        Engagement(
+            form=Form.TEAM,
+            group="Ligne 3",
+            sponsor="Marc",
+            participants=[
+                Participant(name=n, agreement=Agreement(consent_date=date(2026, 11, 2)))
+                for n in ("Claire", "Paul")
+            ],
+        )
+    )
+    team.new_session(SessionKind.TEAM_AOI)
+
+    def confidential(eid: str) -> dict[str, object]:
+        if store.engagement(eid).engagement().individual:
+            made = build_export(store, eid, Audience.CONFIDENTIAL, "json", "en")
+        else:
+            made = build_group_export(store, eid, Audience.CONFIDENTIAL, "json", "en")
+        body: dict[str, object] = json.loads(made.content)
+        return body
+
+    before = {eid: confidential(eid)["version"] for eid in (individual.id, team.id)}
+    assert before == {individual.id: 1, team.id: 2}
+    for ef in (individual, team):
+        kept = add_planned(store, ef.id, plan("2026-12-03 10:00", PARIS, minutes=90, place="B12"))
+        gone = add_planned(store, ef.id, plan("2026-12-10 10:00", PARIS))
+        missed = add_planned(store, ef.id, plan("2026-12-17 10:00", PARIS))
+        mark_planned(store, ef.id, gone.id, by=CancelledBy.SPONSOR, on=date(2026, 11, 20))
+        mark_planned(store, ef.id, missed.id)
+        body = confidential(ef.id)
+        assert body["version"] == 3
+        planned = body["planned"]
+        assert isinstance(planned, list)
+        assert [p["id"] for p in planned] == [kept.id, gone.id, missed.id]
+        assert planned[0]["at"] == "10:00:00" and planned[0]["place"] == "B12"
+        assert planned[0]["zone"] == PARIS and planned[0]["minutes"] == 90
+        assert planned[1]["status"] == "cancelled" and planned[1]["cancelled_by"] == "sponsor"
+        assert planned[2]["status"] == "no_show"
+        # what the N+1 and the recap receive holds no planned day nor place
+        for audience, session in ((Audience.SHARED, None), (Audience.RECAP, 1)):
+            if ef.engagement().individual:
+                made = build_export(store, ef.id, audience, "json", "en", session)
+            else:
+                made = build_group_export(store, ef.id, audience, "json", "en", session)
+            assert "B12" not in made.content and "2026-12-10" not in made.content, audience
+    # a store made before planned sessions: its next_session's day only, same version
+    old = make_engagement(store)
+    eng = old.engagement()
+    eng.next_session = date(2026, 12, 3)
+    old.update(eng)
+    old.insert(PlannedSession(on=date(2026, 12, 3), zone=PARIS))
+    assert confidential(old.id)["version"] == 1 and "planned" not in confidential(old.id)

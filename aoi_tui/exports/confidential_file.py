@@ -23,6 +23,7 @@ from aoi_tui.domain.models import (
     Tool,
     Validation,
 )
+from aoi_tui.domain.planning import PlannedSession, PlanStatus
 from aoi_tui.store.engagement_file import EngagementFile
 
 
@@ -90,14 +91,56 @@ class ConfidentialFileVersion1(ConfidentialFile):
     engagement: EngagementVersion1  # type: ignore[assignment]
 
 
-def confidential_json(cf: ConfidentialFile) -> tuple[int, dict[str, Any]]:
+class ConfidentialFileVersion3(ConfidentialFile):
+    """A version-3 confidential file (docs/export-json.md): version 2's, and the
+    engagement's planned sessions (issue 15), cancelled ones and no-shows
+    included, by day."""
+
+    planned: list[PlannedSession]
+
+
+def planned_sessions(ef: EngagementFile) -> list[PlannedSession]:
+    """Every planned session of the engagement, by day and hour (a day without an
+    hour first)."""
+    return sorted(
+        ef.all(PlannedSession), key=lambda p: (p.on, p.at is not None, p.at or 0, p.created_at)
+    )
+
+
+def said_by_next_session(eng: Engagement, planned: list[PlannedSession]) -> bool:
+    """Whether `next_session` says all there is of the planned sessions: none, or
+    the one day a store made before them had (upgraded into a planned session of
+    that day, no hour, no duration, no kind, no place): a document of such a
+    store keeps its version and its bytes."""
+    if not planned:
+        return True
+    if len(planned) > 1:
+        return False
+    (p,) = planned
+    return (
+        p.on == eng.next_session
+        and p.at is None
+        and p.minutes is None
+        and p.kind is None
+        and not p.place
+        and p.status is PlanStatus.PLANNED
+    )
+
+
+def confidential_json(
+    cf: ConfidentialFile, planned: list[PlannedSession] | None = None
+) -> tuple[int, dict[str, Any]]:
     """The confidential file as JSON, and the version of the schema it needs
     (docs/export-json.md). An individual engagement whose participant holds
     nothing but what version 1 had (a name, the agreement, a withdrawal) is
     written exactly as before, version 1 (`ConfidentialFileVersion1`).
     Anything else is version 2: the engagement as it is stored, with its
-    `participants`."""
+    `participants`. Planned sessions that `next_session` does not say make it
+    version 3: version 2's fields and `planned` (`ConfidentialFileVersion3`)."""
     eng = cf.engagement
+    if planned and not said_by_next_session(eng, planned):
+        v3 = ConfidentialFileVersion3(**dict(cf), planned=planned)
+        return 3, v3.model_dump(mode="json")
     if not (eng.individual and _said_by_version_1(eng)):
         return 2, cf.model_dump(mode="json")
     stored = eng.model_dump(exclude={"participants"})

@@ -12,7 +12,11 @@ from aoi_tui.config.i18n import t
 from aoi_tui.domain.allow_list import sponsors
 from aoi_tui.domain.models import Audience, Engagement
 from aoi_tui.domain.participants import same_person
-from aoi_tui.exports.confidential_file import build_confidential_file
+from aoi_tui.exports.confidential_file import (
+    build_confidential_file,
+    confidential_json,
+    planned_sessions,
+)
 from aoi_tui.exports.group_documents import (
     build_group_recap,
     build_group_report,
@@ -91,8 +95,8 @@ def _file_name(
     return name.replace(f"-{which}-", f"-{which}-{suffix}-", 1) if suffix else name
 
 
-def _json(kind: str, lang: str, body: dict[str, object]) -> str:
-    doc = {"format": kind, "version": GROUP_JSON_VERSION, "lang": lang, **body}
+def _json(kind: str, lang: str, body: dict[str, object], version: int = GROUP_JSON_VERSION) -> str:
+    doc = {"format": kind, "version": version, "lang": lang, **body}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -178,7 +182,8 @@ def group_export_of(
         title = f"{t('export.confidential.title', lang)} — {eng.group}"
         banner = t("export.confidential.banner", lang)
         if fmt == "json":
-            content = _json(CONFIDENTIAL_FORMAT, lang, cf.model_dump(mode="json"))
+            version, body = confidential_json(cf, planned_sessions(ef))  # 2, or 3: planned
+            content = _json(CONFIDENTIAL_FORMAT, lang, body, version)
         else:
             content = group_confidential_markdown(cf, lang)
     else:

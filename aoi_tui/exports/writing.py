@@ -14,7 +14,11 @@ from pathlib import Path
 from aoi_tui.config.i18n import t
 from aoi_tui.domain import clock
 from aoi_tui.domain.models import Audience, ExportRecord
-from aoi_tui.exports.confidential_file import build_confidential_file, confidential_json
+from aoi_tui.exports.confidential_file import (
+    build_confidential_file,
+    confidential_json,
+    planned_sessions,
+)
 from aoi_tui.exports.render_html import to_html
 from aoi_tui.exports.render_markdown import (
     confidential_markdown,
@@ -28,10 +32,11 @@ from aoi_tui.secure.durable import StoreWriteError, describe_os_error, write_ato
 from aoi_tui.store.store import Store
 
 FORMATS = ("md", "html", "json")
-JSON_VERSION = 2
+JSON_VERSION = 3
 """The schema's version (docs/export-json.md). An individual engagement's
 documents are still written as version 1 (their shape has not changed); a
-collective engagement's are version 2."""
+collective engagement's are version 2; a confidential file with planned
+sessions (those `next_session` does not say) is version 3."""
 SHARED_FORMAT = "aoi-shared-report"
 CONFIDENTIAL_FORMAT = "aoi-confidential-file"
 RECAP_FORMAT = "aoi-session-recap"
@@ -98,7 +103,7 @@ def build_export(
         title = f"{t('export.confidential.title', lang)} — {cf.engagement.coachee}"
         banner = t("export.confidential.banner", lang)
         if fmt == "json":
-            version, body = confidential_json(cf)
+            version, body = confidential_json(cf, planned_sessions(ef))
             content = _json(CONFIDENTIAL_FORMAT, lang, body, version)
         else:
             content = confidential_markdown(cf, lang)
