@@ -71,6 +71,8 @@ class SubjectAccessScreen(AoiScreen[None]):
         super().__init__()
         self.engagement_id = engagement_id
         self.access: AccessFile | None = None
+        self.request_lines: list[tuple[str, str]] = []
+        """The register as listed: each request's id and its line."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,6 +130,8 @@ class SubjectAccessScreen(AoiScreen[None]):
             if eng.individual:
                 person.value = eng.participants[0].id
         person.display = not eng.individual
+        if eng.individual:  # keys never go to a field not on screen
+            self.query_one("#access-folder", Input).focus()
         self.query_one("#access-folder", Input).value = str(
             Path.cwd() / f"aoi-{self.engagement_id[:8]}-access"
         )
@@ -148,15 +152,30 @@ class SubjectAccessScreen(AoiScreen[None]):
         listed = self.query_one("#access-requests", OptionList)
         listed.clear_options()
         if not requests:
+            self.request_lines = []
             listed.add_option(Option(t("ui.access.no_request"), disabled=True))
             return
+        self.request_lines = [(r.id, self._request_line(r, names)) for r in requests]
         listed.add_options(
-            [Option(Text(self._request_line(r, names), no_wrap=True), id=r.id) for r in requests]
+            [Option(self._prompt(line, False), id=i) for i, line in self.request_lines]
         )
         ids = [r.id for r in requests]
         opened = [r.id for r in requests if r.open]
         chosen = highlight if highlight in ids else (opened or ids)[0]
         listed.highlighted = ids.index(chosen)
+
+    @staticmethod
+    def _prompt(line: str, chosen: bool) -> Text:
+        # the request the keys act on is said by a mark, not by colour alone
+        return Text(("› " if chosen else "  ") + line)
+
+    @on(OptionList.OptionHighlighted, "#access-requests")
+    def _mark_chosen(self, event: OptionList.OptionHighlighted) -> None:
+        listed = event.option_list
+        for index, (_, line) in enumerate(self.request_lines):
+            listed.replace_option_prompt_at_index(
+                index, self._prompt(line, index == event.option_index)
+            )
 
     @staticmethod
     def _request_line(r: AccessRequest, names: dict[str, str]) -> str:

@@ -183,6 +183,9 @@ async def test_the_access_screen_records_extends_and_answers_any_request(
         assert "2026-11-26" in str(listed.get_option_at_index(0).prompt)
         listed.focus()
         await pilot.press("home", "down")  # the newer one, not the oldest
+        await pilot.pause()
+        marks = [str(listed.get_option_at_index(i).prompt)[:2] for i in range(2)]
+        assert marks == ["  ", "› "]  # which one the keys act on, in words, not colour alone
         await pilot.press("ctrl+t")  # no reason given: nothing changes
         await pilot.pause()
         assert "Say why" in notifications(pilot)[-1] and not any(r.extended for r in requests())
