@@ -157,6 +157,14 @@ class FramingScreen(AoiScreen[str | None]):
                 yield Select(  # the programmes joined here, with their sites (issue 14)
                     [], prompt=t("ui.framing.no_programme"), allow_blank=True, id="f-programme"
                 )
+                if self.engagement_id is None:  # chosen once, when the engagement is made
+                    yield Label(t("ui.framing.form"))
+                    yield Select(
+                        [(t(f"ui.framing.form_{f.value}"), f.value) for f in Form],
+                        value=Form.INDIVIDUAL.value,
+                        allow_blank=False,
+                        id="f-form",
+                    )
             with TabPane(t("ui.framing.tab_expectations"), id="tab-expectations"):
                 yield Label(t("field.coachee_expectations"))
                 yield TextArea(id="f-coachee-exp", soft_wrap=True, classes="half")
@@ -340,10 +348,38 @@ class FramingScreen(AoiScreen[str | None]):
             and (name, self.form) != ("f-sponsor", Form.PEERS)  # a peer group's may go
         ]
 
+    def chosen_form(self) -> Form:
+        """Who is accompanied: as composed, or as chosen for a new engagement."""
+        chosen = self.query("#f-form").results(Select)  # on a new engagement's framing only
+        for select in chosen:
+            return Form(str(select.value))
+        return self.form
+
+    @on(Select.Changed, "#f-form")
+    def form_chosen(self, event: Select.Changed) -> None:
+        """A team or a peer group chosen for a new engagement: made at once (its name
+        and, for a team, its N+1 needed), then framed as a group."""
+        if event.value == Form.INDIVIDUAL.value or self.saved_state is None:
+            return
+        if self.save():
+            self.reopen_as_group()
+
+    def reopen_as_group(self) -> None:
+        """A new engagement just made as a group: to its screen, where `f` frames it
+        with the group's tabs (participants, charter). Only on the coach's own key (the
+        choice, ctrl+o), never from the autosave: keys typed meanwhile would land on
+        another screen."""
+        engagement_id = self.engagement_id
+        if engagement_id is None or self.chosen_form() is Form.INDIVIDUAL:
+            return
+        self.notify(t("ui.framing.group_made"))
+        self.go_back(engagement_id)  # the list opens the engagement's screen
+
     def names_given(self) -> bool:
         """The names an engagement needs: the coachee's (a group's) and the N+1's
         (a peer group may have none)."""
-        needed = ("coachee",) if self.form is Form.PEERS else ("coachee", "sponsor")
+        form = self.chosen_form()
+        needed = ("coachee",) if form is Form.PEERS else ("coachee", "sponsor")
         return all(self.query_one(f"#f-{f}", Input).value.strip() for f in needed)
 
     def autosave(self) -> None:
@@ -352,6 +388,8 @@ class FramingScreen(AoiScreen[str | None]):
         state = self._form_state()
         if state == self.saved_state or not self.names_given():
             return
+        if self.engagement_id is None and self.chosen_form() is not Form.INDIVIDUAL:
+            return  # a new group is made on the coach's key (reopen_as_group)
         emptied = self.emptied()
         if emptied:
             message = t("ui.framing.autosave_waits", fields=", ".join(emptied))
@@ -779,10 +817,10 @@ class FramingScreen(AoiScreen[str | None]):
 
     def collect(self, existing: Engagement | None) -> Engagement:
         fmt = Format(str(self.query_one("#f-format", Select).value))
-        group = existing is not None and not existing.individual
+        form = existing.form if existing is not None else self.chosen_form()
+        group = form is not Form.INDIVIDUAL
         if group:
-            assert existing is not None
-            consent = any(p.consent_date for p in existing.participants)
+            consent = existing is not None and any(p.consent_date for p in existing.participants)
         else:
             agreement, consent = self.collect_agreement()
         competence = self.query_one("#s-competence", Select).value
@@ -805,10 +843,12 @@ class FramingScreen(AoiScreen[str | None]):
             "strategy_motivation": str(motivation) if motivation is not Select.NULL else None,
             "strategy": self.query_one("#s-strategy", Input).value,
         }
-        if group:
+        if existing is None:
+            values["form"] = form
+        if group and self.form is not Form.INDIVIDUAL:  # the charter's tab is there
             assert existing is not None
             values["charter"] = self.collect_charter(existing.charter)
-        else:
+        elif not group:
             values["agreement"] = agreement
         if existing is None:
             engagement = Engagement(**values)
@@ -876,7 +916,7 @@ class FramingScreen(AoiScreen[str | None]):
             self.competencies = store.engagement(engagement.id).competencies()
         store.refresh_summary(engagement.id)
         self.saved_state = self._form_state()
-        if not engagement.individual:  # a changed charter is agreed to again: said at once
+        if self.form is not Form.INDIVIDUAL:  # a changed charter is agreed to again: said
             self.show_group()
         if quiet:
             self.query_one("#framing-message", Static).update(Text(t("ui.framing.autosaved")))
@@ -885,7 +925,8 @@ class FramingScreen(AoiScreen[str | None]):
         return True
 
     def action_save(self) -> None:
-        self.save()
+        if self.save() and self.form is Form.INDIVIDUAL:
+            self.reopen_as_group()  # a new group, made now
 
     def action_leave(self) -> None:
         names = [self.query_one(f"#f-{f}", Input).value.strip() for f in ("coachee", "sponsor")]

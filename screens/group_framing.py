@@ -284,8 +284,10 @@ class ParticipantScreen(ModalScreen[bool]):
         self.query_one("#p-warning", Static).update(Text(warning or ""))
 
     def say(self, message: str) -> None:
+        # on the form's own line, not as a toast: a toast stays over the screen after
+        # the form closes, names and all, when the N+1 comes back in
         self.query_one("#p-message", Static).update(Text(message))
-        self.notify(message, severity="error")
+        self.app.bell()
 
     def _day(self, selector: str) -> date | None:
         raw = self.query_one(selector, Input).value.strip()

@@ -25,7 +25,7 @@ from aoi_tui.screens.group_framing import ParticipantScreen
 from aoi_tui.screens.planning import PlanningScreen
 from aoi_tui.store.agenda import add_planned
 from aoi_tui.store.store import Store
-from tests.test_tui_lifecycle import go_to_tab
+from tests.test_tui_lifecycle import go_to_tab, pick, tab_to
 from tests.tui_support import freeze, make_app, on_screen, paste, screen_text
 
 
@@ -148,6 +148,47 @@ async def test_a_coach_frames_a_team_by_keyboard(store: Store) -> None:
     assert after.charter is not None and after.charter.leaving != "On se dit au revoir ensemble."
     assert after.participants[0].withdrawn_on == date(2026, 11, 20)
     assert [p.name for p in after.participants][-1] == zoe.name
+
+
+async def test_a_team_is_made_and_framed_from_a_new_framing(store: Store) -> None:
+    """ctrl+n, the team's name and N+1, then "A team" at the end of the Frame tab:
+    the team is made and framed as a group (participants, charter), on its screen."""
+    from aoi_tui.screens.engagements import EngagementsScreen
+
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        framing = await on_screen(pilot, FramingScreen)
+        await tab_to(pilot, "f-form")
+        await pick(pilot, 1)  # a team: no name yet, said, nothing made
+        assert "needs a name" in str(framing.query_one("#framing-message").render())
+        assert store.list_engagements() == []
+        await tab_to(pilot, "f-coachee")
+        await paste(pilot, "Équipe de nuit")
+        await pilot.press("tab")
+        await paste(pilot, "Marc Olivier")
+        await pilot.pause(3.5)  # the autosave makes no group on its own
+        assert app.screen is framing and store.list_engagements() == []
+        await pilot.press("ctrl+o")  # made now: its screen, then its framing as a group
+        await on_screen(pilot, EngagementScreen)
+        await pilot.press("f")
+        team = await on_screen(pilot, FramingScreen)
+        assert team.form is Form.TEAM and "Group's name" in screen_text(pilot)
+        await coach_alone_on_participants(pilot, team)
+        form = await participant_form(pilot, "f5")
+        await paste(pilot, "Ana Lima")
+        await pilot.press("ctrl+o")
+        await on_screen(pilot, FramingScreen)
+        await pilot.press("escape")
+        await on_screen(pilot, EngagementScreen)
+        await pilot.press("escape")
+        await on_screen(pilot, EngagementsScreen)
+    (summary,) = store.list_engagements()
+    e = store.engagement(summary.id).engagement()
+    assert (e.form, e.group, e.sponsor) == (Form.TEAM, "Équipe de nuit", "Marc Olivier")
+    assert [p.name for p in e.participants] == ["Ana Lima"]
+    assert form.participant_id == e.participants[0].id
 
 
 async def test_a_reporting_line_between_peers_is_warned_and_the_only_peer_erased(
