@@ -37,6 +37,7 @@ from aoi_tui.domain.models import (
     Session,
     SessionKind,
     Status,
+    Timing,
     Visibility,
 )
 from aoi_tui.programme.feed import feed_schema
@@ -173,6 +174,18 @@ def engagement(
                     about=about,
                 )
             )
+        # the person's own evaluations, a fixed choice: hot at a session's end, cold later
+        for level, day, timing in ((Level(2), 40, Timing.HOT), (Level(1), 30, Timing.COLD)):
+            ef.insert(
+                Assessment(
+                    competency_id=comp.id,
+                    level=level,
+                    by=Assessor.SELF,
+                    timing=timing,
+                    on=TODAY - timedelta(days=day),
+                    about=about,
+                )
+            )
     return e.id
 
 
@@ -289,6 +302,12 @@ def test_a_programme_from_two_coaches_stores_reveals_no_one(
             for q in e["participants"]
             for p in (q["competencies"] or [])
         } == {"flm-delegation"}
+        assert {
+            (p["start"], p["latest"], p["self_hot"], p["self_cold"])
+            for e in feed["engagements"]
+            for q in e["participants"]
+            for p in (q["competencies"] or [])
+        } == {(1, 3, 2, 1)}
         path = out / f"feed{i}.age"
         result = aoi(
             coach["root"], "programme", "feed", "Culture managériale", "-o", str(path), cwd=out

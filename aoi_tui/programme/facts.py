@@ -62,6 +62,9 @@ class PersonFacts:
     """None: the person's agreement does not allow objectives in programme statistics."""
     competencies: tuple[tuple[str, Level | None, Level | None], ...] | None = None
     """(programme competency id, level at start, latest level); None: not allowed."""
+    self_assessed: tuple[tuple[str, Level | None, Level | None], ...] = ()
+    """(programme competency id, own latest hot level, own latest cold level), for
+    the competencies above (allowed as they are)."""
     evaluation_hot: int | None = None
     evaluation_cold: int | None = None
 
@@ -138,6 +141,7 @@ def build_feed(
 
 
 def _person(p: PersonFacts, key: str) -> FeedPerson:
+    own = {c: (hot, cold) for c, hot, cold in p.self_assessed}
     evaluation = None
     if p.evaluation_hot is not None or p.evaluation_cold is not None:
         evaluation = FeedEvaluation(hot=p.evaluation_hot, cold=p.evaluation_cold)
@@ -154,7 +158,13 @@ def _person(p: PersonFacts, key: str) -> FeedPerson:
         competencies=None
         if p.competencies is None
         else tuple(
-            FeedCompetency(competency=c, start=start, latest=latest)
+            FeedCompetency(
+                competency=c,
+                start=start,
+                latest=latest,
+                self_hot=own.get(c, (None, None))[0],
+                self_cold=own.get(c, (None, None))[1],
+            )
             for c, start, latest in sorted(p.competencies)
         ),
         evaluation=evaluation,

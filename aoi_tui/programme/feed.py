@@ -58,16 +58,22 @@ class FeedObjective(Strict):
 
 class FeedCompetency(Strict):
     """FSAC levels (1 not acquired to 4 mastered) of one competency of the
-    programme's referential: at the start and the latest assessed."""
+    programme's referential: at the start and the latest assessed by the coach,
+    and the person's own latest self-assessment at the end of a session (hot) and
+    weeks later (cold)."""
 
     competency: str = Field(pattern="^[a-z0-9-]{1,60}$")
     start: Level | None
     latest: Level | None
+    self_hot: Level | None = None
+    self_cold: Level | None = None
 
 
 class FeedEvaluation(Strict):
-    """The person's own evaluation, on the fixed five-point scale (1 to 5), at the
-    end of a session (hot) and weeks later (cold)."""
+    """The person's own evaluation of their sessions, on the fixed five-point
+    scale (1 to 5): the latest at the end of a session (hot); `cold` stays null,
+    as aoi records no session evaluation weeks later (cold self-evaluations are
+    per competency: `FeedCompetency.self_cold`)."""
 
     hot: int | None = Field(default=None, ge=1, le=5)
     cold: int | None = Field(default=None, ge=1, le=5)

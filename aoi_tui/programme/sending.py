@@ -12,6 +12,7 @@ from pathlib import Path
 from aoi_tui.domain import clock
 from aoi_tui.domain.models import (
     Assessment,
+    Assessor,
     Competency,
     Engagement,
     Level,
@@ -20,6 +21,7 @@ from aoi_tui.domain.models import (
     Session,
     SessionKind,
     Status,
+    Timing,
 )
 from aoi_tui.programme.definition import Programme, ProgrammeError
 from aoi_tui.programme.facts import (
@@ -97,6 +99,7 @@ def facts_from_engagement(
         allow_objectives = p.agreement.report_objective_status and not withdrawn
         allow_competencies = p.agreement.report_competencies and not withdrawn
         fsac: list[tuple[str, Level | None, Level | None]] = []
+        own: list[tuple[str, Level | None, Level | None]] = []
         if allow_competencies:
             mine = [c for c in competencies if theirs(c.about, p.id)]
             marks = [a for a in assessments if theirs(a.about, p.id)]
@@ -106,6 +109,7 @@ def facts_from_engagement(
                     # the level at the start: the framing's, else the first mark
                     start = row.start or (row.coach_history[0] if row.coach_history else None)
                     fsac.append((cid, start, row.coach_now))
+                    own.append((cid, *_self_assessed(row.competency.id, marks)))
         feelings = [s.feeling for s in sorted(held, key=lambda s: s.number) if s.feeling]
         persons.append(
             PersonFacts(
@@ -114,6 +118,7 @@ def facts_from_engagement(
                 if allow_objectives
                 else None,
                 competencies=tuple(fsac) if allow_competencies else None,
+                self_assessed=tuple(own),
                 # the feeling on the fixed scale is the coachee's own, one person's
                 evaluation_hot=feelings[-1] if feelings and individual else None,
             )
@@ -131,6 +136,20 @@ def facts_from_engagement(
         ),
         people=tuple(persons),
     )
+
+
+def _self_assessed(
+    competency_id: str, marks: list[Assessment]
+) -> tuple[Level | None, Level | None]:
+    """The person's own latest levels for a competency: at the end of a session
+    (hot) and weeks later (cold), each a fixed choice on the FSAC scale."""
+    own = sorted(
+        (a for a in marks if a.competency_id == competency_id and a.by is Assessor.SELF),
+        key=lambda a: (a.on, a.session or 0),
+    )
+    hot = [a.level for a in own if a.timing is Timing.HOT]
+    cold = [a.level for a in own if a.timing is Timing.COLD]
+    return (hot[-1] if hot else None), (cold[-1] if cold else None)
 
 
 def _handover(session: Session) -> bool | None:
