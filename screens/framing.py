@@ -118,11 +118,12 @@ class FramingScreen(AoiScreen[str | None]):
         """Who is accompanied (read at compose): a group has participants and a
         charter where one coachee has the three-way agreement."""
 
-    def field_label(self, field: str) -> str:
+    def field_label(self, field: str, form: Form | None = None) -> str:
         """A name field's label: a group's name, and a peer group's optional N+1."""
-        if field == "coachee" and self.form is not Form.INDIVIDUAL:
+        form = form or self.form
+        if field == "coachee" and form is not Form.INDIVIDUAL:
             return t("ui.framing.group_name")
-        if field == "sponsor" and self.form is Form.PEERS:
+        if field == "sponsor" and form is Form.PEERS:
             return t("ui.framing.peers_sponsor")
         return t(f"field.{field}")
 
@@ -136,8 +137,16 @@ class FramingScreen(AoiScreen[str | None]):
                 TabPane(t("ui.framing.tab_frame"), id="tab-frame"),
                 VerticalScroll(can_focus=False),
             ):
+                if self.engagement_id is None:  # chosen once, when the engagement is made
+                    yield Label(t("ui.framing.form"))
+                    yield Select(
+                        [(t(f"ui.framing.form_{f.value}"), f.value) for f in Form],
+                        value=Form.INDIVIDUAL.value,
+                        allow_blank=False,
+                        id="f-form",
+                    )
                 for field in ("coachee", "sponsor", "coach", "organisation"):
-                    yield Label(self.field_label(field))
+                    yield Label(self.field_label(field), id=f"l-{field}")
                     yield KeptInput(id=f"f-{field}")
                 yield Label(t("field.format"))
                 yield Select(
@@ -157,14 +166,6 @@ class FramingScreen(AoiScreen[str | None]):
                 yield Select(  # the programmes joined here, with their sites (issue 14)
                     [], prompt=t("ui.framing.no_programme"), allow_blank=True, id="f-programme"
                 )
-                if self.engagement_id is None:  # chosen once, when the engagement is made
-                    yield Label(t("ui.framing.form"))
-                    yield Select(
-                        [(t(f"ui.framing.form_{f.value}"), f.value) for f in Form],
-                        value=Form.INDIVIDUAL.value,
-                        allow_blank=False,
-                        id="f-form",
-                    )
             with TabPane(t("ui.framing.tab_expectations"), id="tab-expectations"):
                 yield Label(t("field.coachee_expectations"))
                 yield TextArea(id="f-coachee-exp", soft_wrap=True, classes="half")
@@ -359,10 +360,29 @@ class FramingScreen(AoiScreen[str | None]):
     def form_chosen(self, event: Select.Changed) -> None:
         """A team or a peer group chosen for a new engagement: made at once (its name
         and, for a team, its N+1 needed), then framed as a group."""
+        for field in ("coachee", "sponsor"):  # named as the form chosen says
+            label = self.field_label(field, self.chosen_form())
+            self.query_one(f"#l-{field}", Label).update(label)
         if event.value == Form.INDIVIDUAL.value or self.saved_state is None:
             return
         if self.save():
             self.reopen_as_group()
+
+    def made_a_group(self, existing: Engagement) -> Engagement:
+        """A new engagement the autosave made for one person before the coach chose a
+        team or a peer group: it becomes that group (the name typed is the group's),
+        as long as nothing was held in it. Its one participant's row goes: the
+        coach named a group, not a person."""
+        ef = self.aoi.unlocked.engagement(existing.id)
+        if self.opened is not None or ef.sessions() or not existing.individual:
+            raise ValueError(t("ui.framing.form_fixed"))
+        data = existing.model_dump()
+        data.update(form=self.chosen_form(), group=existing.coachee, participants=[])
+        group = Engagement.model_validate(data)
+        with ef.batch():
+            ef.delete(Participant, existing.participants[0].id)
+            ef.update(group)
+        return group
 
     def reopen_as_group(self) -> None:
         """A new engagement just made as a group: to its screen, where `f` frames it
@@ -370,7 +390,9 @@ class FramingScreen(AoiScreen[str | None]):
         choice, ctrl+o), never from the autosave: keys typed meanwhile would land on
         another screen."""
         engagement_id = self.engagement_id
-        if engagement_id is None or self.chosen_form() is Form.INDIVIDUAL:
+        if engagement_id is None:
+            return
+        if self.aoi.unlocked.engagement(engagement_id).engagement().individual:
             return
         self.notify(t("ui.framing.group_made"))
         self.go_back(engagement_id)  # the list opens the engagement's screen
@@ -388,7 +410,7 @@ class FramingScreen(AoiScreen[str | None]):
         state = self._form_state()
         if state == self.saved_state or not self.names_given():
             return
-        if self.engagement_id is None and self.chosen_form() is not Form.INDIVIDUAL:
+        if self.form is Form.INDIVIDUAL and self.chosen_form() is not Form.INDIVIDUAL:
             return  # a new group is made on the coach's key (reopen_as_group)
         emptied = self.emptied()
         if emptied:
@@ -876,6 +898,8 @@ class FramingScreen(AoiScreen[str | None]):
         store = self.aoi.unlocked
         existing = store.engagement(self.engagement_id).engagement() if self.engagement_id else None
         try:
+            if existing is not None and existing.form is not self.chosen_form():
+                existing = self.made_a_group(existing)
             engagement = self.collect(existing)
         except ValidationError as exc:
             if quiet:

@@ -150,11 +150,14 @@ async def test_a_coach_frames_a_team_by_keyboard(store: Store) -> None:
     assert [p.name for p in after.participants][-1] == zoe.name
 
 
-async def test_a_team_is_made_and_framed_from_a_new_framing(store: Store) -> None:
+async def test_a_team_is_made_and_framed_from_a_new_framing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """ctrl+n, the team's name and N+1, then "A team" at the end of the Frame tab:
     the team is made and framed as a group (participants, charter), on its screen."""
     from aoi_tui.screens.engagements import EngagementsScreen
 
+    monkeypatch.setattr(FramingScreen, "AUTOSAVE_S", 0.2)
     app = make_app(store, demo=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -164,13 +167,16 @@ async def test_a_team_is_made_and_framed_from_a_new_framing(store: Store) -> Non
         await pick(pilot, 1)  # a team: no name yet, said, nothing made
         assert "needs a name" in str(framing.query_one("#framing-message").render())
         assert store.list_engagements() == []
+        await pilot.press("enter", "up", "enter")  # one person again, named: the autosave...
         await tab_to(pilot, "f-coachee")
         await paste(pilot, "Équipe de nuit")
         await pilot.press("tab")
         await paste(pilot, "Marc Olivier")
-        await pilot.pause(3.5)  # the autosave makes no group on its own
-        assert app.screen is framing and store.list_engagements() == []
-        await pilot.press("ctrl+o")  # made now: its screen, then its framing as a group
+        await pilot.pause(0.6)
+        (made,) = store.list_engagements()
+        assert made.form == Form.INDIVIDUAL.value
+        await tab_to(pilot, "f-form")
+        await pick(pilot, 1)  # ... makes it; a team chosen then: it becomes that team
         await on_screen(pilot, EngagementScreen)
         await pilot.press("f")
         team = await on_screen(pilot, FramingScreen)
@@ -186,6 +192,7 @@ async def test_a_team_is_made_and_framed_from_a_new_framing(store: Store) -> Non
         await on_screen(pilot, EngagementsScreen)
     (summary,) = store.list_engagements()
     e = store.engagement(summary.id).engagement()
+    assert summary.id == made.id
     assert (e.form, e.group, e.sponsor) == (Form.TEAM, "Équipe de nuit", "Marc Olivier")
     assert [p.name for p in e.participants] == ["Ana Lima"]
     assert form.participant_id == e.participants[0].id
