@@ -46,6 +46,7 @@ from aoi_tui.exports.subject_access_export import (
     AccessFolderError,
     access_folder,
     build_access_exports,
+    check_answer_names,
 )
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
 from aoi_tui.screens.export import write_and_say
@@ -374,6 +375,7 @@ class SubjectAccessScreen(AoiScreen[None]):
                 retention_days=self.aoi.settings.retention_days,
             )
             folder = access_folder(store, target)
+            check_answer_names(folder, exports)
         except (AccessFolderError, NoSuchPerson, NoSuchParticipant) as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return

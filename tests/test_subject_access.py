@@ -221,7 +221,8 @@ def test_a_participants_access_holds_everything_of_theirs_and_nothing_of_the_oth
     assert ("canary-reflection-P1" in files) is (who == 1)
     # the other participants' names: only inside texts about them, flagged
     flagged = {x.text for x in af.flagged}
-    cover = json.dumps({k: v for k, v in body.items() if k not in ("texts", "to_review", "levels")})
+    kept_out = ("texts", "to_review", "levels")
+    cover = json.dumps({k: v for k, v in body.items() if k not in kept_out}, ensure_ascii=False)
     unflagged = " ".join(x.text for x in af.texts if x.text not in flagged)
     unflagged += " ".join(level[0] for level in af.levels if level[0] not in flagged)
     for q in range(3):
@@ -312,6 +313,17 @@ def test_odd_requests_are_refused_with_one_line(
         line = cli_error(aoi(cli_env, *args, "-o", spelled))
         assert f"{spelled} is in aoi's data folder" in line and "folder elsewhere" in line
     assert not (store.root / "out").exists() and not (store.root / "sub").exists()
+    # a name the answer takes already holds a link (or a pipe): refused before either
+    # file is written, never half an answer written and recorded
+    from aoi_tui.exports.subject_access_export import build_access_exports
+
+    exports, _ = build_access_exports(store, eid, "Alice", "en")
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / exports[1].default_name).symlink_to(tmp_path / "elsewhere")
+    assert "not a file" in cli_error(aoi(cli_env, *args, "-o", str(busy)))
+    assert [f.name for f in busy.iterdir()] == [exports[1].default_name]
+    assert not store.engagement(eid).all(ExportRecord)
     assert aoi(cli_env, "erase", eid, "--yes").returncode == 0
     assert cli_error(aoi(cli_env, *args, "-o", str(tmp_path / "b")))
     assert not (tmp_path / "b").exists()

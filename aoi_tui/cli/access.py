@@ -27,6 +27,7 @@ def cmd_export_access(args: argparse.Namespace) -> int:
         AccessFolderError,
         access_folder,
         build_access_exports,
+        check_answer_names,
     )
     from aoi_tui.exports.writing import ExportNotRecorded, shown, write_export
 
@@ -47,6 +48,7 @@ def cmd_export_access(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     try:
         folder = access_folder(store, args.output)
+        check_answer_names(folder, exports)
     except AccessFolderError as exc:
         raise CliError(f"--subject-access: {exc} (-o FOLDER)") from None
     for export in exports:
@@ -57,11 +59,7 @@ def cmd_export_access(args: argparse.Namespace) -> int:
         if path is not None:
             print(i18n.t("export.written", path=shown(path)), file=sys.stderr)
     if flagged:
-        print(
-            f"{flagged} text(s) name other people or the whole group: review them before "
-            "sending (listed at the top of the HTML)",
-            file=sys.stderr,
-        )
+        print(i18n.plural("access.to_review", flagged), file=sys.stderr)
     return 0
 
 

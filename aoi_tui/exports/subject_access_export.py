@@ -79,4 +79,24 @@ def access_folder(store: Store, output: str | None) -> Path:
     return folder
 
 
-__all__ = ["AccessFolderError", "access_folder", "build_access_exports"]
+def check_answer_names(folder: Path, exports: list[Export]) -> None:
+    """Before either file is written: each name the answer takes in `folder` is
+    free or a regular file (written over). A link, a FIFO, a device or a folder
+    there is refused then, so that the answer is never left half written (the
+    HTML written and recorded, the JSON refused). Raises AccessFolderError."""
+    for export in exports:
+        target = folder / export.default_name
+        try:
+            kind = target.lstat().st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise AccessFolderError(f"cannot use {shown(target)}: {exc.strerror}") from None
+        if not stat.S_ISREG(kind):
+            raise AccessFolderError(
+                f"{shown(target)} is there and is not a file (a link, a pipe, a device or "
+                "a folder): choose another folder"
+            )
+
+
+__all__ = ["AccessFolderError", "access_folder", "build_access_exports", "check_answer_names"]
