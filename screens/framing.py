@@ -167,7 +167,9 @@ class FramingScreen(AoiScreen[str | None]):
                     [], prompt=t("ui.framing.no_programme"), allow_blank=True, id="f-programme"
                 )
             with TabPane(t("ui.framing.tab_expectations"), id="tab-expectations"):
-                yield Label(t("field.coachee_expectations"))
+                yield Label(
+                    t("ui.framing.group_expectations" if group else "field.coachee_expectations")
+                )
                 yield TextArea(id="f-coachee-exp", soft_wrap=True, classes="half")
                 yield Label(t("field.sponsor_expectations"))
                 yield TextArea(id="f-sponsor-exp", soft_wrap=True, classes="half")
