@@ -25,7 +25,7 @@ from aoi_tui.screens.group_framing import ParticipantScreen
 from aoi_tui.screens.planning import PlanningScreen
 from aoi_tui.store.agenda import add_planned
 from aoi_tui.store.store import Store
-from tests.test_tui_lifecycle import go_to_tab, pick, tab_to
+from tests.test_tui_lifecycle import go_to_tab, pick
 from tests.tui_support import freeze, make_app, on_screen, paste, screen_text
 
 
@@ -163,19 +163,20 @@ async def test_a_team_is_made_and_framed_from_a_new_framing(
         await pilot.pause()
         await pilot.press("ctrl+n")
         framing = await on_screen(pilot, FramingScreen)
-        await tab_to(pilot, "f-form")
+        await pilot.press("shift+tab")  # first on the Frame tab, above the names
+        assert framing.focused is framing.query_one("#f-form")
         await pick(pilot, 1)  # a team: no name yet, said, nothing made
         assert "needs a name" in str(framing.query_one("#framing-message").render())
         assert store.list_engagements() == []
         await pilot.press("enter", "up", "enter")  # one person again, named: the autosave...
-        await tab_to(pilot, "f-coachee")
+        await pilot.press("tab")
         await paste(pilot, "Équipe de nuit")
         await pilot.press("tab")
         await paste(pilot, "Marc Olivier")
         await pilot.pause(0.6)
         (made,) = store.list_engagements()
         assert made.form == Form.INDIVIDUAL.value
-        await tab_to(pilot, "f-form")
+        await pilot.press("shift+tab", "shift+tab")
         await pick(pilot, 1)  # ... makes it; a team chosen then: it becomes that team
         await on_screen(pilot, EngagementScreen)
         await pilot.press("f")
