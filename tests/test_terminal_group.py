@@ -107,5 +107,6 @@ def test_a_collective_session_of_five_from_start_to_handover(term: TerminalAoi) 
     term.burst(F6)
     screen = term.wait_for("SPONSOR-SAFE VIEW")
     assert "Handover" in screen
+    assert "what the team" in screen and "coachee agreed" not in screen  # the panel's title
     for text in ("explique", "retrait", "tour de table", "briefing"):
         assert text not in screen  # Karim has not validated the group's note yet
