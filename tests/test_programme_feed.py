@@ -577,6 +577,15 @@ def test_k_below_three_and_sites_not_in_the_list_are_refused(
         ),
         "named twice",
     )
+    # a place refused for the file keeps no programme in the lead's book either
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    made = aoi(
+        tmp_path / "l", "programme", "new", "P", "--site", "A", "-o", str(fifo), cwd=tmp_path
+    )
+    assert made.returncode != 0 and "Traceback" not in made.stderr
+    assert made.stderr.strip().splitlines()[-1].endswith("nothing was changed")
+    assert "(lead)" not in ok(aoi(tmp_path / "l", "programme", "list", cwd=tmp_path))
     coach = world_once["coaches"][0]
     eid = coach["ids"]["Lyon"][0]
     out = world_once["out"]

@@ -37,13 +37,26 @@ def write_guarded(
     """Write `text` to `output` (None: the default name; "-": standard output):
     never into the data folder, never over anything but a regular file, and for a
     `fresh` file never over an existing one."""
-    from aoi_tui.exports.writing import ExportPathError, output_path
     from aoi_tui.secure.durable import write_atomic
 
-    path = output_path(store, output, default_name)
+    path = checked_target(store, output, default_name, fresh=fresh)
     if path is None:
         sys.stdout.write(text)
         sys.stdout.flush()
+        return None
+    write_atomic(path, text.encode("utf-8"))
+    return path
+
+
+def checked_target(
+    store: Store, output: str | None, default_name: str, *, fresh: bool
+) -> Path | None:
+    """Where `write_guarded` would write (None: standard output), refused as it
+    would refuse it; checked first where something is kept before the writing."""
+    from aoi_tui.exports.writing import ExportPathError, output_path
+
+    path = output_path(store, output, default_name)
+    if path is None:
         return None
     try:
         mode: int | None = path.lstat().st_mode
@@ -54,7 +67,6 @@ def write_guarded(
             raise ExportPathError(path, "it is not a regular file (a link, a device, a FIFO)")
         if fresh:
             raise ExportPathError(path, "it exists already: choose another name")
-    write_atomic(path, text.encode("utf-8"))
     return path
 
 
@@ -77,12 +89,14 @@ def cmd_programme_new(args: argparse.Namespace) -> int:
     except ProgrammeError as exc:
         raise CliError(str(exc)) from None
     store = open_the_store(args, create=True)  # after the checks: a refusal makes no store
+    name = f"programme-{programme.id[:8]}.json"
+    # the file's place is checked before the key is kept: a refused one leaves no
+    # programme in the book that no file was written for
+    checked_target(store, args.output, name, fresh=True)
     # the key first: a programme file without its key in the lead's store would
     # receive feeds nobody can read
     ProgrammeBook(store).lead(programme.id, programme.model_dump(mode="json"), keys.secret)
-    path = write_guarded(
-        store, args.output, f"programme-{programme.id[:8]}.json", programme.dumps(), fresh=True
-    )
+    path = write_guarded(store, args.output, name, programme.dumps(), fresh=True)
     out(
         args,
         {"id": programme.id, "file": str(path) if path else None, "lead_key": programme.lead_key},
