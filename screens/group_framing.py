@@ -91,6 +91,8 @@ def role_map_lines(engagement: Engagement, sessions: list[Session]) -> list[str]
         warning = reporting_line_warning(engagement.form, people, p)
         if warning:
             lines.append("⚠ " + warning)
+    if not lines:
+        lines.append(t("ui.group.no_reporting_line"))
     if engagement.form is Form.PEERS:
         cases = [
             t("ui.group.case", number=s.number, name=who.name)
@@ -100,7 +102,7 @@ def role_map_lines(engagement: Engagement, sessions: list[Session]) -> list[str]
             and (who := engagement.member(s.case_bringer)) is not None
         ]
         lines.append(t("ui.group.cases", cases="; ".join(cases) or t("ui.group.no_case")))
-    return lines or [t("ui.group.no_reporting_line")]
+    return lines
 
 
 class ParticipantsTable(DataTable[str | Text]):

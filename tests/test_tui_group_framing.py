@@ -322,3 +322,27 @@ async def test_a_consent_taken_back_in_the_framing_takes_the_person_out_of_the_n
         assert screen.engagement_id == eid
     for fmt in ("md", "html", "json"):
         assert "Karim" not in report(fmt), fmt
+
+
+def test_the_role_map_says_who_reports_to_whom_and_whose_case_each_peer_session_was() -> None:
+    from aoi_tui.domain.models import Session, SessionKind
+    from aoi_tui.screens.group_framing import role_map_lines
+
+    anne, bruno = Participant(name="Anne Petit"), Participant(name="Bruno Lefèvre")
+    peers = Engagement(form=Form.PEERS, group="Codév", participants=[anne, bruno])
+    sessions = [
+        Session(kind=SessionKind.GROUP_KICKOFF, number=1),
+        Session(kind=SessionKind.PEER, number=2, case_bringer=bruno.id),
+    ]
+    assert role_map_lines(peers, sessions) == [
+        "No reporting line inside the group.",
+        "Cases brought in peer sessions (chosen when a session starts): session 2: Bruno Lefèvre",
+    ]
+    bruno.reports_to = anne.id
+    assert role_map_lines(peers, sessions)[:2] == [
+        "Bruno Lefèvre reports to Anne Petit (inside the group)",
+        "⚠ Bruno Lefèvre reports to Anne Petit, inside a peer group: check that both agree "
+        "to be peers here",
+    ]
+    team = Engagement(form=Form.TEAM, group="Ligne", sponsor="Nadia", participants=[anne])
+    assert role_map_lines(team, []) == ["No reporting line inside the group."]
