@@ -30,6 +30,7 @@ from aoi_tui.domain.participants import (
     AgreementRefused,
     agree_to_charter,
     give_consent,
+    name_taken,
     reporting_line_warning,
     set_reporting,
     withdraw,
@@ -360,6 +361,8 @@ class ParticipantScreen(ModalScreen[bool]):
                 if self.participant_id is None:
                     ef.add_participant(p)  # refuses a name already there
                     self.participant_id = p.id
+                elif name_taken(e.participants, p.name, but=p.id):
+                    raise ValueError(t("participant.already_there", name=p.name))
                 else:
                     ef.update(checked)
         except (AgreementRefused, ValidationError, ValueError) as exc:

@@ -117,6 +117,11 @@ async def test_a_coach_frames_a_team_by_keyboard(store: Store) -> None:
         # (refused), then today's
         await pilot.press("home")
         form = await participant_form(pilot, "enter")
+        form.query_one("#p-name", Input).value = "karim  BENALI"  # renamed as another
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "karim BENALI is already a participant" in said(form)
+        form.query_one("#p-name", Input).value = "Léa Garnier"
         form.query_one("#p-email", Input).value = "lea@example.org"
         form.query_one("#p-listed_in_hours_log").value = True  # type: ignore[attr-defined]
         form.query_one("#p-withdraw-date", Input).value = "2099-01-01"

@@ -224,6 +224,12 @@ def same_person(a: str, b: str) -> bool:
     return bool(a.strip()) and fold(" ".join(a.split())) == fold(" ".join(b.split()))
 
 
+def name_taken(participants: Sequence[Participant], name: str, but: str | None = None) -> bool:
+    """Someone else (any participant but the one of id `but`) has this name already:
+    a group never holds two people one name names (an @ could not tell them apart)."""
+    return any(same_person(p.name, name) for p in participants if p.id != but)
+
+
 # -- changes to a participant's agreement, for the CLI and the screens alike ------------
 
 
@@ -339,6 +345,7 @@ __all__ = [
     "consent_date_problem",
     "find_participant",
     "give_consent",
+    "name_taken",
     "reporting_line_warning",
     "same_person",
     "set_reporting",

@@ -34,7 +34,7 @@ from aoi_tui.domain.models import (
     Tool,
     Visibility,
 )
-from aoi_tui.domain.participants import same_person
+from aoi_tui.domain.participants import name_taken
 from aoi_tui.domain.vocabulary import session_kinds_for
 from aoi_tui.secure.storage import EncryptedStorage, FileCache, StoreFileError
 from aoi_tui.store.backups import Backups
@@ -231,7 +231,7 @@ class EngagementFile:
             engagement = self.engagement()
             if engagement.individual:
                 raise ValueError(t("participant.individual_has_one"))
-            if any(same_person(p.name, participant.name) for p in engagement.participants):
+            if name_taken(engagement.participants, participant.name):
                 raise ValueError(t("participant.already_there", name=participant.name))
             engagement.participants = [*engagement.participants, participant]
             self.insert(participant)
