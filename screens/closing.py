@@ -269,8 +269,12 @@ class ClosingScreen(AoiScreen[None]):
         who = e.member(self.validator) if self.validator else None
         if who is not None:
             text = t("ui.validating.person", name=who.name)
+        elif self.aoi.room is Room.SPONSOR:
+            # before the N+1, not even how many: an absence read there is an
+            # attendance figure, reported only where everyone agreed to it
+            text = t("ui.validating.group_uncounted")
         else:
-            # the coach alone sees who; the group and the N+1 only how many
+            # the coach alone sees who; the group only how many
             said = names(present, 15) if self.aoi.room is Room.COACH else str(len(present))
             text = t("ui.validating.group", names=said)
         self.query_one("#validating", Static).update(Text(text + "  (F5)", style="bold"))

@@ -564,6 +564,8 @@ async def test_a_group_s_closing_review_is_validated_by_each_and_shows_each_one_
             ("Passation structurée", "the group")
         ]
         assert "retient" not in screen_text(pilot)  # what Léa takes away: not here
+        # who validates, without a count from which Karim's absence could be read
+        assert text_of(closing, "#validating").startswith("Validating for: the group present  (")
         # F4: the four present validate, each for themselves; the N+1 counts for nothing
         await paste(pilot, "L'équipe tient ses passations en dix minutes.")
         await pilot.press("f4")
