@@ -159,3 +159,26 @@ def test_the_n1_s_presence_never_counts_toward_a_group_validation(
         )
     assert seen() == before
     assert all(p.id in ids for p in present)  # only participants validate for the group
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(groups())
+def test_progress_and_the_closing_show_nothing_about_one_person_before_the_group_or_the_n1(
+    case: tuple[InMemory, list[dict[str, Any]]],
+) -> None:
+    """What the follow-up and the closing review show (`in_progress_view`): with the
+    group or the N+1 in the room, only what concerns the group; before the N+1,
+    only what reaches every N+1 of the group."""
+    from aoi_tui.domain.allow_list import ForSponsor, reaches, sponsors
+    from aoi_tui.domain.concerns import concerned
+    from aoi_tui.screens.group_room import in_progress_view
+
+    ef, items = case
+    e = ef.eng
+    for it in items:
+        item = it["record"]
+        for room in OUT_OF_THE_ROOM:
+            if in_progress_view(item, e, room):
+                assert concerned(item, e).group
+        if in_progress_view(item, e, Room.SPONSOR):
+            assert all(reaches(item, e, ForSponsor(n)) for n in sponsors(e))
