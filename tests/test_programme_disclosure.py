@@ -10,7 +10,11 @@ report is attacked with everything it and the register publish:
 - a linear-programming bound (non-negative values, scipy's linprog): the range
   each suppressed figure can take is at least K wide;
 - no figure shown is about fewer than K people (none is fine), and none differs
-  from the same figure in an earlier report for fewer than K people."""
+  from the same figure in an earlier report for fewer than K people;
+- the reports of the series read together (`Attacker`): every table of every
+  report in one system, a figure unchanged between two reports one unknown, so
+  that no figure suppressed for what it says can be worked out, nor range over
+  fewer than K values, from everything the reports show together."""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from scipy.optimize import linprog
 
 from aoi_tui.programme.definition import ProgrammeError
-from aoi_tui.programme.disclosure import Earlier, changed, directions
+from aoi_tui.programme.disclosure import Earlier, changed, directions, primary
 from aoi_tui.programme.report import Report, build_report, earlier_reports
 from aoi_tui.programme.tables import T, Table
 from tests.programme_support import evolve, world
@@ -142,9 +146,136 @@ def audit(report: Report, earlier: list[Earlier], k: int) -> None:
                 STATS["suppressed"] += 1 if m == 0 else 0
 
 
+class Attacker:
+    """Everything the reports of a programme publish, as one system of equations:
+    every table of every report (the totals it states), a figure shown anywhere
+    known, and a figure of two reports with the same people contributing the same
+    the same unknown (the attacker is assumed to know what did not change). The
+    tables of one report share their anchors; reports share the figures that did
+    not change between them: a figure one table or report hides may be worked out
+    from another's."""
+
+    def __init__(self, reports: list[Report], sensitive: list[set[str]]) -> None:
+        self.parent: dict[tuple[int, str], tuple[int, str]] = {}
+        self.value: dict[tuple[int, str], list[int]] = {}
+        self.measures: dict[tuple[int, str], tuple[str, ...]] = {}
+        self.people: dict[tuple[int, str], int] = {}
+        self.sensitive: set[tuple[int, str]] = set()
+        self.shown: set[tuple[int, str]] = set()
+        first: dict[tuple[str, str], tuple[int, str]] = {}
+        self.reports = reports
+        for i, report in enumerate(reports):
+            for table in report.tables:
+                for pos in table.positions():
+                    fid = table.fid(pos)
+                    key = (i, fid)
+                    self.parent.setdefault(key, key)
+                    self.value[key] = table.cells[pos].values
+                    self.measures[key] = table.measures
+                    self.people[key] = table.cells[pos].people
+                    if fid in sensitive[i]:
+                        self.sensitive.add(key)
+                    if report.figure(table, pos) is not None:
+                        self.shown.add(key)
+                    fig = table.cells[pos]
+                    same = (fid, repr((fig.values, sorted(fig.contrib.items(), key=str))))
+                    if same in first:
+                        self.union(first[same], key)
+                    else:
+                        first[same] = key
+        self.known = {self.find(k) for k in self.shown}
+        self.sensitive = {self.find(k) for k in self.sensitive}
+
+    def find(self, key: tuple[int, str]) -> tuple[int, str]:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: tuple[int, str], b: tuple[int, str]) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+    def check(self, k: int) -> None:
+        """No unknown is determined, and each ranges over at least K (LP, values
+        non-negative), measure by measure."""
+        variables: dict[tuple[tuple[int, str], int], int] = {}
+        equations: list[tuple[dict[int, Fraction], Fraction]] = []
+        for i, report in enumerate(self.reports):
+            for table in report.tables:
+                for rel in relations(table):
+                    for m in range(len(table.measures)):
+                        row: dict[int, Fraction] = {}
+                        rhs = Fraction(0)
+                        for pos, c in rel.items():
+                            root = self.find((i, table.fid(pos)))
+                            if root in self.known:
+                                rhs -= c * self.value[root][m]
+                            else:
+                                v = variables.setdefault((root, m), len(variables))
+                                row[v] = row.get(v, Fraction(0)) + c
+                        row = {v: c for v, c in row.items() if c}
+                        if row:
+                            equations.append((row, rhs))
+        n = len(variables)
+        if not n:
+            return
+        # connected components: the LPs stay small
+        parent = list(range(n))
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for row, _ in equations:
+            first_v, *rest = row
+            for v in rest:
+                parent[find(v)] = find(first_v)
+        groups: dict[int, list[int]] = {}
+        for v in range(n):
+            groups.setdefault(find(v), []).append(v)
+        names = {v: key for key, v in variables.items()}
+        spans: dict[tuple[int, str], set[int]] = {}
+        for key in self.parent:
+            spans.setdefault(self.find(key), set()).add(key[0])
+        truth = {v: self.value[key[0]][key[1]] for key, v in variables.items()}
+        for members in groups.values():
+            if not any(len(spans[names[v][0]]) > 1 for v in members):
+                continue  # one report's figures: `audit` attacked it, table by table
+            local = {v: j for j, v in enumerate(members)}
+            eqs = [
+                (row, rhs) for row, rhs in equations if find(next(iter(row))) == find(members[0])
+            ]
+            rows = [{local[v]: c for v, c in row.items()} for row, _ in eqs]
+            # the figures suppressed for what they say (about fewer than K people,
+            # everyone sharing one outcome, a change of fewer than K people), in
+            # any report: a complement about K people or more, or a figure about no
+            # one, says nothing of anyone even when worked out
+            about = {v for v in members if names[v][0] in self.sensitive}
+            fixed = determined([dict(r) for r in rows], len(members))
+            assert not fixed & {local[v] for v in about}, [names[members[j]] for j in fixed]
+            a_eq = [[float(r.get(j, 0)) for j in range(len(members))] for r in rows]
+            b_eq = [float(rhs) for _, rhs in eqs]
+            for v in sorted(about):
+                c = [0.0] * len(members)
+                c[local[v]] = 1.0
+                low = linprog(c, A_eq=a_eq or None, b_eq=b_eq or None, bounds=(0, None))
+                c[local[v]] = -1.0
+                high = linprog(c, A_eq=a_eq or None, b_eq=b_eq or None, bounds=(0, None))
+                STATS["lps"] += 2
+                assert low.status == 0, (names[v], low.message)
+                top = float("inf") if high.status == 3 else -high.fun
+                span = top - low.fun
+                assert span >= k - 1e-6, (names[v], truth[v], low.fun, top)
+                STATS["narrowest"] = min(STATS["narrowest"], span)
+
+
 def run_series(seed: int, sites: int, engagements: int, k: int, reports: int, changes: int) -> None:
     w = world(seed, sites=sites, engagements=engagements, coaches=3, k=k, tiny=2)
     register: list[dict[str, object]] = []
+    made: list[Report] = []
+    sensitive: list[set[str]] = []
     for i in range(reports):
         try:
             report, entry = build_report(w.prog, w.feeds(i), register, w.today)
@@ -154,6 +285,16 @@ def run_series(seed: int, sites: int, engagements: int, k: int, reports: int, ch
             earlier = earlier_reports(w.prog, register)
             audit(report, earlier, k)
             assert not report.decision.unprotected
+            made.append(report)
+            sensitive.append(
+                {
+                    t.fid(p)
+                    for t in report.tables
+                    for p in t.positions()
+                    if report.figure(t, p) is None and primary(t, p, k, earlier)
+                }
+            )
+            Attacker(made, sensitive).check(k)
             register.append(entry)
             STATS["reports"] += 1
         evolve(w, seed * 31 + i, changes)
@@ -180,6 +321,20 @@ def test_no_suppressed_figure_can_be_worked_out(
 def test_a_large_programme_in_three_reports() -> None:
     run_series(7, sites=14, engagements=400, k=5, reports=3, changes=80)
     print("programme disclosure audit:", STATS)
+
+
+@pytest.mark.parametrize(
+    ("seed", "sites", "engagements", "k", "changes"),
+    [(9179, 3, 46, 7, 60), (0, 6, 46, 3, 15)],
+)
+def test_reports_read_together_give_away_no_hidden_figure(
+    seed: int, sites: int, engagements: int, k: int, changes: int
+) -> None:
+    """Programmes where the reports of a series, each safe alone, together gave
+    away a figure suppressed for what it says: a figure unchanged from one report
+    to the next is one unknown in both, so a cell shown now or a total gave the
+    earlier one, or the two reports' suppressions together pinned it."""
+    run_series(seed, sites, engagements, k, reports=3, changes=changes)
 
 
 def test_directions_keep_every_total() -> None:

@@ -20,13 +20,22 @@ The rules (K is the programme's threshold, at least 3):
 3. **Known figures.** A figure an earlier report published, with exactly the same
    people contributing exactly the same, is public already: it is shown again and
    never used to hide another.
-4. **Complementary suppression.** Every suppressed figure is protected by a
+4. **Once hidden, hidden while unchanged.** A figure an earlier report
+   suppressed, with exactly the same people contributing exactly the same, is
+   suppressed again: shown now, it would give the earlier report's hidden figure,
+   and through that report's totals the figures it protected.
+5. **Complementary suppression.** Every suppressed figure is protected by a
    direction of change: a rectangle of suppressed cells (corners may be margins)
    along which values can move, every total shown staying the same, by at least K
    in all, without any value going negative. Its corners are suppressed with it.
-   The range a suppressed figure can take given everything shown (and every known
-   figure) is then at least K wide. Tables are protected one by one: they share
-   only the anchors, which are shown.
+   A figure unchanged since an earlier report is the same unknown in both: moving
+   it moves it in that report too, so the rectangle must be one of suppressed
+   cells there as well, and wide enough in every report it moves in (`History`).
+   Every suppressed figure of an earlier report that the new one touches is
+   checked the same way, and the new report suppresses the corners that keep it
+   protected. The range a suppressed figure can take given everything every
+   report shows is then at least K wide. Within one report, tables share only
+   the anchors, which are shown.
 
 The attacker this guards against holds every report of the programme and knows
 which figures did not change; what it does not model: relations between tables
@@ -56,6 +65,8 @@ class Earlier:
     """Figure id -> the values it showed."""
     contrib: dict[str, dict[str, Token]]
     """Figure id -> what each person contributed to it then (every figure)."""
+    tables: list[Table] = field(default_factory=list)
+    """Its tables as rebuilt from the register (values of hidden figures too)."""
 
 
 @dataclass
@@ -172,30 +183,109 @@ def is_known(table: Table, pos: Pos, earlier: list[Earlier]) -> bool:
 
 def decide(tables: list[Table], k: int, earlier: list[Earlier]) -> Decision:
     decision = Decision()
+    history = History(tables, earlier, k)
+    by_name = {t.name: t for t in tables}
+    fixed: dict[str, set[Pos]] = {}
+    must: dict[str, set[Pos]] = {}  # suppressed for what they say
+    # suppressed so that an earlier report's figure stays protected (rules 4, 5);
+    # protected like the others, as every suppressed figure is
+    quiet: dict[str, set[Pos]] = {}
+    known: dict[str, int] = {}
     for table in tables:
-        fixed = table.anchors()
-        must: set[Pos] = set()
-        known = 0
+        fixed[table.name] = table.anchors()
+        must[table.name] = set()
+        quiet[table.name] = set()
+        known[table.name] = 0
         for pos in table.positions():
             why = primary(table, pos, k, earlier)
             if is_known(table, pos, earlier):
-                fixed.add(pos)
-                known += 1 if why else 0
+                fixed[table.name].add(pos)
+                known[table.name] += 1 if why else 0
                 continue
-            if why and pos not in fixed:
-                must.add(pos)
+            if pos in fixed[table.name]:
+                continue
+            if why:
+                must[table.name].add(pos)
                 decision.reasons |= why
-        hidden, unprotected = protect(table, k, must, fixed)
-        if unprotected:
-            hidden, unprotected = withhold(table), set()
-            decision.withheld.add(table.name)
-            known = 0
-        decision.known += known
-        if hidden - must:
+            elif history.hidden_before(table.fid(pos)):
+                quiet[table.name].add(pos)  # rule 4: shown now, it would give the earlier one
+                decision.reasons.add(COMPLEMENT)
+    for _ in range(len(tables) * 8):  # until the earlier reports ask for nothing more
+        hidden: dict[str, set[Pos]] = {}
+        for table in tables:
+            if table.name in decision.withheld:
+                hidden[table.name] = withhold(table)
+                continue
+            found, unprotected = protect(
+                table, k, must[table.name] | quiet[table.name], fixed[table.name], history
+            )
+            if unprotected:
+                found = withhold(table)
+                decision.withheld.add(table.name)
+            hidden[table.name] = found
+            history.hide(table, found)
+        needs = history.earlier_needs(k)
+        more = {n: p for n, p in needs.items() if n not in decision.withheld}
+        if not more:
+            # what tables withheld whole still leave unprotected of an earlier
+            # report's figures, checked exactly: then no report
+            if history.unresolved:
+                decision.unprotected += history.narrow(history.unresolved, k)
+            break
+        for name, positions in more.items():
+            if name in decision.withheld:
+                continue
+            new = positions - must[name] - quiet[name] - fixed[name]
+            if new:
+                quiet[name] |= new
+                decision.reasons.add(COMPLEMENT)
+            if positions & fixed[name] or not new:
+                decision.withheld.add(name)  # the corners it needs cannot be suppressed
+                history.hide(by_name[name], withhold(by_name[name]))
+    else:  # never settled: checked exactly
+        decision.unprotected += history.narrow(history.unresolved, k)
+    for table in tables:
+        found = hidden[table.name]
+        if table.name in decision.withheld:
+            known[table.name] = 0
+            decision.unprotected += [
+                (table.name, p)
+                for p in exposed(table, found, must[table.name], fixed[table.name], k)
+            ]
+            if earlier:  # what earlier reports hid and this one hides too ties them
+                mine = [
+                    (history.now, table.name, p)
+                    for p in sorted(must[table.name] - fixed[table.name])
+                ]
+                decision.unprotected += history.narrow(mine, k)
+        decision.known += known[table.name]
+        if found - must[table.name]:
             decision.reasons.add(COMPLEMENT)
-        decision.suppressed[table.name] = hidden
-        decision.unprotected += [(table.name, p) for p in sorted(unprotected)]
+        decision.suppressed[table.name] = found
     return decision
+
+
+def exposed(table: Table, hidden: set[Pos], must: set[Pos], fixed: set[Pos], k: int) -> list[Pos]:
+    """The figures of a table withheld whole that it still does not protect: those
+    suppressed for what they say, in a row or column whose total is shown and
+    whose figures not known from an earlier report add up to less than K, in
+    people or in engagements (the attacker subtracts the known ones from the
+    total and is left with them)."""
+    unknown = hidden - fixed
+    found = []
+    for r, c in sorted(must - fixed):
+        lines = []
+        if table.row_totals and c != T and (r, T) not in unknown:
+            lines.append([q for q in unknown if q[0] == r and q[1] != T])
+        if table.col_totals and r != T and (T, c) not in unknown:
+            lines.append([q for q in unknown if q[1] == c and q[0] != T])
+        if any(
+            sum(table.cells[q].values[m] for q in line) < k
+            for line in lines
+            for m in range(len(table.measures))
+        ):
+            found.append((r, c))
+    return found
 
 
 def withhold(table: Table) -> set[Pos]:
@@ -214,6 +304,248 @@ def withhold(table: Table) -> set[Pos]:
             continue
         hidden.add(pos)
     return hidden
+
+
+# -- reports together ----------------------------------------------------------------
+
+Sig = tuple[tuple[int, ...], frozenset[tuple[str, Token]]]
+
+
+class History:
+    """The new report's tables and the earlier reports' together, as the attacker
+    sees them: a figure with the same people contributing the same in two reports
+    is one unknown (rule 4 and 5). Report `now` is the new one; 0 to now-1 the
+    register's, in order."""
+
+    def __init__(self, tables: list[Table], earlier: list[Earlier], k: int) -> None:
+        self.now = len(earlier)
+        self.sensitive: list[set[str]] = [
+            {
+                t.fid(p)
+                for t in r.tables
+                for p in t.positions()
+                if t.fid(p) not in r.published and primary(t, p, k, earlier[:i])
+            }
+            for i, r in enumerate(earlier)
+        ]
+        """Per earlier report, the figures it suppressed for what they say."""
+        self.tables: list[dict[str, Table]] = [{t.name: t for t in r.tables} for r in earlier]
+        self.tables.append({t.name: t for t in tables})
+        self.hidden: list[set[str]] = [
+            {t.fid(p) for t in r.tables for p in t.positions() if t.fid(p) not in r.published}
+            for r in earlier
+        ]
+        self.hidden.append(set())
+        self._sigs: dict[tuple[int, str, Pos], Sig] = {}
+        self._hidden_in: dict[tuple[str, Sig], set[int]] = {}
+        self._published: set[tuple[str, Sig]] = set()
+        for r, report in enumerate(earlier):
+            for t in report.tables:
+                for pos in t.positions():
+                    fid = t.fid(pos)
+                    key = (fid, self.sig(r, t, pos))
+                    if fid in report.published:
+                        self._published.add(key)
+                    else:
+                        self._hidden_in.setdefault(key, set()).add(r)
+        self._was_hidden: set[str] = set()
+        self.unresolved: list[tuple[int, str, Pos]] = []
+        """Earlier figures `earlier_needs` found no rectangle for, at its last run."""
+        self._touching: set[tuple[int, str]] = set()
+        """(earlier report, table) whose figures are the same unknowns as the new
+        report's, directly or through other earlier reports."""
+        if not earlier:
+            return
+        links: dict[str, dict[int, set[int]]] = {}
+        for t in tables:
+            for pos in t.positions():
+                found = self._hidden_in.get((t.fid(pos), self.sig(self.now, t, pos)), set())
+                if found:
+                    self._was_hidden.add(t.fid(pos))
+                    for r in found:
+                        links.setdefault(t.name, {}).setdefault(self.now, set()).add(r)
+        for (fid, _), found in self._hidden_in.items():
+            name = fid.split("|", 1)[0]
+            for r in found:
+                links.setdefault(name, {}).setdefault(r, set()).update(found - {r})
+        for name, graph in links.items():
+            seen, todo = {self.now}, [self.now]
+            while todo:
+                for r in graph.get(todo.pop(), ()):
+                    if r not in seen:
+                        seen.add(r)
+                        todo.append(r)
+            self._touching |= {(r, name) for r in seen if r != self.now}
+
+    def sig(self, r: int, table: Table, pos: Pos) -> Sig:
+        key = (r, table.name, pos)
+        found = self._sigs.get(key)
+        if found is None:
+            fig = table.cells[pos]
+            found = (tuple(fig.values), frozenset(fig.contrib.items()))
+            self._sigs[key] = found
+        return found
+
+    def hidden_before(self, fid: str) -> bool:
+        """Rule 4: an earlier report suppressed this figure, with the same people
+        contributing the same."""
+        return fid in self._was_hidden
+
+    def hide(self, table: Table, hidden: set[Pos]) -> None:
+        mine = self.hidden[self.now]
+        mine -= {table.fid(p) for p in table.positions()}
+        mine |= {table.fid(p) for p in hidden}
+
+    def joint_width(
+        self, name: str, direction: Direction, start: int
+    ) -> tuple[float, set[int], set[Pos]]:
+        """How far `direction` (a rectangle of table `name` in report `start`) can
+        move a figure given every report: it moves in every report sharing an
+        unknown with those it moves in already, and in each its corners must be
+        suppressed and stay non-negative. Returns the width (-1: it cannot move),
+        the reports it moves in, and the new report's corners not yet suppressed."""
+        if self.now == 0:
+            alone = self.tables[start][name]
+            return width(alone.cells, direction, len(alone.measures)), {start}, set()
+        moving, todo = {start}, [start]
+        missing: set[Pos] = set()
+        least = float("inf")
+        while todo:
+            r = todo.pop()
+            table = self.tables[r].get(name)
+            if table is None or any(pos not in table.cells for pos in direction):
+                return -1, moving, missing
+            for pos in direction:
+                fid = table.fid(pos)
+                key = (fid, self.sig(r, table, pos))
+                if key in self._published:
+                    return -1, moving, missing  # known: it cannot move
+                if r == self.now:
+                    if fid not in self.hidden[r]:
+                        missing.add(pos)
+                elif fid not in self.hidden[r]:
+                    return -1, moving, missing
+                linked = set(self._hidden_in.get(key, ()))
+                if r != self.now:
+                    now = self.tables[self.now].get(name)
+                    if (
+                        now is not None
+                        and pos in now.cells
+                        and self.sig(self.now, now, pos) == key[1]
+                    ):
+                        linked.add(self.now)
+                for other in linked - moving:
+                    moving.add(other)
+                    todo.append(other)
+            least = min(least, width(table.cells, direction, len(table.measures)))
+        return least, moving, missing
+
+    def earlier_needs(self, k: int) -> dict[str, set[Pos]]:
+        """What the new report must suppress so that every suppressed figure of an
+        earlier report it shares an unknown with stays protected: the new report's
+        corners of a rectangle wide enough in every report it moves in; every
+        position of the table when no rectangle is (the table is then withheld)."""
+        needs: dict[str, set[Pos]] = {}
+        self.unresolved = []
+        for r, name in sorted(self._touching):
+            table = self.tables[r].get(name)
+            if table is None:
+                continue
+            for pos in table.positions():
+                fid = table.fid(pos)
+                if (
+                    fid not in self.sensitive[r]
+                    or (fid, self.sig(r, table, pos)) in self._published
+                ):
+                    continue
+                best: set[Pos] | None = None
+                touches = False
+                for d in directions(table, pos):
+                    span, moving, missing = self.joint_width(name, d, r)
+                    touches = touches or self.now in moving
+                    if span < k:
+                        continue
+                    if not missing:
+                        best = set()
+                        break
+                    if best is None or len(missing) < len(best):
+                        best = missing
+                if best is None and touches:
+                    best = (
+                        set(self.tables[self.now][name].positions())
+                        if name in self.tables[self.now]
+                        else set()
+                    )
+                if best:
+                    needs.setdefault(name, set()).update(best)
+                    self.unresolved.append((r, name, pos))
+        return needs
+
+    def narrow(self, figures: list[tuple[int, str, Pos]], k: int) -> list[tuple[str, Pos]]:
+        """Of the earlier reports' figures no rectangle showed protected, those whose
+        range given every report is under K: a linear programme (scipy's HiGHS,
+        values non-negative) over the tables of their name in every report, a
+        figure unchanged between two reports one unknown. Run only then."""
+        from scipy.optimize import linprog
+
+        found: list[tuple[str, Pos]] = []
+        for name in sorted({n for _, n, _ in figures}):
+            unknowns: dict[tuple[str, Sig, int], int] = {}
+            rows: list[dict[int, float]] = []
+            rhs: list[float] = []
+            for r, tables in enumerate(self.tables):
+                table = tables.get(name)
+                if table is None:
+                    continue
+                for m in range(len(table.measures)):
+                    for rel in relations(table):
+                        row: dict[int, float] = {}
+                        b = 0.0
+                        for pos, c in rel.items():
+                            fid = table.fid(pos)
+                            sg = self.sig(r, table, pos)
+                            if (fid, sg) in self._published or fid not in self.hidden[r]:
+                                b -= c * table.cells[pos].values[m]
+                            else:
+                                i = unknowns.setdefault((fid, sg, m), len(unknowns))
+                                row[i] = row.get(i, 0.0) + c
+                        if row:
+                            rows.append(row)
+                            rhs.append(b)
+            a_eq = [[row.get(i, 0.0) for i in range(len(unknowns))] for row in rows]
+            for r, n, pos in figures:
+                table = self.tables[r][name]
+                if n != name:
+                    continue
+                for m in range(len(table.measures)):
+                    at = unknowns.get((table.fid(pos), self.sig(r, table, pos), m))
+                    if at is None:  # known from the reports together
+                        found.append((name, pos))
+                        break
+                    goal = [0.0] * len(unknowns)
+                    goal[at] = 1.0
+                    low = linprog(goal, A_eq=a_eq or None, b_eq=rhs or None, bounds=(0, None))
+                    goal[at] = -1.0
+                    high = linprog(goal, A_eq=a_eq or None, b_eq=rhs or None, bounds=(0, None))
+                    top = float("inf") if high.status == 3 else -high.fun
+                    if low.status != 0 or top - low.fun < k - 1e-6:
+                        found.append((name, pos))
+                        break
+        return found
+
+
+def relations(table: Table) -> list[dict[Pos, int]]:
+    """The totals a table states, as equations (coefficients summing to zero)."""
+    rows = [*table.rows, T] if table.col_totals else list(table.rows)
+    cols = [*table.cols, T] if table.row_totals else list(table.cols)
+    out: list[dict[Pos, int]] = []
+    if table.row_totals:
+        for r in rows:
+            out.append({(r, T): 1, **{(r, c): -1 for c in table.cols}})
+    if table.col_totals:
+        for c in cols:
+            out.append({(T, c): 1, **{(r, c): -1 for r in table.rows}})
+    return out
 
 
 # -- complementary suppression -----------------------------------------------------
@@ -295,7 +627,13 @@ def combined_width(
     return least
 
 
-def protect(table: Table, k: int, must: set[Pos], fixed: set[Pos]) -> tuple[set[Pos], set[Pos]]:
+def protect(
+    table: Table,
+    k: int,
+    must: set[Pos],
+    fixed: set[Pos],
+    history: History | None = None,
+) -> tuple[set[Pos], set[Pos]]:
     """Rule 4: the figures to suppress (those in `must` and their complements) and
     those no direction protects. A figure is protected by one direction whose
     width is at least K (its corners then are too), else by several directions
@@ -305,7 +643,7 @@ def protect(table: Table, k: int, must: set[Pos], fixed: set[Pos]) -> tuple[set[
     unprotected: set[Pos] = set()
     free = not (table.row_totals or table.col_totals)
     order = {p: i for i, p in enumerate(table.positions())}
-    todo = sorted(hidden, key=order.__getitem__)
+    todo = sorted(must, key=order.__getitem__)
     n = len(table.measures)
     while todo:
         pos = todo.pop(0)
@@ -315,21 +653,36 @@ def protect(table: Table, k: int, must: set[Pos], fixed: set[Pos]) -> tuple[set[
             protected.add(pos)
             continue
         candidates: list[tuple[tuple[int, int], Direction]] = []
+        alone: list[Direction] = []
+        """Directions moving in this report only (combined below)."""
+        single: list[tuple[tuple[int, int], Direction]] = []
         for d in directions(table, pos):
             if any(q in fixed for q in d):
                 continue
             new = [q for q in d if q not in hidden]
-            candidates.append(
-                ((len(new), sum(table.cells[q].values[0] for q in new)), _normalised(d, pos))
-            )
+            rank = (len(new), sum(table.cells[q].values[0] for q in new))
+            d = _normalised(d, pos)
+            if history is None:
+                span, moving = width(table.cells, d, n), {0}
+            else:
+                span, moving, _ = history.joint_width(table.name, d, history.now)
+            if span < 0:
+                continue
+            candidates.append((rank, d))
+            if span >= k:
+                single.append((rank, d))
+            if len(moving) == 1:
+                alone.append(d)
         candidates.sort(key=lambda c: c[0])
-        single = [d for _, d in candidates if width(table.cells, d, n) >= k]
+        single.sort(key=lambda c: c[0])
         if single:
-            chosen = [single[0]]
+            chosen = [single[0][1]]
         else:
             chosen = []
             used: set[Pos] = set()
             for _, d in candidates:
+                if not any(d is a for a in alone):
+                    continue
                 if used & (set(d) - {pos}):
                     continue
                 if (

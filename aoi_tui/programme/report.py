@@ -191,7 +191,11 @@ def earlier_reports(programme: Programme, register: list[dict[str, Any]]) -> lis
         engagements = from_snapshot(entry["snapshot"])
         tables, _ = _layout(programme, engagements, list(entry["shown"]), entry["last_period"])
         contrib = {t.fid(p): t.cells[p].contrib for t in tables for p in t.positions()}
-        found.append(Earlier(at=entry["made_on"], published=entry["published"], contrib=contrib))
+        found.append(
+            Earlier(
+                at=entry["made_on"], published=entry["published"], contrib=contrib, tables=tables
+            )
+        )
     return found
 
 
@@ -219,6 +223,12 @@ def build_report(
     shown = choose_rows(list(programme.site_codes), people, programme.min_group, earlier)
     tables, has_other = _layout(programme, engagements, shown, last_period)
     decision = decide(tables, programme.min_group, earlier)
+    if decision.unprotected:
+        raise ProgrammeError(
+            f"no report: compared with an earlier report, a figure about fewer than "
+            f"{programme.min_group} people could be worked out whatever is suppressed "
+            f"(too few people changed in its row); it can be made once more have"
+        )
     report = Report(
         programme=programme,
         id=new_id(12),
