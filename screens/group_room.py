@@ -105,15 +105,16 @@ def masked(room: Room, about: Whom, text: str) -> bool:
 def shown(item: Item, engagement: Engagement, room: Room) -> bool:
     """Whether an item shows on screen with `room` in the room: everything with
     the coach alone (or one participant); what reaches the N+1 with the N+1; with
-    the group, only what concerns the group (`Audience.GROUP_ROOM`), and in a
-    group the N+1 sees nothing about one person either."""
+    the group, only what concerns the group (`Audience.GROUP_ROOM`); in a group,
+    before its N+1(s), what concerns the group and reaches each of them (a peer
+    group's N+1s are its participants', not the engagement's)."""
     if room is Room.COACH:
         return True
     if room is Room.GROUP:
         return reaches(item, engagement, Audience.GROUP_ROOM)
     if engagement.individual:
         return reaches(item, engagement)
-    return reaches(item, engagement) and reaches(item, engagement, Audience.GROUP_ROOM)
+    return before_the_n1s(item, engagement)
 
 
 def opening_room(engagement: Engagement, session: Session, room: Room) -> Room:

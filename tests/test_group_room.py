@@ -182,3 +182,57 @@ def test_progress_and_the_closing_show_nothing_about_one_person_before_the_group
                 assert concerned(item, e).group
         if in_progress_view(item, e, Room.SPONSOR):
             assert all(reaches(item, e, ForSponsor(n)) for n in sponsors(e))
+
+
+def test_a_peer_groups_n1s_see_at_the_handover_what_reaches_each_of_them() -> None:
+    """A peer group has no N+1 of its own: its participants' N+1s come to the
+    handover. What the charter sends them and the group validated shows on the
+    screen before them (it showed nothing, being checked against the engagement's
+    own N+1, who does not exist); what reaches only one of them does not."""
+    from aoi_tui.domain.models import (
+        Agreement,
+        Charter,
+        Engagement,
+        Form,
+        Note,
+        Participant,
+        Session,
+        SessionKind,
+        Validation,
+        Visibility,
+    )
+    from aoi_tui.domain.records import text_hash
+    from tests.test_group_confidentiality import NAMES, SPONSORS, START, at
+
+    charter = Charter(group_items_to_sponsors=True)
+    people = [
+        Participant(
+            name=NAMES[i],
+            sponsor=SPONSORS[i],
+            joined_on=START,
+            agreement=Agreement(consent_date=START),
+            report_own_items=True,
+            charter_agreement=Validation(at=at(1), text_sha256=charter.sha256()),
+        )
+        for i in range(2)
+    ]
+    e = Engagement(form=Form.PEERS, group="Pairs", participants=people, charter=charter)
+    session = Session(kind=SessionKind.PEER, number=1, held_on=START)
+
+    def note(text: str, about: list[str]) -> Note:
+        return Note(
+            session=session.number,
+            text=text,
+            phase="news",
+            visibility=Visibility.SHAREABLE,
+            about=about,
+            created_at=at(2),
+            validations=[
+                Validation(at=at(3), text_sha256=text_hash(text), by=p.id) for p in people
+            ],
+        )
+
+    group_note = note("Le groupe tient ses engagements", [GROUP])
+    own_note = note("Albane avance", [people[0].id])
+    assert shown(group_note, e, Room.SPONSOR)
+    assert not shown(own_note, e, Room.SPONSOR)  # about one person: never before the group
