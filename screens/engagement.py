@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from aoi_tui.config.i18n import plural, t
 from aoi_tui.domain import clock
-from aoi_tui.domain.allow_list import named_for
+from aoi_tui.domain.allow_list import attendance_reported, named_for
 from aoi_tui.domain.models import (
     ActionStatus,
     Audience,
@@ -258,14 +258,20 @@ class EngagementScreen(AoiScreen[None]):
         ef = self.aoi.unlocked.engagement(self.engagement_id)
         e = ef.engagement()
         summary = self.aoi.unlocked.summary(self.engagement_id)
-        overdue = summary.cadence_overdue(clock.today())
+        room = self.aoi.room
+        # The N+1 sees sessions (dates, numbers, the agenda) only where the
+        # agreement reports them, as in their report.
+        dated = room is not Room.SPONSOR or attendance_reported(e)
+        overdue = summary.cadence_overdue(clock.today()) if dated else None
         line = Text.assemble(
             (e.coachee, "bold"),
             f"  · {t('ui.col.sponsor')}: {e.sponsor or '—'}  · {t(f'ui.format.{e.format.value}')}",
-            f"  · {summary.sessions_held}/{e.planned_sessions}",
+            f"  · {summary.sessions_held}/{e.planned_sessions}" if dated else "",
             f"  · {t(f'status.{e.status.value}')}",
         )
-        if summary.planned:  # the nearest session still planned (a: plan, cancel)
+        if (
+            summary.planned and room is not Room.SPONSOR
+        ):  # the nearest session still planned (a: plan, cancel)
             line.append("  · " + t("ui.agenda.next", when=summary.planned[0]))
         if overdue:
             line.append("  " + t("ui.cadence.overdue", days=overdue), style="bold reverse")
@@ -276,13 +282,12 @@ class EngagementScreen(AoiScreen[None]):
             line.append(plural("ui.count.participants", len(e.participants)))
         self.query_one("#summary", Static).update(line)
 
-        room = self.aoi.room
         safe = room is not Room.COACH
         self.show_people(e, room)
         table = self.query_one("#sessions", DataTable)
         table.clear()
         notes = ef.notes()
-        for s in ef.sessions():
+        for s in ef.sessions() if dated else []:
             count = sum(
                 1 for n in notes if n.session == s.number and (not safe or shown(n, e, room))
             )
@@ -329,7 +334,7 @@ class EngagementScreen(AoiScreen[None]):
             Text(
                 "\n".join(
                     f"• {x.at.strftime('%Y-%m-%d %H:%M')} {t(f'audience.{x.audience.value}')}"
-                    + (f" {x.session}" if x.session else "")
+                    + (f" {x.session}" if x.session and dated else "")
                     + f" ({x.format})"
                     + ("" if safe else f" → {x.filename}")  # a path may name a client folder
                     for x in exports

@@ -12,7 +12,7 @@ from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.engagement import EngagementScreen
 from aoi_tui.screens.follow_up import FollowUpScreen
 from aoi_tui.store.store import Store
-from tests.tui_support import freeze, make_app, on_screen, text_of
+from tests.tui_support import demo_id, freeze, make_app, on_screen, text_of
 
 
 @pytest.fixture(autouse=True)
@@ -58,3 +58,33 @@ async def test_every_screen_of_the_stack_follows_who_is_in_the_room(store: Store
         assert shared_counts(engagement) == all_notes
         # the first follow-up screen, closed, is no longer told (its watcher went with it)
         assert follow.has_class("-sponsor-safe")
+
+
+async def test_the_engagement_screen_shows_the_n1_no_session_date_the_agreement_does_not_report(
+    store: Store,
+) -> None:
+    """The agreement's `report_attendance` off: the N+1's report holds no session
+    date nor number, so neither does the engagement screen with the N+1 in the room
+    (F2): no session row, no count of sessions, no planned day, no days overdue."""
+    app = make_app(store)
+    ef = store.engagement(demo_id(store))
+    eng = ef.engagement()
+    eng.agreement = eng.agreement.model_copy(update={"report_attendance": False})
+    ef.save_engagement(eng)
+    store.refresh_summary(eng.id)
+    held = [s.held_on.isoformat() for s in ef.sessions()]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        engagement = await on_screen(pilot, EngagementScreen)
+        table = engagement.query_one("#sessions", DataTable)
+        assert table.row_count == len(held) > 0  # the coach sees them
+        await pilot.press("f2")  # the N+1 walks in
+        await pilot.pause()
+        summary = text_of(engagement, "#summary")
+        assert table.row_count == 0
+        assert f"/{eng.planned_sessions}" not in summary
+        assert not any(day in summary for day in held)
+        await pilot.press("f2")  # the N+1 leaves: everything back
+        await pilot.pause()
+        assert table.row_count == len(held)
