@@ -114,6 +114,14 @@ class EngagementsScreen(AoiScreen[None]):
             tooltip=t("ui.agenda.palette_hours"),
             show=False,
         ),
+        Binding(
+            "c",
+            "calendar",
+            t("ui.agenda.key_calendar"),
+            id="engagements.calendar",
+            tooltip=t("ui.agenda.palette_calendar"),
+            show=False,
+        ),
     ]
 
     def __init__(self) -> None:
@@ -256,6 +264,11 @@ class EngagementsScreen(AoiScreen[None]):
         from aoi_tui.screens.hours import HoursScreen
 
         self.app.push_screen(HoursScreen())
+
+    def action_calendar(self) -> None:
+        from aoi_tui.screens.calendar import CalendarScreen
+
+        self.app.push_screen(CalendarScreen())
 
     def action_supervision(self) -> None:
         from aoi_tui.screens.supervision import SupervisionScreen

@@ -154,6 +154,63 @@ async def test_the_hours_log_from_the_first_screen(
         app.room = Room.COACH
 
 
+async def test_the_calendar_file_from_the_first_screen(
+    store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`c` lists the events as a phone shows them (kind and initials, never the
+    name) and writes the iCalendar file `aoi calendar` writes, never into the
+    data folder; a cancelled session is in it, cancelled."""
+    from icalendar import Calendar
+    from textual.widgets import Input, Static
+
+    from aoi_tui.config.i18n import t
+    from aoi_tui.screens.calendar import CalendarScreen
+    from aoi_tui.screens.commands import AoiCommands
+    from aoi_tui.store.agenda import mark_planned
+    from tests.tui_support import demo_id, freeze, make_app, on_screen
+
+    freeze(monkeypatch)
+    app = make_app(store)
+    eid = demo_id(store)
+    name = store.engagement(eid).engagement().coachee
+    add_planned(store, eid, plan("2026-11-26 14:00", "Europe/Paris"))
+    gone = add_planned(store, eid, plan("2026-12-03 14:00", "Europe/Paris"))
+    mark_planned(store, eid, gone.id, by=CancelledBy.COACHEE, on=date(2026, 11, 24))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        names = [n for n, _, _ in AoiCommands(app.screen)._commands()]
+        assert t("ui.agenda.palette_calendar") in names
+        await pilot.press("c")
+        screen = await on_screen(pilot, CalendarScreen)
+        listed = screen.query_one("#calendar-events")
+        rows = [
+            str(listed.get_option_at_index(i).prompt)  # type: ignore[attr-defined]
+            for i in range(listed.option_count)  # type: ignore[attr-defined]
+        ]
+        assert rows == sorted(rows), rows  # in the order of the days
+        assert any(r.startswith("2026-11-26 14:00") for r in rows), rows
+        assert [r for r in rows if "cancelled" in r][0].startswith("2026-12-03 14:00"), rows
+        assert not any(part in " ".join(rows) for part in name.split()), rows
+        state = str(screen.query_one("#calendar-state", Static).render())
+        assert f"{len(rows)} events (1 cancelled" in state, state
+        await pilot.press(*"~/x.ics")  # typed, not pasted: every key lands
+        assert screen.query_one("#calendar-file", Input).value == "~/x.ics"
+        screen.query_one("#calendar-file", Input).value = str(store.root / "a.ics")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "data folder" in str(screen.query_one("#calendar-state", Static).render())
+        assert not (store.root / "a.ics").exists()
+        screen.query_one("#calendar-file", Input).value = str(tmp_path / "a.ics")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        said = str(screen.query_one("#calendar-state", Static).render())
+        assert f"({len(rows)} events)" in said, said
+        events = Calendar.from_ical((tmp_path / "a.ics").read_bytes()).walk("VEVENT")
+        assert len(events) == len(rows)
+        assert [str(e.get("STATUS")) for e in events].count("CANCELLED") == 1
+        assert not any(part in (tmp_path / "a.ics").read_text("utf-8") for part in name.split())
+
+
 async def test_the_end_of_a_session_proposes_the_next(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
