@@ -39,6 +39,7 @@ from aoi_tui.domain.models import (
     ActionStatus,
     Assessment,
     Assessor,
+    Competency,
     Level,
     Note,
     Owner,
@@ -53,7 +54,13 @@ from aoi_tui.exports.render_markdown import shared_markdown
 from aoi_tui.exports.shared_report import ConsentMissing, build_shared_report
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, Footer, saves
 from aoi_tui.screens.debrief_notes import DebriefNotes, visibility_words
-from aoi_tui.screens.group_room import in_debrief, names, the_group_present, validation_state
+from aoi_tui.screens.group_room import (
+    in_debrief,
+    names,
+    the_group_present,
+    validation_state,
+    whose,
+)
 from aoi_tui.screens.toggles import Choice
 
 if TYPE_CHECKING:
@@ -219,6 +226,13 @@ class DebriefScreen(AoiScreen[None]):
         with contextlib.suppress(*STORE_FAILURES):
             self.session = self.ef.session(self.number)
             self.reload()
+
+    def room_after_sponsor(self) -> Room:
+        """F2 off in a group's collective debrief: the N+1 leaves, the group stays
+        (it went to the coach alone, every note about a person shown to the group)."""
+        if self.engagement.individual or not self.session.collective:
+            return Room.COACH
+        return Room.GROUP
 
     def room_changed(self, room: Room) -> None:
         # With the N+1 in the room: no FSAC or feeling, and the message only once it
@@ -387,9 +401,13 @@ class DebriefScreen(AoiScreen[None]):
         who = self.engagement.member(self.validator) if self.validator else None
         if who is not None:
             text = t("ui.validating.person", name=who.name)
+        elif self.aoi.room is Room.SPONSOR:
+            # before the N+1, not even how many: an absence read there is an
+            # attendance figure, reported only where everyone agreed to it
+            text = t("ui.validating.group_uncounted")
         else:
             present = the_group_present(self.engagement, self.session)
-            # the coach alone sees who; the group sees only that it is the group
+            # the coach alone sees who; the group sees only how many
             said = names(present, 15) if self.aoi.room is Room.COACH else str(len(present))
             text = t("ui.validating.group", names=said)
         line.update(Text(text + "  (b)", style="bold"))
@@ -685,7 +703,13 @@ class DebriefScreen(AoiScreen[None]):
 
     def build_fsac(self) -> None:
         box = self.query_one("#fsac", Vertical)
-        competencies = self.ef.competencies()
+        e = self.engagement
+        # a group's one to one: their sheet and the group's, nobody else's
+        competencies = [
+            c
+            for c in self.ef.competencies()
+            if in_debrief(c, e, Room.COACH, self.session.participant)
+        ]
         if not competencies:
             box.mount(Static(t("ui.debrief.no_competencies"), classes="explain"))
             return
@@ -693,7 +717,10 @@ class DebriefScreen(AoiScreen[None]):
         levels = [(t(f"level.{lvl.value}"), lvl.value) for lvl in Level]
         for c in competencies:
             current = {a.by: a.level.value for a in marks if a.competency_id == c.id}
-            box.mount(Static(Text(c.name, style="bold")))
+            title = Text(c.name, style="bold")
+            if not e.individual:
+                title.append(f"  ({whose(c, e)})")
+            box.mount(Static(title))
             row = Horizontal(classes="fsac-row")
             box.mount(row)
             for by in Assessor:
@@ -713,6 +740,8 @@ class DebriefScreen(AoiScreen[None]):
         if event.value is Select.NULL or event.select.id is None:
             return
         _, by, competency_id = event.select.id.split("-", 2)
+        # a group's mark concerns whom its competency concerns (else it reaches no one)
+        about = list(self.ef.get(Competency, competency_id).about)
         with self.ef.batch():
             for a in self.ef.all_assessments():
                 if (
@@ -728,6 +757,7 @@ class DebriefScreen(AoiScreen[None]):
                     by=Assessor(by),
                     timing=Timing.HOT,
                     session=self.number,
+                    about=about,
                 )
             )
 

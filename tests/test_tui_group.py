@@ -260,6 +260,13 @@ async def test_the_debrief_validates_as_the_group_present_then_one_to_one(store:
         shown_texts = [row[-1] for row in debrief.notes.texts()]
         assert shown_texts == ["Le briefing tient en trois lignes"]  # the group in the room
         assert "the group present (4)" in str(debrief.query_one("#validating", Static).render())
+        await pilot.press("f2")  # the N+1 comes in: how many are present is not said
+        await pilot.pause()
+        said = str(debrief.query_one("#validating", Static).render())
+        assert "the group present" in said and "4" not in said
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.room is Room.GROUP
         await pilot.press("f4")
         await pilot.pause()
         ef = store.engagement(eid)
@@ -327,11 +334,17 @@ async def test_the_handover_shows_the_n1_what_the_group_validated_nothing_about_
 
 
 async def test_a_one_to_one_session_s_debrief_validates_for_its_participant(store: Store) -> None:
+    from aoi_tui.domain.models import GROUP, Assessment, Competency
     from aoi_tui.screens.attendance import PersonScreen
     from aoi_tui.screens.debrief import DebriefScreen
     from aoi_tui.screens.engagement import NewSessionScreen
 
     app, eid = group_app(store)
+    by = people(store, eid)
+    ef = store.engagement(eid)
+    for name, about in (("Former", [by["Sophie"].id]), ("Régler", [by["Thomas"].id])):
+        ef.insert(Competency(name=f"{name} un arrivant", about=about))
+    ef.insert(Competency(name="Passer les consignes", about=[GROUP]))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_group(pilot, eid)
         await pilot.press("n")
@@ -357,6 +370,21 @@ async def test_a_one_to_one_session_s_debrief_validates_for_its_participant(stor
         note = store.engagement(eid).notes(screen.number)[-1]
         assert note.about == [by["Sophie"].id]
         assert [v.by for v in note.validations] == [by["Sophie"].id]
+        # the FSAC tab: Sophie's competencies and the group's, said whose; a hot
+        # mark concerns whom its competency concerns (it concerned no one)
+        debrief.query_one("#tabs").active = "tab-fsac"
+        await pilot.pause()
+        fsac = debrief.query_one("#fsac")
+        words = " ".join(str(w.render()) for w in fsac.query(Static))
+        assert "Former un arrivant" in words and "Passer les consignes" in words
+        assert "Régler" not in words  # Thomas's, not to be read in Sophie's one to one
+        assert "Sophie Marchand" in words
+        sophie_c = next(c for c in ef.competencies() if c.name.startswith("Former"))
+        select = debrief.query_one(f"#fsac-coach-{sophie_c.id}")
+        select.value = 3  # type: ignore[attr-defined]
+        await pilot.pause()
+        marks = store.engagement(eid).all(Assessment)
+        assert [(m.competency_id, m.about) for m in marks] == [(sophie_c.id, [by["Sophie"].id])]
 
 
 async def test_a_pasted_note_about_a_person_opens_no_editor_in_front_of_the_group(
