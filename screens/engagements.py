@@ -17,6 +17,7 @@ from aoi_tui.domain.access_requests import due_soon
 from aoi_tui.live.live_session import live_engagements, other_holder
 from aoi_tui.screens.base import AoiScreen, can_open
 from aoi_tui.screens.engagement_list import PADDING, SCROLLBAR, Cell, EngagementList, Row
+from aoi_tui.secure.storage import StoreFileError
 
 if TYPE_CHECKING:
     from aoi_tui.screens.app import AoiApp
@@ -169,7 +170,12 @@ class EngagementsScreen(AoiScreen[None]):
 
     def reload(self) -> None:
         listed = self.query_one(EngagementList)
-        summaries = self.aoi.unlocked.list_engagements()
+        try:
+            summaries = self.aoi.unlocked.list_engagements()
+        except StoreFileError as exc:  # a damaged index: said, never an empty store
+            summaries, unreadable = [], t("ui.engagements.unreadable", reason=exc.reason)
+        else:
+            unreadable = ""
         today = clock.today()
         retention_days = self.aoi.settings.retention_days
         listed.set_rows(
@@ -193,7 +199,9 @@ class EngagementsScreen(AoiScreen[None]):
                 for s in summaries
             ]
         )
-        self.query_one("#empty", Static).update("" if summaries else t("ui.engagements.empty"))
+        self.query_one("#empty", Static).update(
+            unreadable or ("" if summaries else t("ui.engagements.empty"))
+        )
         self.query_one("#agenda", Static).update(agenda_text(summaries, today))
         listed.focus()
 

@@ -20,6 +20,7 @@ from aoi_tui.secure.durable import write_atomic
 from aoi_tui.secure.storage import StoreFileError
 from aoi_tui.store.doctor import TMP_IN_PROGRESS_S, DoctorReport, run_doctor
 from aoi_tui.store.store import INDEX, INDEX_ID, KEYS, IndexNotUpdated, Store, backups
+from tests.cli_support import aoi
 from tests.test_store import COACHEE, eng_path, new_engagement, note_texts, reopen
 
 GARBAGE = b"\x00\x01 this is not an aoi file \xff" * 20
@@ -265,6 +266,21 @@ def test_a_missing_index_is_rebuilt(store: Store) -> None:
     report = doctor(store, repair=True)
     assert report.healthy, report.human()
     assert [s.id for s in reopen(store).list_engagements()] == [a.id]
+
+
+def test_a_missing_index_is_rebuilt_by_the_first_list_not_shown_as_an_empty_store(
+    store: Store, cli_env: dict[str, str]
+) -> None:
+    """The index deleted (by hand, a sync tool, a restore that forgot it): the list
+    said "No engagement yet" until `aoi doctor --repair`; it rebuilds it itself."""
+    a = new_engagement(store)
+    b = new_engagement(store, coachee="Yann Le Goff")
+    (store.root / INDEX).unlink()
+    store.backups.remove_all(store.root / INDEX)
+    listed = json.loads(aoi(cli_env, "engagement", "list", "--json").stdout)
+    assert {e["id"]: e["sessions_held"] for e in listed} == {a.id: 1, b.id: 1}
+    assert (store.root / INDEX).exists()
+    assert doctor(store).healthy
 
 
 def test_a_corrupt_key_file_is_restored_from_its_backup(store: Store) -> None:

@@ -19,7 +19,7 @@ from aoi_tui.screens.engagement import EngagementScreen
 from aoi_tui.screens.engagement_list import EngagementList, fit
 from aoi_tui.screens.engagements import EngagementsScreen
 from aoi_tui.screens.unlock import FirstUseScreen, RecoveryCodeScreen, UnlockScreen
-from aoi_tui.store.store import Store
+from aoi_tui.store.store import INDEX, Store
 from tests.support import FIXED_NOW, PASSPHRASE
 from tests.tui_support import (
     demo_id,
@@ -165,6 +165,20 @@ async def test_engagements_list_shows_progress_and_cadence(store: Store) -> None
             # a closed engagement has no cadence to keep: its status says so
             [CLOSED_DEMO_COACHEE, "Sophie Bernard", "Short", "3/3", "2026-11-03", "closed"],
         ]
+
+
+async def test_a_damaged_index_is_said_on_the_first_screen_not_a_traceback(store: Store) -> None:
+    """The index garbled: the first screen said nothing but a traceback; it says
+    the engagements are untouched and what rebuilds their list."""
+    app = make_app(store)
+    (store.root / INDEX).write_bytes(b"garbage, not an aoi file")
+    store.cache.drop(store.root / INDEX)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, EngagementsScreen)
+        shown = " ".join(screen_text(pilot).split())
+        assert "aoi doctor --repair" in shown and "untouched" in shown
+        assert "No engagement yet" not in shown
 
 
 async def test_a_long_list_follows_the_cursor_and_keeps_its_header(store: Store) -> None:

@@ -272,6 +272,8 @@ class Store:
         return TinyDB(storage=lambda: index)
 
     def list_engagements(self) -> list[EngagementSummary]:
+        if self.keyfile.engagement_keys and not self._index.path.exists():
+            self._rebuild_index()
         rows = self._index_db().table("engagements").all()
         summaries = [EngagementSummary.from_doc(dict(r)) for r in rows]
         return sorted(summaries, key=lambda s: (s.coachee.casefold(), s.created_at))
@@ -340,6 +342,23 @@ class Store:
         except (StoreWriteError, StoreFileError, StoreBusy) as exc:
             raise IndexNotUpdated(exc) from exc
         return summary
+
+    def _rebuild_index(self) -> None:
+        """The index is gone (deleted, left out of a copy) while engagements exist:
+        its rows are made again from their files, under its lock, as `aoi doctor
+        --repair` does; never a list that says the store is empty. A file that
+        cannot be read is left to `aoi doctor`."""
+        with self.lock(INDEX_ID):
+            if self._index.path.exists():
+                return  # another process rebuilt it meanwhile
+            for eid in sorted(self.keyfile.engagement_keys):
+                with contextlib.suppress(StoreFileError, NoSuchEngagement, KeyError):
+                    try:
+                        self.refresh_summary(eid)
+                    except IndexNotUpdated:
+                        break
+            if not self._index.path.exists():  # nothing could be written (a read-only folder)
+                raise StoreFileError(self._index.path, "missing")
 
     def prune_index(self) -> None:
         """Drop index rows of engagements whose key is gone (an index restored
