@@ -19,7 +19,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
 from aoi_tui.config.i18n import language, t
+from aoi_tui.domain.allow_list import sponsors
 from aoi_tui.domain.models import Audience, Engagement
+from aoi_tui.domain.vocabulary import Room
 from aoi_tui.exports.group_documents import NoConsentYet, NoSuchRecipient
 from aoi_tui.exports.group_export import GroupDocument, build_group_export, group_documents
 from aoi_tui.exports.shared_report import ConsentMissing
@@ -169,8 +171,36 @@ class ExportScreen(AoiScreen[None]):
             words = t("ui.export.preview_for", reader=self.reader_of(document))
         if self.export.document is not None:  # a Word file: its text, not its bytes
             words = t("ui.export.preview_word")
+        if not self.readable_in_the_room(audience, document):
+            # the N+1 or the group reads the screen: not a document for them
+            state.update(Text(t("ui.export.not_for_the_room"), style="bold"))
+            preview.load_text("")
+            return
         state.update(Text(words, style="bold"))
         preview.load_text(self.export.content)  # exactly the bytes that will be written
+
+    def room_changed(self, room: Room) -> None:
+        self.rebuild()  # what shows is what whoever came in may read
+
+    def readable_in_the_room(self, audience: Audience, document: GroupDocument | None) -> bool:
+        """Whether the document shows with `room` in the room: anything to the coach
+        alone; to the N+1, their report (a group's: when the group has one N+1, a
+        report for one being no other's); to the group, the group's recap."""
+        room = self.aoi.room
+        if room is Room.COACH:
+            return True
+        if document is None:  # an individual engagement: the coachee is the group
+            return audience is Audience.SHARED or (
+                room is Room.GROUP and audience is Audience.RECAP
+            )
+        if room is Room.SPONSOR:
+            engagement = self.aoi.unlocked.engagement(self.engagement_id).engagement()
+            return document.for_sponsor is not None and len(sponsors(engagement)) == 1
+        return (
+            document.audience is Audience.RECAP
+            and document.participant is None
+            and document.for_sponsor is None
+        )
 
     def build(
         self, audience: Audience, fmt: str, session: int | None, document: GroupDocument | None

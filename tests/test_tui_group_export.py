@@ -351,3 +351,38 @@ def test_a_team_s_export_screen_at_80x24(store: Store, snap_compare: Any) -> Non
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=opened)
+
+
+async def test_the_preview_shows_only_what_whoever_is_in_the_room_may_read(store: Store) -> None:
+    """The N+1 coming in (F2) or the group in the room: the confidential file and a
+    participant's recap leave the screen (their preview stayed, whole); the N+1
+    still reads their own report, the group its recap; the coach alone, all."""
+    from aoi_tui.domain.vocabulary import Room
+
+    eid, _ = create_group_demo(store)
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await export_screen(pilot, eid)
+        preview = screen.query_one("#preview")
+
+        def seen() -> str:
+            return str(preview.text)  # type: ignore[attr-defined]
+
+        await choose(pilot, screen, "confidential file")
+        confidential = seen()
+        assert "Léa Garnier" in confidential
+        for room, readable, hidden in (
+            (Room.SPONSOR, "Report for Sandrine Caron (N+1)", "Recap for Léa Garnier"),
+            (Room.GROUP, "Recap for the group", "Report for Sandrine Caron (N+1)"),
+        ):
+            await choose(pilot, screen, "confidential file")
+            app.room = room
+            await pilot.pause()
+            assert seen() == "" and "Léa" not in state(screen), room
+            await choose(pilot, screen, hidden)
+            assert seen() == "" and "Léa" not in state(screen), room
+            await choose(pilot, screen, readable)
+            assert seen() != "" and "will receive" in state(screen), room
+            app.room = Room.COACH
+            await choose(pilot, screen, "confidential file")
+            assert seen() == confidential
