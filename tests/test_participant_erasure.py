@@ -169,3 +169,38 @@ def test_a_draft_the_coach_chose_to_be_about_them_goes_with_them(store: Store) -
         erase_participant(reopen(store).engagement(eid), gone)
         draft = LiveSession(reopen(store).engagement(eid), 1).load_draft()
         assert (draft is None) is theirs
+
+
+def test_what_the_coach_learned_of_them_in_supervision_no_longer_names_them(
+    store: Store, store_template: tuple[Path, bytes, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The supervision log names its case by the engagement's id, but what the coach
+    learned is typed, names and all: erasing one participant leaves their name in no
+    entry of that case nor in any copy of the log (it stayed, word for word); the
+    entry and what was learned stay for the group, another case's entry is untouched."""
+    from decimal import Decimal
+
+    from aoi_tui.domain.supervision import SupervisionEntry
+    from aoi_tui.store.supervision_log import SupervisionLog
+
+    eid, gone, _ = a_team(store)
+    for i in range(2):  # two writes: a rotating copy holds the first
+        SupervisionLog(reopen(store)).add(
+            SupervisionEntry(
+                on=date(2026, 11, 10 + i),
+                supervisor="Dr Sup",
+                hours=Decimal(1),
+                case=eid,
+                learned=f"KEPT-GROUP {i}: GWENDAL freezes when Kervarec is praised",
+            )
+        )
+    before = attack_loot(store, store_template, monkeypatch, eid)
+    assert "Kervarec" in before, "the test sees nothing"
+
+    erase_participant(reopen(store).engagement(eid), gone)
+
+    after = attack_loot(store, store_template, monkeypatch, eid)
+    for word in ("Kervarec", "Gwendal", "GWENDAL"):
+        assert word not in after, after.get(word)
+    learned = [e.learned for e in SupervisionLog(reopen(store)).entries()]
+    assert learned == [f"KEPT-GROUP {i}: someone freezes when someone is praised" for i in (0, 1)]

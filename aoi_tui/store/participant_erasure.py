@@ -260,6 +260,7 @@ def erase_participant(ef: EngagementFile, pid: str) -> int:
             leftover.unlink(missing_ok=True)  # a draft's write cut short
             count += 1
     _forget_in_programmes(store, f"{ef.id}/{pid}")
+    count += _reword_in_supervision(store, ef.id, name, neutral)
     store.refresh_summary(ef.id)
     return count
 
@@ -270,6 +271,19 @@ def _forget_in_programmes(store: object, person: str) -> None:
 
     if isinstance(store, Store) and (store.root / BOOK).exists():
         ProgrammeBook(store).forget({person})
+
+
+def _reword_in_supervision(store: object, engagement_id: str, name: str, neutral: str) -> int:
+    """What the coach learned of this case in supervision is typed text: their name
+    in it becomes the neutral word, in the log and every copy of it."""
+    from aoi_tui.store.supervision_log import LOG, SupervisionLog
+
+    if not isinstance(store, Store) or not (
+        (store.root / LOG).exists() or store.backups.folder_for(store.root / LOG).is_dir()
+    ):
+        return 0
+    pattern = name_pattern(name)
+    return len(SupervisionLog(store).reword_case(engagement_id, lambda s: pattern.sub(neutral, s)))
 
 
 def _opens(path: Path, key: bytes, file_id: str) -> bool:

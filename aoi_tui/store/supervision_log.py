@@ -11,11 +11,13 @@ store's. Erasing that engagement takes the case out of the log, and out of
 every copy of it (backups, the copy of the last write, files a repair set
 aside): the entry keeps its day, supervisor, hours and form (the coach's own
 record, which a credential counts), and loses the reference and what the coach
-learned, which may describe the coachee."""
+learned, which may describe the coachee. Erasing one participant of a group
+replaces their name in what was learned of that case, in the log and its copies."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -97,6 +99,27 @@ class SupervisionLog:
     def forget_case(self, engagement_id: str) -> list[Path]:
         """Take an erased engagement out of the log and out of every copy of it.
         Returns the copies removed (a damaged copy cannot be rewritten, so it goes)."""
+        return self._change_everywhere(lambda docs: _without_case(docs, engagement_id))
+
+    def reword_case(self, engagement_id: str, reword: Callable[[str], str]) -> list[Path]:
+        """What was learned of one engagement's case, `reword`ed in the log and in
+        every copy of it (an erased participant's name becomes a neutral word).
+        Returns the copies removed, as `forget_case`."""
+
+        def fix(docs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
+            changed = False
+            for doc in docs:
+                if doc.get("case") == engagement_id and doc.get("learned"):
+                    new = reword(doc["learned"])
+                    changed |= new != doc["learned"]
+                    doc["learned"] = new
+            return docs, changed
+
+        return self._change_everywhere(fix)
+
+    def _change_everywhere(
+        self, fix: Callable[[list[dict[str, Any]]], tuple[list[dict[str, Any]], bool]]
+    ) -> list[Path]:
         removed: list[Path] = []
         changed = False
         with self.store.lock(LOG_ID):
@@ -109,12 +132,12 @@ class SupervisionLog:
                     removed.append(self.path)
                 self.store.cache.drop(self.path)
             if data is not None:
-                docs, changed = _without_case(list(data.get("entries", [])), engagement_id)
+                docs, changed = fix(list(data.get("entries", [])))
                 if changed:
                     self._write(docs, keep_copy=False)
 
             def change(raw: bytes) -> bytes | None:
-                return forget_in_raw_log(raw, self.store.master, engagement_id)
+                return _changed_raw_log(raw, self.store.master, fix)
 
             removed += self.store.backups.rewrite_all(self.path, change)
             for copy in _quarantined(self.store.root):
@@ -158,11 +181,19 @@ def _without_case(
 def forget_in_raw_log(raw: bytes, master: bytes, engagement_id: str) -> bytes | None:
     """A copy of the log without the engagement; None when it cannot be read (a
     damaged copy may still be deciphered in part: it is removed)."""
+    return _changed_raw_log(raw, master, lambda docs: _without_case(docs, engagement_id))
+
+
+def _changed_raw_log(
+    raw: bytes,
+    master: bytes,
+    fix: Callable[[list[dict[str, Any]]], tuple[list[dict[str, Any]], bool]],
+) -> bytes | None:
     try:
         data = decode(Path(LOG), raw, master, LOG_ID)
     except StoreFileError:
         return None
-    docs, changed = _without_case(list(data.get("entries", [])), engagement_id)
+    docs, changed = fix(list(data.get("entries", [])))
     if not changed:
         return raw
     return encode({**data, "entries": docs}, master, LOG_ID)
