@@ -40,6 +40,11 @@ if TYPE_CHECKING:
     pass
 
 
+# One coachee: no group to recap, no group in the room (a group's own list is
+# made from its documents, `offer_group_documents`).
+INDIVIDUAL_AUDIENCES = [a for a in Audience if a not in (Audience.GROUP_RECAP, Audience.GROUP_ROOM)]
+
+
 class ExportScreen(AoiScreen[None]):
     BINDINGS = [
         Binding("ctrl+o", "write", t("ui.key.write_export"), id="export.write", priority=True),
@@ -59,7 +64,7 @@ class ExportScreen(AoiScreen[None]):
         with Vertical(id="export-form"):
             with Horizontal(classes="row"):
                 yield Select(
-                    [(t(f"audience.{a.value}"), a.value) for a in Audience],
+                    [(t(f"audience.{a.value}"), a.value) for a in INDIVIDUAL_AUDIENCES],
                     value=Audience.SHARED.value,
                     allow_blank=False,
                     id="audience",

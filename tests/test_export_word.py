@@ -321,6 +321,10 @@ async def test_export_screen_offers_word_at_80x24_and_writes_it(
             await wait_for(pilot, lambda: app.screen is screen and screen.export is not None)
             formats = screen.query_one("#format", Select)
             assert ("Word (docx)", "docx") in [(str(p), v) for p, v in formats._options]
+            # one coachee: nothing for a group is offered
+            offered = {v for _, v in screen.query_one("#audience", Select)._options}
+            assert Audience.CONFIDENTIAL.value in offered and Audience.RECAP.value in offered
+            assert not offered & {Audience.GROUP_RECAP.value, Audience.GROUP_ROOM.value}
             screen.query_one("#audience", Select).value = Audience.CONFIDENTIAL.value
             formats.value = "docx"
             await wait_for(
