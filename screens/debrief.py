@@ -616,6 +616,12 @@ class DebriefScreen(AoiScreen[None]):
         if not names:
             self.notify(t("ui.preview.no_sponsor"), severity="warning", timeout=8)
             return
+        room = self.aoi.room
+        if room is Room.GROUP or (room is Room.SPONSOR and len(names) > 1):
+            # a report holds what one person validated for their own N+1: not
+            # for the group, nor for another N+1
+            self.notify(t("ui.preview.not_for_the_room"), severity="warning", timeout=8)
+            return
         try:
             reports = [build_group_report(self.ef, name) for name in names]
         except NoConsentYet:

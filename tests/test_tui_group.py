@@ -267,6 +267,12 @@ async def test_the_debrief_validates_as_the_group_present_then_one_to_one(store:
         await pilot.press("f2")
         await pilot.pause()
         assert app.room is Room.GROUP
+        # the N+1's report holds what one person validated for their N+1: not
+        # previewed in front of the group
+        await pilot.press("f6")
+        await pilot.pause()
+        assert app.screen is debrief
+        assert any("Not shown" in n for n in notifications(pilot))
         await pilot.press("f4")
         await pilot.pause()
         ef = store.engagement(eid)
