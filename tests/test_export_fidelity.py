@@ -14,6 +14,7 @@ import stat
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +204,9 @@ HOSTILE_LINES = [
     "[entité](&#106;avascript:alert(1))",
     "<javascript:alert(1)>",
     "[ok](https://example.com/ok)",
+    "[![logo](https://tracker.example/l.png)](https://example.com)",
+    "\\\\![double](https://tracker.example/d.png)",
+    "![ref][1]",
 ]
 
 
@@ -236,6 +240,30 @@ def live_links(markdown: str) -> list[str]:
     ]
 
 
+def images(markdown: str) -> list[str]:
+    """What a Markdown viewer would fetch as an image (a tracking pixel: when and
+    where the report was read), whatever its scheme."""
+    return [
+        str(child.attrGet("src"))
+        for token in _any_link.parse(markdown)
+        for child in token.children or []
+        if child.type == "image"
+    ]
+
+
+def fetched(page: str) -> list[str]:
+    """What a browser would fetch on opening an HTML page: img, and any src."""
+
+    found: list[str] = []
+
+    class Sources(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.extend([f"{tag} {v}" for k, v in attrs if k == "src"] or [tag] * (tag == "img"))
+
+    Sources().feed(page)
+    return found
+
+
 def raw_html(markdown: str) -> list[str]:
     """What a Markdown viewer that renders HTML would run as HTML."""
     found = []
@@ -254,6 +282,7 @@ def raw_html(markdown: str) -> list[str]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @example(lines=[("\n\n", "[1]: https://example.com/ref")], lang="fr")
+@example(lines=[(" ", "![img](https://tracker.example/p.png)")], lang="en")
 @example(lines=[("\n", "```"), ("\n\n", "## Séance 9 — séance d'AOI du 01/01/2027")], lang="fr")
 @example(lines=[("\n", "===")], lang="en")
 @example(lines=[("\n", "`code"), ("\n", "<script>"), ("\n", "```")], lang="fr")
@@ -290,7 +319,9 @@ def test_no_free_text_escapes_its_block(
                 assert not env.get("references"), f"{audience}: a reference definition survived"
                 assert raw_html(got[audience]) == [], f"{audience}: raw HTML survived"
                 assert live_links(got[audience]) == [], f"{audience}: a live link survived"
+                assert images(got[audience]) == [], f"{audience}: an image survived"
             else:
+                assert fetched(got[audience]) == [], audience
                 assert got[audience].count('class="session"') == want[audience].count(
                     'class="session"'
                 )
@@ -319,6 +350,20 @@ def test_an_unclosed_fence_does_not_swallow_the_rest(store: Store) -> None:
     assert page.count("<pre><code>code sans fin") >= 4  # each text keeps its own code block
     confidential = render(store, ef.id, "html")["confidential"]
     assert confidential.count('<h2 class="session">') == 3  # two sessions and the closing review
+
+
+def test_an_image_typed_in_a_note_stays_text_and_fetches_nothing(store: Store) -> None:
+    """`![x](https://…)` typed in a note made every Markdown viewer fetch the
+    address when the coach or the N+1 opened the file (a tracking pixel); it
+    stays visible text, in Markdown as in HTML (where it was a link)."""
+    typed = "Vu ![x](https://tracker.example/p.png) et [![y](https://tracker.example/q.png)](https://a.example)"
+    ef = engagement_with(store, lambda name: f"{name} {typed}")
+    for audience, md in render(store, ef.id, "md").items():
+        assert images(md) == [], audience
+        assert "Vu !\\[x](https://tracker.example/p.png)" in md, audience
+    for audience, page in render(store, ef.id, "html").items():
+        assert fetched(page) == [] and 'href="https://tracker.example/p.png' not in page, audience
+        assert "Vu ![x](https://tracker.example/p.png)" in page, audience
 
 
 def test_html_typed_in_a_note_stays_text_in_every_markdown_viewer(store: Store) -> None:

@@ -739,9 +739,10 @@ def test_html_never_runs_or_fetches_anything(store: Store) -> None:
             assert "<img" not in page and "&lt;img" in page
             assert "<iframe" not in page and "<svg" not in page
             assert "Camille &lt;b&gt;Martin&lt;/b&gt;" in page
-            # the image became a plain link to its address, its alt text kept
-            assert '<a href="https://tracker.example/pixel.png">pixel</a>' in page
-            assert '<a href="http://images.example/x.png">alt text</a>' in page
+            # an image stays the text typed: neither fetched nor a link to its address
+            assert "![pixel](https://tracker.example/pixel.png)" in page
+            assert 'tracker.example/pixel.png"' not in page
+            assert "![alt text](http://images.example/x.png" in page
             assert '<a href="https://example.com/ok">ok link</a>' in page
             assert '<a href="mailto:coach@example.com">write</a>' in page
             assert "click me" in page and "raw link" in page  # shown, not linked

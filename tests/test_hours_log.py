@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from markdown_it import MarkdownIt
 
 from aoi_tui.domain.hours import session_minutes
 from aoi_tui.domain.models import Agreement, Engagement, Form, Participant, Session
@@ -193,6 +194,20 @@ def test_a_client_named_as_a_formula_is_text_in_the_csv(store: Store) -> None:
         for value in row:
             assert not value.startswith(FORMULA_STARTS), value
     assert rows[1][0].startswith("'=HYPERLINK") and rows[1][1] == "'@evil"
+
+
+def test_a_client_named_with_an_image_or_html_is_text_in_the_markdown(store: Store) -> None:
+    """The hours log's Markdown table held a typed name as it was: a viewer
+    fetched `![x](https://…)` on opening the file and ran `<img …>`."""
+    ef = individual(
+        store, "![x](https://tracker.example/p.png) <img src=https://t.example/q.png>", listed=True
+    )
+    held(ef, 2)
+    text = render_markdown(gather(store, None, None, None), None, "en")
+    parsed = MarkdownIt("commonmark", {"html": True}).enable("table").parse(text)
+    kinds = {child.type for token in parsed for child in token.children or []}
+    assert "image" not in kinds and "html_inline" not in kinds
+    assert "tracker.example/p.png" in text  # still there, as text
 
 
 def test_the_cli_formats_and_paths(store: Store, cli_env: dict[str, str], tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from aoi_tui.domain.hours import (
     total,
 )
 from aoi_tui.domain.planning import PlannedSession, PlanStatus
-from aoi_tui.exports.markdown_safety import cell as md_cell
+from aoi_tui.exports.markdown_safety import Document, cell as md_cell
 from aoi_tui.store.store import Store
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -217,7 +217,10 @@ def render_markdown(log: HoursLog, left_out: list[str] | None, lang: str | None 
     lines += ["", _counted(left_out, lang)]
     if any(r.estimated for r in log.rows):
         lines += ["", f"{t('hours.estimated', lang)}: {t('hours.estimated_mark', lang)}"]
-    return "\n".join(lines) + "\n"
+    # A typed name holding an image or raw HTML stays text, as in the other documents.
+    doc = Document()
+    doc.lines(lines)
+    return doc.text()
 
 
 __all__ = [

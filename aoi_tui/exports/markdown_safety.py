@@ -1,5 +1,5 @@
-"""Typed text in Markdown never makes structure, never carries raw HTML, never
-holds a live link other than http, https or mailto.
+"""Typed text in Markdown never makes structure, never carries raw HTML or an
+image, never holds a live link other than http, https or mailto.
 
 Every free text (a note, a message, a log: anything typed or pasted) is
 *contained*: it sits alone at the end of its own container (a block quote or a
@@ -9,8 +9,8 @@ cannot swallow or restructure what follows; link reference definitions, which
 act on the whole document, are escaped (`[1]: https://…` stays visible text).
 One-line fields (names, statements) are flattened to one line and escaped
 where a line start would make them a block. A `Document`'s finished text is
-parsed once more: raw HTML and links to other schemes left anywhere in it
-become visible text.
+parsed once more: raw HTML, images and links to other schemes left anywhere
+in it become visible text.
 
 The documents themselves (`render_markdown`) write only through these."""
 
@@ -191,8 +191,8 @@ def item(meta: str, text: str) -> str:
 
 
 class Document:
-    """Blocks separated by exactly one blank line. Its text holds no raw HTML and
-    no live link but http, https and mailto, whatever its blocks hold."""
+    """Blocks separated by exactly one blank line. Its text holds no raw HTML, no
+    image and no live link but http, https and mailto, whatever its blocks hold."""
 
     def __init__(self) -> None:
         self.blocks: list[str] = []
@@ -253,6 +253,9 @@ _LINK_OPEN = re.compile(r"(?<!\\)((?:\\\\)*)\]\(([ \t]*<?[ \t]*)")
 _BAD_AUTOLINK = re.compile(
     r"(?<!\\)((?:\\\\)*)<(?=[A-Za-z][A-Za-z0-9+.-]{1,31}:)(?!(?:https?|mailto):)", re.I
 )
+# An image, whatever its address: a viewer fetches it when the file is opened
+# (a tracking pixel says when and where a report was read). `!\[` stays text.
+_IMAGE_OPEN = re.compile(r"(?<!\\)((?:\\\\)*)!\[")
 
 
 def _escape_links(part: str) -> str:
@@ -265,6 +268,7 @@ def _escape_links(part: str) -> str:
             return match.group(0)
         return match.group(1) + "]\\(" + match.group(2)
 
+    part = _IMAGE_OPEN.sub(r"\1!\\[", part)
     return _BAD_AUTOLINK.sub(r"\1\\<", _LINK_OPEN.sub(link, part))
 
 
@@ -297,7 +301,9 @@ def _bad_link_rows(tokens: list[Token]) -> set[int]:
             continue
         for child in token.children:
             href = str(child.attrGet("href") or "").strip().lower()
-            if child.type == "link_open" and not href.startswith(LINK_SCHEMES):
+            if child.type == "image" or (
+                child.type == "link_open" and not href.startswith(LINK_SCHEMES)
+            ):
                 rows.update(range(*token.map))
     return rows
 
