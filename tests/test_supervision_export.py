@@ -227,11 +227,10 @@ def ours(lang: str) -> set[str]:
     import json
 
     from aoi_tui.config.i18n import catalog_folder
-    from aoi_tui.exports import supervision_markdown
     from aoi_tui.exports.pseudonyms import EMAIL_LABEL, Name, Who, label
 
     texts = list(json.loads(catalog_folder().joinpath(f"{lang}.json").read_text("utf-8")).values())
-    texts += [*list(supervision_markdown.WORDS[lang].values()), EMAIL_LABEL[lang]]
+    texts += [EMAIL_LABEL[lang]]  # the case's own words are in the catalog
     texts += [str(label(Name("x", who, n), lang)) for who in Who for n in (None, 2)]
     texts += ["séance semaine mois avant début"] if lang == "fr" else ["session week month before"]
     return {w for text in texts for w in words_of(text)} | _GRAMMAR[lang]
@@ -287,3 +286,26 @@ def test_an_english_case_has_no_french_words_of_ours_and_a_french_case_no_englis
                 assert "to the n+1" in visible(text) and "that the coachee" in visible(text)
             else:
                 assert "au n+1" in visible(text) and "que la personne accompagnée" in visible(text)
+
+
+def test_the_preview_counts_in_each_language_with_its_plural() -> None:
+    """The preview's summary and list come from the catalogs, with the plural of each
+    language ('1 name', '2 dates'; French '0 nom'), not 'name(s)' in both."""
+    from aoi_tui.exports.pseudonyms import Flagged, Preview, Replaced
+    from aoi_tui.exports.supervision_export import preview_lines, summary
+
+    preview = Preview(
+        replaced=(
+            Replaced("name", "Claire", "la personne accompagnée", "Claire Dubois", 1),
+            Replaced("date", "12/03", "séance 2", "", 2),
+        ),
+        flagged=(Flagged("Bertrand", 3, "dit Bertrand"),),
+    )
+    assert summary(preview, "en").startswith(
+        "1 name, 2 dates, 0 addresses replaced; 1 word to check (Bertrand)."
+    )
+    assert summary(preview, "fr").startswith(
+        "1 nom, 2 dates, 0 adresse remplacés ; 1 mot à vérifier (Bertrand)."
+    )
+    assert "  date: 12/03 → séance 2  [2 times]" in preview_lines(preview, "en")
+    assert "  Bertrand: « dit Bertrand »  [3 fois]" in preview_lines(preview, "fr")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from aoi_tui.config.i18n import plural, t
 from aoi_tui.domain.models import Engagement
 from aoi_tui.domain.vocabulary import Audience
 from aoi_tui.exports.pseudonyms import Preview
@@ -82,49 +82,35 @@ def _supervised(engagement: Engagement) -> bool:
 
 # -- the preview, for the coach's terminal or screen (never the file) -----------------------
 
-PREVIEW_WORDS: dict[str, dict[str, Any]] = {
-    "fr": {
-        "replaced": "Remplacé ({count}) :",
-        "flagged": "À vérifier ({count}) : des mots en capitales qui ressemblent à des noms",
-        "nothing": "Rien n'a été remplacé ni signalé.",
-        "summary": "{names} nom(s), {dates} date(s), {emails} adresse(s) remplacés ; "
-        "{flagged} mot(s) à vérifier{words}. La liste complète : --preview.",
-        "kinds": {"name": "nom", "date": "date", "email": "adresse"},
-        "times": "{count} fois",
-    },
-    "en": {
-        "replaced": "Replaced ({count}):",
-        "flagged": "To check ({count}): capitalised words that look like names",
-        "nothing": "Nothing was replaced or flagged.",
-        "summary": "{names} name(s), {dates} date(s), {emails} address(es) replaced; "
-        "{flagged} word(s) to check{words}. The whole list: --preview.",
-        "kinds": {"name": "name", "date": "date", "email": "address"},
-        "times": "{count} times",
-    },
-}
+KINDS = ("name", "date", "email")
+"""What a replacement may be: its word is `supervision.preview.kind.<kind>`."""
 
 
-def _words(lang: str) -> dict[str, Any]:
-    return PREVIEW_WORDS["fr" if lang == "fr" else "en"]
+def _w(key: str, lang: str, **values: object) -> str:
+    return t(f"supervision.preview.{key}", lang, **values)
+
+
+def _times(count: int, lang: str) -> str:
+    return plural("supervision.preview.times", count, lang) if count > 1 else ""
 
 
 def preview_lines(preview: Preview, lang: str) -> list[str]:
     """The whole preview, for the coach's terminal: what was found as typed, the
     name it was taken for, what it became; then the flagged words in context."""
-    w = _words(lang)
     if not preview.replaced and not preview.flagged:
-        return [w["nothing"]]
+        return [_w("nothing", lang)]
     lines: list[str] = []
     if preview.replaced:
-        lines.append(w["replaced"].format(count=sum(r.count for r in preview.replaced)))
+        lines.append(_w("replaced", lang, count=sum(r.count for r in preview.replaced)))
         for r in sorted(preview.replaced, key=lambda r: (r.kind, r.name, r.found)):
             taken = f" ({r.name})" if r.name and r.name != r.found else ""
-            times = f"  [{w['times'].format(count=r.count)}]" if r.count > 1 else ""
-            lines.append(f"  {w['kinds'][r.kind]}: {_one_line(r.found)}{taken} → {r.label}{times}")
+            times = f"  [{_times(r.count, lang)}]" if r.count > 1 else ""
+            kind = _w(f"kind.{r.kind}", lang)
+            lines.append(f"  {kind}: {_one_line(r.found)}{taken} → {r.label}{times}")
     if preview.flagged:
-        lines.append(w["flagged"].format(count=len(preview.flagged)))
+        lines.append(_w("flagged", lang, count=len(preview.flagged)))
         for f in sorted(preview.flagged, key=lambda f: f.word):
-            times = f"  [{w['times'].format(count=f.count)}]" if f.count > 1 else ""
+            times = f"  [{_times(f.count, lang)}]" if f.count > 1 else ""
             lines.append(f"  {f.word}: « {_one_line(f.context)} »{times}")
     return lines
 
@@ -135,15 +121,16 @@ def _one_line(text: str) -> str:
 
 
 def summary(preview: Preview, lang: str) -> str:
-    w = _words(lang)
-    count = {k: sum(r.count for r in preview.replaced if r.kind == k) for k in w["kinds"]}
+    count = {k: sum(r.count for r in preview.replaced if r.kind == k) for k in KINDS}
     flagged = sorted(f.word for f in preview.flagged)
     shown = f" ({', '.join(flagged[:5])}{'…' if len(flagged) > 5 else ''})" if flagged else ""
-    return str(w["summary"]).format(
-        names=count["name"],
-        dates=count["date"],
-        emails=count["email"],
-        flagged=len(flagged),
+    return _w(
+        "summary",
+        lang,
+        names=plural("supervision.preview.names", count["name"], lang),
+        dates=plural("supervision.preview.dates", count["date"], lang),
+        emails=plural("supervision.preview.emails", count["email"], lang),
+        flagged=plural("supervision.preview.flagged_words", len(flagged), lang),
         words=shown,
     )
 

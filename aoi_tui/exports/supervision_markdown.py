@@ -24,57 +24,10 @@ from aoi_tui.exports.supervision_case import (
     PseudonymousCase,
 )
 
-# The document's own words. They join the catalogs (data/i18n, `export.supervision`)
-# once the catalogs being edited for issue 13 are committed.
-WORDS = {
-    "fr": {
-        "title": "Cas pour la supervision",
-        "banner": "CONFIDENTIEL — cas pseudonymisé pour la supervision du coach",
-        "notice": (
-            "Pseudonymisé : les personnes, l'organisation et le site sont désignés par leur "
-            "rôle (la personne accompagnée, P1, le N+1…), les dates par la séance ou la "
-            "semaine depuis le début, les adresses e-mail sont retirées."
-        ),
-        "question": "La question pour la supervision",
-        "contract": "Le contrat",
-        "consent": "Consentement de la personne accompagnée recueilli",
-        "reported": "Ce qui est communiqué au N+1",
-        "overall": "Réflexions du coach sur l'accompagnement",
-        "session": "Séance {number} — {kind}, semaine {week}",
-        "whole_session": "Sur la séance",
-        "reflections": "Réflexions",
-        "feelings": "Ressentis",
-        "hypotheses": "Hypothèses",
-        "notes": "Notes choisies par le coach",
-        "untimed": "{phase} (non chronométrée, cible {target} min)",
-    },
-    "en": {
-        "title": "A case for supervision",
-        "banner": "CONFIDENTIAL — a pseudonymised case for the coach's supervision",
-        "notice": (
-            "Pseudonymised: people, the organisation and the site are named by their role "
-            "(the coachee, P1, the N+1…), dates by the session or the week from the start, "
-            "e-mail addresses are removed."
-        ),
-        "question": "The question for supervision",
-        "contract": "The contract",
-        "consent": "The coachee's consent recorded",
-        "reported": "What is reported to the N+1",
-        "overall": "The coach's reflections on the engagement",
-        "session": "Session {number} — {kind}, week {week}",
-        "whole_session": "On the session",
-        "reflections": "Reflections",
-        "feelings": "Feelings",
-        "hypotheses": "Hypotheses",
-        "notes": "Notes picked by the coach",
-        "untimed": "{phase} (not timed, target {target} min)",
-    },
-}
-
 
 def word(key: str, lang: str, **values: object) -> str:
-    text = WORDS["fr" if lang == "fr" else "en"][key]
-    return text.format(**values) if values else text
+    """The document's own words, from the catalogs (`export.supervision`)."""
+    return t(f"export.supervision.{key}", lang, **values)
 
 
 def supervision_markdown(pc: PseudonymousCase, lang: str) -> str:
@@ -205,7 +158,6 @@ def _thoughts(doc: Document, thoughts: CaseThoughts, lang: str, nested: bool = F
 
 
 __all__ = [
-    "WORDS",
     "note_tags",
     "session_title",
     "session_titles",
