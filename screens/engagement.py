@@ -278,8 +278,11 @@ class EngagementScreen(AoiScreen[None]):
         if summary.retention_due(clock.today(), self.aoi.settings.retention_days):
             line.append("  " + t("ui.retention.due"), style="bold reverse")  # review: ctrl+e
         if not e.individual:
-            line.append(f"  · {t(f'ui.format.{e.form.value}')}, ")
-            line.append(plural("ui.count.participants", len(e.participants)))
+            line.append(f"  · {t(f'ui.format.{e.form.value}')}")
+            # before the N+1 a count is an attendance figure: it would tell that
+            # someone named nowhere (no consent, a withdrawal) is in the group
+            if dated:
+                line.append(", " + plural("ui.count.participants", len(e.participants)))
         self.query_one("#summary", Static).update(line)
 
         safe = room is not Room.COACH

@@ -100,6 +100,19 @@ async def test_the_list_and_the_group_s_screen_say_its_form_people_and_charter(
         app.room = Room.SPONSOR
         await pilot.pause()
         assert "consent" not in str(screen.query_one("#people", Static).render())
+        assert "5 participants" in str(screen.query_one("#summary", Static).render())
+        # Inès no longer agrees to attendance being reported: Sophie (who reports
+        # nothing of her own) is named nowhere, and no count says she is there
+        ef = store.engagement(eid)
+        ines = people(store, eid)["Inès"]
+        ines.agreement.report_attendance = False
+        ef.update(ines)
+        app.room = Room.COACH
+        await pilot.pause()
+        app.room = Room.SPONSOR
+        await pilot.pause()
+        assert "Sophie" not in str(screen.query_one("#people", Static).render())
+        assert "participant" not in str(screen.query_one("#summary", Static).render())
 
 
 async def test_an_individual_engagement_shows_no_group_part(store: Store) -> None:
