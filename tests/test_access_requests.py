@@ -272,3 +272,22 @@ async def test_a_request_for_a_participant_erased_meanwhile(
         aoi(cli_env, "export", ef.id, "--subject-access", *args, "-o", str(tmp_path / "a"))
     )
     assert not (tmp_path / "a").exists()
+
+
+def test_the_register_speaks_french_on_the_cli(store: Store, cli_env: dict[str, str]) -> None:
+    """aoi --lang fr access-request: its answers and refusals in French (they were
+    in English whatever the language)."""
+    cli_env = {**cli_env, "AOI_NOW": FIXED_NOW}  # 2026-11-23
+    ef = store.create_engagement(
+        Engagement(coachee="Claire Dubois", sponsor="Marc", agreement=Agreement())
+    )
+    fr = ("--lang", "fr", "access-request")
+    assert aoi(cli_env, *fr, "list").stdout.strip() == "Aucune demande d'accès."
+    done = aoi(cli_env, *fr, "add", ef.id, "--received", "2026-10-26")
+    assert done.stdout.startswith("Demande ") and "réponse au plus tard le" in done.stdout
+    request = done.stdout.split()[1]
+    assert "reçue le 2026-10-26" in aoi(cli_env, *fr, "list").stdout
+    refused = cli_error(aoi(cli_env, *fr, "extend", ef.id, request, "--reason", " "))
+    assert "dites pourquoi" in refused, refused
+    refused = cli_error(aoi(cli_env, *fr, "answer", ef.id, "nope", "--on", "2026-11-20"))
+    assert "aucune demande d'accès nope" in refused, refused

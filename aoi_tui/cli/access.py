@@ -32,7 +32,7 @@ def cmd_export_access(args: argparse.Namespace) -> int:
     from aoi_tui.exports.writing import ExportNotRecorded, shown, write_export
 
     if args.recap or args.session is not None or getattr(args, "for_sponsor", None):
-        raise CliError("--subject-access is all of one person's data: leave out the other options")
+        raise CliError(i18n.t("access.cli.only_access"))
     store = open_the_store(args)
     eid = engagement_id(store, args.engagement)
     try:
@@ -97,7 +97,7 @@ def _request(ef: Any, request_id: str) -> Any:
 
     found = [r for r in ef.all(AccessRequest) if r.id == request_id]
     if not found:
-        raise CliError(f"no access request {request_id} in this engagement")
+        raise CliError(i18n.t("access.cli.no_request", id=request_id))
     return found[0]
 
 
@@ -124,16 +124,16 @@ def cmd_access_request_add(args: argparse.Namespace) -> int:
     from aoi_tui.domain.participants import NoSuchParticipant, find_participant
 
     if args.received > clock.today():
-        raise CliError(f"{args.received.isoformat()} is in the future: when was it received?")
+        raise CliError(i18n.t("access.cli.future_received", day=args.received.isoformat()))
     store = open_the_store(args)
     ef = store.engagement(engagement_id(store, args.engagement))
     eng = ef.engagement()
     if eng.individual:
         if args.participant:
-            raise CliError("--participant is for a collective engagement")
+            raise CliError(i18n.t("access.cli.participant_individual"))
         person = eng.participants[0]
     elif not args.participant:
-        raise CliError("a collective engagement: say whose request (--participant)")
+        raise CliError(i18n.t("access.cli.whose_request"))
     else:
         try:
             person = find_participant(eng.participants, args.participant)
@@ -146,10 +146,14 @@ def cmd_access_request_add(args: argparse.Namespace) -> int:
     out(
         args,
         {"id": request.id, "deadline": request.deadline.isoformat()},
-        f"Request {request.id} recorded: answer by {request.deadline.isoformat()} "
-        f"(aoi export {args.engagement} --subject-access"
-        + (f" --participant {person.id}" if not eng.individual else "")
-        + " -o FOLDER).",
+        i18n.t(
+            "access.cli.recorded",
+            id=request.id,
+            deadline=request.deadline.isoformat(),
+            command=f"aoi export {args.engagement} --subject-access"
+            + (f" --participant {person.id}" if not eng.individual else "")
+            + " -o FOLDER",
+        ),
     )
     return 0
 
@@ -190,17 +194,25 @@ def cmd_access_request_list(args: argparse.Namespace) -> int:
 
     def human() -> str:
         if not rows:
-            return "No access request."
+            return i18n.t("access.cli.none")
         lines = []
         for row in rows:
             state = (
-                f"answered {row['answered_on']}"
+                i18n.t("access.cli.answered_on", day=row["answered_on"])
                 if row["answered_on"]
-                else ("DUE SOON " if row["due_soon"] else "") + f"answer by {row['deadline']}"
+                else (i18n.t("access.cli.due_soon") if row["due_soon"] else "")
+                + i18n.t("access.cli.answer_by", day=row["deadline"])
             )
             lines.append(
-                f"{row['id']}  {row['engagement']}  {row['participant']}  "
-                f"received {row['received']}  {state}" + ("  (extended)" if row["extended"] else "")
+                i18n.t(
+                    "access.cli.row",
+                    id=row["id"],
+                    engagement=row["engagement"],
+                    participant=row["participant"],
+                    received=row["received"],
+                    state=state,
+                    extended=i18n.t("access.cli.extended_mark") if row["extended"] else "",
+                )
             )
         return "\n".join(lines)
 
@@ -213,18 +225,23 @@ def cmd_access_request_answer(args: argparse.Namespace) -> int:
     from aoi_tui.domain import clock
 
     if args.on > clock.today():
-        raise CliError(f"{args.on.isoformat()} is in the future: when was it answered?")
+        raise CliError(i18n.t("access.cli.future_answered", day=args.on.isoformat()))
     store = open_the_store(args)
     ef = store.engagement(engagement_id(store, args.engagement))
     request = _request(ef, args.request)
     if request.answered_on is not None:  # the day an answer left is a record: kept
         raise CliError(
-            f"request {request.id} was answered already, on {request.answered_on.isoformat()}"
+            i18n.t(
+                "access.cli.answered_already", id=request.id, day=request.answered_on.isoformat()
+            )
         )
     if args.on < request.received:
         raise CliError(
-            f"answered on {args.on.isoformat()}, before it was received "
-            f"({request.received.isoformat()})"
+            i18n.t(
+                "access.cli.before_received",
+                day=args.on.isoformat(),
+                received=request.received.isoformat(),
+            )
         )
     changed = _checked(
         lambda: request.model_validate(
@@ -237,8 +254,12 @@ def cmd_access_request_answer(args: argparse.Namespace) -> int:
     out(
         args,
         {"id": changed.id, "answered_on": args.on.isoformat(), "late": late},
-        f"Request {changed.id} answered on {args.on.isoformat()}"
-        + (f", after its deadline ({request.deadline.isoformat()})." if late else "."),
+        i18n.t(
+            "access.cli.answered_late" if late else "access.cli.answered",
+            id=changed.id,
+            day=args.on.isoformat(),
+            deadline=request.deadline.isoformat(),
+        ),
     )
     return 0
 
@@ -250,11 +271,11 @@ def cmd_access_request_extend(args: argparse.Namespace) -> int:
     ef = store.engagement(engagement_id(store, args.engagement))
     request = _request(ef, args.request)
     if not request.open:
-        raise CliError("this request was answered already")
+        raise CliError(i18n.t("access.cli.closed"))
     if request.extended:
-        raise CliError("this request was extended already: two months at most (article 12(3))")
+        raise CliError(i18n.t("access.cli.extended_already"))
     if not args.reason.strip():
-        raise CliError("say why the answer needs more time (--reason)")
+        raise CliError(i18n.t("access.cli.no_reason"))
     changed = _checked(
         lambda: request.model_validate(
             request.model_dump() | {"extended": True, "extension_reason": args.reason}
@@ -264,8 +285,7 @@ def cmd_access_request_extend(args: argparse.Namespace) -> int:
     out(
         args,
         {"id": changed.id, "deadline": changed.deadline.isoformat()},
-        f"Request {changed.id}: answer by {changed.deadline.isoformat()}. Tell the person, "
-        "with the reason, within the first month.",
+        i18n.t("access.cli.extended", id=changed.id, deadline=changed.deadline.isoformat()),
     )
     return 0
 

@@ -94,7 +94,7 @@ def _participant(engagement: Engagement, query: str | None) -> Participant:
     if engagement.individual:
         return engagement.participants[0]
     if not query:
-        raise NoSuchPerson("a collective engagement: say whose data (--participant)")
+        raise NoSuchPerson(t("access.cli.whose_data"))
     return find_participant(engagement.participants, query)
 
 
