@@ -627,6 +627,40 @@ def combined_width(
     return least
 
 
+def _combine(
+    table: Table,
+    pos: Pos,
+    group: list[Direction],
+    reports: frozenset[int],
+    k: int,
+    history: History | None,
+) -> list[Direction]:
+    """Directions of `group` (each moving `pos` up, all in `reports`) that share no
+    cell but `pos` and together move it by at least K in every one of those
+    reports; none when they cannot."""
+    n = len(table.measures)
+    cells = [
+        table.cells if history is None or r == history.now else history.tables[r][table.name].cells
+        for r in reports
+    ]
+
+    def combined(chosen: list[Direction]) -> float:
+        return min(combined_width(c, pos, chosen, n) for c in cells)
+
+    chosen: list[Direction] = []
+    used: set[Pos] = set()
+    for d in group:
+        if used & (set(d) - {pos}):
+            continue
+        if chosen and combined([*chosen, d]) <= combined(chosen):
+            continue
+        chosen.append(d)
+        used |= set(d) - {pos}
+        if combined(chosen) >= k:
+            return chosen
+    return []
+
+
 def protect(
     table: Table,
     k: int,
@@ -652,9 +686,7 @@ def protect(
         if free:
             protected.add(pos)
             continue
-        candidates: list[tuple[tuple[int, int], Direction]] = []
-        alone: list[Direction] = []
-        """Directions moving in this report only (combined below)."""
+        candidates: list[tuple[tuple[int, int], Direction, frozenset[int]]] = []
         single: list[tuple[tuple[int, int], Direction]] = []
         for d in directions(table, pos):
             if any(q in fixed for q in d):
@@ -668,34 +700,23 @@ def protect(
                 span, moving, _ = history.joint_width(table.name, d, history.now)
             if span < 0:
                 continue
-            candidates.append((rank, d))
+            candidates.append((rank, d, frozenset(moving)))
             if span >= k:
                 single.append((rank, d))
-            if len(moving) == 1:
-                alone.append(d)
         candidates.sort(key=lambda c: c[0])
         single.sort(key=lambda c: c[0])
         if single:
             chosen = [single[0][1]]
         else:
+            # several directions sharing no cell but `pos`, all moving in the same
+            # reports: their widths add up in each of those reports
             chosen = []
-            used: set[Pos] = set()
-            for _, d in candidates:
-                if not any(d is a for a in alone):
-                    continue
-                if used & (set(d) - {pos}):
-                    continue
-                if (
-                    combined_width(table.cells, pos, [*chosen, d], n)
-                    <= combined_width(table.cells, pos, chosen, n)
-                    and chosen
-                ):
-                    continue
-                chosen.append(d)
-                used |= set(d) - {pos}
-                if combined_width(table.cells, pos, chosen, n) >= k:
+            for reports in sorted({c[2] for c in candidates}, key=lambda r: (len(r), sorted(r))):
+                group = [d for _, d, r in candidates if r == reports]
+                chosen = _combine(table, pos, group, reports, k, history)
+                if chosen:
                     break
-            else:
+            if not chosen:
                 unprotected.add(pos)
                 continue
         for d in chosen:
