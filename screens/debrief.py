@@ -160,6 +160,8 @@ class DebriefScreen(AoiScreen[None]):
         """The whole text of each action, shown under its table: the coachee reads all
         of what they validate, however narrow the terminal (a note's: its own)."""
         self.notes = DebriefNotes(id="debrief-notes")
+        self.fsac_rows: list[tuple[Competency, Static, Horizontal]] = []
+        """Each competency's title and levels: a group's show whose the validator's are."""
         self.engagement = self.ef.engagement()
         """The engagement as the debrief opened: a group's participants."""
         self.validator: str | None = self.session.participant
@@ -261,6 +263,8 @@ class DebriefScreen(AoiScreen[None]):
         self.details = {}
         notes = self.ef.notes(self.number)
         self.show_validator()  # a group's only
+        for c, said, levels in self.fsac_rows:  # one to one: theirs and the group's
+            said.display = levels.display = in_debrief(c, engagement, Room.COACH, self.validator)
         if not engagement.individual:
             self.engagement = engagement
             self.notes.words_changed()
@@ -416,6 +420,10 @@ class DebriefScreen(AoiScreen[None]):
         """b: whose validation F4 records, the group present's then each participant's
         in turn; one to one only while the group is out of the room."""
         if self.engagement.individual:
+            return
+        if self.session.participant:  # a one-to-one session: the others are not here
+            who = self.engagement.member(self.session.participant)
+            self.notify(t("ui.validating.only_them", name=who.name if who else "—"))
             return
         if self.aoi.room is not Room.COACH:
             self.notify(t("ui.validating.one_to_one_only"), severity="warning")
@@ -716,6 +724,7 @@ class DebriefScreen(AoiScreen[None]):
             for c in self.ef.competencies()
             if in_debrief(c, e, Room.COACH, self.session.participant)
         ]
+        self.fsac_rows = []
         if not competencies:
             box.mount(Static(t("ui.debrief.no_competencies"), classes="explain"))
             return
@@ -726,9 +735,10 @@ class DebriefScreen(AoiScreen[None]):
             title = Text(c.name, style="bold")
             if not e.individual:
                 title.append(f"  ({whose(c, e)})")
-            box.mount(Static(title))
+            said = Static(title)
             row = Horizontal(classes="fsac-row")
-            box.mount(row)
+            box.mount(said, row)
+            self.fsac_rows.append((c, said, row))
             for by in Assessor:
                 row.mount(
                     Select(

@@ -252,9 +252,13 @@ async def test_french(store: Store) -> None:
 
 async def test_the_debrief_validates_as_the_group_present_then_one_to_one(store: Store) -> None:
     from aoi_tui.domain.allow_list import reaches
+    from aoi_tui.domain.models import GROUP, Competency
     from aoi_tui.screens.debrief import DebriefScreen
 
     app, eid = group_app(store)
+    ef = store.engagement(eid)
+    ef.insert(Competency(name="Régler la ligne", about=[people(store, eid)["Thomas"].id]))
+    ef.insert(Competency(name="Passer les consignes", about=[GROUP]))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await start_team_session(pilot, eid, absent=1)  # Karim is away
         for text, share in (
@@ -302,6 +306,11 @@ async def test_the_debrief_validates_as_the_group_present_then_one_to_one(store:
         await pilot.press("ctrl+b", "b")  # the group leaves; Léa, one to one
         await pilot.pause()
         assert debrief.validator == by["Léa"].id
+        # her FSAC sheet and the group's, not Thomas's
+        assert [(c.name, said.display) for c, said, _ in debrief.fsac_rows] == [
+            ("Régler la ligne", False),
+            ("Passer les consignes", True),
+        ]
         shown_texts = [row[-1] for row in debrief.notes.texts()]
         assert "@th reste en retrait" not in shown_texts  # nothing about Thomas
         assert "@lé explique bien le réglage" in shown_texts
@@ -384,6 +393,9 @@ async def test_a_one_to_one_session_s_debrief_validates_for_its_participant(stor
         assert "Sophie Marchand (one to one)" in str(
             debrief.query_one("#validating", Static).render()
         )
+        await pilot.press("b")  # the group is not here: it cannot validate
+        await pilot.pause()
+        assert debrief.validator == by["Sophie"].id
         await pilot.press("f4")
         await pilot.pause()
         note = store.engagement(eid).notes(screen.number)[-1]
