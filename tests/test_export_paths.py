@@ -372,3 +372,45 @@ def test_cli_a_name_with_a_newline_is_said_on_one_line(
     done = aoi(env, data, "export", eid, "--shared", "-o", str(target))
     assert done.returncode == 0 and target.exists()
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_cli_and_the_export_writer_refuse_a_path_in_french(
+    made: tuple[Store, EngagementFile, Export], cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The refusals were English whatever the coach's language: said in French."""
+    import socket
+
+    from aoi_tui.config import i18n
+
+    store, ef, export = made
+    env = {**cli_env, "AOI_NOW": FIXED_NOW}
+    fifo, link = tmp_path / "tube", tmp_path / "lien"
+    os.mkfifo(fifo)
+    (tmp_path / "public.md").write_text("public")
+    link.symlink_to(tmp_path / "public.md")
+    cases = {
+        "write.no_reader": [str(fifo)],
+        "write.symlink": [str(link)],
+        "write.data_folder": [str(store.root / "nouveau.md")],
+        "write.word_to_stdout": ["-", "--format", "docx"],
+    }
+    for key, where in cases.items():
+        said = fails(
+            aoi(env, store.root, "--lang", "fr", "export", ef.id, "--shared", "-o", *where)
+        )
+        assert i18n.t(key, "fr") in said and "rien n'a été modifié" in said, said
+        assert i18n.t(key, "en") not in said and "could not write" not in said, said
+    said = fails(aoi(env, store.root, "--lang", "fr", "export", ef.id, "--shared", "-o",
+                     "~nouser-aoi/x.md"))  # fmt: skip
+    assert "aucun utilisateur 'nouser-aoi'" in said, said
+    saved = i18n._current
+    i18n.set_language("fr")
+    try:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.bind(str(tmp_path / "sock"))
+            with pytest.raises(ExportPathError) as refused:
+                write_export(store, ef.id, export, str(tmp_path / "sock"))
+        assert str(refused.value).endswith(i18n.t("write.socket", "fr")), refused.value
+        assert "impossible d'écrire" in str(refused.value)
+    finally:
+        i18n._current = saved

@@ -439,7 +439,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except StoreFileError as exc:
         fail(f"{exc}; `aoi doctor` checks the store and can restore from a backup")
     except StoreWriteError as exc:
-        fail(f"{exc}; nothing was changed")
+        fail(i18n.t("write.nothing_changed", reason=exc))
     except ValueError as exc:
         # pydantic's ValidationError is a ValueError; neither pydantic nor the words
         # for its problems are imported before one: the CLI starts without them

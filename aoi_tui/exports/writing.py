@@ -187,15 +187,12 @@ def output_path(store: Store, output: str | None, default_name: str) -> Path | N
         user = raw[1:].split("/", 1)[0]
         raise ExportPathError(
             Path(raw),
-            f"no user {user!r} on this machine" if user else "no home folder is known here",
+            t("write.no_user", user=repr(user)) if user else t("write.no_home"),
         ) from None
     if path.is_dir():
         path = path / default_name
     if _inside(path, store.root):
-        raise ExportPathError(
-            path,
-            "it is in aoi's data folder, which only aoi writes: choose a file elsewhere",
-        )
+        raise ExportPathError(path, t("write.data_folder"))
     return path
 
 
@@ -240,10 +237,7 @@ def write_export(
     path = output_path(store, output, export.default_name)
     data = export.data
     if path is None and export.document is not None:
-        raise ExportPathError(
-            Path("-"),
-            "a Word file is not text and cannot go to standard output: give a file name (-o FILE)",
-        )
+        raise ExportPathError(Path("-"), t("write.word_to_stdout"))
     if path is None:
         sys.stdout.write(export.content)
         sys.stdout.flush()
@@ -284,35 +278,30 @@ def _write_into_special(path: Path, data: bytes, binary: bool = False) -> bool:
         except OSError:
             mode = 0  # a dangling link
         if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-            raise ExportPathError(
-                path,
-                "it is a symbolic link, never followed to a file: remove it or choose another name",
-            )
+            raise ExportPathError(path, t("write.symlink"))
     if stat.S_ISREG(mode):
         return False
     if stat.S_ISDIR(mode):  # a folder made between the check and now
-        raise ExportPathError(path, "it is a folder")
+        raise ExportPathError(path, t("write.folder"))
     if stat.S_ISBLK(mode):
-        raise ExportPathError(path, "it is a block device (a disk): an export never goes there")
+        raise ExportPathError(path, t("write.block_device"))
     if stat.S_ISSOCK(mode):
-        raise ExportPathError(path, "it is a socket, not a file")
+        raise ExportPathError(path, t("write.socket"))
     if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-        raise ExportPathError(path, "it is a special file, not a regular file")
+        raise ExportPathError(path, t("write.special"))
     try:
         # O_NONBLOCK: a FIFO nobody reads is refused at once instead of hanging.
         fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         if exc.errno == errno.ENXIO:
-            raise ExportPathError(
-                path, "nothing reads from this FIFO: start the reader first"
-            ) from None
+            raise ExportPathError(path, t("write.no_reader")) from None
         raise StoreWriteError(path, exc) from exc
     try:
         opened = os.fstat(fd).st_mode
         if not (stat.S_ISCHR(opened) or stat.S_ISFIFO(opened)):
-            raise ExportPathError(path, "it was replaced while being opened")
+            raise ExportPathError(path, t("write.replaced"))
         if binary and os.isatty(fd):
-            raise ExportPathError(path, "it is a terminal: a Word file is not text")
+            raise ExportPathError(path, t("write.terminal"))
         os.set_blocking(fd, True)
         view = memoryview(data)
         while view:

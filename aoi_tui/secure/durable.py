@@ -33,6 +33,7 @@ import sys
 import time
 from pathlib import Path
 
+from aoi_tui.config.i18n import t
 from aoi_tui.domain.ids import new_id
 
 if sys.platform != "win32":
@@ -55,13 +56,14 @@ class StoreWriteError(OSError):
 
 
 def describe_os_error(path: Path, exc: OSError) -> str:
+    """In the coach's language (a refused export path, a note not saved)."""
     if exc.errno == errno.ENOSPC:
-        return f"the disk is full: could not write {path}"
+        return t("write.disk_full", path=path)
     if exc.errno == errno.EDQUOT:
-        return f"disk quota exceeded: could not write {path}"
+        return t("write.quota", path=path)
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return f"the folder is read-only or not ours: could not write {path}"
-    return f"could not write {path}: {exc.strerror or exc}"
+        return t("write.read_only", path=path)
+    return t("write.failed", path=path, reason=exc.strerror or exc)
 
 
 def ensure_private_dir(path: Path) -> None:
