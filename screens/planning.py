@@ -10,7 +10,7 @@ from datetime import date, time
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -68,21 +68,27 @@ class PlanningScreen(AoiScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="planning-title", classes="screen-title")
-        with Vertical(id="planning-body"):
-            yield OptionList(id="planning-list")
-            yield Static("", id="planning-proposed", classes="message")
-            with Horizontal(classes="planning-row"):
-                yield Input(placeholder=t("ui.agenda.when"), id="planning-when", compact=True)
-                yield Input(
-                    str(DEFAULT_MINUTES),
-                    placeholder=t("ui.agenda.minutes"),
-                    id="planning-minutes",
-                    type="integer",
-                    compact=True,
-                )
-                yield Select([], prompt=t("ui.agenda.no_kind"), id="planning-kind", compact=True)
-            yield Input(placeholder=t("ui.agenda.place"), id="planning-place", compact=True)
-            yield Static("", id="planning-state", classes="message")
+        # the days, who cancelled, a no-show: not the N+1's to read (the engagement
+        # screen shows them only where the agreement reports attendance)
+        with Container(classes="covered"):
+            with Vertical(id="planning-body"):
+                yield OptionList(id="planning-list")
+                yield Static("", id="planning-proposed", classes="message")
+                with Horizontal(classes="planning-row"):
+                    yield Input(placeholder=t("ui.agenda.when"), id="planning-when", compact=True)
+                    yield Input(
+                        str(DEFAULT_MINUTES),
+                        placeholder=t("ui.agenda.minutes"),
+                        id="planning-minutes",
+                        type="integer",
+                        compact=True,
+                    )
+                    yield Select(
+                        [], prompt=t("ui.agenda.no_kind"), id="planning-kind", compact=True
+                    )
+                yield Input(placeholder=t("ui.agenda.place"), id="planning-place", compact=True)
+                yield Static("", id="planning-state", classes="message")
+            yield Static(t("ui.sponsor_safe.covered"), classes="cover")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
