@@ -262,3 +262,26 @@ async def test_the_planned_sessions_are_covered_while_the_n1_is_in_the_room(
         app.room = Room.COACH
         await pilot.pause()
         assert "no-show" in screen_text(pilot)
+
+
+async def test_the_first_screen_says_no_planned_day_before_the_n1(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F2 on the first screen: the line of what is planned this week and overdue
+    (each client's name and day, the coach's whole agenda) leaves the screen."""
+    from tests.tui_support import demo_id, freeze, make_app, screen_text
+
+    freeze(monkeypatch)  # 2026-11-23, a Monday
+    app = make_app(store)
+    add_planned(store, demo_id(store), plan("2026-11-26 14:00", "Europe/Paris"))
+    add_planned(store, demo_id(store), plan("2026-11-20 09:00", "Europe/Paris"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Thu 26 14:00" in screen_text(pilot) and "OVERDUE" in screen_text(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        seen = screen_text(pilot)
+        assert "14:00" not in seen and "This week" not in seen and "11-20" not in seen, seen
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Thu 26 14:00" in screen_text(pilot)
