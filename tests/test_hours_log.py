@@ -296,3 +296,26 @@ def test_the_kickoff_counts_and_a_phase_left_out_by_the_setting_does_not(store: 
     assert gather(store, ["agreement"], None, None).rows[0].minutes == 75
     text = render_markdown(gather(store, [], None, None), [], "en")
     assert "Phases counted: all" in text
+
+
+def test_the_cli_refuses_in_the_coachs_language(store: Store, cli_env: dict[str, str]) -> None:
+    """aoi --lang fr engagement hours-log / plan: their refusals in French (English
+    whatever the language)."""
+    ef = individual(store, "Camille Martin", listed=False)
+    said = cli_error(aoi(cli_env, "--lang", "fr", "engagement", "hours-log", ef.id))
+    assert "précisez --pro-bono" in said, said
+    said = cli_error(
+        aoi(
+            cli_env,
+            "--lang",
+            "fr",
+            "engagement",
+            "plan",
+            ef.id,
+            "--at",
+            "2026-12-01 10:00",
+            "--kind",
+            "brunch",
+        )
+    )
+    assert "n'est pas un type de séance" in said, said

@@ -53,6 +53,7 @@ def add_agenda_commands(sub: Any, eng_sub: Any, command: Any) -> None:
 
 
 def _kind(value: str | None) -> Any:
+    from aoi_tui.config.i18n import t
     from aoi_tui.domain.vocabulary import SessionKind
 
     if value is None:
@@ -61,7 +62,7 @@ def _kind(value: str | None) -> Any:
         return SessionKind(value)
     except ValueError:
         choices = ", ".join(k.value for k in SessionKind)
-        raise CliError(f"--kind: {value!r} is not a kind of session ({choices})") from None
+        raise CliError(t("plan.cli.bad_kind", value=value, choices=choices)) from None
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -165,7 +166,7 @@ def cmd_hours_log_set(args: argparse.Namespace) -> int:
     from aoi_tui.config.i18n import t
 
     if args.pro_bono is None and args.listed is None and args.email is None:
-        raise CliError("say --pro-bono, --listed or --email")
+        raise CliError(t("plan.cli.say_what"))
     store = open_the_store(args)
     ef = store.engagement(engagement_id(store, args.engagement))
     with ef.batch():
@@ -179,7 +180,7 @@ def cmd_hours_log_set(args: argparse.Namespace) -> int:
                 from aoi_tui.domain.participants import NoSuchParticipant, find_participant
 
                 if args.participant is None:
-                    raise CliError("in a group: say whose with --participant")
+                    raise CliError(t("plan.cli.whose"))
                 try:
                     person = find_participant(engagement.participants, args.participant)
                 except NoSuchParticipant as exc:
