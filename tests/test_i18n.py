@@ -118,6 +118,7 @@ NAME_PREFIXES: dict[str, tuple[str, ...]] = {
         "what.note",
         "what.action",
         "what.reflection",
+        "what.message",
     ),
     "supervision.preview.": (
         "replaced",

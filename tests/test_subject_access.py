@@ -343,3 +343,32 @@ def test_a_groups_case_names_participants_p1_p2(store: Store) -> None:
     assert "P1 et P2 parlent au N+1 du groupe" in text
     assert "P3" in text
     assert any(r.name == "Alice Durand" for r in preview.replaced)
+
+
+def test_the_messages_for_the_n1_and_a_groups_closing_review_are_the_persons_data(
+    store: Store,
+) -> None:
+    """What the coach wrote to the N+1 about the person (each session's message) and a
+    group's closing review are in the answer: they were in none (the person could not
+    learn what their N+1 was told). A message about someone else is not."""
+    ef = store.create_engagement(
+        Engagement(coachee="Élodie Le Goff", sponsor="Marc", agreement=Agreement())
+    )
+    ef.insert(
+        Session(kind=SessionKind.AOI, number=1, held_on=START, sponsor_message="canary-msg-E")
+    )
+    texts = {x.text: x.what for x in build_access_file(ef, None).texts}
+    assert texts.get("canary-msg-E") == "message", texts
+    eid, ids = group(store, [], [])
+    team = store.engagement(eid)
+    first = team.session(1)
+    team.update(
+        first.model_copy(update={"sponsor_message": "canary-msg-P0", "message_about": [ids[0]]})
+    )
+    engagement = team.engagement()
+    team.update(engagement.model_copy(update={"closing_synthesis": "canary-closing-group"}))
+    mine = {x.text: x for x in build_access_file(team, ids[0]).texts}
+    theirs = {x.text: x for x in build_access_file(team, ids[2]).texts}
+    assert mine["canary-msg-P0"].what == "message" and "canary-msg-P0" not in theirs
+    assert mine["canary-closing-group"].about_the_group
+    assert theirs["canary-closing-group"].about_the_group

@@ -27,7 +27,7 @@ from pydantic import Field
 
 from aoi_tui.config.i18n import t
 from aoi_tui.domain.concerns import concerned
-from aoi_tui.domain.items import Item
+from aoi_tui.domain.items import Closing, Item, Message
 from aoi_tui.domain.models import Engagement, ExportRecord, Model, Session, SessionKind
 from aoi_tui.domain.participants import Participant, find_participant
 from aoi_tui.domain.reflections import Reflection
@@ -140,8 +140,17 @@ def build_access_file(
         add("strategy", eng.strategy, "coach")
         add("closing_synthesis", eng.closing_synthesis, "coach")
         add("closing_next", eng.closing_next, "coach")
+    else:  # a group's closing review is the group's: each participant's data
+        ok, group = mine(Closing(eng))
+        if ok:
+            add("closing_synthesis", eng.closing_synthesis, "coach", **group)
+            add("closing_next", eng.closing_next, "coach", **group)
     sessions = [s for s in ef.sessions() if _attended(s, eng, person)]
     held = {s.number for s in sessions}
+    for s in ef.sessions():  # what their N+1 was told about them
+        ok, group = mine(Message(s))
+        if ok:
+            add("message", s.sponsor_message, "coach", session=s.number, **group)
     for o in ef.objectives():
         ok, group = mine(o)
         if ok:
