@@ -367,6 +367,12 @@ class FramingScreen(AoiScreen[str | None]):
             self.query_one(f"#l-{field}", Label).update(label)
         if event.value == Form.INDIVIDUAL.value or self.saved_state is None:
             return
+        if not self.names_given():  # what to do next, not the model's refusal
+            key = "ui.framing.team_names_first"
+            if self.chosen_form() is Form.PEERS:
+                key = "ui.framing.peers_name_first"
+            self.say(t(key), error=False)
+            return
         if self.save():
             self.reopen_as_group()
 

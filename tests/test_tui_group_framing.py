@@ -171,7 +171,9 @@ async def test_a_team_is_made_and_framed_from_a_new_framing(
         await pilot.press("shift+tab")  # first on the Frame tab, above the names
         assert framing.focused is framing.query_one("#f-form")
         await pick(pilot, 1)  # a team: no name yet, said, nothing made
-        assert "needs a name" in str(framing.query_one("#framing-message").render())
+        said_first = str(framing.query_one("#framing-message").render())
+        assert "Name the group" in said_first  # what to do, in the coach's words
+        assert "Value error" not in said_first and "--group" not in said_first
         assert store.list_engagements() == []
         await pilot.press("enter", "up", "enter")  # one person again, named: the autosave...
         await pilot.press("tab")
