@@ -309,3 +309,19 @@ def test_the_preview_counts_in_each_language_with_its_plural() -> None:
     )
     assert "  date: 12/03 → séance 2  [2 times]" in preview_lines(preview, "en")
     assert "  Bertrand: « dit Bertrand »  [3 fois]" in preview_lines(preview, "fr")
+
+
+def test_the_case_refuses_in_the_coachs_language(
+    store: Store, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """aoi --lang fr export --supervision: its refusals and engagement supervised's
+    answer in French (they were in English whatever the language)."""
+    ef, _ = engagement(store, supervised=False)
+    fr = ("--lang", "fr")
+    out = str(tmp_path / "case.md")
+    line = cli_error(aoi(cli_env, *fr, "export", ef.id, "--supervision", "-o", out))
+    assert "l'accord ne dit pas" in line and "--anyway" in line, line
+    line = cli_error(aoi(cli_env, *fr, "export", ef.id, "--supervision", "--note", "nope"))
+    assert "aucune note nope" in line, line
+    said = aoi(cli_env, *fr, "engagement", "supervised", ef.id).stdout
+    assert said.strip() == "L'accord dit que vous êtes supervisé·e.", said

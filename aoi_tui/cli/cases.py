@@ -71,7 +71,7 @@ def cmd_engagement_supervised(args: argparse.Namespace) -> int:
         people = engagement.participants
         if args.participant:
             if engagement.individual:
-                raise CliError("--participant is for a collective engagement")
+                raise CliError(i18n.t("access.cli.participant_individual"))
             try:
                 people = [find_participant(people, args.participant)]
             except NoSuchParticipant as exc:
@@ -79,11 +79,10 @@ def cmd_engagement_supervised(args: argparse.Namespace) -> int:
         for p in people:
             p.agreement = p.agreement.model_copy(update={"coach_supervised": not args.no})
         ef.update(engagement)
-    said = "no longer says" if args.no else "says"
     out(
         args,
         {"id": ef.id, "coach_supervised": not args.no, "participants": [p.id for p in people]},
-        f"The agreement {said} that you are supervised.",
+        i18n.t("supervision.cli.no_longer_says" if args.no else "supervision.cli.says"),
     )
     return 0
 
@@ -94,15 +93,16 @@ def cmd_export_case(args: argparse.Namespace) -> int:
     from aoi_tui.exports.writing import ExportNotRecorded, shown, write_export
 
     if args.recap or args.session is not None:
-        raise CliError(
-            "--supervision is a case of the whole engagement: leave out --recap/--session"
-        )
+        raise CliError(i18n.t("supervision.cli.whole_engagement"))
     if getattr(args, "for_sponsor", None):
-        raise CliError("--for-sponsor is for the N+1's report, not a case for supervision")
+        raise CliError(i18n.t("supervision.cli.for_sponsor"))
     if args.format not in SUPERVISION_FORMATS:
         raise CliError(
-            f"a case for supervision is written as {', '.join(SUPERVISION_FORMATS)}, "
-            f"not {args.format}"
+            i18n.t(
+                "supervision.cli.formats",
+                formats=", ".join(SUPERVISION_FORMATS),
+                format=args.format,
+            )
         )
     question = read_note(args.question) if args.question else ""
     lang = i18n.language()
@@ -113,16 +113,14 @@ def cmd_export_case(args: argparse.Namespace) -> int:
             store, eid, args.format, lang, question, args.note, args.supervisor
         )
     except UnknownNote as exc:
-        raise CliError(f"{exc}: `aoi note list {args.engagement}` lists its notes") from None
+        raise CliError(
+            i18n.t("supervision.cli.unknown_note", ids=exc.ids, engagement=args.engagement)
+        ) from None
     if args.preview:
         print("\n".join(preview_lines(case.preview, lang)))
         return 0
     if not case.supervised and not args.anyway:
-        raise CliError(
-            "the agreement does not tell the coachee that you are supervised: add that line "
-            f"first (aoi engagement supervised {args.engagement}, or the framing's agreement), "
-            "or export anyway with --anyway"
-        )
+        raise CliError(i18n.t("supervision.cli.not_supervised", engagement=args.engagement))
     try:
         path = write_export(store, eid, case.export, args.output)
     except ExportNotRecorded as exc:

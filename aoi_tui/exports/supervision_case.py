@@ -97,7 +97,11 @@ class PseudonymousCase(Model):
 
 
 class UnknownNote(ValueError):
-    """A note picked for the case is not one of the engagement's."""
+    """A note picked for the case is not one of the engagement's (`ids`: which)."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self.ids = ", ".join(ids)
+        super().__init__(f"no note {self.ids} in this engagement")
 
 
 # -- the engagement's time and names ----------------------------------------------------------
@@ -164,7 +168,7 @@ def case_from(
     by_id = {n.id: n for n in notes}
     unknown = [i for i in note_ids if i not in by_id]
     if unknown:
-        raise UnknownNote(f"no note {', '.join(unknown)} in this engagement")
+        raise UnknownNote(unknown)
     picked = sorted({by_id[i].id: by_id[i] for i in note_ids}.values(), key=lambda n: n.created_at)
     start = engagement_start(eng, sessions)
     numbers = {s.number for s in sessions}
