@@ -353,3 +353,22 @@ def test_the_role_map_says_who_reports_to_whom_and_whose_case_each_peer_session_
     ]
     team = Engagement(form=Form.TEAM, group="Ligne", sponsor="Nadia", participants=[anne])
     assert role_map_lines(team, []) == ["No reporting line inside the group."]
+
+
+async def test_f4_moves_through_the_framing_tabs_by_keyboard(store: Store) -> None:
+    """F4 (and the palette) goes to the next tab, its first field focused: the tabs
+    were reached only by shift+tab up to the tab bar, then the arrows, said nowhere."""
+    create_group_demo(store)
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        framing = await open_framing(pilot, 0)
+        tabs = framing.query_one("#framing-tabs")
+        seen = []
+        for _ in range(6):
+            await pilot.press("f4")
+            await pilot.pause()
+            seen.append(str(getattr(tabs, "active", "")))
+            focused = framing.focused
+            assert focused is not None and tabs.get_pane(seen[-1]) in focused.ancestors
+        assert "tab-participants" in seen and "tab-charter" in seen
+        assert seen[-1] == "tab-frame"  # round again
