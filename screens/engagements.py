@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Container
 from textual.widgets import Footer, Header, Static
 
 from aoi_tui.config.i18n import t
 from aoi_tui.domain import clock
 from aoi_tui.domain.access_requests import due_soon
+from aoi_tui.domain.vocabulary import Room
 from aoi_tui.live.live_session import live_engagements, other_holder
 from aoi_tui.screens.base import AoiScreen, can_open
 from aoi_tui.screens.engagement_list import PADDING, SCROLLBAR, Cell, EngagementList, Row
@@ -133,17 +135,25 @@ class EngagementsScreen(AoiScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("ui.engagements.title"), classes="screen-title")
-        yield EngagementList(id="engagements")
+        # every client of the coach: not for the N+1 or a group in the room
+        with Container(classes="covered", id="engagements-body"):
+            yield EngagementList(id="engagements")
+            yield Static(t("ui.engagements.covered"), classes="cover")
         yield Static("", id="empty", classes="explain")
         yield Static("", id="agenda")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.room_changed(self.aoi.room)
         self.add_columns()
         # the rows come with on_screen_resume, which Textual also sends on first show
         if not self.aoi.resume_offered:
             self.aoi.resume_offered = True
             self.call_after_refresh(self.offer_resume)  # the list first, then the question
+
+    def room_changed(self, room: Room) -> None:
+        # the sponsor-safe class covers it for the N+1 (`show_the_room`); a group too
+        self.set_class(room is Room.GROUP, "-group-in-room")
 
     def column_widths(self) -> list[tuple[str, int]]:
         """The names take the room the other columns leave: the cadence column, which

@@ -260,6 +260,34 @@ async def test_overdue_cadence_is_said_in_words(
         assert "OVERDUE +17 d" in text_of(app.screen, "#summary")
 
 
+async def test_the_list_of_every_client_is_covered_while_anyone_else_is_in_the_room(
+    store: Store,
+) -> None:
+    """The first screen names all the coach's clients: the N+1 (F2) or a group
+    in the room sees none of them, nor their planned days."""
+    from aoi_tui.domain.vocabulary import Room
+
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Camille" in screen_text(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.room is Room.SPONSOR
+        text = screen_text(pilot)
+        assert "Camille" not in text and "Julien" not in text and "Marc" not in text, text
+        assert "Hidden while the N+1" in text
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Camille" in screen_text(pilot)
+        app.room = Room.GROUP
+        await pilot.pause()
+        assert "Camille" not in screen_text(pilot)
+        app.room = Room.COACH
+        await pilot.pause()
+        assert "Camille" in screen_text(pilot)
+
+
 async def test_engagement_screen_at_a_glance(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
