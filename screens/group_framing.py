@@ -54,6 +54,7 @@ REPORTED = (
     ("competencies", "report_competencies"),
     ("programme_statistics", "programme_statistics"),
     ("listed_in_hours_log", "listed_in_hours_log"),
+    ("coach_supervised", "coach_supervised"),
 )
 """Each reporting flag: `set_reporting`'s keyword, and the widget's id suffix."""
 
@@ -67,6 +68,7 @@ def flag_of(p: Participant, keyword: str) -> bool:
         "competencies": p.agreement.report_competencies,
         "programme_statistics": p.programme_statistics,
         "listed_in_hours_log": p.agreement.listed_in_hours_log,
+        "coach_supervised": p.agreement.coach_supervised,
     }
     return flags[keyword]
 

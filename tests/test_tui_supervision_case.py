@@ -128,3 +128,34 @@ async def test_the_framing_records_that_the_coach_is_supervised(
         tick.value = True
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: store.engagement(eid).engagement().agreement.coach_supervised)
+
+
+async def test_a_groups_participant_form_records_that_the_coach_is_supervised(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group's participant form has the agreement's line (the case screen says to add
+    it to the framing, and a group's framing had no such line: only the CLI set it)."""
+    from aoi_tui.domain.models import Agreement, Engagement, Form, Participant
+    from aoi_tui.screens.group_framing import ParticipantScreen
+    from aoi_tui.screens.toggles import Tick
+
+    freeze(monkeypatch)
+    people = [Participant(name=n, agreement=Agreement()) for n in ("Léa Garnier", "Karim B")]
+    ef = store.create_engagement(
+        Engagement(form=Form.TEAM, group="Équipe Nord", sponsor="Sophie Roy", participants=people)
+    )
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = ParticipantScreen(ef.id, people[0].id)
+        app.push_screen(form)
+        await on_screen(pilot, ParticipantScreen)
+        tick = form.query_one("#p-coach_supervised", Tick)
+        assert tick.value is False
+        tick.value = True
+        await pilot.press("ctrl+o")
+        await wait_for(
+            pilot,
+            lambda: store.engagement(ef.id).engagement().participants[0].agreement.coach_supervised,
+        )
+    assert not store.engagement(ef.id).engagement().participants[1].agreement.coach_supervised

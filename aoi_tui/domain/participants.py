@@ -282,9 +282,11 @@ def set_reporting(
     competencies: bool | None = None,
     programme_statistics: bool | None = None,
     listed_in_hours_log: bool | None = None,
+    coach_supervised: bool | None = None,
 ) -> None:
-    """What may be reported about `p` (None: left as it is). Nothing more is turned
-    on for someone who withdrew."""
+    """What may be reported about `p` (None: left as it is), and whether their
+    agreement says the coach is supervised. Nothing more is turned on for someone
+    who withdrew."""
     more = [
         on and not before
         for on, before in (
@@ -305,6 +307,7 @@ def set_reporting(
         "report_objective_status": objective_status,
         "report_competencies": competencies,
         "listed_in_hours_log": listed_in_hours_log,
+        "coach_supervised": coach_supervised,
     }
     update = {k: v for k, v in flags.items() if v is not None}
     if update:
