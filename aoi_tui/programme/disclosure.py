@@ -219,6 +219,17 @@ def decide(tables: list[Table], k: int, earlier: list[Earlier]) -> Decision:
             found, unprotected = protect(
                 table, k, must[table.name] | quiet[table.name], fixed[table.name], history
             )
+            if unprotected and earlier:
+                # no rectangle moves them in every report: the LP may still find
+                # their range wide enough given this pattern (more suppression
+                # later only widens it)
+                history.hide(table, found)
+                unprotected = {
+                    p
+                    for _, p in history.narrow(
+                        [(history.now, table.name, p) for p in unprotected], k
+                    )
+                }
             if unprotected:
                 found = withhold(table)
                 decision.withheld.add(table.name)
@@ -495,6 +506,8 @@ class History:
                         break
                     if best is None or len(missing) < len(best):
                         best = missing
+                if best is None and touches and self.protects(r, name, pos, k):
+                    best = set()  # several rectangles, already suppressed, add up
                 if best is None and touches:
                     best = (
                         set(self.tables[self.now][name].positions())
