@@ -121,6 +121,11 @@ class AoiApp(KeysInOrder):
         """The sponsor-safe view: the N+1 is in the room."""
         return self.room is Room.SPONSOR
 
+    def watch_room(self, room: Room) -> None:
+        # a toast said to the coach alone ("validated for Léa") leaves with the room
+        if room is not Room.COACH:
+            self.clear_notifications()
+
     def action_toggle_sponsor_safe(self) -> None:
         """F2: the N+1 comes in, or leaves."""
         screen = self.screen

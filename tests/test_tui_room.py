@@ -88,3 +88,23 @@ async def test_the_engagement_screen_shows_the_n1_no_session_date_the_agreement_
         await pilot.press("f2")  # the N+1 leaves: everything back
         await pilot.pause()
         assert table.row_count == len(held)
+
+
+async def test_a_toast_the_coach_saw_leaves_when_the_n1_or_the_group_comes_in(
+    store: Store,
+) -> None:
+    """'Validated for Léa Martin' stayed on screen, for seconds, after F2 let the N+1
+    in (seen in a team's debrief): a toast said to the coach alone leaves with the
+    room; the one that says the room changed stays."""
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for room in (Room.SPONSOR, Room.GROUP):
+            app.room = Room.COACH
+            app.notify("Validated for Léa Martin")
+            await pilot.pause()
+            app.room = room
+            app.notify("the room changed")
+            await pilot.pause()
+            said = [n.message for n in app._notifications]
+            assert said == ["the room changed"], room
