@@ -353,3 +353,28 @@ def test_a_tiny_programme_is_not_reported() -> None:
     w = world(5, sites=2, engagements=2, coaches=1, k=5)
     with pytest.raises(ProgrammeError, match="fewer than 5 people"):
         build_report(w.prog, w.feeds(), [], w.today)
+
+
+def test_a_figure_unchanged_since_a_report_with_fewer_periods_keeps_its_table() -> None:
+    """A figure of 'started' unchanged since the earlier report, where the new
+    period's column did not exist, has no rectangle that moves in both reports:
+    the table was withheld whole for it. The reports read together still leave it
+    a range of K (the LP), so only what protects it is suppressed."""
+    k = 5
+    w = world(3, sites=14, engagements=600, coaches=20, k=k, tiny=2)
+    first, entry = build_report(w.prog, w.feeds(0), [], w.today)
+    evolve(w, 99, 30)
+    earlier = earlier_reports(w.prog, [entry])
+    second, _ = build_report(w.prog, w.feeds(1), [entry], w.today)
+    assert not second.decision.withheld
+    audit(second, earlier, k)
+    sensitive = [
+        {
+            t.fid(p)
+            for t in r.tables
+            for p in t.positions()
+            if r.figure(t, p) is None and primary(t, p, k, before)
+        }
+        for r, before in ((first, []), (second, earlier))
+    ]
+    Attacker([first, second], sensitive).check(k)
