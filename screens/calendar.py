@@ -13,7 +13,7 @@ from textual.containers import Container, Vertical
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from aoi_tui.config.i18n import t
+from aoi_tui.config.i18n import plural, t
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
 
 
@@ -77,7 +77,13 @@ class CalendarScreen(AoiScreen[None]):
         listed.clear_options()
         listed.add_options(rows or [t("ui.agenda.calendar_none")])
         cancelled = sum(e.cancelled for e in events)
-        self.said(t("ui.agenda.calendar_count", count=len(events), cancelled=cancelled))
+        self.said(
+            t(
+                "ui.agenda.calendar_count",
+                events=plural("calendar.events", len(events)),
+                cancelled=plural("ui.agenda.cancelled_count", cancelled),
+            )
+        )
 
     def action_write(self) -> None:
         from aoi_tui.exports.calendar_file import build_calendar, calendar_events
@@ -92,4 +98,10 @@ class CalendarScreen(AoiScreen[None]):
         except STORE_FAILURES as exc:
             self.said(str(exc), bold=True)
             return
-        self.said(t("calendar.written", path=shown(path) if path else "-", count=len(events)))
+        self.said(
+            t(
+                "calendar.written",
+                path=shown(path) if path else "-",
+                events=plural("calendar.events", len(events)),
+            )
+        )

@@ -273,3 +273,15 @@ def test_the_doctor_restores_what_erased_engagements_left(store: Store) -> None:
     store.cache.drop(store.root / FILE)
     found = events(parsed(build_calendar(calendar_events(store, names=False))))
     assert set(found) == {f"{p.id}@aoi.invalid" for p in made}
+
+
+def test_the_cli_counts_the_events_in_the_coachs_language(
+    store: Store, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """'1 event', French '1 événement' (it said '1 events', '1 événements')."""
+    ef = store.create_engagement(Engagement(coachee="Ana Ruiz", sponsor="Marc"))
+    ef.insert(plan("2026-12-03 14:00", "Europe/Paris"))
+    said = aoi(cli_env, "--lang", "fr", "calendar", "-o", str(tmp_path / "a.ics")).stderr
+    assert said.rstrip().endswith("(1 événement)"), said
+    said = aoi(cli_env, "calendar", "-o", str(tmp_path / "b.ics")).stderr
+    assert said.rstrip().endswith("(1 event)"), said

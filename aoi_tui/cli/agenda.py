@@ -205,7 +205,7 @@ def cmd_hours_log_set(args: argparse.Namespace) -> int:
 def cmd_calendar(args: argparse.Namespace) -> int:
     import sys
 
-    from aoi_tui.config.i18n import t
+    from aoi_tui.config.i18n import plural, t
     from aoi_tui.exports.calendar_file import build_calendar, calendar_events
     from aoi_tui.exports.writing import shown, write_document
 
@@ -213,7 +213,8 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     events = calendar_events(store, names=args.settings.calendar_names)
     path = write_document(store, args.output, "aoi.ics", build_calendar(events))
     if path is not None:
-        print(t("calendar.written", path=shown(path), count=len(events)), file=sys.stderr)
+        events_n = plural("calendar.events", len(events))
+        print(t("calendar.written", path=shown(path), events=events_n), file=sys.stderr)
     return 0
 
 
