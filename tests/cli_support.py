@@ -115,10 +115,13 @@ def _in_process(
 def aoi(
     env: dict[str, str], *args: str, stdin: str = "", timeout: float = 60, process: bool = False
 ) -> subprocess.CompletedProcess[str]:
+    # in the test's own folder: a file written under its default name lands there,
+    # never in the repository
     return run_aoi(
         ["--data-dir", env["AOI_DATA_DIR"], *args],
         env,
         stdin=stdin,
+        cwd=Path(env["AOI_DATA_DIR"]).parent,
         timeout=timeout,
         process=process,
     )

@@ -73,7 +73,7 @@ def env(cli_env: dict[str, str]) -> dict[str, str]:
 
 
 def raw_aoi(env: dict[str, str], data: Path, *args: str, stdin: bytes) -> tuple[int, str, str]:
-    done = run_aoi(["--data-dir", str(data), *args], env, stdin=stdin, timeout=120)
+    done = run_aoi(["--data-dir", str(data), *args], env, stdin=stdin, cwd=data.parent)
     return done.returncode, done.stdout, done.stderr
 
 

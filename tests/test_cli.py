@@ -32,7 +32,14 @@ def aoi(
     process: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     # stdin a pipe: never the terminal pytest runs in
-    return run_aoi(["--data-dir", str(data_dir), *args], env, stdin=stdin, cwd=cwd, process=process)
+    # a file written under its default name lands in the test's folder, not the repository
+    return run_aoi(
+        ["--data-dir", str(data_dir), *args],
+        env,
+        stdin=stdin,
+        cwd=cwd or data_dir.parent,
+        process=process,
+    )
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:

@@ -47,7 +47,8 @@ DEMO_WORDS = ["Lefèvre", "Camille", "Dubois", "Saint-Aubin", "réaffectation", 
 
 
 def aoi(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    result = run_aoi(["--data-dir", env["AOI_DATA_DIR"], *args], env, stdin=stdin)
+    data = Path(env["AOI_DATA_DIR"])
+    result = run_aoi(["--data-dir", str(data), *args], env, stdin=stdin, cwd=data.parent)
     assert result.returncode == 0, result.stderr
     return result
 
