@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Static
 
 from aoi_tui.config.i18n import plural, t
 from aoi_tui.domain.models import Note, Role, Session
+from aoi_tui.domain.vocabulary import Room
 
 BAR = 24
 
@@ -61,5 +62,13 @@ class RoleBalanceScreen(Screen[None]):
         yield Header()
         with Vertical(classes="dialog"):
             yield Static(t("ui.balance.title"), classes="dialog-title")
-            yield Static(balance_text(self.session, self.notes), id="balance")
+            yield Static(id="balance")
         yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "room", self.room_changed)
+
+    def room_changed(self, room: Room) -> None:
+        # it counts private notes too: for the coach alone, never the N+1 or the group
+        shown = balance_text(self.session, self.notes) if room is Room.COACH else None
+        self.query_one("#balance", Static).update(shown or Text(t("ui.balance.covered")))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable
 
-from aoi_tui.config.i18n import t
+from aoi_tui.config.i18n import plural, t
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.engagement import EngagementScreen
 from aoi_tui.screens.follow_up import FollowUpScreen
@@ -108,3 +108,27 @@ async def test_a_toast_the_coach_saw_leaves_when_the_n1_or_the_group_comes_in(
             await pilot.pause()
             said = [n.message for n in app._notifications]
             assert said == ["the room changed"], room
+
+
+async def test_the_balance_of_roles_is_covered_while_the_n1_is_in_the_room(store: Store) -> None:
+    """The balance of roles that ends a session counted every note, private ones
+    too ('Mirror 4 notes' where the N+1 had seen two): the coach's own reflection,
+    covered while the N+1 or the group is in the room, back with the coach alone."""
+    from aoi_tui.screens.role_balance import RoleBalanceScreen
+
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        ef = store.engagement(demo_id(store))
+        session = ef.sessions()[0]
+        app.room = Room.SPONSOR
+        await app.push_screen(RoleBalanceScreen(session, ef.notes(session.number)))
+        await pilot.pause()
+        notes_word = plural("ui.balance.notes", 2).split()[-1]
+        assert notes_word not in text_of(app.screen, "#balance")
+        app.room = Room.COACH
+        await pilot.pause()
+        assert notes_word in text_of(app.screen, "#balance")
+        app.room = Room.GROUP
+        await pilot.pause()
+        assert notes_word not in text_of(app.screen, "#balance")
