@@ -28,7 +28,6 @@ from textual.widgets import (
     Static,
     TabbedContent,
     TabPane,
-    Tabs,
     TextArea,
 )
 
@@ -969,8 +968,12 @@ class FramingScreen(AoiScreen[str | None]):
         """F4: the next tab, its first field focused (the tab bar was reached only by
         shift+tab from the top field, said nowhere)."""
         tabs = self.query_one("#framing-tabs", TabbedContent)
-        tabs.query_one(Tabs).action_next_tab()
-        self.call_after_refresh(self._focus_in_tab)
+        panes = [pane.id for pane in tabs.query(TabPane) if pane.id]
+        # set here, not through the tab bar's message, and the field focused now:
+        # in a burst (F4 F4 F5 then a name) each key must find the tab the one
+        # before it opened, never the name typed into the previous tab's field
+        tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
+        self._focus_in_tab()
 
     def _focus_in_tab(self) -> None:
         tabs = self.query_one("#framing-tabs", TabbedContent)

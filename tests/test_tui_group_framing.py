@@ -372,3 +372,25 @@ async def test_f4_moves_through_the_framing_tabs_by_keyboard(store: Store) -> No
             assert focused is not None and tabs.get_pane(seen[-1]) in focused.ancestors
         assert "tab-participants" in seen and "tab-charter" in seen
         assert seen[-1] == "tab-frame"  # round again
+
+
+async def test_f4_opens_its_tab_before_the_next_key_is_read(store: Store) -> None:
+    """F2 F4 F4 F4 F5 and a name sent as one write (a slow link, a fast coach): F5
+    (add a participant, a key of the Participants tab) and the name must find the
+    tab the F4s opened. F4 went through the tab bar's message, handled after the
+    keys queued behind it under load: F5 found the first tab still active and did
+    nothing, and the name went into the group's name, which the autosave kept
+    (seen in tmux). So the tab and its focus are set when F4's action returns."""
+    create_group_demo(store)
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        framing = await open_framing(pilot, 0)
+        await pilot.press("f2")  # the coach alone: the participant form may open
+        for _ in range(3):
+            framing.action_next_tab()  # no pause between them, as in a burst
+        tabs = framing.query_one("#framing-tabs")
+        assert getattr(tabs, "active", "") == "tab-participants"
+        assert framing.check_action("add_participant", ()) is True
+        await pilot.press("f5", *"Omar")
+        form = await on_screen(pilot, ParticipantScreen)
+        assert getattr(form.focused, "value", "") == "Omar"
