@@ -341,7 +341,7 @@ class DebriefScreen(AoiScreen[None]):
             state = validation_state(
                 Message(s), self.engagement, self.aoi.room, self.validator, present
             )
-            state = f"{t('ui.debrief.tab_message')}: {state}"
+            state = f"{t('ui.debrief.tab_message')}{t('ui.sep.colon')}{state}"
         elif s.sponsor_message_validated:
             state = t("ui.debrief.message_validated")
         else:

@@ -265,7 +265,7 @@ class EngagementScreen(AoiScreen[None]):
         overdue = summary.cadence_overdue(clock.today()) if dated else None
         line = Text.assemble(
             (e.coachee, "bold"),
-            f"  · {t('ui.col.sponsor')}: {e.sponsor or '—'}  · {t(f'ui.format.{e.format.value}')}",
+            f"  · {t('ui.col.sponsor')}{t('ui.sep.colon')}{e.sponsor or '—'}  · {t(f'ui.format.{e.format.value}')}",
             f"  · {summary.sessions_held}/{e.planned_sessions}" if dated else "",
             f"  · {t(f'status.{e.status.value}')}",
         )
@@ -389,7 +389,8 @@ class EngagementScreen(AoiScreen[None]):
             (t(f"ui.charter.{key}"), getattr(charter, key))
             for key in ("confidentiality", "attendance", "recipients", "leaving")
         ]
-        text = Text("\n".join(f"{label}: {value or '—'}" for label, value in rows))
+        colon = t("ui.sep.colon")
+        text = Text("\n".join(f"{label}{colon}{value or '—'}" for label, value in rows))
         if e.form is Form.PEERS:
             yes = t("yes") if charter.group_items_to_sponsors else t("no")
             text.append("\n" + t("ui.charter.to_sponsors", answer=yes))

@@ -92,8 +92,9 @@ class HoursScreen(AoiScreen[None]):
         listed = self.query_one("#hours-rows", OptionList)
         listed.clear_options()
         listed.add_options([Option(Text(row_words(r))) for r in log.rows] or [t("hours.none")])
+        colon = t("ui.sep.colon")
         self.query_one("#hours-totals", Static).update(
-            Text("\n".join(f"{label}: {value}" for label, value in totals_words(log)[:6]))
+            Text("\n".join(f"{label}{colon}{value}" for label, value in totals_words(log)[:6]))
         )
 
     def action_write(self) -> None:

@@ -44,7 +44,9 @@ def next_note_line(kind: NoteKind, visibility: Visibility, role: Role | None) ->
     else:
         line.append(t("ui.vis.PRIVATE"), style="bold")
     line.append(f" · {t(f'kind.{kind.value}')}")
-    line.append(f" · {t('ui.tag')}: {t(f'role.{role.value}') if role else t('ui.untagged')}")
+    line.append(
+        f" · {t('ui.tag')}{t('ui.sep.colon')}{t(f'role.{role.value}') if role else t('ui.untagged')}"
+    )
     return line
 
 

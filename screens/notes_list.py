@@ -74,7 +74,7 @@ def line_start(note: Note, state: SaveState, phase: str) -> Text:
     line.append(f" {t(f'kind.{note.kind.value}')}")
     if note.role:
         line.append(f" [{t(f'role.{note.role.value}')}]")
-    line.append(f" {shortened(phase, 12)}: ", style="dim")
+    line.append(f" {shortened(phase, 12)}{t('ui.sep.colon')}", style="dim")
     return line
 
 

@@ -77,7 +77,7 @@ class SearchScreen(AoiScreen[None]):
             line.append(f"{h.coachee} ", style="bold")
             if h.session:
                 line.append(f"s{h.session} ")
-            line.append(f"{t(f'ui.search.kind.{h.kind}')}: ", style="italic")
+            line.append(f"{t(f'ui.search.kind.{h.kind}')}{t('ui.sep.colon')}", style="italic")
             line.append(h.snippet(query, 60))
             options.add_option(Option(line, id=str(i)))
         state = plural("ui.search.count", len(self.hits))

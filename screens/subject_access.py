@@ -348,7 +348,7 @@ class SubjectAccessScreen(AoiScreen[None]):
         group = access_word("group", language())
         self.query_one("#access-review", TextArea).load_text(
             "\n".join(
-                f"{x.what}{f' s{x.session}' if x.session else ''}: "
+                f"{x.what}{f' s{x.session}' if x.session else ''}{t('ui.sep.colon')}"
                 f"{', '.join(x.names_others) or group} — {' '.join(x.text.split())[:300]}"
                 for x in flagged
             )
