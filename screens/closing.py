@@ -35,7 +35,7 @@ from aoi_tui.domain.models import (
     closing_hash,
 )
 from aoi_tui.domain.text import clean
-from aoi_tui.domain.validations import validate, validation_by, withhold
+from aoi_tui.domain.validations import toggle_validation, validation_by
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said, saves
 from aoi_tui.screens.group_room import (
@@ -326,14 +326,8 @@ class ClosingScreen(AoiScreen[None]):
             self.notify(t("ui.debrief.withdrawn"), severity="warning", timeout=8)
             return
         said = names(people, 15) if self.aoi.room is Room.COACH else t("ui.validating.the_group")
-        if all(validation_by(item, p, e) is not None for p in people):
-            for p in people:
-                withhold(item, p, e)
-            self.notify(t("ui.validating.withheld_for", names=said))
-        else:
-            for p in people:
-                validate(item, p, e)
-            self.notify(t("ui.validating.validated_for", names=said))
+        done = "validated_for" if toggle_validation(item, people, e) else "withheld_for"
+        self.notify(t(f"ui.validating.{done}", names=said))
         self.ef.update(e)
 
     @saves

@@ -114,4 +114,16 @@ def withhold(item: Validated, participant: Participant, engagement: Engagement) 
         e.closing_validations = [v for v in e.closing_validations if v.by != participant.id]
 
 
-__all__ = ["coachee_validation", "validate", "validation_by", "withhold"]
+def toggle_validation(item: Validated, people: list[Participant], engagement: Engagement) -> bool:
+    """One key for those present: each of `people` validates `item`, or, when
+    every one of them had, each takes their validation back. True: validated."""
+    if all(validation_by(item, p, engagement) is not None for p in people):
+        for p in people:
+            withhold(item, p, engagement)
+        return False
+    for p in people:
+        validate(item, p, engagement)
+    return True
+
+
+__all__ = ["coachee_validation", "toggle_validation", "validate", "validation_by", "withhold"]
