@@ -81,11 +81,12 @@ def documented() -> dict[Table, dict[str, str]]:
 
 def fields_of(model: type[BaseModel], version: int) -> dict[str, Any]:
     """The fields a document of `version` writes: version 1 leaves out those added
-    for collective engagements (written only when they say something)."""
+    for collective engagements (written only when they say something); a field
+    excluded from the dump (what only the prose says) is never written."""
     return {
         name: f
         for name, f in model.model_fields.items()
-        if version > 1 or getattr(f, "exclude_if", None) is None
+        if f.exclude is not True and (version > 1 or getattr(f, "exclude_if", None) is None)
     }
 
 

@@ -272,3 +272,33 @@ def test_a_peer_groups_charter_sends_its_items_to_the_n1s_once_everyone_agreed(
     # a charter changed is agreed to again
     ok(aoi(env, data, "engagement", "charter", eid, "--leaving", "On se dit au revoir."))
     assert "CANARY-GROUP" not in anne()
+
+
+def test_a_recap_tells_a_participant_who_was_absent_that_they_were_not_there(
+    store: Store, env: dict[str, str]
+) -> None:
+    data = store.root
+    eid = ok_json(
+        aoi(env, data, "engagement", "new", "--group", "Codev", "--form", "peers", "--json")
+    )["id"]
+    for name in ("Sophie", "Yann"):
+        ok(aoi(env, data, "participant", "add", eid, name))
+        ok(aoi(env, data, "participant", "consent", eid, name, "--date", "2026-11-20"))
+    ok(aoi(env, data, "session", "new", eid, "--kind", "peer", "--present", "sophie"))
+    for who, lang, absent in (("yann", "en", "were not at"), ("sophie", "fr", "n'étiez pas")):
+        recap = ok(
+            aoi(
+                {**env, "AOI_LANG": lang},
+                data,
+                "export",
+                eid,
+                "--recap",
+                "--session",
+                "1",
+                "--participant",
+                who,
+                "-o",
+                "-",
+            )
+        )
+        assert (absent in recap) is (who == "yann"), recap

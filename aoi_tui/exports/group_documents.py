@@ -159,6 +159,9 @@ class ParticipantRecap(Model):
     message: str | None
     notes: list[GroupEntry] = Field(default_factory=list)
     actions: list[GroupAction] = Field(default_factory=list)
+    # not at this session of the group: the recap must not read "what we agreed";
+    # the prose says it, the JSON schema is unchanged
+    absent: bool = Field(default=False, exclude=True)
 
 
 def _names(item: Item, engagement: Engagement, reader: Reader) -> list[str] | None:
@@ -378,6 +381,8 @@ def build_participant_recap(
         kind=session.kind,
         held_on=session.held_on,
         message=session.sponsor_message if reaches(message, eng, reader) else None,
+        absent=session.attendance is not None
+        and me.id not in session.attendance,  # None: not taken
         notes=[
             GroupEntry(about=about, session=number, text=text)
             for _, about, text in _entries(ef.notes(number), eng, reader, _text)

@@ -193,9 +193,12 @@ def group_report_markdown(report: GroupReport, lang: str) -> str:
 # -- the recaps ---------------------------------------------------------------------------
 
 
-def _recap_head(doc: Document, title: str, kind: str, held: str, coach: str, lang: str) -> None:
+def _recap_head(
+    doc: Document, title: str, kind: str, held: str, coach: str, lang: str, absent: bool = False
+) -> None:
     doc.add(heading(1, title))
-    doc.add(f"_{t('export.group.recap_notice', lang)}_")
+    notice = "export.group.recap_absent" if absent else "export.group.recap_notice"
+    doc.add(f"_{t(notice, lang)}_")
     facts = [f"- {t('export.kind_on', lang, kind=kind, date=held)}"]
     if coach.strip():
         facts.append(field("field.coach", inline(coach), lang))
@@ -227,7 +230,7 @@ def participant_recap_markdown(recap: ParticipantRecap, lang: str) -> str:
         f" ({inline(recap.group)})"
     )
     kind = t(f"session.kind.{recap.kind.value}", lang)
-    _recap_head(doc, title, kind, day(recap.held_on, lang), recap.coach, lang)
+    _recap_head(doc, title, kind, day(recap.held_on, lang), recap.coach, lang, recap.absent)
     doc.add(heading(2, t("export.actions", lang)))
     if recap.actions:
         doc.lines([_action_line(a, lang, session=False, also=True) for a in recap.actions])

@@ -189,7 +189,8 @@ def group_report_word(report: GroupReport, lang: str) -> WordDocument:
 def _recap_head(doc: WordDocument, heading: str, recap: GroupRecap | ParticipantRecap) -> None:
     lang = doc.lang
     doc.heading(1, heading)
-    doc.notice(t("export.group.recap_notice", lang))
+    absent = isinstance(recap, ParticipantRecap) and recap.absent
+    doc.notice(t("export.group.recap_absent" if absent else "export.group.recap_notice", lang))
     kind = t(f"session.kind.{recap.kind.value}", lang)
     doc.bullet(Run(t("export.kind_on", lang, kind=kind, date=day(recap.held_on, lang))))
     if recap.coach.strip():
