@@ -48,7 +48,7 @@ from aoi_tui.domain.models import (
     note_too_long,
 )
 from aoi_tui.domain.text import clean
-from aoi_tui.domain.validations import validate, validation_by, withhold
+from aoi_tui.domain.validations import toggle_validation, validate, validation_by
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.exports.render_markdown import shared_markdown
 from aoi_tui.exports.shared_report import ConsentMissing, build_shared_report
@@ -468,14 +468,8 @@ class DebriefScreen(AoiScreen[None]):
             return False
         # with the group in the room, "the group present", not a list of names
         said = names(people, 15) if self.aoi.room is Room.COACH else t("ui.validating.the_group")
-        if all(validation_by(item, p, e) is not None for p in people):
-            for p in people:
-                withhold(item, p, e)
-            self.notify(t("ui.validating.withheld_for", names=said))
-        else:
-            for p in people:
-                validate(item, p, e)
-            self.notify(t("ui.validating.validated_for", names=said))
+        done = "validated_for" if toggle_validation(item, people, e) else "withheld_for"
+        self.notify(t(f"ui.validating.{done}", names=said))
         return True
 
     @saves
