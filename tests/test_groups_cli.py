@@ -302,3 +302,48 @@ def test_a_recap_tells_a_participant_who_was_absent_that_they_were_not_there(
             )
         )
         assert (absent in recap) is (who == "yann"), recap
+
+
+def test_the_at_prefix_that_said_whom_a_note_concerns_is_not_in_what_others_read(
+    store: Store, env: dict[str, str]
+) -> None:
+    data = store.root
+    eid = ok_json(
+        aoi(env, data, "engagement", "new", "--group", "Codev", "--form", "peers", "--json")
+    )["id"]
+    for name in ("Claire Moreau", "Bruno Petit"):
+        ok(aoi(env, data, "participant", "add", eid, name, "--sponsor", "Anne Blanc"))
+        ok(aoi(env, data, "participant", "consent", eid, name, "--date", "2026-11-20"))
+        ok(aoi(env, data, "participant", "report", eid, name, "--own-items", "yes"))
+    ok(aoi(env, data, "session", "new", eid, "--kind", "peer", "--case-bringer", "claire"))
+    for text, by in (
+        ("@cla — reprend son planning", ["claire"]),
+        ("Un désaccord entre @cla et @bru sur les relèves", ["claire", "bruno"]),
+    ):
+        nid = ok_json(
+            aoi(env, data, "note", "add", eid, "--session", "1", "--shareable", "--json", text)
+        )["id"]
+        for who in by:
+            ok(aoi(env, data, "note", "validate", eid, nid, "--by", who))
+    confidential = ok(aoi(env, data, "export", eid, "--confidential", "-o", "-"))
+    assert "@cla — reprend" in confidential  # the coach's own file keeps what was typed
+    report = ok(aoi(env, data, "export", eid, "--shared", "--for-sponsor", "Anne Blanc", "-o", "-"))
+    recap = ok(
+        aoi(
+            env,
+            data,
+            "export",
+            eid,
+            "--recap",
+            "--session",
+            "1",
+            "--participant",
+            "claire",
+            "-o",
+            "-",
+        )
+    )
+    for shared in (report, recap):
+        assert "@" not in shared, shared
+        assert "reprend son planning" in shared
+        assert "entre Claire Moreau et Bruno Petit sur les relèves" in shared

@@ -139,6 +139,29 @@ def mentioned(
     return found, problems
 
 
+LEADING = re.compile(r"(?:\s*@[\w-]+[\s,;:—–-]*)+")
+"""The `@prefix`es a note starts with, and what separates them from the text."""
+
+
+def spoken(text: str, concerned: Sequence[Participant]) -> str:
+    """A note's text as someone other than the coach reads it: an `@prefix` is
+    the coach's shorthand for whom it concerns, which the document says in words
+    beside it. Those the note starts with go; one inside a sentence becomes the
+    name. Resolved among `concerned` only (a prefix never names anyone else); one
+    that names none of them stays as typed."""
+
+    def name(match: re.Match[str]) -> str | None:
+        try:
+            return find_participant(concerned, match.group(1)).name
+        except NoSuchParticipant:
+            return None
+
+    lead = LEADING.match(text)
+    if lead and all(name(m) for m in MENTION.finditer(lead.group())) and text[lead.end() :]:
+        text = text[lead.end() :]
+    return MENTION.sub(lambda m: name(m) or m.group(), text)
+
+
 def named_in(text: str, participants: Sequence[Participant]) -> list[Participant]:
     """The participants whose name, or a part of it of three letters or more, is a
     word of `text` (case and accents aside): a group item that names someone is
@@ -161,4 +184,5 @@ __all__ = [
     "default_about",
     "mentioned",
     "named_in",
+    "spoken",
 ]

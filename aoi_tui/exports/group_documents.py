@@ -36,7 +36,7 @@ from aoi_tui.domain.allow_list import (
     sponsors,
     validated_on,
 )
-from aoi_tui.domain.concerns import concerned
+from aoi_tui.domain.concerns import concerned, spoken
 from aoi_tui.domain.models import (
     ActionStatus,
     Area,
@@ -178,8 +178,17 @@ def _entries(
     items: list[T], engagement: Engagement, reader: Reader, text: Callable[[T], str]
 ) -> list[tuple[T, list[str] | None, str]]:
     return [
-        (i, _names(i, engagement, reader), text(i)) for i in items if reaches(i, engagement, reader)
+        (i, _names(i, engagement, reader), _spoken(i, engagement, text(i)))
+        for i in items
+        if reaches(i, engagement, reader)
     ]
+
+
+def _spoken(item: Item, engagement: Engagement, text: str) -> str:
+    """The text without the `@prefix` that said whom it concerns (the reader sees
+    the names beside it), resolved among those it concerns."""
+    people = concerned(item, engagement).people
+    return spoken(text, [p for p in engagement.participants if p.id in people])
 
 
 def the_sponsor(engagement: Engagement, name: str | None) -> str:
