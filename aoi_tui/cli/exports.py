@@ -32,23 +32,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     eid = engagement_id(store, args.engagement)
     if args.recap:
         if args.shared or args.confidential:
-            raise CliError("choose one export: --shared, --confidential, or --session N --recap")
+            raise CliError(i18n.t("export.choice.both"))
         if args.session is None:
-            raise CliError("--recap is the recap of one session: add --session N")
+            raise CliError(i18n.t("export.choice.recap_needs_session"))
         audience = Audience.RECAP
     elif args.session is not None:
-        raise CliError("--session goes with --recap (the recap of one session)")
+        raise CliError(i18n.t("export.choice.session_needs_recap"))
     elif args.shared or args.confidential:
         audience = Audience.SHARED if args.shared else Audience.CONFIDENTIAL
     else:
-        raise CliError("say what to export: --shared, --confidential, or --session N --recap")
+        raise CliError(i18n.t("export.choice.none"))
     engagement = store.engagement(eid).engagement()
     if engagement.individual:
         if args.for_sponsor or args.participant:
-            raise CliError(
-                "--for-sponsor and --participant are for a collective engagement: an "
-                "individual one has one N+1 and one coachee"
-            )
+            raise CliError(i18n.t("export.choice.individual"))
         export = build_export(store, eid, audience, args.format, i18n.language(), args.session)
     else:
         export = _group_export(store, eid, engagement, audience, args)
@@ -71,9 +68,9 @@ def _group_export(
     from aoi_tui.exports.group_export import build_group_export
 
     if args.for_sponsor and audience is not Audience.SHARED:
-        raise CliError("--for-sponsor goes with --shared (the report for one N+1)")
+        raise CliError(i18n.t("export.choice.for_sponsor_needs_shared"))
     if args.participant and audience is not Audience.RECAP:
-        raise CliError("--participant goes with --recap (one participant's recap of a session)")
+        raise CliError(i18n.t("export.choice.participant_needs_recap"))
     participant = named(engagement, args.participant).id if args.participant else None
     return build_group_export(
         store,

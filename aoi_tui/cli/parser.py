@@ -437,7 +437,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except (CliError, StoreError, UnlockError, SettingsError) as exc:
         fail(str(exc))
     except StoreFileError as exc:
-        fail(f"{exc}; `aoi doctor` checks the store and can restore from a backup")
+        fail(i18n.t("store_file.see_doctor", problem=exc))
     except StoreWriteError as exc:
         fail(i18n.t("write.nothing_changed", reason=exc))
     except ValueError as exc:

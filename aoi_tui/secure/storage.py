@@ -14,10 +14,25 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from aoi_tui.config.i18n import t
 from aoi_tui.secure.crypto import NONCE_BYTES, DecryptionError, seal, unseal
 from aoi_tui.secure.durable import write_atomic
 
 MAGIC = b"AOIDB\x01\n"
+
+
+# The fixed reasons, said in the coach's language; any other (the system's words,
+# a record that does not validate) is shown as it is. `reason` keeps the English
+# words: `aoi doctor` reports them.
+REASON_KEYS = {
+    "missing": "store_file.missing",
+    "not an aoi file": "store_file.not_aoi",
+    "not an aoi key file": "store_file.not_aoi_key",
+    "corrupt key file": "store_file.corrupt_key",
+    "holds no engagement": "store_file.no_engagement",
+    "written by a newer aoi: upgrade aoi to read it": "store_file.newer_read",
+    "written by a newer aoi: upgrade aoi to open it": "store_file.newer_open",
+}
 
 
 class StoreFileError(Exception):
@@ -27,6 +42,10 @@ class StoreFileError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+    def __str__(self) -> str:
+        key = REASON_KEYS.get(self.reason)
+        return t("store_file.problem", path=self.path, reason=t(key) if key else self.reason)
 
 
 Signature = tuple[int, int, int, bytes]
