@@ -163,6 +163,18 @@ class AoiScreen(Screen[ScreenResultType]):
         group's collective session, the group."""
         return Room.COACH
 
+    def in_a_group(self) -> bool:
+        """A group's screen: ctrl+b, where it is bound, brings the group in."""
+        return False
+
+    def action_toggle_group_safe(self) -> None:
+        """ctrl+b: the group comes into the room (only what concerns the group
+        shows), or leaves (the coach alone, or with one participant)."""
+        if not self.in_a_group():
+            return
+        self.aoi.room = Room.COACH if self.aoi.room is Room.GROUP else Room.GROUP
+        self.notify(t("ui.group_safe.on" if self.aoi.room is Room.GROUP else "ui.group_safe.off"))
+
     def before_write(self) -> None:
         """Called before each write of a handler marked `saves`: a screen that writes
         for a live session checks its lease here (`TakenOver` if resumed elsewhere)."""

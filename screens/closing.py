@@ -305,12 +305,8 @@ class ClosingScreen(AoiScreen[None]):
         self.validator = order[at % len(order)]
         self.show_all()
 
-    def action_toggle_group_safe(self) -> None:
-        """ctrl+b, a group's: the group comes into the room, or leaves."""
-        if self.ef.engagement().individual:
-            return
-        self.aoi.room = Room.COACH if self.aoi.room is Room.GROUP else Room.GROUP
-        self.notify(t("ui.group_safe.on" if self.aoi.room is Room.GROUP else "ui.group_safe.off"))
+    def in_a_group(self) -> bool:
+        return not self.ef.engagement().individual
 
     def validate_in_group(self, e: Engagement) -> None:
         """F4, a group's: the group present validates the review (again: takes it

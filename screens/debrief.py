@@ -434,12 +434,8 @@ class DebriefScreen(AoiScreen[None]):
         self.validator = order[at % len(order)]
         self.reload()
 
-    def action_toggle_group_safe(self) -> None:
-        """ctrl+b: the group comes into the room, or leaves (as in the session)."""
-        if self.engagement.individual:
-            return
-        self.aoi.room = Room.COACH if self.aoi.room is Room.GROUP else Room.GROUP
-        self.notify(t("ui.group_safe.on" if self.aoi.room is Room.GROUP else "ui.group_safe.off"))
+    def in_a_group(self) -> bool:
+        return not self.engagement.individual
 
     def validate_for_the_group(self, item: Validated) -> bool:
         """F4 in a group's debrief, on `item`: the group present validates a group

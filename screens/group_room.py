@@ -24,6 +24,7 @@ from aoi_tui.domain.concerns import MENTION, concerned, default_about, mentioned
 from aoi_tui.domain.items import Closing, ObjectiveProgress, Validated, item_day
 from aoi_tui.domain.models import (
     GROUP,
+    Action,
     Audience,
     Engagement,
     Note,
@@ -131,6 +132,24 @@ def opening_room(engagement: Engagement, session: Session, room: Room) -> Room:
 
 SPONSOR_PHASES = frozenset({"handover", "team_handover"})
 """The phases the N+1 joins (the handover to the N+1): the sponsor-safe view."""
+
+
+def room_after_sponsor(engagement: Engagement, session: Session) -> Room:
+    """F2 off: the N+1 leaves; in a group's collective session the group stays."""
+    if engagement.individual or not session.collective:
+        return Room.COACH
+    return Room.GROUP
+
+
+def reviewed_actions(
+    actions: list[Action], engagement: Engagement, session: Session
+) -> list[Action]:
+    """The actions a session's review recalls: in a group's one-to-one session,
+    the participant's and the group's, nobody else's."""
+    who = session.participant
+    if engagement.individual or who is None:
+        return actions
+    return [a for a in actions if in_debrief(a, engagement, Room.COACH, who)]
 
 
 def sponsor_joins(session: Session, phase: str) -> bool:

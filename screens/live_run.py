@@ -130,6 +130,14 @@ class LiveRun:
         if not self.ended:
             self.lease.check()
 
+    def taken_over_by(self) -> str | None:
+        """What says that another aoi holds the session now; None while it is ours."""
+        try:
+            self.check()
+        except TakenOver as exc:
+            return str(exc)
+        return None
+
     def step(self, step: int) -> bool:
         """The clock moves `step` phases on (or back) now; False when it cannot."""
         index = session_clock.current_index(self.session) + step

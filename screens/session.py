@@ -13,7 +13,7 @@ from textual.widgets import Header
 
 from aoi_tui.config.i18n import t
 from aoi_tui.domain import clock
-from aoi_tui.domain.models import Action, Session, Status
+from aoi_tui.domain.models import Session, Status
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.live.live_session import TakenOver
 from aoi_tui.screens.base import AoiScreen, Footer, failures_said
@@ -22,8 +22,9 @@ from aoi_tui.screens.coachee_log import CoacheeLogScreen
 from aoi_tui.screens.group_room import (
     Whom,
     choices,
-    in_debrief,
     opening_room,
+    reviewed_actions,
+    room_after_sponsor,
     sponsor_joins,
     whom,
 )
@@ -104,30 +105,22 @@ class SessionScreen(AoiScreen[None]):
         """The session record (its clock, cards drawn, the coachee's log)."""
         return self.live.session
 
-    @property
-    def phase(self) -> str:
-        return self.live.phase
-
     def whom(self, text: str, chosen: tuple[str, ...] | None) -> Whom:
         """Whom a group's note with `text` concerns, in this session and phase."""
-        return whom(text, chosen, self.engagement, self.session, self.phase)
+        return whom(text, chosen, self.engagement, self.session, self.live.phase)
 
     # -- what is on screen -------------------------------------------------------------
 
     def tick(self) -> None:
         """Once a second: the timers, and whether another aoi took the session over."""
         self.stepper.show(self.session, self.session.ended_at or clock.now())
-        try:
-            if not self.taken_over:
-                self.live.check()
-        except TakenOver as exc:
-            self.lose(str(exc))
+        if not self.taken_over and (reason := self.live.taken_over_by()) is not None:
+            self.lose(reason)
 
     def lose(self, message: str) -> None:
         """Another aoi resumed this session: stop writing, say so, keep the text on screen."""
-        if not self.taken_over:
-            self.log.warning(message)  # the banner says it (a toast would cover it at 80x24)
-            self.taken_over = True
+        self.log.warning(message)  # the banner says it (a toast would cover it at 80x24)
+        self.taken_over = True  # a reactive: said once, however often it is set
 
     def watch_taken_over(self, taken_over: bool) -> None:
         self.notes_list.read_only = taken_over
@@ -152,7 +145,13 @@ class SessionScreen(AoiScreen[None]):
         self.next_note.room = self.aoi.room
         if self.focused is None:
             self.next_note.input.focus()
-        self.review.show(review_panel_text(session, not safe, self.review_actions))
+        self.review.show(
+            review_panel_text(
+                session,
+                not safe,
+                lambda: reviewed_actions(self.ef.actions(), self.engagement, session),
+            )
+        )
         self.handover.show(handover_panel_text(self.ef, session, self.notes_list.notes))
 
     # -- writes, and how they went -------------------------------------------------------
@@ -184,28 +183,11 @@ class SessionScreen(AoiScreen[None]):
         self.review.page(direction)
         self.handover.page(direction)
 
-    def review_actions(self) -> list[Action]:
-        """The actions the review recalls: in a group's one-to-one session, the
-        participant's and the group's, nobody else's."""
-        actions = self.ef.actions()
-        who = self.session.participant
-        if self.engagement.individual or who is None:
-            return actions
-        return [a for a in actions if in_debrief(a, self.engagement, Room.COACH, who)]
-
     def room_after_sponsor(self) -> Room:
-        """F2 off in a group's collective session: the N+1 leaves, the group stays."""
-        if self.engagement.individual or not self.session.collective:
-            return Room.COACH
-        return Room.GROUP
+        return room_after_sponsor(self.engagement, self.session)
 
-    def action_toggle_group_safe(self) -> None:
-        """ctrl+b, in a group's session: the group comes in (only what concerns the
-        group shows), or leaves (the coach alone, or with one participant)."""
-        if self.engagement.individual:
-            return
-        self.aoi.room = Room.COACH if self.aoi.room is Room.GROUP else Room.GROUP
-        self.notify(t("ui.group_safe.on" if self.aoi.room is Room.GROUP else "ui.group_safe.off"))
+    def in_a_group(self) -> bool:
+        return not self.engagement.individual
 
     def action_choose_about(self) -> None:
         """ctrl+r, in a group's session: whom the next note concerns, one key at a time."""
@@ -232,13 +214,13 @@ class SessionScreen(AoiScreen[None]):
         """A card for the phase and role in view; in the balance of roles if the coach
         asked for it (F7, F8), not if shown at start or at a change of phase."""
         role = self.next_note.role
-        if self.cards.draw(self.phase, role) is not None and by_the_coach:
+        if self.cards.draw(self.live.phase, role) is not None and by_the_coach:
             self.live.count_card(role)
 
     def action_phase(self, step: int) -> None:
         if not self.taken_over and self.live.step(step):
             self.phase_changed()
-            if sponsor_joins(self.session, self.phase) and self.aoi.room is not Room.SPONSOR:
+            if sponsor_joins(self.session, self.live.phase) and self.aoi.room is not Room.SPONSOR:
                 self.aoi.room = Room.SPONSOR  # the N+1 joins for the handover
 
     def phase_changed(self) -> None:

@@ -101,3 +101,16 @@ def test_import_linter_reads_the_screens(copy: Path) -> None:
     done = run("lint-imports", copy)
     assert done.returncode != 0, done.stdout
     assert "aoi_tui.domain.text -> aoi_tui.screens.toggles" in done.stdout, done.stdout
+
+
+def test_the_session_screen_stays_a_router() -> None:
+    """The live session's screen routes keys and messages to widgets that keep
+    their own state (issue 12): under 250 lines, so that what grows goes into a
+    widget, `group_room`'s pure functions or `live_run`, not back into it."""
+    import ast
+
+    tree = ast.parse((REPO / "screens" / "session.py").read_text("utf-8"))
+    (screen,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "SessionScreen"]
+    assert screen.end_lineno is not None
+    lines = screen.end_lineno - screen.lineno + 1
+    assert lines < 250, f"SessionScreen is {lines} lines"

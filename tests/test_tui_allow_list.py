@@ -211,7 +211,7 @@ async def test_the_handover_panel_shows_shared_actions_with_status_and_due(store
         screen = await start_session(pilot)
         add_actions(screen.ef, NEW_SESSION)
         await pilot.press("f6", "f6", "f6")
-        await wait_for(pilot, lambda: screen.phase == "handover", what="handover")
+        await wait_for(pilot, lambda: screen.live.phase == "handover", what="handover")
         await pilot.pause()
         handover = text_of(screen, "#handover-text")
         line = next(x for x in handover.splitlines() if "N1-AGREED" in x)

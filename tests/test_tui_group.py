@@ -215,7 +215,7 @@ async def test_the_n1_joins_at_the_handover_and_leaves_the_group_in_the_room(
         screen = await start_team_session(pilot, eid)
         await pilot.press("f6", "f6", "f6")  # review, field, debrief, handover
         await pilot.pause()
-        assert screen.phase == "team_handover"
+        assert screen.live.phase == "team_handover"
         assert app.room is Room.SPONSOR
         assert "SPONSOR-SAFE VIEW" in screen_text(pilot)
         await pilot.press("f2")  # the N+1 leaves: the group stays

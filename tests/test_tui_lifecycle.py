@@ -568,7 +568,7 @@ async def test_an_action_of_one_session_is_reviewed_in_the_next_and_its_status_c
         await end_session(pilot)
 
         session = await start_session(pilot)  # session 2: its review phase
-        assert session.number == 2 and session.phase == "review"
+        assert session.number == 2 and session.live.phase == "review"
         review = text_of(session, "#review-text")
         assert "Déléguer le point sécurité du jeudi (coachee)" in review
         assert "Préparer l'entretien avec Julien (coachee)" in review

@@ -315,7 +315,7 @@ async def test_keys_typed_while_locked_never_reach_the_session(
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await start_session(pilot)
-        phase = screen.phase
+        phase = screen.live.phase
         field = screen.query_one("#note-input", Input)
         field.focus()
         await burst(
@@ -344,7 +344,7 @@ async def test_keys_typed_while_locked_never_reach_the_session(
         await unlock(pilot)
         assert app.screen is screen
         assert field.value == "Avant "
-        assert screen.phase == phase
+        assert screen.live.phase == phase
         await settle(pilot, screen)
         assert screen.notes_list.texts() == []
 

@@ -360,7 +360,7 @@ async def test_crash_then_resume_restores_phase_and_draft(store: Store) -> None:
         await pilot.pause()
         screen = session_screen(pilot)
         assert screen.number == NEW_SESSION
-        assert screen.phase == "field"
+        assert screen.live.phase == "field"
         assert "[2 Field work" in stepper_text(screen)
         assert screen.query_one("#note-input", Input).value == "Brouillon de fra"
         assert "SHAREABLE" in text_of(screen, "#next-note")
@@ -408,7 +408,7 @@ async def test_a_session_resumed_elsewhere_stops_this_window(store: Store) -> No
         await settle(pilot, screen)
         assert [n.text for n in disk_notes(store)] == ["Avant"]
         assert elsewhere.load_draft().text == "Texte à garder"  # not overwritten
-        assert screen.phase == "review"
+        assert screen.live.phase == "review"
 
 
 async def test_a_debrief_resumed_elsewhere_stops_writing(store: Store) -> None:
@@ -536,7 +536,7 @@ async def test_a_whole_session_from_review_to_handover(store: Store) -> None:
         await pilot.press("f4")
         await type_note(pilot, "Face à l'équipe")
         await pilot.press("f6")
-        assert screen.phase == "debrief"
+        assert screen.live.phase == "debrief"
         await pilot.press("f9")
         await pilot.pause()
         await pilot.press("f5")  # the coachee validates every shareable note
@@ -544,7 +544,7 @@ async def test_a_whole_session_from_review_to_handover(store: Store) -> None:
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("f6")
-        assert screen.phase == "handover"
+        assert screen.live.phase == "handover"
         assert app.sponsor_safe  # the N+1 joins: private notes leave the screen
         assert screen.query_one("#note-input", Input).password  # what is typed is masked
         handover = text_of(screen, "#handover-text")

@@ -493,5 +493,5 @@ async def test_a_palette_command_runs_on_the_screen(store: Store) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen, what="back on the session")
-        await wait_for(pilot, lambda: screen.phase == "field", what="the next phase")
+        await wait_for(pilot, lambda: screen.live.phase == "field", what="the next phase")
         assert demo_id(store) == screen.engagement_id
