@@ -163,7 +163,9 @@ def test_exports_open_without_any_request_and_print_to_pdf(
                 "[1]: https://evil.example/reference" in body
             )  # a reference definition stays text
             hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.href)")
-            assert "https://tracker.example/pixel.png" in hrefs  # the image became a link
+            # a typed image stays the text typed: neither fetched nor a link
+            assert "![pixel](https://tracker.example/pixel.png)" in body
+            assert "https://tracker.example/pixel.png" not in hrefs
             assert all(h.startswith(("http://", "https://", "mailto:")) for h in hrefs), hrefs
 
             printed = _pdf_pages(page, tmp_path, name)
