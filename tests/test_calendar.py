@@ -285,3 +285,17 @@ def test_the_cli_counts_the_events_in_the_coachs_language(
     assert said.rstrip().endswith("(1 événement)"), said
     said = aoi(cli_env, "calendar", "-o", str(tmp_path / "b.ics")).stderr
     assert said.rstrip().endswith("(1 event)"), said
+
+
+def test_the_demo_engagements_stay_out_of_the_calendar(store: Store) -> None:
+    """`aoi demo`'s fictional sessions would ring on the coach's phone: the
+    calendar, as the hours log, leaves them out."""
+    from aoi_tui.demo import create_demo, find_demo
+    from aoi_tui.store.agenda import add_planned
+
+    create_demo(store)
+    demo = find_demo(store)
+    assert demo is not None
+    add_planned(store, demo, plan("2026-12-04 10:00", "Europe/Paris"))
+    _, made = stuffed(store)
+    assert {e.uid for e in calendar_events(store, names=False)} == {p.id for p in made}

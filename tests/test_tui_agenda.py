@@ -167,12 +167,13 @@ async def test_the_calendar_file_from_the_first_screen(
     from aoi_tui.screens.calendar import CalendarScreen
     from aoi_tui.screens.commands import AoiCommands
     from aoi_tui.store.agenda import mark_planned
-    from tests.tui_support import demo_id, freeze, make_app, on_screen
+    from tests.test_hours_log import individual
+    from tests.tui_support import freeze, make_app, on_screen
 
     freeze(monkeypatch)
-    app = make_app(store)
-    eid = demo_id(store)
-    name = store.engagement(eid).engagement().coachee
+    app = make_app(store)  # the demo's planned sessions are no one's: not in it
+    eid = individual(store, "Camille Martin", listed=True, email="c@example.org").id
+    name = "Camille Martin"
     add_planned(store, eid, plan("2026-11-26 14:00", "Europe/Paris"))
     gone = add_planned(store, eid, plan("2026-12-03 14:00", "Europe/Paris"))
     mark_planned(store, eid, gone.id, by=CancelledBy.COACHEE, on=date(2026, 11, 24))

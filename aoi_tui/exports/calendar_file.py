@@ -54,6 +54,8 @@ def calendar_events(store: Store, *, names: bool, lang: str | None = None) -> li
 
     events: list[CalendarEvent] = []
     for summary in store.list_engagements():
+        if summary.demo:
+            continue  # the fictional engagements of `aoi demo` go to no one's phone
         ef = store.engagement(summary.id)
         engagement = ef.engagement()
         who = engagement.coachee
