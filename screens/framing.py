@@ -80,12 +80,20 @@ class FramingScreen(AoiScreen[str | None]):
     }
 
     BINDINGS = [
-        Binding("ctrl+o", "save", t("ui.key.save"), id="framing.save", priority=True),
+        # in the palette, not the footer: the framing saves itself, and Escape saves too;
+        # at 80 columns, in French, the footer keeps what the tab in view needs and F2
+        Binding("ctrl+o", "save", t("ui.key.save"), id="framing.save", priority=True, show=False),
         Binding("escape", "leave", t("ui.key.save_back"), id="framing.back"),
         Binding(
             "f7", "cycle", t("ui.key.cycle"), id="framing.cycle", tooltip=t("ui.palette.cycle")
         ),
-        Binding("f8", "cycle_target", t("ui.key.cycle_target"), id="framing.cycle_target"),
+        Binding(
+            "f8",
+            "cycle_target",
+            t("ui.key.cycle_target"),
+            id="framing.cycle_target",
+            tooltip=t("ui.palette.cycle_target"),
+        ),
         Binding("f6", "remove", t("ui.key.remove"), id="framing.remove"),
         Binding("f5", "add_participant", t("ui.framing.add_participant"), id="framing.add"),
         Binding("f9", "plan", t("ui.framing.key_plan"), id="framing.plan"),
@@ -97,6 +105,7 @@ class FramingScreen(AoiScreen[str | None]):
             tooltip=t("ui.palette.next_tab"),
             show=False,  # in the palette: at 80 columns the footer keeps F2 first
         ),
+        Binding("ctrl+q", "app.quit", t("ui.key.quit"), id="framing.quit", show=False),
     ]
 
     def __init__(self, engagement_id: str | None) -> None:
