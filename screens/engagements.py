@@ -183,7 +183,7 @@ class EngagementsScreen(AoiScreen[None]):
         try:
             summaries = self.aoi.unlocked.list_engagements()
         except StoreFileError as exc:  # a damaged index: said, never an empty store
-            summaries, unreadable = [], t("ui.engagements.unreadable", reason=exc.reason)
+            summaries, unreadable = [], t("ui.engagements.unreadable", reason=exc.said)
         else:
             unreadable = ""
         today = clock.today()

@@ -98,7 +98,7 @@ class SupervisionScreen(AoiScreen[None]):
         try:
             entries = SupervisionLog(self.aoi.unlocked).entries()
         except StoreFileError as exc:
-            shown.update(Text(t("ui.supervision.unreadable", reason=exc.reason), style="bold"))
+            shown.update(Text(t("ui.supervision.unreadable", reason=exc.said), style="bold"))
             return
         listed.add_options(
             [

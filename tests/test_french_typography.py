@@ -9,6 +9,7 @@ from pathlib import Path
 
 from aoi_tui.config import i18n
 from aoi_tui.domain.models import NoteKind, Role, Visibility
+from aoi_tui.secure.storage import StoreFileError
 from screens.note_input import next_note_line
 
 SCREENS = Path(__file__).resolve().parent.parent / "screens"
@@ -44,3 +45,16 @@ def test_no_screen_writes_a_label_then_a_literal_colon() -> None:
                 ):
                     found.append(f"{path.name}:{after.lineno}")
     assert not found, f"use t('ui.sep.colon') between a label and its value: {found}"
+
+
+def test_a_store_files_reason_reads_in_french(tmp_path: Path) -> None:
+    """What the engagements list and the supervision log say when their file is
+    damaged: the reason in the coach's language ('(…: missing)' in French before)."""
+    error = StoreFileError(tmp_path / "index.db", "missing")
+    i18n.set_language("fr")
+    try:
+        said, whole = error.said, str(error)
+    finally:
+        i18n.set_language("en")
+    assert said == "manquant" and whole.endswith("index.db : manquant")
+    assert error.reason == "missing" and str(error).endswith("index.db: missing")

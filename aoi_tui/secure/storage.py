@@ -43,9 +43,14 @@ class StoreFileError(Exception):
         self.path = path
         self.reason = reason
 
-    def __str__(self) -> str:
+    @property
+    def said(self) -> str:
+        """The reason in the coach's language (`reason` keeps the English words)."""
         key = REASON_KEYS.get(self.reason)
-        return t("store_file.problem", path=self.path, reason=t(key) if key else self.reason)
+        return t(key) if key else self.reason
+
+    def __str__(self) -> str:
+        return t("store_file.problem", path=self.path, reason=self.said)
 
 
 Signature = tuple[int, int, int, bytes]
