@@ -33,7 +33,7 @@ from aoi_tui.domain.models import (
     Session,
     SessionKind,
 )
-from aoi_tui.domain.phases import phases_for
+from aoi_tui.domain.phases import case_phase, phases_for
 from aoi_tui.domain.vocabulary import Room
 
 
@@ -67,7 +67,20 @@ def whom(
     if engagement.individual:
         return Whom()
     about = list(chosen) if chosen is not None else default_about(engagement, session, phase)
-    return whom_unless_named(text, about, engagement)
+    found = whom_unless_named(text, about, engagement)
+    bringer = session.case_bringer
+    if (
+        bringer is None
+        or found.problems
+        or found.group
+        or bringer in found.about
+        or phase is None
+        or not case_phase(session.kind.value, phase)
+    ):
+        return found
+    # the case belongs to its bringer: a peer named about it is added, never put
+    # in their place (the case would reach that peer's N+1 on their word alone)
+    return whom_unless_named("", [bringer, *found.about], engagement)
 
 
 def whom_unless_named(text: str, about: Sequence[str], engagement: Engagement) -> Whom:

@@ -236,3 +236,22 @@ def test_a_peer_groups_n1s_see_at_the_handover_what_reaches_each_of_them() -> No
     own_note = note("Albane avance", [people[0].id])
     assert shown(group_note, e, Room.SPONSOR)
     assert not shown(own_note, e, Room.SPONSOR)  # about one person: never before the group
+
+
+def test_a_peer_named_in_a_case_phase_is_added_to_the_case_bringer_not_put_in_their_place() -> None:
+    """A peer session's case belongs to its case-bringer: a question or a reaction
+    about the case that names another peer (`@bru`) concerns both, so it reaches
+    no one before the case-bringer validated it (it went to Bruno's N+1 with his
+    validation alone, the case's content with it). Outside the case phases a
+    mention names whom the note concerns, as before."""
+    from aoi_tui.domain.models import Engagement, Form, Participant, Session, SessionKind
+    from aoi_tui.screens.group_room import whom
+
+    claire, bruno = Participant(name="Claire Moreau"), Participant(name="Bruno Petit")
+    e = Engagement(form=Form.PEERS, group="Codev", participants=[claire, bruno])
+    s = Session(kind=SessionKind.PEER, number=1, case_bringer=claire.id)
+    text = "@bru asks what the budget allows"
+    assert whom(text, None, e, s, "clarification").about == (claire.id, bruno.id)
+    assert whom(text, [bruno.id], e, s, "reactions").about == (claire.id, bruno.id)
+    assert whom(text, None, e, s, "news").about == (bruno.id,)
+    assert whom("@cla reorganises the shifts", None, e, s, "request").about == (claire.id,)
