@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 
 from aoi_tui.config.i18n import t
 from aoi_tui.domain.allow_list import ForSponsor, Item, group_safe, reaches, sponsors
-from aoi_tui.domain.concerns import MENTION, concerned, default_about, mentioned, named_in
+from aoi_tui.domain.concerns import (
+    MENTION,
+    concerned,
+    default_about,
+    mentioned,
+    named_in,
+    with_the_case_bringer,
+)
 from aoi_tui.domain.items import Closing, ObjectiveProgress, Validated, item_day
 from aoi_tui.domain.models import (
     GROUP,
@@ -33,7 +40,7 @@ from aoi_tui.domain.models import (
     Session,
     SessionKind,
 )
-from aoi_tui.domain.phases import case_phase, phases_for
+from aoi_tui.domain.phases import phases_for
 from aoi_tui.domain.vocabulary import Room
 
 
@@ -68,19 +75,10 @@ def whom(
         return Whom()
     about = list(chosen) if chosen is not None else default_about(engagement, session, phase)
     found = whom_unless_named(text, about, engagement)
-    bringer = session.case_bringer
-    if (
-        bringer is None
-        or found.problems
-        or found.group
-        or bringer in found.about
-        or phase is None
-        or not case_phase(session.kind.value, phase)
-    ):
+    owned = with_the_case_bringer(list(found.about), session, phase)
+    if found.problems or owned == list(found.about):
         return found
-    # the case belongs to its bringer: a peer named about it is added, never put
-    # in their place (the case would reach that peer's N+1 on their word alone)
-    return whom_unless_named("", [bringer, *found.about], engagement)
+    return whom_unless_named("", owned, engagement)
 
 
 def whom_unless_named(text: str, about: Sequence[str], engagement: Engagement) -> Whom:

@@ -347,3 +347,26 @@ def test_the_at_prefix_that_said_whom_a_note_concerns_is_not_in_what_others_read
         assert "@" not in shared, shared
         assert "reprend son planning" in shared
         assert "entre Claire Moreau et Bruno Petit sur les relèves" in shared
+
+
+def test_a_peer_named_in_a_case_phase_through_the_cli_does_not_take_the_case_to_their_n1(
+    store: Store, env: dict[str, str]
+) -> None:
+    data = store.root
+    eid = ok_json(
+        aoi(env, data, "engagement", "new", "--group", "Codev", "--form", "peers", "--json")
+    )["id"]
+    for name, sponsor in (("Claire Moreau", "Anne Blanc"), ("Bruno Petit", "Bernard Roy")):
+        ok(aoi(env, data, "participant", "add", eid, name, "--sponsor", sponsor))
+        ok(aoi(env, data, "participant", "consent", eid, name, "--date", "2026-11-20"))
+        ok(aoi(env, data, "participant", "report", eid, name, "--own-items", "yes"))
+    ok(aoi(env, data, "session", "new", eid, "--kind", "peer", "--case-bringer", "claire"))
+    for phase in ("clarification", "news"):
+        text = f"@bru CANARY-{phase} asks about the night shifts"
+        add = ("note", "add", eid, "--session", "1", "--phase", phase, "--shareable", "--json")
+        nid = ok_json(aoi(env, data, *add, text))["id"]
+        ok(aoi(env, data, "note", "validate", eid, nid, "--by", "bruno"))
+    bernard = ok(
+        aoi(env, data, "export", eid, "--shared", "--for-sponsor", "Bernard Roy", "-o", "-")
+    )
+    assert "CANARY-news" in bernard and "CANARY-clarification" not in bernard

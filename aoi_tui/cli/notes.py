@@ -30,11 +30,15 @@ def cmd_note_add(args: argparse.Namespace) -> int:
     # whitespace is no part of the note, and would end up in every export.
     text = read_note(args.text)
     try:
-        ef.session(args.session)
+        session = ef.session(args.session)
     except KeyError:
         raise CliError(f"no session {args.session} in this engagement") from None
     engagement = ef.engagement()
     about = _about(engagement, args.about) if args.about else _mentions(engagement, text)
+    if about:
+        from aoi_tui.domain.concerns import with_the_case_bringer
+
+        about = with_the_case_bringer(about, session, args.phase)
     note = ef.add_note(
         args.session,
         text,

@@ -116,6 +116,23 @@ def default_about(engagement: Engagement, session: Session, phase: str | None) -
     return []
 
 
+def with_the_case_bringer(about: list[str], session: Session, phase: str | None) -> list[str]:
+    """Whom a note about people concerns once a peer session's case is counted:
+    in the case's phases the case belongs to its bringer, so a peer named about
+    it is added to them, never put in their place (the case would reach that
+    peer's N+1 on their word alone). The group, or no one, stays as it is."""
+    bringer = session.case_bringer
+    if (
+        bringer is None
+        or about in ([], [GROUP])
+        or bringer in about
+        or phase is None
+        or not case_phase(session.kind.value, phase)
+    ):
+        return about
+    return [bringer, *about]
+
+
 MENTION = re.compile(r"(?<![\w@])@([\w-]+)")
 """A person named in a note as typed in a live session: `@cla` for Claire."""
 
@@ -185,4 +202,5 @@ __all__ = [
     "mentioned",
     "named_in",
     "spoken",
+    "with_the_case_bringer",
 ]
