@@ -74,7 +74,19 @@ def whom(
     if engagement.individual:
         return Whom()
     about = list(chosen) if chosen is not None else default_about(engagement, session, phase)
-    found = whom_unless_named(text, about, engagement)
+    return _with_the_case(whom_unless_named(text, about, engagement), engagement, session, phase)
+
+
+def whom_edited(text: str, note: Note, engagement: Engagement, session: Session | None) -> Whom:
+    """Whom a group's note concerns once its text is edited: an `@prefix` in it,
+    else whom it concerned; in a peer session's case phases, its bringer too."""
+    found = whom_unless_named(text, note.about, engagement)
+    return found if session is None else _with_the_case(found, engagement, session, note.phase)
+
+
+def _with_the_case(
+    found: Whom, engagement: Engagement, session: Session, phase: str | None
+) -> Whom:
     owned = with_the_case_bringer(list(found.about), session, phase)
     if found.problems or owned == list(found.about):
         return found

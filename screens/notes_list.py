@@ -31,10 +31,18 @@ from textual.visual import Visual, visualize
 
 from aoi_tui.config.i18n import t
 from aoi_tui.domain.cycle import next_in
-from aoi_tui.domain.models import Engagement, Note, NoteKind, Role, SessionKind, Visibility
+from aoi_tui.domain.models import (
+    Engagement,
+    Note,
+    NoteKind,
+    Role,
+    Session,
+    SessionKind,
+    Visibility,
+)
 from aoi_tui.domain.text import clean
 from aoi_tui.domain.vocabulary import Room
-from aoi_tui.screens.group_room import masked, shown, whom_unless_named
+from aoi_tui.screens.group_room import masked, shown, whom_edited
 from aoi_tui.screens.live_run import NoteSaved, SessionTakenOver, WriteFailed
 from aoi_tui.screens.note_input import QUICK_KINDS, about_line
 from aoi_tui.screens.phase_stepper import phase_label
@@ -140,9 +148,13 @@ class NotesList(ScrollView, can_focus=True):
             self.note = note
             self.how = how
 
-    def __init__(self, session_kind: SessionKind, *, id: str | None = None) -> None:
+    def __init__(
+        self, session_kind: SessionKind, *, id: str | None = None, session: Session | None = None
+    ) -> None:
         super().__init__(id=id)
         self.session_kind = session_kind
+        self.session = session
+        """The session listed (a peer session's case-bringer: whom an edit concerns)."""
         self.notes: list[Note] = []
         """Every note of the session, oldest first (shown or not)."""
         self.states: dict[str, SaveState] = {}
@@ -574,7 +586,7 @@ class NotesList(ScrollView, can_focus=True):
             """A group's note edited as the input takes one: an `@prefix` says whom
             it concerns now, and masks it in front of the group (`group_room`)."""
             assert group is not None
-            about = whom_unless_named(words, note.about, group)
+            about = whom_edited(words, note, group, self.session)
             return about_line(about), masked(room, about, words) or room is Room.SPONSOR
 
         def closed(result: tuple[str, bool] | None) -> None:
@@ -582,7 +594,7 @@ class NotesList(ScrollView, can_focus=True):
                 return
             text = clean(result[0]).strip()
             if group is not None:
-                about = whom_unless_named(text, note.about, group)
+                about = whom_edited(text, note, group, self.session)
                 if about.problems:  # a person is never guessed: said, the words kept
                     hidden = self.app_room() is not Room.COACH
                     said = t("ui.about.problem_hidden") if hidden else about.problems[0]

@@ -60,7 +60,7 @@ class SessionScreen(AoiScreen[None]):
         """The engagement as the session opened (its participants, for a group's notes)."""
         self.room_before = self.aoi.room
         """Who was in the room before the session: as it was again on leaving."""
-        self.notes_list = NotesList(session.kind, id="notes")
+        self.notes_list = NotesList(session.kind, id="notes", session=session)
         self.live = LiveRun(self.ef, session, self.notes_list)  # writes said on the list
         """The session record, its lease and its writes."""
         self.stepper = PhaseStepper(id="stepper")

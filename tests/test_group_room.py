@@ -255,3 +255,22 @@ def test_a_peer_named_in_a_case_phase_is_added_to_the_case_bringer_not_put_in_th
     assert whom(text, [bruno.id], e, s, "reactions").about == (claire.id, bruno.id)
     assert whom(text, None, e, s, "news").about == (bruno.id,)
     assert whom("@cla reorganises the shifts", None, e, s, "request").about == (claire.id,)
+
+
+def test_a_case_note_edited_to_name_a_peer_keeps_the_case_bringer() -> None:
+    """Editing a note of the case phases (Enter on the list) follows its `@` as a
+    new note does: the peer named is added to the case-bringer. The edit used to
+    put the peer in the bringer's place, the case's content then reaching that
+    peer's N+1 on their validation alone."""
+    from aoi_tui.domain.models import Engagement, Form, Note, Participant, Session, SessionKind
+    from aoi_tui.screens.group_room import whom_edited
+
+    claire, bruno = Participant(name="Claire Moreau"), Participant(name="Bruno Petit")
+    e = Engagement(form=Form.PEERS, group="Codev", participants=[claire, bruno])
+    s = Session(kind=SessionKind.PEER, number=1, case_bringer=claire.id)
+    case_note = Note(session=1, phase="clarification", text="the budget", about=[claire.id])
+    edited = "@bru asks what the budget allows"
+    assert whom_edited(edited, case_note, e, s).about == (claire.id, bruno.id)
+    news = Note(session=1, phase="news", text="back from leave", about=[claire.id])
+    assert whom_edited(edited, news, e, s).about == (bruno.id,)  # not the case: as typed
+    assert whom_edited(edited, case_note, e, None).about == (bruno.id,)  # no session known
