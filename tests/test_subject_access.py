@@ -24,10 +24,12 @@ from aoi_tui.domain.models import (
     Competency,
     Engagement,
     ExportRecord,
+    MaturityMark,
     Note,
     Objective,
     Session,
     SessionKind,
+    Tool,
 )
 from aoi_tui.domain.participants import Participant
 from aoi_tui.domain.reflections import Reflection
@@ -252,6 +254,14 @@ def test_an_individual_access_has_every_private_note_and_the_cover(
         Note(session=s.number, phase="experience_review", text="Élodie en conflit avec Rodolphe")
     )
     ef.insert(Reflection(hypotheses="Je crois qu'Élodie rejoue un vieux conflit."))
+    # a practice she took up and how far it is in use: about her too
+    ef.insert(
+        Tool(
+            name="Briefing en 3 points",
+            description="Élodie l'ouvre chaque lundi",
+            maturity=[MaturityMark(on=START, level=Level.ACQUIRED)],
+        )
+    )
     out = tmp_path / "answer"
     done = aoi(cli_env, "--lang", "fr", "export", ef.id, "--subject-access", "-o", str(out))
     assert done.returncode == 0, done.stderr
@@ -264,6 +274,8 @@ def test_an_individual_access_has_every_private_note_and_the_cover(
     assert "privée : Élodie doute" in texts
     assert "Je crois qu'Élodie rejoue un vieux conflit." in texts
     assert "Qu'Élodie tienne ses délais." in texts  # the N+1's opinion is hers
+    tools = [x["text"] for x in body["texts"] if x["what"] == "tool"]
+    assert tools and "Briefing en 3 points" in tools[0] and "l'ouvre chaque lundi" in tools[0]
     assert body["controller"] == "Claire Moreau"
     review = {x["text"]: x["names_others"] for x in body["to_review"]}
     assert review == {"Élodie en conflit avec Rodolphe": ["Rodolphe"]}

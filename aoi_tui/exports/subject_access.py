@@ -28,7 +28,7 @@ from pydantic import Field
 from aoi_tui.config.i18n import t
 from aoi_tui.domain.concerns import concerned
 from aoi_tui.domain.items import Closing, Item, Message
-from aoi_tui.domain.models import Engagement, ExportRecord, Model, Session, SessionKind
+from aoi_tui.domain.models import Engagement, ExportRecord, Model, Session, SessionKind, Tool
 from aoi_tui.domain.participants import Participant, find_participant
 from aoi_tui.domain.reflections import Reflection
 from aoi_tui.exports.folding import fold
@@ -191,6 +191,12 @@ def build_access_file(
                 private=a.visibility.value == "private",
                 **group,
             )
+    for tool in ef.all(Tool):  # a practice they took up, and how far: about them too
+        ok, group = mine(tool)
+        if ok:
+            marks = ", ".join(f"{m.on.isoformat()} {m.level.value}" for m in tool.maturity)
+            text = "\n".join(x for x in (tool.name, tool.description, marks) if x)
+            add("tool", text, "coach", session=tool.introduced_session, **group)
     for r in ef.all(Reflection):
         # in a group, the coach's reflections on the person's own one-to-one
         # sessions only: elsewhere they may be about anyone
