@@ -274,3 +274,16 @@ def test_a_case_note_edited_to_name_a_peer_keeps_the_case_bringer() -> None:
     news = Note(session=1, phase="news", text="back from leave", about=[claire.id])
     assert whom_edited(edited, news, e, s).about == (bruno.id,)  # not the case: as typed
     assert whom_edited(edited, case_note, e, None).about == (bruno.id,)  # no session known
+
+
+def test_a_group_note_with_an_at_prefix_is_flagged_as_naming_that_person() -> None:
+    """`aoi note add --about group "@cla …"`: the note is the group's by the coach's
+    word, but its `@cla` names Claire: flagged for review like a name typed whole
+    (the flag looked for names only, and missed it)."""
+    from aoi_tui.domain.concerns import named_in
+    from aoi_tui.domain.models import Participant
+
+    claire, bruno = Participant(name="Claire Moreau"), Participant(name="Bruno Petit")
+    assert named_in("@cla a proposé le tableau", [claire, bruno]) == [claire]
+    assert named_in("@zz a proposé le tableau", [claire, bruno]) == []  # names no one
+    assert named_in("le tableau de l'équipe", [claire, bruno]) == []

@@ -182,12 +182,20 @@ def spoken(text: str, concerned: Sequence[Participant]) -> str:
 def named_in(text: str, participants: Sequence[Participant]) -> list[Participant]:
     """The participants whose name, or a part of it of three letters or more, is a
     word of `text` (case and accents aside): a group item that names someone is
-    flagged, it may be about them rather than the group."""
+    flagged, it may be about them rather than the group. An `@prefix` that names
+    one of them counts too (`@cla` typed in a note said to be the group's)."""
     words = set(re.findall(r"\w+", fold(text)))
+    at: set[str] = set()
+    for match in MENTION.finditer(text):
+        try:
+            at.add(find_participant(participants, match.group(1)).id)
+        except NoSuchParticipant:
+            continue  # names no one, or several: nobody in particular
     return [
         p
         for p in participants
-        if any(len(part) >= 3 and part in words for part in re.findall(r"\w+", fold(p.name)))
+        if p.id in at
+        or any(len(part) >= 3 and part in words for part in re.findall(r"\w+", fold(p.name)))
     ]
 
 
