@@ -52,6 +52,15 @@ from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
 from aoi_tui.screens.export import write_and_say
 
 
+def _row(label: str, *fields: tuple[str, str]) -> Horizontal:
+    """A line of the register's form: its label, then each field (id, placeholder key)."""
+    return Horizontal(
+        Static(t(f"ui.access.{label}"), classes="access-label"),
+        *(Input(id=f, compact=True, placeholder=t(f"ui.access.{key}")) for f, key in fields),
+        classes="access-row",
+    )
+
+
 class SubjectAccessScreen(AoiScreen[None]):
     TAB_KEYS = {
         "record": ("access-tab-requests",),
@@ -88,35 +97,17 @@ class SubjectAccessScreen(AoiScreen[None]):
                 with TabPane(t("ui.access.document"), id="access-tab-document"):
                     yield TextArea(id="access-document", read_only=True, soft_wrap=True)
                 with TabPane(t("ui.access.requests"), id="access-tab-requests"):
-                    with Horizontal(classes="access-row"):
-                        yield Static(t("ui.access.received_label"), classes="access-label")
-                        yield Input(
-                            id="access-received",
-                            compact=True,
-                            placeholder=t("ui.access.received"),
-                        )
-                        yield Input(
-                            id="access-identity",
-                            compact=True,
-                            placeholder=t("ui.access.identity"),
-                        )
-                    with Horizontal(classes="access-row"):
-                        yield Static(t("ui.access.answered_label"), classes="access-label")
-                        yield Input(
-                            id="access-answered",
-                            compact=True,
-                            placeholder=t("ui.access.answered_on"),
-                        )
-                        yield Input(
-                            id="access-withheld",
-                            compact=True,
-                            placeholder=t("ui.access.withheld"),
-                        )
-                    with Horizontal(classes="access-row"):
-                        yield Static(t("ui.access.extend_label"), classes="access-label")
-                        yield Input(
-                            id="access-reason", compact=True, placeholder=t("ui.access.reason")
-                        )
+                    yield _row(
+                        "received_label",
+                        ("access-received", "received"),
+                        ("access-identity", "identity"),
+                    )
+                    yield _row(
+                        "answered_label",
+                        ("access-answered", "answered_on"),
+                        ("access-withheld", "withheld"),
+                    )
+                    yield _row("extend_label", ("access-reason", "reason"))
                     yield OptionList(id="access-requests")
             yield Static(t("ui.sponsor_safe.covered"), classes="cover")
         yield Footer(compact=True)
