@@ -88,10 +88,9 @@ class CalendarScreen(AoiScreen[None]):
     def action_write(self) -> None:
         from aoi_tui.exports.calendar_file import build_calendar, calendar_events
         from aoi_tui.exports.writing import shown, write_document
+        from aoi_tui.screens.export import document_file
 
-        typed = self.query_one("#calendar-file", Input).value.strip()
-        if typed in ("", "-", "/dev/stdout"):  # the terminal is aoi's: a file only
-            typed = "aoi.ics"
+        typed = document_file(self.query_one("#calendar-file", Input).value, "aoi.ics")
         try:
             events = calendar_events(self.aoi.unlocked, names=self.aoi.settings.calendar_names)
             path = write_document(self.aoi.unlocked, typed, "aoi.ics", build_calendar(events))

@@ -284,6 +284,14 @@ def write_and_say(
     return True
 
 
+def document_file(typed: str, default: str) -> str:
+    """Where a screen writes a document of the coach's (the hours log, the
+    calendar): a file only, the terminal being aoi's. Nothing typed, or any name
+    of that terminal, is the document's default file name."""
+    typed = typed.strip()
+    return default if typed in ("", "/dev/stdout") or is_this_terminal(typed) else typed
+
+
 def is_this_terminal(target: str) -> bool:
     """`-`, /dev/stdout, /dev/tty or any other name of the terminal aoi draws on."""
     if target == "-":

@@ -100,14 +100,13 @@ class HoursScreen(AoiScreen[None]):
     def action_write(self) -> None:
         from aoi_tui.exports.hours_log import gather, render_csv, render_markdown
         from aoi_tui.exports.writing import shown, write_document
+        from aoi_tui.screens.export import document_file
 
         period = self.period()
         if period is None:
             return
         fmt = str(self.query_one("#hours-format", Select).value)
-        typed = self.query_one("#hours-file", Input).value.strip()
-        if typed in ("", "-", "/dev/stdout"):  # the terminal is aoi's: a file only
-            typed = f"aoi-hours.{fmt}"
+        typed = document_file(self.query_one("#hours-file", Input).value, f"aoi-hours.{fmt}")
         left_out = self.aoi.settings.hours_left_out
         try:
             log = gather(self.aoi.unlocked, left_out, *period)
