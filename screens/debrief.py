@@ -774,14 +774,17 @@ class DebriefScreen(AoiScreen[None]):
         if not self.aoi.sponsor_safe:
             order.append("tab-fsac")
         current = tabs.active if tabs.active in order else order[-1]
-        tabs.active = next_in(order, current)
+        following = next_in(order, current)
         focus = {
             "tab-notes": "#debrief-notes",
             "tab-message": "#message",
             "tab-actions": "#action-text",
             "tab-fsac": "#feeling",
-        }[tabs.active]
-        self.query_one(focus).focus()
+        }[following]
+        # focused before the tab changes, as the framing's F4: focused a turn later,
+        # the hidden tab's field could hand the focus to its neighbour, whose tab came back
+        self.set_focus(self.query_one(focus))
+        tabs.active = following
 
     @saves
     def action_back(self) -> None:

@@ -978,19 +978,16 @@ class FramingScreen(AoiScreen[str | None]):
         shift+tab from the top field, said nowhere)."""
         tabs = self.query_one("#framing-tabs", TabbedContent)
         panes = [pane.id for pane in tabs.query(TabPane) if pane.id]
-        # set here, not through the tab bar's message, and the field focused now:
-        # in a burst (F4 F4 F5 then a name) each key must find the tab the one
-        # before it opened, never the name typed into the previous tab's field
-        tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
-        self._focus_in_tab()
-
-    def _focus_in_tab(self) -> None:
-        tabs = self.query_one("#framing-tabs", TabbedContent)
-        pane = tabs.get_pane(tabs.active)
-        for widget in pane.query("*"):
-            if widget.focusable:
-                widget.focus()
-                return
+        following = panes[(panes.index(tabs.active) + 1) % len(panes)]
+        # the field is focused now, before the tab changes, and the tab set here, not
+        # through the tab bar's message: in a burst (F4 F4 F5 then a name) each key must
+        # find the tab the one before it opened. Focused later (widget.focus() waits a
+        # turn), the hidden tab's field kept the focus, Textual handed it to a field
+        # beside it in the same hidden tab, and that tab came back (CI, 2026-11-30)
+        field = next((w for w in tabs.get_pane(following).query("*") if w.focusable), None)
+        if field is not None:
+            self.set_focus(field)
+        tabs.active = following
 
     def action_save(self) -> None:
         if self.save() and self.form is Form.INDIVIDUAL:
