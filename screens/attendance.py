@@ -5,7 +5,7 @@ space to tick, Enter to go on, Escape to give up."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -60,14 +60,21 @@ class AttendanceScreen(ModalScreen[list[str] | None]):
 
 class PersonScreen(ModalScreen[str | None]):
     """One participant, chosen from a list (a case's bringer, a one-to-one's
-    participant): their id, or None."""
+    participant): their id, or None. `refused` says why someone listed cannot be
+    chosen (None: they can); the list stays, with the reason said."""
 
     BINDINGS = [Binding("escape", "cancel", t("ui.key.cancel"), id="person.cancel")]
 
-    def __init__(self, title: str, participants: Sequence[Participant]) -> None:
+    def __init__(
+        self,
+        title: str,
+        participants: Sequence[Participant],
+        refused: Callable[[Participant], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.participants = list(participants)
+        self.refused = refused
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -78,7 +85,12 @@ class PersonScreen(ModalScreen[str | None]):
         yield Footer(compact=True)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(str(event.option.id))
+        chosen = next(p for p in self.participants if p.id == event.option.id)
+        why = self.refused(chosen) if self.refused else None
+        if why:
+            self.notify(why, severity="warning", timeout=10)
+            return
+        self.dismiss(chosen.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -29,6 +29,7 @@ from aoi_tui.domain.models import (
     SessionKind,
     Status,
 )
+from aoi_tui.domain.participants import case_bringer_refused
 from aoi_tui.domain.vocabulary import INDIVIDUAL_KINDS, Room, collective, session_kinds_for
 from aoi_tui.live.live_session import open_session
 from aoi_tui.screens.attendance import participant_label
@@ -84,6 +85,8 @@ def start_or_resume(app: AoiApp, engagement_id: str, new: bool) -> None:
             except IndexNotUpdated:
                 session = ef.sessions()[-1]  # created: only its line in the list is behind
                 raise
+            except ValueError as exc:  # changed meanwhile in another aoi (a withdrawal)
+                app.notify(str(exc), severity="warning", timeout=10)
         if session is not None:
             app.push_screen(SessionScreen(engagement_id, session.number, resume=False))
 
@@ -130,7 +133,16 @@ def with_the_group(
                 start(kind, {"attendance": ids, "case_bringer": pid})
 
         there = [p for p in members if p.id in ids]
-        app.push_screen(PersonScreen(t("ui.attendance.case_bringer"), there), bringer)
+        # present, but their case is not taken unless they agreed to take part
+        held_on = clock.today()
+        app.push_screen(
+            PersonScreen(
+                t("ui.attendance.case_bringer"),
+                there,
+                lambda p: case_bringer_refused(p, held_on),
+            ),
+            bringer,
+        )
 
     app.push_screen(AttendanceScreen(members), present)
 

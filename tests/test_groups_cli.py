@@ -370,3 +370,35 @@ def test_a_peer_named_in_a_case_phase_through_the_cli_does_not_take_the_case_to_
         aoi(env, data, "export", eid, "--shared", "--for-sponsor", "Bernard Roy", "-o", "-")
     )
     assert "CANARY-news" in bernard and "CANARY-clarification" not in bernard
+
+
+def test_someone_who_never_consented_is_recorded_present_but_brings_no_case(
+    store: Store, env: dict[str, str]
+) -> None:
+    """Attendance is a fact, kept in the coach's file; the case's notes would be
+    about the case-bringer, so someone who never agreed to take part (or withdrew)
+    brings no case: refused in words, French and English, and no session made."""
+    data = store.root
+    eid = ok_json(
+        aoi(env, data, "engagement", "new", "--group", "Codev", "--form", "peers", "--json")
+    )["id"]
+    for name in ("Claire Moreau", "Bruno Petit", "Yann Leroy"):
+        ok(aoi(env, data, "participant", "add", eid, name, "--sponsor", "Anne Blanc"))
+    for name in ("claire", "yann"):
+        ok(aoi(env, data, "participant", "consent", eid, name, "--date", "2026-11-20"))
+        ok(aoi(env, data, "participant", "report", eid, name, "--attendance", "yes"))
+    ok(aoi(env, data, "participant", "withdraw", eid, "yann", "--date", "2026-11-22"))
+    everyone = ("--present", "claire", "--present", "bruno", "--present", "yann")
+    new = ("session", "new", eid, "--kind", "peer", *everyone, "--case-bringer")
+    fails(aoi(env, data, *new, "bruno"), "Bruno Petit has not consented")
+    fails(aoi({**env, "AOI_LANG": "fr"}, data, *new, "bruno"), "Bruno Petit n'a pas consenti")
+    fails(aoi(env, data, *new, "yann"), "Yann Leroy withdrew on 2026-11-22")
+    assert reopen(store).engagement(eid).sessions() == []  # nothing made
+    ok(aoi(env, data, *new, "claire"))
+    # present, in the coach's own file; in no shared output, not even as a count
+    confidential = ok(aoi(env, data, "export", eid, "--confidential", "-o", "-"))
+    assert "Bruno Petit" in confidential
+    report = ok(aoi(env, data, "export", eid, "--shared", "--for-sponsor", "Anne Blanc", "-o", "-"))
+    recap = ok(aoi(env, data, "export", eid, "--recap", "--session", "1", "-o", "-"))
+    for shared in (report, recap):
+        assert "Bruno" not in shared and "Yann" not in shared and "Present" not in shared

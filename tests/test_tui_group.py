@@ -9,6 +9,7 @@ debrief validating as the group and one to one."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -769,3 +770,38 @@ async def test_a_note_edited_in_the_editor_follows_its_at_as_a_note_typed(store:
         assert edited.id == note.id
         assert (edited.text, edited.about) == ("Le briefing tient @ka", [by["Karim"].id])
         assert note.id not in {r.note.id for r in screen.notes_list.rows}
+
+
+async def test_a_peer_who_never_consented_is_ticked_present_but_cannot_bring_the_case(
+    store: Store,
+) -> None:
+    """Attendance takes everyone there; the case-bringer's list says why someone
+    who never consented brings no case, and stays open for another choice."""
+    from aoi_tui.domain.models import Agreement, Engagement, Form
+    from aoi_tui.screens.attendance import PersonScreen
+    from aoi_tui.screens.engagement import NewSessionScreen
+
+    agreed = Agreement(consent_date=date(2026, 9, 1), report_attendance=False)
+    bruno = Participant(name="Bruno Petit", sponsor="Anne Blanc")  # never consented
+    claire = Participant(name="Claire Moreau", sponsor="Anne Blanc", agreement=agreed)
+    eng = Engagement(form=Form.PEERS, group="Codev", participants=[bruno, claire])
+    ef = store.create_engagement(eng)
+    ef.new_session(SessionKind.GROUP_KICKOFF, attendance=[claire.id])
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_group(pilot, ef.id)
+        await pilot.press("n")
+        kinds = await on_screen(pilot, NewSessionScreen)
+        assert kinds.kinds[kinds.query_one("OptionList").highlighted] is SessionKind.PEER
+        await pilot.press("enter")
+        await on_screen(pilot, AttendanceScreen)
+        await pilot.press("enter")  # both there: attendance is a fact
+        await on_screen(pilot, PersonScreen)
+        await pilot.press("enter")  # Bruno, first in the list
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)
+        assert any("Bruno Petit has not consented" in n for n in notifications(pilot))
+        await pilot.press("down", "enter")
+        screen = await on_screen(pilot, SessionScreen)
+    assert screen.session.case_bringer == claire.id
+    assert screen.session.attendance == [bruno.id, claire.id]

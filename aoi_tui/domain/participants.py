@@ -273,6 +273,18 @@ def withdraw(p: Participant, day: date | None = None) -> date:
     return day
 
 
+def case_bringer_refused(p: Participant, day: date) -> str | None:
+    """Why `p` cannot bring the case of a peer session held on `day`, said; None
+    when they can. The case's notes are about them: someone who never consented,
+    or withdrew, did not agree to take part, so their case is not taken (being
+    present is a fact, kept in the coach's file only)."""
+    if p.withdrawn_on is not None and p.withdrawn_on <= day:
+        return t("participant.case_bringer_withdrew", name=p.name, date=p.withdrawn_on.isoformat())
+    if p.agreement.consent_date is None:
+        return t("participant.case_bringer_no_consent", name=p.name)
+    return None
+
+
 def set_reporting(
     p: Participant,
     *,
@@ -345,6 +357,7 @@ __all__ = [
     "NoSuchParticipant",
     "Participant",
     "agree_to_charter",
+    "case_bringer_refused",
     "consent_date_problem",
     "find_participant",
     "give_consent",

@@ -34,7 +34,7 @@ from aoi_tui.domain.models import (
     Tool,
     Visibility,
 )
-from aoi_tui.domain.participants import name_taken
+from aoi_tui.domain.participants import case_bringer_refused, name_taken
 from aoi_tui.domain.vocabulary import session_kinds_for
 from aoi_tui.secure.storage import EncryptedStorage, FileCache, StoreFileError
 from aoi_tui.store.backups import Backups
@@ -279,7 +279,8 @@ class EngagementFile:
     ) -> Session:
         """A new session of `kind`; in a group, with one `participant` (a
         one-to-one) or with the group (`attendance`: who came; a peer session's
-        `case_bringer`). ValueError for a kind the engagement cannot hold."""
+        `case_bringer`). ValueError for a kind the engagement cannot hold, or a
+        case-bringer who never consented or withdrew."""
         with self.batch():
             engagement = self.engagement()
             if kind not in session_kinds_for(engagement.form):
@@ -293,6 +294,10 @@ class EngagementFile:
                     raise ValueError(f"{pid} is not a participant of this engagement")
             number = max((s.number for s in self.sessions()), default=0) + 1
             session = Session.planned(kind, number, targets)
+            bringer = engagement.member(case_bringer) if case_bringer else None
+            refused = case_bringer_refused(bringer, session.held_on) if bringer else None
+            if refused:  # the case's notes would be about someone who did not agree
+                raise ValueError(refused)
             session.participant = participant
             session.attendance = attendance
             session.case_bringer = case_bringer
