@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aoi_tui.programme import age
 from aoi_tui.programme.definition import Programme
-from aoi_tui.programme.feed import open_feed, seal_feed
+from aoi_tui.programme.feed import seal_feed
 from aoi_tui.programme.render import render
-from aoi_tui.programme.report import build_report
+from aoi_tui.programme.report import build_report, read_feeds
 from tests.programme_support import evolve, programme, world
 
 
@@ -74,13 +74,14 @@ def report(folder: Path, runs: int) -> None:
     prog = Programme.model_validate(state["programme"])
     today = date.fromisoformat(state["today"])
     blobs = [(p.name, p.read_bytes()) for p in sorted(folder.glob("feed*.age"))]
+    read = dict(blobs).__getitem__
     walls: list[float] = []
     cpus: list[float] = []
     parts: dict[str, list[float]] = {"decrypt and check": [], "report": [], "render": []}
     suppressed = 0
     for _ in range(runs):
         w0, c0 = time.perf_counter(), time.process_time()
-        feeds = [(where, open_feed(blob, prog, state["secret"], where)) for where, blob in blobs]
+        _, _, feeds = read_feeds([n for n, _ in blobs], read, lambda _: (prog, state["secret"]))
         t1 = time.perf_counter()
         made, _ = build_report(prog, feeds, state["register"], today)
         t2 = time.perf_counter()

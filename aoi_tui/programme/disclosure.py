@@ -92,7 +92,10 @@ class Decision:
 
 def changed(a: Mapping[str, Token], b: Mapping[str, Token]) -> int:
     """How many people contribute differently to two versions of a figure."""
-    return sum(1 for p in a.keys() | b.keys() if a.get(p) != b.get(p))
+    if a == b:
+        return 0
+    # a person whose token changed is in both sides of the difference: counted once
+    return len({person for person, _ in a.items() ^ b.items()})
 
 
 def _passes(fid: str, contrib: Mapping[str, Token], k: int, earlier: Iterable[Earlier]) -> bool:

@@ -24,7 +24,7 @@ on its own."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from aoi_tui.domain.vocabulary import Area, ObjectiveStatus, Status, counts_as_held
@@ -85,57 +85,80 @@ class Table:
 
 
 class _Builder:
+    """A table filled one unit at a time (an engagement, a person, a period of an
+    engagement's sessions), each unit in one cell. Only the inner cells are filled
+    unit by unit; the margins are folded from them once at the end (`table()`):
+    a margin's figure is the sum of its cells', and a person's token in it the
+    merge of their tokens there, whatever order units came in (tokens of one
+    person in several cells are numbers, which add up; a person is in one
+    engagement only, so an engagement's key is never merged with another)."""
+
     def __init__(self, table: Table) -> None:
-        self.table = table
-        for pos in table.positions():
-            table.cells[pos] = Figure(values=[0] * len(table.measures))
+        self.template = table
+        self.inner: dict[Pos, tuple[list[int], dict[str, Token]]] = {}
 
-    def add(self, row: str, amounts: dict[str, list[int]], people: dict[str, Token]) -> None:
-        """One unit (an engagement, a person) in `row`: `amounts` per column, each
-        a value per measure; `people` the persons behind it, with their tokens for
-        each column (the same token for every column of this unit)."""
-        t = self.table
-        col_totals, row_totals = t.col_totals, t.row_totals
-        total: list[int] | None = None
-        for col, values in amounts.items():
-            if not any(values):
-                continue
-            self._put((row, col), values, people, col)
-            if col_totals:
-                self._put((T, col), values, people, col)
-            total = (
-                list(values)
-                if total is None
-                else [a + b for a, b in zip(total, values, strict=True)]
-            )
-        if total is not None and row_totals:
-            self._put((row, T), total, people, T)
-            if col_totals:
-                self._put((T, T), total, people, T)
-
-    def _put(self, pos: Pos, values: list[int], people: dict[str, Token], col: str) -> None:
-        # the report's hot loop (several per engagement and table): in place
-        cell = self.table.cells[pos]
-        sums = cell.values
+    def add(self, row: str, col: str, values: list[int], people: dict[str, Token]) -> None:
+        """One unit in cell (`row`, `col`): its `values` (one per measure) and the
+        persons behind it with their tokens. A unit of zeros is about no one."""
+        if not any(values):
+            return
+        cell = self.inner.get((row, col))
+        if cell is None:
+            self.inner[(row, col)] = (list(values), dict(people))
+            return
+        sums, contrib = cell
         for i, value in enumerate(values):
             sums[i] += value
-        contrib = cell.contrib
-        if contrib.keys().isdisjoint(people):  # the usual case: new people in this cell
-            contrib.update(people)
-            return
-        for person, token in people.items():
-            old = contrib.get(person)
-            contrib[person] = token if old is None else _merge(old, token, col)
+        _fold(contrib, people)
+
+    def table(self) -> Table:
+        t = self.template
+        empty = [0] * len(t.measures)
+        inner = self.inner
+        for pos in t.positions():
+            t.cells[pos] = Figure(values=list(empty))
+        for pos, (values, contrib) in inner.items():
+            if pos not in t.cells:
+                raise KeyError(f"{t.name}: no cell {pos}")
+            t.cells[pos] = Figure(values=values, contrib=contrib)
+        if t.row_totals:
+            for r in t.rows:
+                _sum_into(t.cells[(r, T)], [inner[(r, c)] for c in t.cols if (r, c) in inner])
+        if t.col_totals:
+            for c in t.cols:
+                _sum_into(t.cells[(T, c)], [inner[(r, c)] for r in t.rows if (r, c) in inner])
+            if t.row_totals:
+                rows = [t.cells[(r, T)] for r in t.rows]
+                _sum_into(t.cells[(T, T)], [(f.values, f.contrib) for f in rows])
+        return t
 
 
-def _merge(old: Token | None, token: Token, col: str) -> Token:
-    """A person's token in a cell: their engagement's token (several columns of one
-    unit add up in a total: the token then says how much, as a sum)."""
-    if old is None:
-        return token
+def _sum_into(figure: Figure, parts: list[tuple[list[int], dict[str, Token]]]) -> None:
+    sums = figure.values
+    for values, contrib in parts:
+        for i, value in enumerate(values):
+            sums[i] += value
+        _fold(figure.contrib, contrib)
+
+
+def _fold(contrib: dict[str, Token], people: Mapping[str, Token]) -> None:
+    """Add `people`'s tokens to a figure's: the hot path (most cells and margins
+    meet new people) is one dictionary update."""
+    if contrib.keys().isdisjoint(people):
+        contrib.update(people)
+        return
+    for person, token in people.items():
+        old = contrib.get(person)
+        contrib[person] = token if old is None else _merge(old, token)
+
+
+def _merge(old: Token, token: Token) -> Token:
+    """A person's token in a figure where they count more than once: numbers (of
+    sessions, objectives) add up; keys are joined in order, so that the token
+    says the same whatever order they were added in."""
     if isinstance(old, int) and isinstance(token, int):
         return old + token
-    return f"{old}+{token}"
+    return "+".join(sorted([*str(old).split("+"), *str(token).split("+")]))
 
 
 def _people_tokens(e: FeedEngagement, token: Token | None = None) -> dict[str, Token]:
@@ -179,9 +202,9 @@ def build_tables(
         tokens = _people_tokens(e)
         one = [len(e.participants), 1]
         start = f"p{e.start_period}" if e.start_period else NONE
-        started.add(row, {start: one}, tokens)
+        started.add(row, start, one, tokens)
         closed = e.status is Status.CLOSED
-        status.add(row, {"closed" if closed else "in_progress": one}, tokens)
+        status.add(row, "closed" if closed else "in_progress", one, tokens)
         aoi_held = [s for s in e.sessions if s.handover is not None]
         flags = {
             "kickoff": e.kickoff_held,
@@ -190,17 +213,17 @@ def build_tables(
             "cadence": e.cadence_kept,
         }
         for name, flag in flags.items():
-            outcomes[name].add(row, {"yes" if flag else "no": one}, tokens)
+            outcomes[name].add(row, "yes" if flag else "no", one, tokens)
         per_period: dict[str, int] = defaultdict(int)
         for s in e.sessions:
             if counts_as_held(s.kind):  # held against planned: the kickoff frames
                 per_period[f"p{s.period}"] += 1
         for col, n in per_period.items():
-            sessions.add(row, {col: [n]}, _people_tokens(e, n))
-        planned.add(row, {"planned": [e.sessions_planned]}, _people_tokens(e, e.sessions_planned))
+            sessions.add(row, col, [n], _people_tokens(e, n))
+        planned.add(row, "planned", [e.sessions_planned], _people_tokens(e, e.sessions_planned))
 
-    tables = [started.table, status.table, *(b.table for b in outcomes.values())]
-    tables += [sessions.table, planned.table]
+    tables = [started.table(), status.table(), *(b.table() for b in outcomes.values())]
+    tables += [sessions.table(), planned.table()]
     tables.append(_objectives(current))
     tables.append(_competencies(programme, current))
     tables.append(_withdrawn(withdrawn))
@@ -223,8 +246,8 @@ def _objectives(engagements: list[FeedEngagement]) -> Table:
             for o in p.objectives or ():
                 counts[(o.area.value if o.area else NONE, o.status.value)] += 1
             for (area, status), n in sorted(counts.items()):
-                b.add(area, {status: [n]}, {p.key: n})
-    return b.table
+                b.add(area, status, [n], {p.key: n})
+    return b.table()
 
 
 def _competencies(programme: Programme, engagements: list[FeedEngagement]) -> Table:
@@ -238,14 +261,12 @@ def _competencies(programme: Programme, engagements: list[FeedEngagement]) -> Ta
                 if c.start is None or c.latest is None or c.competency not in rows:
                     continue
                 col = "up" if c.latest > c.start else "not_up"
-                b.add(c.competency, {col: [1]}, {p.key: 1})
-    return b.table
+                b.add(c.competency, col, [1], {p.key: 1})
+    return b.table()
 
 
 def _withdrawn(engagements: list[FeedEngagement]) -> Table:
     b = _Builder(Table("withdrawn", PEOPLE_MEASURES, [], [], False, False, False, False))
-    cell = b.table.cells[(T, T)]
     for e in engagements:
-        cell.values = [cell.values[0] + len(e.participants), cell.values[1] + 1]
-        cell.contrib.update(_people_tokens(e))
-    return b.table
+        b.add(T, T, [len(e.participants), 1], _people_tokens(e))
+    return b.table()
