@@ -402,3 +402,47 @@ def test_someone_who_never_consented_is_recorded_present_but_brings_no_case(
     recap = ok(aoi(env, data, "export", eid, "--recap", "--session", "1", "-o", "-"))
     for shared in (report, recap):
         assert "Bruno" not in shared and "Yann" not in shared and "Present" not in shared
+
+
+def test_a_note_said_to_be_the_group_s_whose_at_names_someone_is_about_them(
+    store: Store, env: dict[str, str]
+) -> None:
+    """`--about group "@cla …"`: as in a live session, the @ says whom the note
+    concerns, so it needs Claire's own validation and never reaches the group's
+    recap with her shorthand (it did, on the group's validation). An @ beside
+    `--about` naming someone else adds them; an @ naming no one is refused."""
+    data = store.root
+    eid = ok_json(
+        aoi(
+            env,
+            data,
+            *("engagement", "new", "--group", "Ligne 3", "--form", "team"),
+            *("--sponsor", "Marc Dubois", "--participant", "Claire Moreau"),
+            *("--participant", "Bruno Petit", "--json"),
+        )
+    )["id"]
+    for name in ("claire", "bruno"):
+        ok(aoi(env, data, "participant", "consent", eid, name, "--date", "2026-11-20"))
+        ok(aoi(env, data, "participant", "report", eid, name, "--own-items", "yes"))
+    ok(aoi(env, data, "session", "new", eid, "--present", "claire", "--present", "bruno"))
+    add = ("note", "add", eid, "--session", "1", "--shareable", "--json")
+    said = aoi(env, data, *add, "--about", "group", "@cla — reprend le planning CANARY-AT")
+    at = ok_json(said)["id"]
+    both = ok_json(aoi(env, data, *add, "--about", "bruno", "Il aide @cla CANARY-BOTH"))["id"]
+    fails(aoi(env, data, *add, "--about", "group", "@zz CANARY-NOONE"), "'zz'")
+    ok(aoi(env, data, "note", "validate", eid, at, "--by", "claire"))
+    bruno = aoi(env, data, "note", "validate", eid, at, "--by", "bruno")  # the group's, it was
+    ok(aoi(env, data, "note", "validate", eid, both, "--by", "bruno"))
+    recap = ok(aoi(env, data, "export", eid, "--recap", "--session", "1", "-o", "-"))
+    assert "@" not in recap and "CANARY" not in recap  # neither is the group's
+    fails(bruno, "does not concern Bruno Petit")
+    assert "concerns Claire Moreau" in said.stderr
+    fresh = reopen(store).engagement(eid)
+    ids = {p.name.split()[0]: p.id for p in fresh.engagement().participants}
+    assert fresh.get(Note, at).about == [ids["Claire"]]
+    assert fresh.get(Note, both).about == [ids["Bruno"], ids["Claire"]]
+    report = ok(aoi(env, data, "export", eid, "--shared", "-o", "-"))
+    assert "reprend le planning CANARY-AT" in report and "CANARY-BOTH" not in report
+    ok(aoi(env, data, "note", "validate", eid, both, "--by", "claire"))
+    report = ok(aoi(env, data, "export", eid, "--shared", "-o", "-"))
+    assert "Il aide Claire Moreau CANARY-BOTH" in report and "@" not in report

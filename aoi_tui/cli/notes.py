@@ -34,7 +34,9 @@ def cmd_note_add(args: argparse.Namespace) -> int:
     except KeyError:
         raise CliError(f"no session {args.session} in this engagement") from None
     engagement = ef.engagement()
-    about = _about(engagement, args.about) if args.about else _mentions(engagement, text)
+    named = _mentions(engagement, text)
+    chosen = _about(engagement, args.about) if args.about else None
+    about = as_named = _named_first(chosen, named)
     if about:
         from aoi_tui.domain.concerns import with_the_case_bringer
 
@@ -49,14 +51,35 @@ def cmd_note_add(args: argparse.Namespace) -> int:
         about=about,
     )
     _flag_names(engagement, note)
+    if chosen is not None and as_named != chosen:  # the @ said otherwise: said back
+        who = ", ".join(p.name for p in engagement.participants if p.id in (as_named or []))
+        print(f"aoi: {i18n.t('note.about_as_named', id=note.id, names=who)}", file=sys.stderr)
     out(args, {"id": note.id}, note.id)
     return 0
 
 
+def _named_first(chosen: list[str] | None, named: list[str] | None) -> list[str] | None:
+    """Whom a group's note concerns when its text names people with `@` (`named`)
+    and `--about` said something (`chosen`), as in a live session, where the @
+    wins over the person or the group chosen with one key: the @'s people, never
+    the group (the shorthand would reach the group's recap, and an N+1, on the
+    group's word alone). `--about` naming people keeps them too (only more
+    validations are asked)."""
+    from aoi_tui.domain.models import GROUP
+
+    if not named or chosen is None:
+        return chosen or named
+    if chosen == [GROUP]:
+        return named
+    return [*chosen, *(i for i in named if i not in chosen)]
+
+
 def _mentions(engagement: Any, text: str) -> list[str] | None:
     """In a group, people named in the text as in a live session (`@cla`): whom
-    the note concerns; none: the session's default (`concerns.default_about`).
-    A name that matches no one, or several, is refused with the candidates."""
+    the note concerns; none: `--about`, else the session's default
+    (`concerns.default_about`). A name that matches no one, or several, is
+    refused with the candidates, `--about` given or not (a live session's Enter
+    refuses it too)."""
     from aoi_tui.domain.concerns import mentioned
 
     if engagement.individual:
