@@ -1,7 +1,8 @@
 """The three-way framing (kickoff) of an engagement, with coachee, N+1 and
 coach: the roadmap (objectives), format and cadence, each party's
 expectations, the agreement, and the competencies with the coaching
-strategy. Shown in the sponsor-safe view, since the N+1 is in the room.
+strategy. Shown in the sponsor-safe view, since the N+1 is in the room; a
+group with no N+1 at all is framed with the group, in the group-safe view.
 Every change is saved on leaving the screen (Escape) or with ctrl+o."""
 
 from __future__ import annotations
@@ -64,6 +65,16 @@ CHARTER_POINTS = ("confidentiality", "attendance", "recipients", "leaving")
 MOTIVATION = ("low", "medium", "high")
 
 
+PARTICIPANTS_HINT = {
+    Room.COACH: "ui.framing.participants_hint",
+    Room.SPONSOR: "ui.framing.participants_hint_sponsor",
+    Room.GROUP: "ui.framing.participants_hint_group",
+}
+"""The line over the participants: their keys with the coach alone, else how to be."""
+VIEW_WORDS = {Room.SPONSOR: "ui.framing.view_sponsor", Room.GROUP: "ui.framing.view_group"}
+"""The subtitle's name of the view, when someone besides the coach is in the room."""
+
+
 def default_confidentiality() -> str:
     return t("ui.framing.default_confidentiality")
 
@@ -106,6 +117,14 @@ class FramingScreen(AoiScreen[str | None]):
             show=False,  # in the palette: at 80 columns the footer keeps F2 first
         ),
         Binding("ctrl+q", "app.quit", t("ui.key.quit"), id="framing.quit", show=False),
+        Binding(
+            "ctrl+b",
+            "toggle_group_safe",
+            t("ui.key.group_safe"),
+            id="framing.group_safe",
+            tooltip=t("ui.palette.group_safe"),
+            show=False,  # in the palette: a group's framing only (`check_action`)
+        ),
     ]
 
     def __init__(self, engagement_id: str | None) -> None:
@@ -113,6 +132,10 @@ class FramingScreen(AoiScreen[str | None]):
         self.engagement_id = engagement_id
         self.room_before = Room.COACH
         """Who was in the room when the framing opened: as it was again on leaving."""
+        self.opening_room = Room.SPONSOR
+        """Who comes into the room with the framing (`group_room.framing_room`)."""
+        self.named = ""
+        """The engagement's name, as the subtitle says it."""
         self.objectives: list[Objective] = []
         self.competencies: list[Competency] = []
         self.removed: list[tuple[type[Objective] | type[Competency], str]] = []
@@ -304,8 +327,13 @@ class FramingScreen(AoiScreen[str | None]):
     # -- loading -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        from aoi_tui.screens.group_room import framing_room
+
+        engagement = self.load()
         self.room_before = self.aoi.room
-        self.aoi.room = Room.SPONSOR  # a three-way meeting: the N+1 is in the room
+        # a three-way meeting: the N+1 is in the room; a group with no N+1 at all, the group
+        self.opening_room = framing_room(engagement)
+        self.aoi.room = self.opening_room
         objectives = self.query_one("#objectives", DataTable)
         for key in ("area", "statement", "status"):
             objectives.add_column(t(f"ui.col.{key}"), key=key)
@@ -313,9 +341,8 @@ class FramingScreen(AoiScreen[str | None]):
         for key in ("competency", "start", "target"):
             competencies.add_column(t(f"ui.col.{key}"), key=key)
         self.query_one("#f-programme", Select).set_options(programme_sites(self.aoi.unlocked))
-        engagement = self.load()
-        kickoff = t("session.kind.kickoff")
-        self.sub_title = f"{kickoff} — {engagement.coachee}" if engagement else kickoff
+        self.named = engagement.coachee if engagement else ""
+        self.show_the_view()
         self.fill(engagement)
         for field in self.query(KeptInput):
             field.forget_changes()  # ctrl+z goes back to what was saved, no further
@@ -537,7 +564,7 @@ class FramingScreen(AoiScreen[str | None]):
             for key in ("name", "sponsor", "agreement", "charter"):
                 table.add_column(t(f"ui.framing.col_{key}"), key=key)
         show_participants(table, e, agreements=alone)
-        hint = "ui.framing.participants_hint" if alone else "ui.framing.participants_hint_sponsor"
+        hint = PARTICIPANTS_HINT[self.aoi.room]
         self.query_one("#participants-hint", Static).update(t(hint))
         self.query_one("#role-map", Static).update(
             Text("\n".join(role_map_lines(e, ef.sessions())))
@@ -551,9 +578,44 @@ class FramingScreen(AoiScreen[str | None]):
             words += "\n" + t("ui.framing.charter_waiting", names=", ".join(waiting) or "—")
         self.query_one("#charter-agreed", Static).update(Text(words))
 
+    def show_the_view(self) -> None:
+        """The subtitle: the kickoff, the view the screen is in (whoever is in the
+        room besides the coach), then the engagement's name (cut first at 80 columns)."""
+        with_the_group = self.opening_room is Room.GROUP
+        words = [t("ui.framing.kickoff_group" if with_the_group else "session.kind.kickoff")]
+        if self.aoi.room is not Room.COACH:
+            view = VIEW_WORDS[self.aoi.room]
+            words[0] += f" · {t(view)}"
+        if self.named:
+            words.append(self.named)
+        self.sub_title = " — ".join(words)
+
+    def alone_first(self) -> str:
+        """Why a person's agreement is not opened now: whoever is in the room, and the
+        key that leaves the coach alone."""
+        group = self.aoi.room is Room.GROUP
+        return t(
+            "ui.framing.participants_alone_group" if group else "ui.framing.participants_alone"
+        )
+
     def room_changed(self, room: Room) -> None:
+        self.show_the_view()
         if self.form is not Form.INDIVIDUAL and self.engagement_id is not None:
             self.show_group()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_group_safe":
+            return self.in_a_group()
+        return super().check_action(action, parameters)
+
+    def in_a_group(self) -> bool:
+        """ctrl+b brings the group in, or leaves the coach alone with the framing."""
+        return self.form is not Form.INDIVIDUAL
+
+    def room_after_sponsor(self) -> Room:
+        """F2 off: the coach alone, as after a three-way kickoff; a group with no
+        N+1 stays in the room it was framed with."""
+        return self.opening_room if self.opening_room is Room.GROUP else Room.COACH
 
     @on(DataTable.RowSelected, "#participants")
     def edit_participant(self, event: DataTable.RowSelected) -> None:
@@ -567,7 +629,7 @@ class FramingScreen(AoiScreen[str | None]):
         from aoi_tui.screens.group_framing import ParticipantScreen
 
         if self.aoi.room is not Room.COACH:
-            self.say(t("ui.framing.participants_alone"))
+            self.say(self.alone_first())
             return
         if self.engagement_id is None:
             return
@@ -587,7 +649,7 @@ class FramingScreen(AoiScreen[str | None]):
         if row is None or self.engagement_id is None:
             return
         if self.aoi.room is not Room.COACH:
-            self.say(t("ui.framing.participants_alone"))
+            self.say(self.alone_first())
             return
         ef = self.aoi.unlocked.engagement(self.engagement_id)
         person = ef.engagement().participants[row]

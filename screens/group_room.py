@@ -153,6 +153,15 @@ def opening_room(engagement: Engagement, session: Session, room: Room) -> Room:
     return Room.GROUP
 
 
+def framing_room(engagement: Engagement | None) -> Room:
+    """Who is in the room as the framing opens: the N+1 at a three-way kickoff
+    (the sponsor-safe view); a group with no N+1 at all (a peer group whose
+    members have none) is framed with the group, so the group-safe view."""
+    if engagement is not None and not engagement.individual and not sponsors(engagement):
+        return Room.GROUP
+    return Room.SPONSOR
+
+
 SPONSOR_PHASES = frozenset({"handover", "team_handover"})
 """The phases the N+1 joins (the handover to the N+1): the sponsor-safe view."""
 
@@ -336,6 +345,7 @@ __all__ = [
     "choices",
     "closing_present",
     "closing_state",
+    "framing_room",
     "in_debrief",
     "in_progress_view",
     "masked",

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Static, TextArea
 from aoi_tui.demo import create_group_demo
 from aoi_tui.domain.models import Engagement, Form, Participant
 from aoi_tui.domain.planning import plan
+from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.engagement import EngagementScreen
 from aoi_tui.screens.framing import FramingScreen
 from aoi_tui.screens.group_framing import ParticipantScreen
@@ -48,7 +49,8 @@ async def open_framing(pilot: Pilot[Any], row: int) -> FramingScreen:
 
 
 async def coach_alone_on_participants(pilot: Pilot[Any], framing: FramingScreen) -> None:
-    await pilot.press("f2")  # the N+1 has left: each one's agreement may show
+    # the N+1 has left (a group with no N+1: the group): each one's agreement may show
+    await pilot.press("ctrl+b" if pilot.app.room is Room.GROUP else "f2")  # type: ignore[attr-defined]
     await go_to_tab(pilot, "framing-tabs", "tab-participants")
     framing.query_one("#participants", DataTable).focus()
     await pilot.pause()
@@ -237,6 +239,52 @@ async def test_a_reporting_line_between_peers_is_warned_and_the_only_peer_erased
         assert framing.query_one("#participants", DataTable).row_count == 0
         await pilot.press("escape")
         await on_screen(pilot, EngagementScreen)
+
+
+async def test_a_peer_group_with_no_n1_is_framed_with_the_group_in_the_room(
+    store: Store,
+) -> None:
+    """No one in a peer group has an N+1: no N+1 can be in the room, so its framing
+    opens in the group-safe view, says so in its subtitle, and ctrl+b leaves the
+    coach alone with each one's agreement; a peer group where one person has an
+    N+1 opens in the sponsor-safe view, as a team's does."""
+    alone = Engagement(
+        form=Form.PEERS,
+        group="Codév Nord",
+        participants=[Participant(name="Anne Petit"), Participant(name="Bruno Lefèvre")],
+    )
+    with_one_n1 = Engagement(
+        form=Form.PEERS,
+        group="Codév Sud",
+        participants=[Participant(name="Chloé Roy", sponsor="Denis Roy"), Participant(name="Eve")],
+    )
+    for e in (alone, with_one_n1):
+        store.create_engagement(e)
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        order = [s.id for s in store.list_engagements()]
+        framing = await open_framing(pilot, order.index(alone.id))
+        assert app.room is Room.GROUP
+        assert framing.sub_title == "Kickoff with the group · group-safe view — Codév Nord"
+        assert "Kickoff with the group · group-safe view" in screen_text(pilot)
+        await go_to_tab(pilot, "framing-tabs", "tab-participants")
+        assert "ctrl+b when the group has left" in screen_text(pilot)
+        await pilot.press("f5")  # each one's agreement is not set before the group
+        assert not isinstance(app.screen, ParticipantScreen)
+        await pilot.press("f2")  # no N+1 to leave: the group stays when F2 is off again
+        assert app.room is Room.SPONSOR and "sponsor-safe view" in framing.sub_title
+        await pilot.press("f2")
+        assert app.room is Room.GROUP
+        await pilot.press("ctrl+b")
+        assert app.room is Room.COACH
+        assert framing.sub_title == "Kickoff with the group — Codév Nord"
+        await pilot.press("escape")
+        await on_screen(pilot, EngagementScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        framing = await open_framing(pilot, order.index(with_one_n1.id))
+        assert app.room is Room.SPONSOR
+        assert framing.sub_title == "Three-way kickoff · sponsor-safe view — Codév Sud"
 
 
 async def test_the_individual_framing_sets_the_hours_log_and_shows_the_planned_sessions(
