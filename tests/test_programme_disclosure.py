@@ -18,6 +18,7 @@ report is attacked with everything it and the register publish:
 
 from __future__ import annotations
 
+import gc
 import os
 from fractions import Fraction
 
@@ -358,6 +359,10 @@ def test_a_tiny_programme_is_not_reported() -> None:
     w = world(5, sites=2, engagements=2, coaches=1, k=5)
     with pytest.raises(ProgrammeError, match="fewer than 5 people"):
         build_report(w.prog, w.feeds(), [], w.today)
+    # the cycle collector, paused while a report is made, is back for the process
+    # (a TUI or a test run going on after it), refused report or not
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_figure_unchanged_since_a_report_with_fewer_periods_keeps_its_table() -> None:
