@@ -55,10 +55,12 @@ from aoi_tui.exports.shared_report import ConsentMissing, build_shared_report
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, Footer, saves
 from aoi_tui.screens.debrief_notes import DebriefNotes, visibility_words
 from aoi_tui.screens.group_room import (
+    Whom,
     in_debrief,
     names,
     the_group_present,
     validation_state,
+    whom_unless_named,
     whose,
 )
 from aoi_tui.screens.toggles import Choice
@@ -300,10 +302,17 @@ class DebriefScreen(AoiScreen[None]):
             actions.move_cursor(row=min(row, actions.row_count - 1))
         self.show_note_detail()
         self.show_detail("actions", "action-detail")
-        self.query_one("#message", TextArea).display = not safe or reaches(
-            Message(self.session), engagement
-        )
         self.show_message_state()
+
+    def message_hidden(self) -> bool:
+        """With the group in the room, a message about one person shows nowhere, as
+        a note about them (the group-safe view)."""
+        s = self.session
+        return (
+            self.aoi.room is Room.GROUP
+            and bool(s.sponsor_message)
+            and not concerned(Message(s), self.ef.engagement()).group
+        )
 
     def show_detail(self, table_id: str, detail_id: str) -> None:
         item_id = self._selected(table_id)
@@ -328,6 +337,9 @@ class DebriefScreen(AoiScreen[None]):
 
     def show_message_state(self) -> None:
         s = self.session
+        self.query_one("#message", TextArea).display = (
+            not self.aoi.sponsor_safe or reaches(Message(s), self.ef.engagement())
+        ) and not self.message_hidden()
         if self.aoi.sponsor_safe:  # the N+1 reads it: the same words, pending or not
             state = (
                 t("ui.debrief.message_validated")
@@ -336,6 +348,8 @@ class DebriefScreen(AoiScreen[None]):
             )
         elif not s.sponsor_message:
             state = t("ui.debrief.message_empty")
+        elif self.message_hidden():
+            state = t("ui.debrief.message_hidden")
         elif not self.engagement.individual:
             present = the_group_present(self.engagement, self.session)
             state = validation_state(
@@ -542,6 +556,12 @@ class DebriefScreen(AoiScreen[None]):
             if not self.session.sponsor_message:
                 self.notify(t("ui.debrief.message_empty"), severity="warning")
                 return
+            problems = self.message_whom().problems
+            if problems:  # a person is never guessed: said, nothing validated
+                group = self.aoi.room is not Room.COACH  # without the names it may be about
+                said = t("ui.debrief.message_at_hidden") if group else problems[0]
+                self.notify(said, severity="error", timeout=10)
+                return
             if self.validate_for_the_group(Message(self.session)):
                 self.ef.update(self.session)
             self.show_message_state()
@@ -641,11 +661,22 @@ class DebriefScreen(AoiScreen[None]):
         text = clean(self.query_one("#message", TextArea).text).strip()
         if text != self.session.sponsor_message:
             self.session.set_sponsor_message(text)  # an edit clears the validation
-            if not self.engagement.individual and not self.session.message_about:
-                # a group's message concerns the group (a one-to-one's: its participant)
-                self.session.message_about = default_about(self.engagement, self.session, None)
+            if not self.engagement.individual:
+                # whom it concerns, as for a note: those its @ names, else the group
+                # (a one-to-one's: its participant); an @ naming no one is refused at F4
+                whom = self.message_whom()
+                self.session.message_about = list(whom.about) or default_about(
+                    self.engagement, self.session, None
+                )
             self.ef.update(self.session)
             self.show_message_state()
+
+    def message_whom(self) -> Whom:
+        """Whom a group's message for the N+1 concerns, by the live input's rule:
+        a participant its `@prefix` names needs their own validation and reporting
+        agreement before it reaches an N+1, as a note about them does."""
+        e, s = self.engagement, self.session
+        return whom_unless_named(s.sponsor_message, default_about(e, s, None), e)
 
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:

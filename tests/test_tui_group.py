@@ -805,3 +805,47 @@ async def test_a_peer_who_never_consented_is_ticked_present_but_cannot_bring_the
         screen = await on_screen(pilot, SessionScreen)
     assert screen.session.case_bringer == claire.id
     assert screen.session.attendance == [bruno.id, claire.id]
+
+
+async def test_a_message_for_the_n1_naming_someone_is_theirs_to_validate_one_to_one(
+    store: Store,
+) -> None:
+    """The message's `@lé` makes it Léa's, as a note's: the group present cannot
+    validate it, it hides while the group is in the room, Léa validates it one to
+    one, and the N+1 and Léa read it without the shorthand (it was the group's,
+    validated by the group and sent to the N+1 with `@lé`)."""
+    from textual.widgets import TextArea
+
+    from aoi_tui.exports.group_documents import build_group_report, build_participant_recap
+    from aoi_tui.screens.debrief import DebriefScreen
+
+    app, eid = group_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_team_session(pilot, eid)
+        await pilot.press("f9")
+        debrief = await on_screen(pilot, DebriefScreen)
+        debrief.query_one("#tabs").active = "tab-message"
+        await pilot.pause()
+        debrief.query_one("#message", TextArea).focus()
+        await typed(pilot, "@lé a repris le planning CANARY-MSG")
+        await pilot.press("f4")  # the group present: not theirs to validate
+        await pilot.pause()
+        lea = people(store, eid)["Léa"]
+        session = store.engagement(eid).session(screen.number)
+        assert session.message_about == [lea.id] and session.sponsor_message_validations == []
+        assert any("validate it with them, one to one" in n for n in notifications(pilot))
+        assert not debrief.query_one("#message", TextArea).display  # the group is here
+        await pilot.press("ctrl+b", "b")  # the group leaves; Léa, one to one
+        await pilot.pause()
+        assert debrief.validator == lea.id and debrief.query_one("#message", TextArea).display
+        await pilot.press("f4")
+        await pilot.pause()
+    ef = store.engagement(eid)
+    assert [v.by for v in ef.session(screen.number).sponsor_message_validations] == [lea.id]
+    report = build_group_report(ef, None)
+    recap = build_participant_recap(ef, screen.number, lea.id)
+    assert (report.messages[-1].about, report.messages[-1].text) == (
+        ["Léa Garnier"],
+        "a repris le planning CANARY-MSG",
+    )
+    assert recap.message == "a repris le planning CANARY-MSG"

@@ -184,6 +184,14 @@ def _entries(
     ]
 
 
+def _said(message: Message, engagement: Engagement, reader: Reader) -> str | None:
+    """The message for the N+1 as `reader` reads it, if it reaches them: without
+    the `@prefix` that said whom it concerns, as a note (`_spoken`)."""
+    if not reaches(message, engagement, reader):
+        return None
+    return _spoken(message, engagement, message.session.sponsor_message)
+
+
 def _spoken(item: Item, engagement: Engagement, text: str) -> str:
     """The text without the `@prefix` that said whom it concerns (the reader sees
     the names beside it), resolved among those it concerns."""
@@ -357,7 +365,7 @@ def build_group_recap(ef: EngagementFile, number: int) -> GroupRecap:
         session=number,
         kind=session.kind,
         held_on=session.held_on,
-        message=session.sponsor_message if reaches(Message(session), eng, reader) else None,
+        message=_said(Message(session), eng, reader),
         notes=[n.text for n in ef.notes(number) if reaches(n, eng, reader)],
         actions=[
             GroupAction(
@@ -389,7 +397,7 @@ def build_participant_recap(
         session=number,
         kind=session.kind,
         held_on=session.held_on,
-        message=session.sponsor_message if reaches(message, eng, reader) else None,
+        message=_said(message, eng, reader),
         absent=session.attendance is not None
         and me.id not in session.attendance,  # None: not taken
         notes=[
