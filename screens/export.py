@@ -6,6 +6,7 @@ through the same builders and refusals (`group_export`)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -30,14 +31,17 @@ from aoi_tui.exports.writing import (
     WORD,
     Export,
     ExportNotRecorded,
+    ExportPathError,
     build_export,
+    output_path,
+    shown,
     write_export,
 )
 from aoi_tui.screens.base import AoiScreen
 from aoi_tui.secure.durable import StoreWriteError
 
 if TYPE_CHECKING:
-    pass
+    from aoi_tui.store.store import Store
 
 
 # One coachee: no group to recap, no group in the room (a group's own list is
@@ -75,9 +79,13 @@ class ExportScreen(AoiScreen[None]):
                     allow_blank=False,
                     id="format",
                 )
-                yield Select([], prompt=t("ui.export.session"), id="session")
             yield Label(t("ui.export.file"))
-            yield Input(id="path")
+            # the file comes right after the format for every kind, a recap's session
+            # after it: Tab, Tab reaches the file whatever is exported
+            with Horizontal(classes="row"):
+                yield Input(id="path")
+                yield Select([], prompt=t("ui.export.session"), id="session")
+            yield Static(id="export-destination")
         yield Static(id="export-state", classes="message")
         yield TextArea(id="preview", read_only=True, soft_wrap=True)
         yield Footer(compact=True)
@@ -170,6 +178,7 @@ class ExportScreen(AoiScreen[None]):
         path = self.query_one("#path", Input)
         if not path.value or Path(path.value).name.startswith("aoi-"):
             path.value = str(Path.cwd() / self.export.default_name)
+        self.show_destination()
         what = "ui.export.preview_shared" if audience is Audience.SHARED else "ui.export.preview"
         words = t(what)
         if document is not None and audience is not Audience.CONFIDENTIAL:
@@ -183,6 +192,17 @@ class ExportScreen(AoiScreen[None]):
             return
         state.update(Text(words, style="bold"))
         preview.load_text(self.export.content)  # exactly the bytes that will be written
+
+    @on(Input.Changed, "#path")
+    def show_destination(self) -> None:
+        """Where ctrl+o writes, in words, before it does: the file typed (a folder:
+        the default name in it), whether it replaces one, or why not there."""
+        line = self.query_one("#export-destination", Static)
+        if self.export is None:
+            line.update("")
+            return
+        typed = self.query_one("#path", Input).value.strip()
+        line.update(Text(destination_words(self.aoi.unlocked, typed, self.export.default_name)))
 
     def room_changed(self, room: Room) -> None:
         self.rebuild()  # what shows is what whoever came in may read
@@ -241,6 +261,25 @@ class ExportScreen(AoiScreen[None]):
             return
         target = self.query_one("#path", Input).value.strip() or None
         write_and_say(self, self.engagement_id, self.export, target)
+
+
+def destination_words(store: Store, typed: str, default_name: str) -> str:
+    """Where a document typed as `typed` goes, said before it is written (as
+    `write_export` decides it): the path, from the home folder where it is in it."""
+    if typed and is_this_terminal(typed):
+        return t("ui.export.not_terminal")
+    try:
+        path = output_path(store, typed or None, default_name)
+    except ExportPathError as exc:
+        return t("ui.export.destination_refused", reason=str(exc))
+    if path is None:  # standard output: the terminal (refused above, said the same)
+        return t("ui.export.not_terminal")
+    path = path.parent.resolve() / path.name  # `..` and linked folders followed
+    with contextlib.suppress(RuntimeError, ValueError):  # no home folder known
+        path = Path("~") / path.relative_to(Path.home())
+    replaces = path.expanduser().is_file()
+    key = "ui.export.destination_replaces" if replaces else "ui.export.destination"
+    return t(key, path=shown(path))
 
 
 def refusal_words(exc: Exception, audience: Audience, session: int | None) -> str:

@@ -13,6 +13,7 @@ import errno
 import os
 import stat
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from aoi_tui.screens.export import ExportScreen
 from aoi_tui.secure import durable
 from aoi_tui.store.store import Store
 from tests.support import PASSPHRASE
-from tests.tui_support import freeze, make_app, notifications, wait_for
+from tests.tui_support import freeze, make_app, notifications, paste, wait_for
 
 IS_ROOT = os.geteuid() == 0
 
@@ -386,3 +387,71 @@ async def test_the_preview_shows_only_what_whoever_is_in_the_room_may_read(store
             app.room = Room.COACH
             await choose(pilot, screen, "confidential file")
             assert seen() == confidential
+
+
+async def test_every_export_kind_tabs_to_the_file_the_same_way(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A coach tabs from what to export to the format, then to the file, and types
+    where it goes, whatever the kind: a recap's session select came before the file
+    (the name typed went to the session, and ctrl+o wrote the default name in the
+    folder aoi runs in). Where the file goes is said in words before ctrl+o."""
+    from tests.tui_support import demo_id
+
+    here = tmp_path / "where-aoi-runs"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    eid, _ = create_group_demo(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for engagement, kinds in (
+            (demo_id(store), ("sponsor report", "session recap")),
+            (eid, ("Report for Sandrine Caron (N+1)", "Recap for the group")),
+        ):
+            for kind in kinds:
+                screen = await export_screen(pilot, engagement)
+                await choose(pilot, screen, kind)
+                screen.query_one("#audience").focus()
+                await pilot.pause()
+                name = f"{len(list(tmp_path.iterdir()))}.md"
+                target = tmp_path / name
+                await pilot.press("tab", "tab")
+                await paste(pilot, f"../{name}")
+                await pilot.pause()
+                assert app.focused is screen.query_one("#path", Input), kind
+                assert f"Written to {target} on ctrl+o" in destination(screen), kind
+                await pilot.press("ctrl+o")
+                await wait_for(pilot, partial(left, app, screen), what=kind)
+                assert target.exists(), kind
+        assert list(here.iterdir()) == [], "nothing went to the folder aoi runs in"
+
+
+def left(app: Any, screen: ExportScreen) -> bool:
+    return app.screen is not screen
+
+
+def destination(screen: ExportScreen) -> str:
+    return " ".join(str(screen.query_one("#export-destination", Static).render()).split())
+
+
+def test_where_the_file_goes_is_said_as_the_writer_decides_it(store: Store, tmp_path: Path) -> None:
+    """The line under the file's name says what ctrl+o would do with what is typed:
+    a folder takes the default name, a file there is replaced, the data folder, an
+    unknown user's home and the terminal are refused before anything is written."""
+    from aoi_tui.screens.export import destination_words
+
+    def said(typed: str) -> str:
+        return destination_words(store, typed, "aoi-report.md")
+
+    (tmp_path / "old.md").write_text("x")
+    assert said(str(tmp_path)) == f"Written to {tmp_path / 'aoi-report.md'} on ctrl+o."
+    assert "in place of the file there" in said(str(tmp_path / "old.md"))
+    assert "in place of" not in said(str(tmp_path / "new.md"))
+    assert said(str(store.root / "keys.json")).startswith("Not there:")
+    assert (
+        said(f"{tmp_path}/../{tmp_path.name}/x.md") == f"Written to {tmp_path / 'x.md'} on ctrl+o."
+    )
+    assert said("~nosuchuser-aoi/x.md").startswith("Not there:")
+    assert "terminal" in said("-") and "terminal" in said("/dev/stdout")
+    i18n.set_language("fr")
+    assert said(str(tmp_path)) == f"Écrit dans {tmp_path / 'aoi-report.md'} avec ctrl+o."
