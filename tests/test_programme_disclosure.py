@@ -132,33 +132,54 @@ def audit(report: Report, earlier: list[Earlier], k: int) -> None:
                 b_eq.append(float(table.cells[p].values[m]))
             fixed = determined(equations, len(hidden))
             assert not fixed, (table.name, [hidden[i] for i in fixed])
+            ranges = Ranges(a_eq, b_eq, [float(table.cells[p].values[m]) for p in hidden])
             for pos, i in index.items():
                 STATS["suppressed"] += 1 if m == 0 else 0
-                span = lp_span(i, len(hidden), a_eq, b_eq, table.cells[pos].values[m], k)
+                span = ranges.span(i, k)
                 assert span >= k - 1e-6, (table.name, pos, table.measures[m], span)
 
 
-def lp_span(
-    i: int, n: int, a_eq: list[list[float]], b_eq: list[float], truth: float, k: int
-) -> float:
-    """How wide the range of unknown `i` is, given the equations (values >= 0),
-    as far as it matters: at least K, or exactly. The highest value first: when
-    it is K above the true value the range is at least K wide (the lowest is at
-    most the true value) and the second LP is not needed (half the LPs, the same
-    verdict)."""
-    c = [0.0] * n
-    c[i] = -1.0
-    high = linprog(c, A_eq=a_eq or None, b_eq=b_eq or None, bounds=(0, None))
-    STATS["lps"] += 1
-    top = float("inf") if high.status == 3 else -high.fun
-    if top - truth >= k:
-        return top - truth
-    c[i] = 1.0
-    low = linprog(c, A_eq=a_eq or None, b_eq=b_eq or None, bounds=(0, None))
-    STATS["lps"] += 1
-    assert low.status == 0, low.message
-    STATS["narrowest"] = min(STATS["narrowest"], top - low.fun)
-    return float(top - low.fun)
+class Ranges:
+    """How wide the range of each unknown of one system is, given its equations
+    (values >= 0), as far as it matters: at least K, or exactly.
+
+    Every point an LP returns satisfies the equations, and so do the true values:
+    the range of an unknown is at least as wide as the values it takes at those
+    points. An unknown that they already spread over K needs no LP of its own
+    (each LP's point moves a rectangle's other corners too: far fewer LPs, the same
+    verdict; an unknown narrower than K never gets there and is solved exactly).
+    Otherwise the highest value first: when it is K above the true value the range
+    is at least K wide (the lowest is at most the true value), and the second LP is
+    not needed."""
+
+    def __init__(self, a_eq: list[list[float]], b_eq: list[float], truth: list[float]) -> None:
+        self.a_eq = a_eq or None
+        self.b_eq = b_eq or None
+        self.truth = truth
+        self.points: list[list[float]] = [truth]
+
+    def span(self, i: int, k: int) -> float:
+        seen = [point[i] for point in self.points]
+        if max(seen) - min(seen) >= k:
+            return max(seen) - min(seen)
+        c = [0.0] * len(self.truth)
+        c[i] = -1.0
+        high = linprog(c, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(0, None))
+        STATS["lps"] += 1
+        if high.status == 3:
+            return float("inf")
+        assert high.status == 0, high.message
+        self.points.append([float(v) for v in high.x])
+        top = -high.fun
+        if top - self.truth[i] >= k:
+            return float(top - self.truth[i])
+        c[i] = 1.0
+        low = linprog(c, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(0, None))
+        STATS["lps"] += 1
+        assert low.status == 0, low.message
+        self.points.append([float(v) for v in low.x])
+        STATS["narrowest"] = min(STATS["narrowest"], top - low.fun)
+        return float(top - low.fun)
 
 
 class Attacker:
@@ -272,8 +293,9 @@ class Attacker:
             assert not fixed & {local[v] for v in about}, [names[members[j]] for j in fixed]
             a_eq = [[float(r.get(j, 0)) for j in range(len(members))] for r in rows]
             b_eq = [float(rhs) for _, rhs in eqs]
+            ranges = Ranges(a_eq, b_eq, [float(truth[v]) for v in members])
             for v in sorted(about):
-                span = lp_span(local[v], len(members), a_eq, b_eq, truth[v], k)
+                span = ranges.span(local[v], k)
                 assert span >= k - 1e-6, (names[v], truth[v], span)
 
 
