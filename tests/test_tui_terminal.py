@@ -329,7 +329,12 @@ async def test_a_session_whose_aoi_stopped_is_offered_as_before(store: Store) ->
     running_session(store, gone.pid)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the question")
-        assert "was running when aoi stopped" in " ".join(screen_text(pilot).split())
+        # read once painted: under load the question's screen may be current before that
+        await wait_for(
+            pilot,
+            lambda: "was running when aoi stopped" in " ".join(screen_text(pilot).split()),
+            what="the question, said",
+        )
 
 
 # -- states said without colour ------------------------------------------------------------
