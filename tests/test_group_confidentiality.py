@@ -118,7 +118,10 @@ person = st.fixed_dictionaries(
 
 
 @st.composite
-def groups(draw: st.DrawFn) -> tuple[InMemory, list[dict[str, Any]]]:
+def groups(draw: st.DrawFn, named_at: bool = False) -> tuple[InMemory, list[dict[str, Any]]]:
+    """A group, its session and its items; with `named_at`, an item's text may name a
+    participant with an `@prefix` (leading, or inside a sentence) whoever the
+    record says it concerns, as a command line or an older version wrote it."""
     form = draw(st.sampled_from((Form.TEAM, Form.PEERS)))
     specs = draw(st.lists(person, min_size=1, max_size=5))
     charter = Charter(group_items_to_sponsors=draw(st.booleans()))
@@ -170,6 +173,10 @@ def groups(draw: st.DrawFn) -> tuple[InMemory, list[dict[str, Any]]]:
                     "action": st.booleans(),
                     "owner": st.sampled_from(list(Owner)),
                     "edited": st.booleans(),
+                    "at": st.one_of(st.none(), st.sampled_from(participants))
+                    if named_at
+                    else st.none(),
+                    "lead": st.booleans(),
                 }
             ),
             max_size=8,
@@ -177,7 +184,10 @@ def groups(draw: st.DrawFn) -> tuple[InMemory, list[dict[str, Any]]]:
     )
     meta = []
     for k, it in enumerate(items):
-        text = f"Canary{k:02d}word"
+        text = canary = f"Canary{k:02d}word"
+        if it["at"] is not None:  # Albane: @alb
+            said = f"@{it['at'].name[:3].lower()}"
+            text = f"{said} {canary}" if it["lead"] else f"{canary} avec {said} ce matin"
         kind = Action if it["action"] else Note
         extra: dict[str, Any] = {"owner": it["owner"]} if kind is Action else {"phase": "news"}
         record = kind(
@@ -196,7 +206,7 @@ def groups(draw: st.DrawFn) -> tuple[InMemory, list[dict[str, Any]]]:
             record.__dict__["text"] = text + "x"
             text += "x"
         (actions if kind is Action else notes).append(record)  # type: ignore[arg-type]
-        meta.append({**it, "text": text, "record": record})
+        meta.append({**it, "text": text, "canary": canary, "record": record})
     return InMemory(eng, [session], notes, actions), meta
 
 
@@ -299,6 +309,48 @@ def test_each_reader_gets_only_what_everyone_concerned_validated_and_agreed_to(
                 continue
             for pid in it["about"]:
                 assert validated(it, people[pid]) is not None, "withheld by someone it concerns"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(groups(named_at=True))
+def test_someone_a_text_names_with_an_at_validated_it_and_no_reader_reads_the_at(
+    case: tuple[InMemory, list[dict[str, Any]]],
+) -> None:
+    """Whatever whom a record says it concerns (`--about group "@alb …"` as a
+    command line wrote it): a text that names a participant with @ reaches an N+1
+    only once they validated it while their agreement held, agreed to the
+    reporting of their own items and have that N+1; never the group's recap;
+    another participant only once they validated it; and no reader reads the
+    shorthand."""
+    ef, items = case
+    eng = ef.eng
+    outputs: list[tuple[str, list[str]]] = []
+    for n1 in SPONSORS:
+        try:
+            report = docs.build_group_report(ef, n1)  # type: ignore[arg-type]
+        except docs.NoSuchRecipient:
+            continue
+        outputs.append((f"n1:{n1}", rendered(group_report_markdown(report, "en"), report)))
+    recap = docs.build_group_recap(ef, 1)  # type: ignore[arg-type]
+    outputs.append(("group", rendered(group_recap_markdown(recap, "en"), recap)))
+    for me in eng.participants:
+        mine = docs.build_participant_recap(ef, 1, me.id)  # type: ignore[arg-type]
+        outputs.append((me.id, rendered(participant_recap_markdown(mine, "en"), mine)))
+    for reader, outs in outputs:
+        for it in items:
+            p = it["at"]
+            if p is None or not any(it["canary"] in out for out in outs):
+                continue
+            assert all(f"@{p.name[:3].lower()}" not in out for out in outs), "a shorthand read"
+            assert reader != "group", "a text naming someone in the group's recap"
+            own_action = it["action"] and it["owner"] is Owner.COACHEE
+            if own_action and reader == p.id:
+                continue
+            day = validated(it, p)
+            assert day is not None, "not validated by whom its @ names"
+            if reader.startswith("n1:"):
+                assert held(p, day) and p.report_own_items and p.withdrawn_on is None
+                assert (eng.sponsor if eng.form is Form.TEAM else p.sponsor) == reader[3:]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

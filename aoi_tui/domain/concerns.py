@@ -9,6 +9,10 @@ records. In a group an item must say it: one that says nothing, or names
 someone who is no participant (erased since), concerns no one the allow-list
 knows and reaches no one but the coach.
 
+A typed text also says it: an item whose text names a participant with an
+`@prefix` concerns them, whatever the record holds (`_with_whom_it_names`: the
+live input's rule, for records a command line or an older version wrote).
+
 Who an item concerns by default is decided when it is written
 (`default_about`): the participant of a one-to-one session; in a peer session,
 the case-bringer for what is said in the case's phases (the case is theirs);
@@ -85,9 +89,51 @@ def concerned(item: Item, engagement: Engagement) -> Concern:
         present = [item.participant] if item.participant else (item.attendance or [])
         return _people(present, engagement)
     about = about_of(item) or []
-    if about == [GROUP]:
-        return THE_GROUP
-    return _people(about, engagement)
+    said = THE_GROUP if about == [GROUP] else _people(about, engagement)
+    return _with_whom_it_names(item, said, engagement)
+
+
+def _with_whom_it_names(item: Item, said: Concern, engagement: Engagement) -> Concern:
+    """Whom an item concerns once the `@prefix`es of its text are counted, whatever
+    the record says (a command line, an older version, a file wrote it): as in a
+    live session, a group item that names someone with @ is theirs, and an item
+    about people also concerns those its @ names. So each of them validates it
+    before it reaches anyone, and their shorthand is spoken as their name or not
+    at all (`spoken`). An @ naming several people concerns no one the allow-list
+    knows (a person is never guessed); one naming no one is no one's shorthand."""
+    text = _typed(item)
+    if "@" not in text or said.nobody:
+        return said
+    named: set[str] = set()
+    for match in MENTION.finditer(text):
+        query = match.group(1)
+        try:
+            named.add(find_participant(engagement.participants, query).id)
+        except NoSuchParticipant:
+            if _candidates(engagement.participants, query):
+                return NOBODY
+    if not named:
+        return said
+    return Concern(people=frozenset(named if said.group else said.people | named))
+
+
+def _typed(item: Item) -> str:
+    """The text the coach typed for an item that holds one (a note, an action, the
+    message for the N+1)."""
+    if isinstance(item, Note | Action):
+        return item.text
+    if isinstance(item, Message):
+        return item.session.sponsor_message
+    return ""
+
+
+def _candidates(participants: Sequence[Participant], query: str) -> bool:
+    """Whether an `@prefix` that names no one in particular may name several (a
+    prefix of several ids or names), rather than no one."""
+    folded = fold(query)
+    return any(
+        p.id.startswith(query.lower()) or fold(p.name).startswith(folded) for p in participants
+    )
 
 
 def _people(ids: list[str], engagement: Engagement) -> Concern:
