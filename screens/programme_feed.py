@@ -1,6 +1,8 @@
-"""A programme's feed from the TUI (issue 14): choose the programme, see in
-clear exactly what will leave for its lead (codes and numbers, random keys),
-write it encrypted to the lead. Opened from the command palette."""
+"""A programme's feed from the TUI (issue 14): choose the programme, see how
+many engagements and people leave for its lead, then every figure of the feed in
+words (codes and numbers, random keys: nothing typed), and write it encrypted to
+the lead. Opened from the command palette. At 80x24 the counts and the file come
+first, the preview below them scrolls."""
 
 from __future__ import annotations
 
@@ -11,10 +13,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
-from aoi_tui.config.i18n import plural, t
+from aoi_tui.config.i18n import language, plural, t
 from aoi_tui.programme.definition import Programme, ProgrammeError
 from aoi_tui.screens.base import AoiScreen
 from aoi_tui.screens.export import is_this_terminal
@@ -40,11 +42,13 @@ class ProgrammeFeedScreen(AoiScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="feed-form"):
-            yield Select([], prompt=t("ui.programme.choose"), allow_blank=True, id="programme")
-            yield Label(t("ui.export.file"))
-            yield Input(id="feed-path")
+        yield Select(
+            [], prompt=t("ui.programme.choose"), allow_blank=True, id="programme", compact=True
+        )
         yield Static(id="feed-state", classes="message")
+        with Horizontal(id="feed-file"):
+            yield Label(t("ui.export.file"))
+            yield Input(id="feed-path", compact=True)
         yield TextArea(id="feed-preview", read_only=True, soft_wrap=True)
         yield Footer(compact=True)
 
@@ -65,7 +69,6 @@ class ProgrammeFeedScreen(AoiScreen[None]):
 
     @on(Select.Changed, "#programme")
     def rebuild(self) -> None:
-        from aoi_tui.programme.feed import clear_text
         from aoi_tui.programme.sending import build_coach_feed
 
         value = self.query_one("#programme", Select).value
@@ -85,8 +88,9 @@ class ProgrammeFeedScreen(AoiScreen[None]):
         path = self.query_one("#feed-path", Input)
         if not path.value or Path(path.value).name.startswith("aoi-feed-"):
             path.value = str(Path.cwd() / f"aoi-feed-{programme.id[:8]}.age")
-        state.update(Text(t("ui.programme.preview"), style="bold"))
-        preview.load_text(clear_text(self.feed))  # the very feed that is sealed and written
+        state.update(Text(summary(self.feed), style="bold"))
+        # the very feed that is sealed and written, each field in words
+        preview.load_text(in_words(self.feed, programme))
 
     def action_write(self) -> None:
         from aoi_tui.cli.programme import write_guarded
@@ -122,3 +126,118 @@ class ProgrammeFeedScreen(AoiScreen[None]):
             timeout=8,
         )
         self.app.pop_screen()
+
+
+def summary(feed: Feed) -> str:
+    """How many engagements and people leave, said first."""
+    if not feed.engagements:
+        return t("ui.programme.nothing")
+    return t(
+        "ui.programme.summary",
+        engagements=plural("ui.programme.engagements", len(feed.engagements)),
+        people=plural("ui.programme.people", sum(len(e.participants) for e in feed.engagements)),
+    )
+
+
+def in_words(feed: Feed, programme: Programme) -> str:
+    """Every field of the feed in the coach's words: each engagement (its key, site,
+    form, sessions and outcomes), then each person (their key, objectives,
+    competencies and own evaluations) where their agreement lets them leave."""
+    from aoi_tui.domain.referentials import referential
+
+    sites = {s.code: s.name for s in programme.sites}
+    names = {c.id: c.name for c in referential(language(), programme.referential.id).competencies}
+
+    def period(n: int) -> str:
+        return t("ui.programme.period", n=n, dates=programme.periods.label(n))
+
+    def yes(flag: bool | None) -> str:
+        return t("ui.programme.yes" if flag else "ui.programme.no")
+
+    lines = [
+        t(
+            "ui.programme.head",
+            programme=f"{programme.name} ({feed.programme})",
+            coach=feed.coach,
+            written=f"{feed.written_at:%Y-%m-%d %H:%M} UTC",
+        ),
+        t("ui.programme.notice"),
+    ]
+    for e in feed.engagements:
+        site = f"{sites.get(e.site, e.site)} ({e.site})" if e.site else t("ui.programme.all_sites")
+        started = period(e.start_period) if e.start_period else t("ui.programme.not_started")
+        lines += [
+            "",
+            t("ui.programme.engagement", code=e.key, site=site),
+            "  "
+            + " · ".join(
+                [
+                    t(f"format.{e.format.value}"),
+                    t(f"ui.programme.form_{e.form}"),
+                    plural("ui.programme.people", e.people),
+                    t(f"status.{e.status.value}"),
+                ]
+            ),
+            "  "
+            + t("ui.programme.started", period=started, planned=e.sessions_planned)
+            + ("" if e.sessions else " —"),
+        ]
+        for s in e.sessions:
+            kind = t(f"session.kind.{s.kind.value}")
+            held = "    " + t(
+                "ui.programme.session", dates=programme.periods.label(s.period), kind=kind
+            )
+            if s.handover is not None:
+                held += " · " + t("ui.programme.handover", held=yes(s.handover))
+            lines.append(held)
+        lines.append(
+            "  "
+            + t(
+                "ui.programme.outcomes",
+                kickoff=yes(e.kickoff_held),
+                closing=yes(e.closing_held),
+                days=e.cadence_days,
+                cadence=yes(e.cadence_kept),
+            )
+        )
+        for p in e.participants:
+            lines.append("  " + t("ui.programme.person", code=p.key))
+            if p.objectives is None:
+                lines.append("    " + t("ui.programme.objectives_not_allowed"))
+            else:
+                listed = ", ".join(
+                    f"{t(f'area.{o.area.value}') if o.area else t('ui.programme.no_area')} "
+                    f"({t(f'objective.{o.status.value}')})"
+                    for o in p.objectives
+                )
+                lines.append("    " + t("ui.programme.objectives", listed=listed or "—"))
+            if p.competencies is None:
+                lines.append("    " + t("ui.programme.competencies_not_allowed"))
+            else:
+                lines.append(
+                    "    " + t("ui.programme.competencies") + ("" if p.competencies else " —")
+                )
+                for c in p.competencies:
+                    row = f"      {names.get(c.competency, c.competency)}: "
+                    row += f"{_level(c.start)} → {_level(c.latest)}"
+                    if c.self_hot or c.self_cold:
+                        row += " · " + t(
+                            "ui.programme.own_levels",
+                            hot=_level(c.self_hot),
+                            cold=_level(c.self_cold),
+                        )
+                    lines.append(row)
+            if p.evaluation is not None and (p.evaluation.hot or p.evaluation.cold):
+                lines.append(
+                    "    "
+                    + t(
+                        "ui.programme.evaluation",
+                        hot=p.evaluation.hot or "—",
+                        cold=p.evaluation.cold or "—",
+                    )
+                )
+    return "\n".join(lines) + "\n"
+
+
+def _level(level: int | None) -> str:
+    return "—" if level is None else str(int(level))

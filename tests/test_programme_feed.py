@@ -715,8 +715,9 @@ def test_withdrawals_and_erasures_carry_through_and_an_old_feed_is_not_replayed(
 async def test_the_feed_screen_shows_what_leaves_then_writes_it_sealed(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """From the palette: the feed in clear (codes, no canary), ctrl+o writes it
-    encrypted to the lead and the programme book records it."""
+    """From the palette: at 80x24 how many engagements and people leave, then the
+    feed in words (its keys, sites and figures; no canary, no raw JSON), ctrl+o
+    writes it encrypted to the lead and the programme book records it."""
     from textual.command import CommandPalette
     from textual.widgets import Input, TextArea
 
@@ -734,6 +735,8 @@ async def test_the_feed_screen_shows_what_leaves_then_writes_it_sealed(
     c = Canaries("tui")
     eid = engagement(store, c, people=[person(c)])
     book.enrol(prog.id, eid, "S02")
+    team = [person(c), person(c), person(c, agreed=False)]
+    book.enrol(prog.id, engagement(store, c, people=team, form=Form.TEAM), "S01")
     app = make_app(store, demo=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -744,8 +747,14 @@ async def test_the_feed_screen_shows_what_leaves_then_writes_it_sealed(
         await pilot.press("enter")
         screen = await on_screen(pilot, ProgrammeFeedScreen)
         preview = screen.query_one("#feed-preview", TextArea)
-        await wait_for(pilot, lambda: '"site": "S02"' in preview.text, what="preview")
+        await wait_for(pilot, lambda: "Grenoble (S02)" in preview.text, what="preview")
         assert CANARY not in preview.text
+        assert '"site"' not in preview.text  # words, not the JSON
+        # the counts first, whole on the screen above the preview
+        state = screen.query_one("#feed-state")
+        said = str(state.render())
+        assert "2 engagements and 3 people leave for the programme lead" in said
+        assert state.region.y > 0 and state.region.bottom <= preview.region.y
         target = tmp_path / "feed.age"
         screen.query_one("#feed-path", Input).value = str(target)
         await pilot.press("ctrl+o")
@@ -756,8 +765,13 @@ async def test_the_feed_screen_shows_what_leaves_then_writes_it_sealed(
     from aoi_tui.programme.feed import open_feed
 
     feed = open_feed(sealed.encode("ascii"), prog, keys.secret, "feed.age")
-    assert [e.site for e in feed.engagements] == ["S02"]
-    assert book.feeds(prog.id)[-1]["engagements"] == [eid]
+    assert sorted(e.site or "" for e in feed.engagements) == ["S01", "S02"]
+    # every key that left was in the preview: what was shown is what was written
+    for e in feed.engagements:
+        assert e.key in preview.text
+        for p in e.participants:
+            assert p.key in preview.text
+    assert eid in book.feeds(prog.id)[-1]["engagements"]
     # the engagement's export log says a programme feed left, and where to
     from aoi_tui.domain.models import Audience, ExportRecord
 
