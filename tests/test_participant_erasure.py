@@ -204,3 +204,30 @@ def test_what_the_coach_learned_of_them_in_supervision_no_longer_names_them(
         assert word not in after, after.get(word)
     learned = [e.learned for e in SupervisionLog(reopen(store)).entries()]
     assert learned == [f"KEPT-GROUP {i}: someone freezes when someone is praised" for i in (0, 1)]
+
+
+def test_the_at_that_named_them_in_the_others_texts_becomes_the_neutral_word(
+    store: Store,
+) -> None:
+    """`@gwe` in a note kept for Sophie was Gwendal's shorthand: once he is erased
+    it showed who was meant in Sophie's N+1 report (the name went, the @ stayed).
+    It becomes the neutral word, Sophie's validation still holds, her @ stays."""
+    from aoi_tui.exports.group_documents import build_group_report
+    from aoi_tui.exports.group_markdown import group_report_markdown
+
+    eid, gone, other = a_team(store)
+    ef = reopen(store).engagement(eid)
+    note = ef.add_note(
+        1,
+        "Un désaccord entre @gwe et @sop sur les relèves",
+        about=[gone, other],
+        visibility=Visibility.SHAREABLE,
+    )
+    note.validate_by(other)
+    ef.update(note)
+    erase_participant(ef, gone)
+    fresh = reopen(store).engagement(eid)
+    [kept] = fresh.notes()
+    assert kept.text == "Un désaccord entre someone et @sop sur les relèves"
+    report = group_report_markdown(build_group_report(fresh, None), "en")
+    assert "Un désaccord entre someone et Sophie Marchal sur les relèves" in report

@@ -20,7 +20,8 @@ What the change does (`scrub`):
   stays validated by the group, without their name), their attendance and a
   peer case they brought;
 - their name, wherever it is left in the texts of others (in any case, with
-  or without accents, the full name or its parts), becomes a neutral word; a
+  or without accents, the full name or its parts, or the `@prefix` that named
+  them), becomes a neutral word; a
   validation that held for a text before the name left it holds for the text
   after (the people who validated it agreed to more than is left)."""
 
@@ -28,10 +29,12 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from aoi_tui.config.i18n import t
+from aoi_tui.domain.concerns import MENTION
 from aoi_tui.domain.models import closing_hash, text_hash
 from aoi_tui.domain.text import FOLD_TABLE, fold
 from aoi_tui.secure.storage import StoreFileError, decode, encode
@@ -61,10 +64,11 @@ _REFERENCES = frozenset(
 """Keys whose values are ids or hashes, never typed text: left as they are."""
 
 
-def name_pattern(name: str) -> re.Pattern[str]:
+def name_pattern(name: str, shorthands: Collection[str] = ()) -> re.Pattern[str]:
     """The participant's name as it may be typed in a text: the full name and each
     of its parts of three letters or more, whole words, in any case, with or
-    without accents ("Élodie", "ELODIE", "elodie")."""
+    without accents ("Élodie", "ELODIE", "elodie"); and each of `shorthands`
+    typed after an @ (`@elo`)."""
     variants: dict[str, set[str]] = {}
     for code, base in FOLD_TABLE.items():
         variants.setdefault(base.casefold(), set()).add(chr(code))
@@ -83,7 +87,50 @@ def name_pattern(name: str) -> re.Pattern[str]:
     words = [w for w in re.split(r"[\s\-']+", name) if len(w) >= 3]
     parts = sorted({name.strip(), *words}, key=len, reverse=True)
     alternatives = "|".join(letters(p) for p in parts if p)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    at = "|".join(re.escape(q) for q in sorted(shorthands, key=len, reverse=True))
+    # an @ of theirs goes whole: "@gwe" is theirs as much as "Gwendal"
+    said = rf"|(?<![\w@])@(?:{at})(?![\w-])" if at else ""
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w){said}")
+
+
+def shorthands_of(data: Doc, pid: str) -> set[str]:
+    """The `@prefix`es typed in `data` (an engagement file's contents) that name
+    participant `pid`, alone or among others (an id, a prefix of an id or of a
+    name: `concerns.mentioned`): once they are erased, the prefix would name no
+    one, or someone else, and still show who was meant."""
+    people = [(str(p.get("id", "")), str(p.get("name", ""))) for p in _people(data)]
+    found: set[str] = set()
+    for text in _strings(data):
+        for query in MENTION.findall(text):
+            if _names(query, pid, people):
+                found.add(query)
+    return found
+
+
+def _people(data: Doc) -> list[Doc]:
+    return [p for p in data.get("participants", {}).values() if isinstance(p, dict)]
+
+
+def _names(query: str, pid: str, people: list[tuple[str, str]]) -> bool:
+    """Whether `@query` names `pid`, alone or as one of several candidates."""
+    if any(i == query for i, _ in people):
+        return query == pid
+    folded = fold(query)
+    return any(
+        i == pid and (i.startswith(query.lower()) or fold(n).startswith(folded)) for i, n in people
+    )
+
+
+def _strings(value: Any, key: str = "") -> list[str]:
+    if key in _REFERENCES:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(v, k)]
+    return []
 
 
 def _replace_names(value: Any, pattern: re.Pattern[str], neutral: str, key: str = "") -> Any:
@@ -112,6 +159,7 @@ def _rehash(validations: list[Doc], old: str, new: str) -> None:
 def scrub(data: Doc, pid: str, name: str, neutral: str) -> Doc:
     """`data` (an engagement file's contents, file version 2 or later) without the
     participant `pid` (see the module's docstring). A copy; `data` is unchanged."""
+    shorthands = shorthands_of(data, pid)  # while they are still among the participants
     data = copy.deepcopy(data)
     people = data.get("participants", {})
     for key in [k for k, p in people.items() if p.get("id") == pid]:
@@ -166,7 +214,7 @@ def scrub(data: Doc, pid: str, name: str, neutral: str) -> Doc:
     for e in data.get("engagement", {}).values():
         if "closing_validations" in e:
             e["closing_validations"] = _without_them(e["closing_validations"], pid)
-    pattern = name_pattern(name)
+    pattern = name_pattern(name, shorthands)
     before = copy.deepcopy(data)
     data = {
         table: (
@@ -223,6 +271,7 @@ def erase_participant(ef: EngagementFile, pid: str) -> int:
             for s in current.get("sessions", {}).values()
             if s.get("participant") == pid
         }
+        shorthands = shorthands_of(current, pid)  # for the draft, typed in the same words
         ef.storage.write(scrub(current, pid, name, neutral))
 
     def change(raw: bytes, where: Path = ef.path) -> bytes | None:
@@ -255,7 +304,8 @@ def erase_participant(ef: EngagementFile, pid: str) -> int:
                     backups.rewrite_or_remove(q, change)
                     count += 1
         drafts = store.root / "drafts"
-        count += _scrub_draft(drafts / f"{ef.id}.draft", ef, pid, name, neutral, theirs)
+        draft = drafts / f"{ef.id}.draft"
+        count += _scrub_draft(draft, ef, name_pattern(name, shorthands), neutral, pid, theirs)
         for leftover in sorted(drafts.glob(f".{ef.id}.draft.*.tmp")) if drafts.is_dir() else []:
             leftover.unlink(missing_ok=True)  # a draft's write cut short
             count += 1
@@ -297,9 +347,9 @@ def _opens(path: Path, key: bytes, file_id: str) -> bool:
 def _scrub_draft(
     path: Path,
     ef: EngagementFile,
-    pid: str,
-    name: str,
+    pattern: re.Pattern[str],
     neutral: str,
+    pid: str,
     their_sessions: set[Any],
 ) -> int:
     """The note being typed in a live session: gone with a one-to-one session of
@@ -316,10 +366,10 @@ def _scrub_draft(
             return None
         if draft.get("session") in their_sessions or pid in (draft.get("chosen") or []):
             return None
-        return encode(_replace_names(draft, name_pattern(name), neutral), ef.storage.key, draft_id)
+        return encode(_replace_names(draft, pattern, neutral), ef.storage.key, draft_id)
 
     backups.rewrite_or_remove(path, change)
     return 1
 
 
-__all__ = ["erase_participant", "name_pattern", "scrub"]
+__all__ = ["erase_participant", "name_pattern", "scrub", "shorthands_of"]
