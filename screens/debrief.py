@@ -40,6 +40,7 @@ from aoi_tui.domain.models import (
     Assessment,
     Assessor,
     Competency,
+    Engagement,
     Level,
     Note,
     Owner,
@@ -58,8 +59,10 @@ from aoi_tui.screens.group_room import (
     Whom,
     in_debrief,
     names,
+    short_names,
     the_group_present,
     validation_state,
+    whom_in_short,
     whom_unless_named,
     whose,
 )
@@ -166,12 +169,15 @@ class DebriefScreen(AoiScreen[None]):
         """Each competency's title and levels: a group's show whose the validator's are."""
         self.engagement = self.ef.engagement()
         """The engagement as the debrief opened: a group's participants."""
+        self._short: tuple[Engagement | None, dict[str, str]] = (None, {})
+        """A group's participants' short names, for the engagement read last."""
         self.validator: str | None = self.session.participant
         """A group's: whose validation F4 records, one participant's (one to one,
         the group out of the room; a one-to-one session's participant from the
         start) or, None, the group present's."""
         if not self.engagement.individual:
             self.notes.words_of = self.note_words
+            self.notes.says_whom(self.note_whom)
 
     def before_write(self) -> None:
         if self.live is not None:
@@ -410,6 +416,14 @@ class DebriefScreen(AoiScreen[None]):
         vis, _ = visibility_words(item)
         present = the_group_present(self.engagement, self.session)
         return vis, validation_state(item, self.engagement, self.aoi.room, self.validator, present)
+
+    def note_whom(self, note: Note) -> str:
+        """Whom a group's note concerns, in the notes' own column: names with the
+        coach alone (one to one too), "group" before the group or the N+1."""
+        engagement = self.engagement
+        if self._short[0] is not engagement:  # read again: a name may have changed
+            self._short = (engagement, short_names(engagement))
+        return whom_in_short(note, engagement, self.aoi.room, self._short[1])
 
     def show_validator(self) -> None:
         line = self.query_one("#validating", Static)

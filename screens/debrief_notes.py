@@ -34,6 +34,8 @@ PADDING = 1
 """Blank columns on each side of a cell (DataTable's cell padding)."""
 
 COLUMNS = ("visibility", "validation", "kind", "text")
+GROUP_COLUMNS = ("visibility", "validation", "kind", "whose", "text")
+"""A group's: whom each note concerns, before its text (`DebriefNotes.whom_of`)."""
 
 
 def visibility_words(item: Note | Action) -> tuple[str, str]:
@@ -102,6 +104,9 @@ class DebriefNotes(ScrollView, can_focus=True):
         self.words_of: Callable[[Note], tuple[str, str]] | None = None
         """A group's debrief: a note's visibility and validation in words, as the
         room may read them (the screen sets it); None: `visibility_words`."""
+        self.whom_of: Callable[[Note], str] | None = None
+        """A group's debrief: whom a note concerns, as the room may read it (a
+        column of its own, `says_whom`); None: no such column."""
         self.measured = 0
         """Rows made and measured since the table was made (a test counts them)."""
         self.drawn = 0
@@ -122,6 +127,13 @@ class DebriefNotes(ScrollView, can_focus=True):
         self._row_of = {row.note.id: row for row in rows}
         self._fit()
         self.cursor_row = min(self.cursor_row, max(0, len(rows) - 1))
+
+    def says_whom(self, whom_of: Callable[[Note], str]) -> None:
+        """A group's notes: a column says whom each concerns, in `whom_of`'s words."""
+        self.whom_of = whom_of
+        self.labels = tuple(t(f"ui.col.{key}") for key in GROUP_COLUMNS)
+        self.widths = tuple(cell_len(label) for label in self.labels)
+        self._row_of = {}
 
     def words_changed(self) -> None:
         """What `words_of` says changed for every note (who is in the room, whose
@@ -148,6 +160,9 @@ class DebriefNotes(ScrollView, can_focus=True):
         elif words is None:
             cells = (*visibility_words(note), t(f"kind.{note.kind.value}"))
             words = self._words[key] = (cells, tuple(cell_len(c) for c in cells))
+        if self.whom_of is not None:  # a group's: whom it concerns, as the room may read
+            whom = self.whom_of(note)
+            words = ((*words[0], whom), (*words[1], cell_len(whom)))
         text = one_line(note.text)
         return NoteRow(note, (*words[0], text), (*words[1], cell_len(text)))
 

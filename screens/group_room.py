@@ -15,6 +15,7 @@ chosen, or an `@` typed: masked before the prefix is whole)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -289,6 +290,60 @@ def whose(item: Item, engagement: Engagement) -> str:
     return names([p for p in engagement.participants if p.id in concern.people]) or "—"
 
 
+SHORT_MAX = 18
+"""The most cells a short name, or two, take in a list's line."""
+
+
+def short_names(engagement: Engagement) -> dict[str, str]:
+    """Each participant's name as a list's line says it: the first name; where two
+    share it, with the next name's initial ("Claire D."); the whole name where that
+    is still not enough. At most `SHORT_MAX` cells."""
+
+    def first(p: Participant) -> str:
+        return (p.name.split() or [p.name])[0]
+
+    def with_initial(p: Participant) -> str:
+        words = p.name.split()
+        return f"{words[0]} {words[1][0]}." if len(words) > 1 else p.name
+
+    def whole(p: Participant) -> str:
+        return p.name
+
+    people = engagement.participants
+    named = {p.id: first(p) for p in people}
+    for better in (with_initial, whole):  # only those who share a name go on
+        seen = Counter(n.casefold() for n in named.values())
+        named = {
+            p.id: better(p) if seen[named[p.id].casefold()] > 1 else named[p.id] for p in people
+        }
+    return {i: n if len(n) <= SHORT_MAX else n[: SHORT_MAX - 1] + "…" for i, n in named.items()}
+
+
+def whom_in_short(
+    item: Item, engagement: Engagement, room: Room, short: dict[str, str] | None = None
+) -> str:
+    """Whom a group's item concerns, in a few letters for a list's line: the
+    group, one participant's short name (`short_names`), two, or one and how many
+    more. Names only in the coach's view: with the group or an N+1 in the room
+    only the group's items show, and any other says nothing. An individual
+    engagement's items: nothing to say (they are all the coachee's)."""
+    if engagement.individual:
+        return ""
+    concern = concerned(item, engagement)
+    if concern.group:
+        return t("ui.about.short_group")
+    if room is not Room.COACH:
+        return ""
+    short = short if short is not None else short_names(engagement)
+    people = [short[p.id] for p in engagement.participants if p.id in concern.people]
+    if not people:
+        return "—"
+    both = ", ".join(people)
+    if len(people) == 2 and len(both) <= SHORT_MAX:
+        return both
+    return people[0] + (f" +{len(people) - 1}" if len(people) > 1 else "")
+
+
 TAKEAWAY_PHASES = frozenset({"takeaways"})
 """The phases where each participant says what they take away (a peer session's)."""
 
@@ -352,11 +407,13 @@ __all__ = [
     "names",
     "objective_progress_shown",
     "opening_room",
+    "short_names",
     "shown",
     "sponsor_joins",
     "takeaways",
     "the_group_present",
     "validation_state",
     "whom",
+    "whom_in_short",
     "whose",
 ]

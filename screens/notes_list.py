@@ -42,7 +42,13 @@ from aoi_tui.domain.models import (
 )
 from aoi_tui.domain.text import clean
 from aoi_tui.domain.vocabulary import Room
-from aoi_tui.screens.group_room import masked, shown, whom_edited
+from aoi_tui.screens.group_room import (
+    masked,
+    short_names,
+    shown,
+    whom_edited,
+    whom_in_short,
+)
 from aoi_tui.screens.live_run import NoteSaved, SessionTakenOver, WriteFailed
 from aoi_tui.screens.note_input import QUICK_KINDS, about_line
 from aoi_tui.screens.phase_stepper import phase_label
@@ -65,9 +71,10 @@ def shortened(label: str, room: int) -> str:
     return cut.rstrip(" (–-—,") + "…"
 
 
-def line_start(note: Note, state: SaveState, phase: str) -> Text:
-    """A note's line up to its text: save state, visibility, kind, role, phase.
-    `phase` is the name of the note's phase."""
+def line_start(note: Note, state: SaveState, phase: str, whom: str = "") -> Text:
+    """A note's line up to its text: save state, visibility, kind, role, whom it
+    concerns in a group (`whom`: "group", a short name; `group_room.whom_in_short`),
+    phase. `phase` is the name of the note's phase."""
     line = Text()
     if state == "saving":
         line.append(t("ui.note.saving") + " ", style="italic")
@@ -82,13 +89,15 @@ def line_start(note: Note, state: SaveState, phase: str) -> Text:
     line.append(f" {t(f'kind.{note.kind.value}')}")
     if note.role:
         line.append(f" [{t(f'role.{note.role.value}')}]")
+    if whom:
+        line.append(f" @{whom}", style="bold")
     line.append(f" {shortened(phase, 12)}{t('ui.sep.colon')}", style="dim")
     return line
 
 
-def note_line(note: Note, state: SaveState, phase: str) -> Text:
+def note_line(note: Note, state: SaveState, phase: str, whom: str = "") -> Text:
     """One note in the list: `line_start`, then its text (as text, never markup)."""
-    return line_start(note, state, phase).append(clean(note.text))
+    return line_start(note, state, phase, whom).append(clean(note.text))
 
 
 @dataclass
@@ -167,6 +176,14 @@ class NotesList(ScrollView, can_focus=True):
         """Which notes are shown (the N+1 in the room: what reaches the N+1); None: all."""
         self.engagement: Engagement | None = None
         """The engagement as the room was last set (a group's: whom an edit concerns)."""
+        self.room = Room.COACH
+        """Who is in the room, as last set: only the coach's view names people."""
+        self._people: tuple[tuple[str, str], ...] = ()
+        """A group's participants (id, name) as the room was last set."""
+        self._short: dict[str, str] = {}
+        """A group's participants' short names (`group_room.short_names`)."""
+        self._whom: dict[tuple[tuple[str, ...], Room], str] = {}
+        """Whom a note concerns in words, by its `about` and the room."""
         self.rows: list[Row] = []
         """The notes shown, in order."""
         self._row_of: dict[str, Row] = {}
@@ -217,7 +234,13 @@ class NotesList(ScrollView, can_focus=True):
         """The notes whoever is in the room may see: with the N+1, only those the one
         allow-list lets reach the N+1 (as the report does); with a group, only the
         group's (`group_room.shown`)."""
-        self.engagement = engagement
+        self.engagement, self.room = engagement, room
+        people = tuple((p.id, p.name) for p in engagement.participants)
+        if people != self._people:  # a name changed: each note says whom it concerns anew
+            self._people, self._whom = people, {}
+            self._short = {} if engagement.individual else short_names(engagement)
+            for row in self._row_of.values():
+                row.changed()
         self.show_only(None if room is Room.COACH else lambda n: shown(n, engagement, room))
 
     def show_only(self, rule: Callable[[Note], bool] | None) -> None:
@@ -341,8 +364,21 @@ class NotesList(ScrollView, can_focus=True):
             name = self._phases[phase] = phase_label(self.session_kind, phase)
         return name
 
+    def _whom_of(self, note: Note) -> str:
+        """Whom a group's note concerns, in a few letters; nothing in an individual
+        engagement (every note is the coachee's)."""
+        engagement = self.engagement
+        if engagement is None or engagement.individual:
+            return ""
+        key = (tuple(note.about), self.room)
+        words = self._whom.get(key)
+        if words is None:
+            words = self._whom[key] = whom_in_short(note, engagement, self.room, self._short)
+        return words
+
     def _line(self, row: Row) -> Text:
-        return note_line(row.note, row.state, self._phase_name(row.note.phase))
+        note = row.note
+        return note_line(note, row.state, self._phase_name(note.phase), self._whom_of(note))
 
     def _visual(self, row: Row) -> Visual:
         if row.visual is None:
@@ -355,11 +391,12 @@ class NotesList(ScrollView, can_focus=True):
         making them all took longer than the rest of opening the session)."""
         if not row.extent:
             note = row.note
-            key = (row.state, note.shared, note.visibility, note.kind, note.role, note.phase)
+            whom = self._whom_of(note)
+            key = (row.state, note.shared, note.visibility, note.kind, note.role, note.phase, whom)
             start = self._starts.get(key)
             if start is None:
                 phase = self._phase_name(note.phase)
-                start = self._starts[key] = line_start(note, row.state, phase).cell_len
+                start = self._starts[key] = line_start(note, row.state, phase, whom).cell_len
             text = clean(note.text)
             row.folds = "\n" in text or "\t" in text
             row.extent = start + cell_len(text)
