@@ -730,13 +730,18 @@ def protect(
         if free:
             protected.add(pos)
             continue
-        candidates: list[tuple[tuple[int, int], Direction, frozenset[int]]] = []
-        single: list[tuple[tuple[int, int], Direction]] = []
+        ranked: list[tuple[tuple[int, int], Direction]] = []
         for d in directions(table, pos):
             if any(q in fixed for q in d):
                 continue
             new = [q for q in d if q not in hidden]
-            rank = (len(new), sum(table.cells[q].values[0] for q in new))
+            ranked.append(((len(new), sum(table.cells[q].values[0] for q in new)), d))
+        ranked.sort(key=lambda c: c[0])  # stable: ties keep the directions' order
+        # the best-ranked direction wide enough is the one chosen: its width (given
+        # every report, the costly part) is measured in rank order until it is found
+        candidates: list[tuple[tuple[int, int], Direction, frozenset[int]]] = []
+        chosen: list[Direction] = []
+        for rank, d in ranked:
             d = _normalised(d, pos)
             if history is None:
                 span, moving = width(table.cells, d, n), {0}
@@ -744,17 +749,13 @@ def protect(
                 span, moving, _ = history.joint_width(table.name, d, history.now)
             if span < 0:
                 continue
-            candidates.append((rank, d, frozenset(moving)))
             if span >= k:
-                single.append((rank, d))
-        candidates.sort(key=lambda c: c[0])
-        single.sort(key=lambda c: c[0])
-        if single:
-            chosen = [single[0][1]]
-        else:
+                chosen = [d]
+                break
+            candidates.append((rank, d, frozenset(moving)))
+        if not chosen:
             # several directions sharing no cell but `pos`, all moving in the same
             # reports: their widths add up in each of those reports
-            chosen = []
             for reports in sorted({c[2] for c in candidates}, key=lambda r: (len(r), sorted(r))):
                 group = [d for _, d, r in candidates if r == reports]
                 chosen = _combine(table, pos, group, reports, k, history)
