@@ -446,3 +446,43 @@ def test_a_note_said_to_be_the_group_s_whose_at_names_someone_is_about_them(
     ok(aoi(env, data, "note", "validate", eid, both, "--by", "claire"))
     report = ok(aoi(env, data, "export", eid, "--shared", "-o", "-"))
     assert "Il aide Claire Moreau CANARY-BOTH" in report and "@" not in report
+
+
+def test_a_prefix_of_one_id_and_another_name_names_no_one_even_to_erase(
+    store: Store, env: dict[str, str]
+) -> None:
+    """`h` starts Inès's id and Hugo's name: it names two people, so `participant
+    erase … --yes` and `report` refuse it with both (French and English), and so
+    does the live input's `@h`; nothing is erased. A whole name or a whole id still
+    names one person, and so does a prefix of one id or one name only."""
+    from datetime import date
+
+    from aoi_tui.domain.concerns import mentioned
+    from aoi_tui.domain.models import Agreement, Engagement, Form, Participant
+
+    agreed = Agreement(consent_date=date(2026, 11, 2))
+    team = [
+        Participant(id="h8ef3kq0rc4m", name="Inès Bernard", agreement=agreed),
+        Participant(id="k3m4p7djvncv", name="Hugo Lenoir", agreement=agreed),
+        Participant(id="9v2d0sq8asb6", name="Eva", agreement=agreed),
+        Participant(id="5kc5fpeswzxx", name="Eva Martin", agreement=agreed),
+    ]
+    eid = store.create_engagement(
+        Engagement(form=Form.TEAM, group="Atelier 2", sponsor="Marc Dubois", participants=team)
+    ).id
+    data = store.root
+    for lang, said in (("en", "names several participants"), ("fr", "plusieurs participants")):
+        for command in (["erase", eid, "h", "--yes"], ["report", eid, "h", "--own-items", "yes"]):
+            line = fails(aoi({**env, "AOI_LANG": lang}, data, "participant", *command), said)
+            assert "Inès Bernard" in line and "Hugo Lenoir" in line
+    who = people(env, data, eid)
+    assert set(who) == {p.name for p in team}  # nobody erased
+    assert not any(r["report_own_items"] for r in who.values())
+    found, problems = mentioned("@h a repris le planning", team)
+    assert not found and "Inès Bernard" in problems[0] and "Hugo Lenoir" in problems[0]
+    for query, whom in (("Eva", "Eva"), ("h8", "Inès Bernard"), ("hug", "Hugo Lenoir")):
+        ok(aoi(env, data, "participant", "report", eid, query, "--own-items", "yes"))
+        assert people(env, data, eid)[whom]["report_own_items"], query
+    ok(aoi(env, data, "participant", "report", eid, "k3m4p7djvncv", "--attendance", "yes"))
+    who = people(env, data, eid)
+    assert who["Hugo Lenoir"]["report_attendance"] and not who["Eva Martin"]["report_own_items"]

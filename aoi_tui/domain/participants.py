@@ -191,23 +191,28 @@ class NoSuchParticipant(ValueError):
 
 
 def find_participant(participants: Sequence[Participant], query: str) -> Participant:
-    """The participant `query` names: an exact id, else a unique prefix of an id,
-    else a unique prefix of a name (case and accents ignored: "elo" is Élodie).
-    An ambiguous prefix is refused with the candidates: a person is never guessed."""
+    """The participant `query` names: an exact id or an exact name (case, accents
+    and spaces aside), else the one participant whose id or name starts with it
+    (case and accents ignored: "elo" is Élodie). A prefix that starts one's id and
+    another's name names two people: it is refused with the candidates, as is any
+    ambiguous prefix; a person is never guessed."""
     wanted = query.strip()
     if not wanted:
         raise NoSuchParticipant(t("participant.none_named"))
     for p in participants:
         if p.id == wanted:
             return p
-    by_id = [p for p in participants if p.id.startswith(wanted.lower())]
-    if len(by_id) == 1:
-        return by_id[0]
+    exact = [p for p in participants if same_person(p.name, wanted)]
+    if len(exact) == 1:
+        return exact[0]
     folded = fold(wanted)
-    by_name = [p for p in participants if fold(p.name).startswith(folded)]
-    if len(by_name) == 1 and not by_id:
-        return by_name[0]
-    candidates = by_id + [p for p in by_name if p not in by_id]
+    candidates = [
+        p
+        for p in participants
+        if p.id.startswith(wanted.lower()) or fold(p.name).startswith(folded)
+    ]
+    if len(candidates) == 1:
+        return candidates[0]
     if not candidates:
         raise NoSuchParticipant(t("participant.not_found", query=wanted))
     raise NoSuchParticipant(
