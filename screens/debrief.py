@@ -310,16 +310,6 @@ class DebriefScreen(AoiScreen[None]):
         self.show_detail("actions", "action-detail")
         self.show_message_state()
 
-    def message_hidden(self) -> bool:
-        """With the group in the room, a message about one person shows nowhere, as
-        a note about them (the group-safe view)."""
-        s = self.session
-        return (
-            self.aoi.room is Room.GROUP
-            and bool(s.sponsor_message)
-            and not concerned(Message(s), self.ef.engagement()).group
-        )
-
     def show_detail(self, table_id: str, detail_id: str) -> None:
         item_id = self._selected(table_id)
         text = self.details.get(item_id, "") if item_id else ""
@@ -343,9 +333,9 @@ class DebriefScreen(AoiScreen[None]):
 
     def show_message_state(self) -> None:
         s = self.session
-        self.query_one("#message", TextArea).display = (
-            not self.aoi.sponsor_safe or reaches(Message(s), self.ef.engagement())
-        ) and not self.message_hidden()
+        self.query_one("#message", TextArea).display = not self.aoi.sponsor_safe or reaches(
+            Message(s), self.ef.engagement()
+        )
         if self.aoi.sponsor_safe:  # the N+1 reads it: the same words, pending or not
             state = (
                 t("ui.debrief.message_validated")
@@ -354,8 +344,6 @@ class DebriefScreen(AoiScreen[None]):
             )
         elif not s.sponsor_message:
             state = t("ui.debrief.message_empty")
-        elif self.message_hidden():
-            state = t("ui.debrief.message_hidden")
         elif not self.engagement.individual:
             present = the_group_present(self.engagement, self.session)
             state = validation_state(
@@ -576,7 +564,11 @@ class DebriefScreen(AoiScreen[None]):
                 said = t("ui.debrief.message_at_hidden") if group else problems[0]
                 self.notify(said, severity="error", timeout=10)
                 return
-            if self.validate_for_the_group(Message(self.session)):
+            message = Message(self.session)
+            if self.validator is None and not concerned(message, self.ef.engagement()).group:
+                self.notify(t("ui.debrief.message_about_people"), severity="warning")
+                return
+            if self.validate_for_the_group(message):
                 self.ef.update(self.session)
             self.show_message_state()
             return

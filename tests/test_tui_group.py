@@ -811,9 +811,9 @@ async def test_a_message_for_the_n1_naming_someone_is_theirs_to_validate_one_to_
     store: Store,
 ) -> None:
     """The message's `@lé` makes it Léa's, as a note's: the group present cannot
-    validate it, it hides while the group is in the room, Léa validates it one to
-    one, and the N+1 and Léa read it without the shorthand (it was the group's,
-    validated by the group and sent to the N+1 with `@lé`)."""
+    validate it, Léa validates it one to one, and the N+1 and Léa read it without
+    the shorthand (it was the group's, validated by the group and sent to the N+1
+    with `@lé`)."""
     from textual.widgets import TextArea
 
     from aoi_tui.exports.group_documents import build_group_report, build_participant_recap
@@ -833,11 +833,14 @@ async def test_a_message_for_the_n1_naming_someone_is_theirs_to_validate_one_to_
         lea = people(store, eid)["Léa"]
         session = store.engagement(eid).session(screen.number)
         assert session.message_about == [lea.id] and session.sponsor_message_validations == []
-        assert any("validate it with them, one to one" in n for n in notifications(pilot))
-        assert not debrief.query_one("#message", TextArea).display  # the group is here
-        await pilot.press("ctrl+b", "b")  # the group leaves; Léa, one to one
+        assert any("validate it with each person it names" in n for n in notifications(pilot))
+        # the group leaves; Léa, one to one, chosen on another tab (b is a letter in
+        # the message): F8 to the actions, the FSAC sheet (the coach alone), b, then
+        # the notes and the message again
+        await pilot.press("ctrl+b", "f8", "f8", "b", "f8", "f8")
         await pilot.pause()
-        assert debrief.validator == lea.id and debrief.query_one("#message", TextArea).display
+        assert debrief.validator == lea.id
+        assert debrief.query_one("#message", TextArea).text == "@lé a repris le planning CANARY-MSG"
         await pilot.press("f4")
         await pilot.pause()
     ef = store.engagement(eid)
