@@ -18,7 +18,9 @@ from aoi_tui.domain.access_requests import AccessRequest
 from aoi_tui.domain.models import (
     GROUP,
     Agreement,
+    Audience,
     Engagement,
+    ExportRecord,
     Form,
     Note,
     Participant,
@@ -78,6 +80,14 @@ def test_an_erased_participant_is_in_no_copy_and_the_group_keeps_its_items(
             note.validate_by(p.id)
         ef.update(note)
         group_note = note.id
+        # the export log: file names as the coach typed them, their own copy
+        for typed in (f"/srv/out/recap_Gwendal_{i}.md", f"/srv/Kervarec-Gwendal/rapport.{i}.md"):
+            ef.insert(ExportRecord(audience=Audience.RECAP, format="md", filename=typed))
+        ef.insert(
+            ExportRecord(
+                audience=Audience.RECAP, format="md", filename=f"/srv/r{i}.md", recipient=gone
+            )
+        )
     # a damaged file set aside by a repair, then the live session's draft
     root = store.root
     path = root / "engagements" / f"{eid}.db"
@@ -111,6 +121,10 @@ def test_an_erased_participant_is_in_no_copy_and_the_group_keeps_its_items(
     assert allow_list.reaches(note, eng), "the group's validation was lost"
     [pair] = [n for n in fresh.notes() if n.text.startswith("KEPT-PAIR 0")]
     assert pair.about == [other]
+    log = fresh.all(ExportRecord)
+    assert "/srv/out/recap_someone_0.md" in {r.filename for r in log}
+    assert "/srv/someone-someone/rapport.1.md" in {r.filename for r in log}
+    assert not any(r.recipient for r in log)
 
 
 def attack_loot(
@@ -231,3 +245,50 @@ def test_the_at_that_named_them_in_the_others_texts_becomes_the_neutral_word(
     assert kept.text == "Un désaccord entre someone et @sop sur les relèves"
     report = group_report_markdown(build_group_report(fresh, None), "en")
     assert "Un désaccord entre someone et Sophie Marchal sur les relèves" in report
+
+
+def test_erasing_a_peer_named_in_the_charter_leaves_everyone_agreed_and_their_n1_unsaid(
+    store: Store,
+) -> None:
+    """The charter says "Dan Four keeps the minutes" and everyone agreed to it. Erasing
+    Dan rewrites it "someone keeps the minutes": not a change of its terms, so the
+    others still agree and the group's items still go to their N+1s (they read
+    "Agreed to the charter: no" and lost the group's items). The export log no longer
+    says whom Dan reported to: a report for their own N+1, whom no one else has,
+    keeps no recipient, and that N+1's name leaves the file names typed with it."""
+    from aoi_tui.domain.models import Charter
+    from aoi_tui.domain.participants import agree_to_charter
+
+    charter = Charter(confidentiality="Dan Four keeps the minutes", group_items_to_sponsors=True)
+    agreed = Agreement(consent_date=date(2026, 11, 2))
+    team = [
+        Participant(name=n, sponsor=s, agreement=agreed, report_own_items=True)
+        for n, s in (("Dan Four", "Thomas Chef"), ("Léa Morin", "Anne Blanc"), ("Yann Roy", ""))
+    ]
+    for p in team:
+        agree_to_charter(p, charter)
+    ef = store.create_engagement(
+        Engagement(form=Form.PEERS, group="Codév", participants=team, charter=charter)
+    )
+    dan, lea, yann = (p.id for p in team)
+    ef.new_session(SessionKind.PEER, attendance=[dan, lea, yann])
+    note = ef.add_note(1, "KEPT-GROUP", about=[GROUP], visibility=Visibility.SHAREABLE)
+    for p in team:
+        note.validate_by(p.id)
+    ef.update(note)
+    for typed, to in (("Thomas_Chef_about_Dan Four.md", "Thomas Chef"), ("anne.md", "Anne Blanc")):
+        ef.insert(ExportRecord(audience=Audience.SHARED, format="md", filename=typed, recipient=to))
+    assert allow_list.reaches(
+        ef.get(Note, note.id), ef.engagement(), allow_list.ForSponsor("Anne Blanc")
+    )
+
+    erase_participant(reopen(store).engagement(eid := ef.id), dan)
+
+    fresh = reopen(store).engagement(eid)
+    eng = fresh.engagement()
+    assert eng.charter is not None and eng.charter.confidentiality == "someone keeps the minutes"
+    assert all(p.agreed_to(eng.charter) for p in eng.participants), "agreements voided"
+    reached = allow_list.reaches(fresh.get(Note, note.id), eng, allow_list.ForSponsor("Anne Blanc"))
+    assert reached, "the group's item left Léa's N+1's report"
+    log = {r.filename: r.recipient for r in fresh.all(ExportRecord)}
+    assert log == {"someone_about_someone.md": None, "anne.md": "Anne Blanc"}

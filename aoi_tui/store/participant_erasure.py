@@ -23,7 +23,12 @@ What the change does (`scrub`):
   or without accents, the full name or its parts, or the `@prefix` that named
   them), becomes a neutral word; a
   validation that held for a text before the name left it holds for the text
-  after (the people who validated it agreed to more than is left)."""
+  after (the people who validated it agreed to more than is left), and so does
+  an agreement to the charter (the neutral word changes none of its terms);
+- the export log says neither who they were nor whom they reported to: their
+  name in a typed file name goes (an underscore, a hyphen or a dot ends a word
+  there), and so does their own N+1's, whom no one else has; a copy made for
+  them or for that N+1 no longer says for whom."""
 
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ from typing import Any
 from aoi_tui.config.i18n import t
 from aoi_tui.domain.concerns import MENTION
 from aoi_tui.domain.models import closing_hash, text_hash
+from aoi_tui.domain.participants import Charter, same_person
 from aoi_tui.domain.text import FOLD_TABLE, fold
 from aoi_tui.secure.storage import StoreFileError, decode, encode
 from aoi_tui.store import backups
@@ -64,33 +70,47 @@ _REFERENCES = frozenset(
 """Keys whose values are ids or hashes, never typed text: left as they are."""
 
 
+def _letters(word: str, space: str = r"\s+") -> str:
+    """`word` as a pattern of its letters in any case, with or without accents."""
+    variants: dict[str, set[str]] = {}
+    for code, base in FOLD_TABLE.items():
+        variants.setdefault(base.casefold(), set()).add(chr(code))
+    out = []
+    for ch in word:
+        base = fold(ch)
+        chars = {ch, ch.lower(), ch.upper(), base, base.upper(), *variants.get(base, ())}
+        if ch.isspace():
+            out.append(space)
+        else:
+            out.append("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+    return "".join(out)
+
+
+def _parts(name: str) -> list[str]:
+    """The full name and each of its parts of three letters or more, longest first."""
+    words = [w for w in re.split(r"[\s\-']+", name) if len(w) >= 3]
+    return [p for p in sorted({name.strip(), *words}, key=len, reverse=True) if p]
+
+
 def name_pattern(name: str, shorthands: Collection[str] = ()) -> re.Pattern[str]:
     """The participant's name as it may be typed in a text: the full name and each
     of its parts of three letters or more, whole words, in any case, with or
     without accents ("Élodie", "ELODIE", "elodie"); and each of `shorthands`
     typed after an @ (`@elo`)."""
-    variants: dict[str, set[str]] = {}
-    for code, base in FOLD_TABLE.items():
-        variants.setdefault(base.casefold(), set()).add(chr(code))
-
-    def letters(word: str) -> str:
-        out = []
-        for ch in word:
-            base = fold(ch)
-            chars = {ch, ch.lower(), ch.upper(), base, base.upper(), *variants.get(base, ())}
-            if ch.isspace():
-                out.append(r"\s+")
-            else:
-                out.append("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
-        return "".join(out)
-
-    words = [w for w in re.split(r"[\s\-']+", name) if len(w) >= 3]
-    parts = sorted({name.strip(), *words}, key=len, reverse=True)
-    alternatives = "|".join(letters(p) for p in parts if p)
+    alternatives = "|".join(_letters(p) for p in _parts(name))
     at = "|".join(re.escape(q) for q in sorted(shorthands, key=len, reverse=True))
     # an @ of theirs goes whole: "@gwe" is theirs as much as "Gwendal"
     said = rf"|(?<![\w@])@(?:{at})(?![\w-])" if at else ""
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w){said}")
+
+
+def file_name_pattern(names: Collection[str]) -> re.Pattern[str]:
+    """`names` as a file name holds them: as `name_pattern` does, but an underscore,
+    a hyphen or a dot also ends a word ("recap_Eva.md", "Damien_Roux-notes"), and
+    joins the parts of a full name."""
+    parts = sorted({p for n in names for p in _parts(n)}, key=len, reverse=True)
+    alternatives = "|".join(_letters(p, r"[\s_.\-]+") for p in parts)
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
 
 
 def shorthands_of(data: Doc, pid: str) -> set[str]:
@@ -162,6 +182,7 @@ def scrub(data: Doc, pid: str, name: str, neutral: str) -> Doc:
     shorthands = shorthands_of(data, pid)  # while they are still among the participants
     data = copy.deepcopy(data)
     people = data.get("participants", {})
+    their_n1 = _their_own_n1(data, pid)
     for key in [k for k, p in people.items() if p.get("id") == pid]:
         del people[key]
     for p in people.values():
@@ -208,9 +229,7 @@ def scrub(data: Doc, pid: str, name: str, neutral: str) -> Doc:
     requests = data.get("access_requests", {})  # how their identity was checked: theirs
     for key in [k for k, r in requests.items() if r.get("participant") == pid]:
         del requests[key]
-    for doc in data.get("exports", {}).values():
-        if doc.get("recipient") == pid:
-            doc.pop("recipient")
+    _out_of_the_export_log(data, pid, name, their_n1, neutral)
     for e in data.get("engagement", {}).values():
         if "closing_validations" in e:
             e["closing_validations"] = _without_them(e["closing_validations"], pid)
@@ -226,6 +245,44 @@ def scrub(data: Doc, pid: str, name: str, neutral: str) -> Doc:
     }
     _keep_validations(before, data)
     return data
+
+
+def _their_own_n1(data: Doc, pid: str) -> str | None:
+    """The N+1 of participant `pid` that is no one else's (a peer's own N+1, whom
+    no other participant has and who is not the engagement's): a report for them
+    was about `pid`, and their name says who it was."""
+    people = _people(data)
+    me = next((p for p in people if p.get("id") == pid), None)
+    n1 = str((me or {}).get("sponsor") or "")
+    if not n1.strip():
+        return None
+    engagement: Doc = next(iter(data.get("engagement", {}).values()), {})
+    others = [str(p.get("sponsor") or "") for p in people if p.get("id") != pid]
+    if any(same_person(n1, n) for n in [str(engagement.get("sponsor") or ""), *others]):
+        return None
+    return n1
+
+
+def _out_of_the_export_log(
+    data: Doc, pid: str, name: str, their_n1: str | None, neutral: str
+) -> None:
+    """What left the store says neither who they are nor whom they report to: a
+    file name typed with their name (or their own N+1's) has a neutral word in its
+    place, and a copy made for them or for that N+1 no longer says for whom."""
+    words = file_name_pattern([name, *([their_n1] if their_n1 else [])])
+    for doc in data.get("exports", {}).values():
+        recipient = doc.get("recipient")
+        if recipient == pid or (
+            their_n1 and isinstance(recipient, str) and same_person(recipient, their_n1)
+        ):
+            doc.pop("recipient")
+        if isinstance(doc.get("filename"), str):
+            doc["filename"] = words.sub(neutral, doc["filename"])
+
+
+def _charter_hash(engagement: Doc) -> str | None:
+    charter = engagement.get("charter")
+    return Charter.model_validate(charter).sha256() if isinstance(charter, dict) else None
 
 
 def _keep_validations(before: Doc, after: Doc) -> None:
@@ -249,6 +306,14 @@ def _keep_validations(before: Doc, after: Doc) -> None:
         new = closing_hash(e.get("closing_synthesis", ""), e.get("closing_next", ""))
         if old != new:
             _rehash(e.get("closing_validations", []), old, new)
+        # the name's neutral word is no change of the charter's terms: whoever
+        # agreed to it still has
+        old_charter, new_charter = _charter_hash(was), _charter_hash(e)
+        if old_charter and new_charter and old_charter != new_charter:
+            agreements = [
+                p["charter_agreement"] for p in _people(after) if p.get("charter_agreement")
+            ]
+            _rehash(agreements, old_charter, new_charter)
 
 
 def erase_participant(ef: EngagementFile, pid: str) -> int:
@@ -280,7 +345,9 @@ def erase_participant(ef: EngagementFile, pid: str) -> int:
         except StoreFileError:
             return None  # unreadable: it may hold what is erased
         there = any(p.get("id") == pid for p in data.get("participants", {}).values())
-        if not there and name_pattern(name).search(str(data)) is None:
+        if not there and not any(
+            pattern.search(str(data)) for pattern in (name_pattern(name), file_name_pattern([name]))
+        ):
             return raw  # written before they joined, and naming them nowhere
         return encode(scrub(data, pid, name, neutral), ef.storage.key, ef.id)
 
@@ -372,4 +439,4 @@ def _scrub_draft(
     return 1
 
 
-__all__ = ["erase_participant", "name_pattern", "scrub", "shorthands_of"]
+__all__ = ["erase_participant", "file_name_pattern", "name_pattern", "scrub", "shorthands_of"]
