@@ -1,6 +1,6 @@
 """Confidentiality inside a group (issue 13 §3, §5), as properties of what is
 rendered: whatever the participants, their consents, reporting flags,
-withdrawals and N+1s, whatever the items, whom they concern, their sharing and
+withdrawals and N+1s, who came and who brought a peer case, whatever the items, whom they concern, their sharing and
 who validated them, the report for each N+1, the group's recap and each
 participant's recap, in Markdown, HTML and JSON:
 
@@ -152,11 +152,16 @@ def groups(draw: st.DrawFn, named_at: bool = False) -> tuple[InMemory, list[dict
         participants=participants,
         charter=charter,
     )
+    attendance = draw(st.lists(st.sampled_from(ids), unique=True))
+    bringer = None
+    if form is Form.PEERS and attendance:  # anyone there, consented or not (a file may hold it)
+        bringer = draw(st.one_of(st.none(), st.sampled_from(attendance)))
     session = Session(
         kind=SessionKind.TEAM_AOI if form is Form.TEAM else SessionKind.PEER,
         number=1,
         held_on=START + timedelta(days=22),
-        attendance=draw(st.lists(st.sampled_from(ids), unique=True)),
+        attendance=attendance,
+        case_bringer=bringer,
     )
     notes: list[Note] = []
     actions: list[Action] = []
