@@ -133,6 +133,15 @@ def audit(report: Report, earlier: list[Earlier], k: int) -> None:
             fixed = determined(equations, len(hidden))
             assert not fixed, (table.name, [hidden[i] for i in fixed])
             ranges = Ranges(a_eq, b_eq, [float(table.cells[p].values[m]) for p in hidden])
+            # the table's rectangles of suppressed cells: each a direction to check
+            tried: set[frozenset[tuple[int, int]]] = set()
+            for pos in hidden:
+                for d in directions(table, pos):
+                    if all(q in index for q in d):
+                        move = {index[q]: s for q, s in d.items()}
+                        if frozenset(move.items()) not in tried:
+                            tried.add(frozenset(move.items()))
+                            ranges.along(move)
             for pos, i in index.items():
                 STATS["suppressed"] += 1 if m == 0 else 0
                 span = ranges.span(i, k)
@@ -143,25 +152,43 @@ class Ranges:
     """How wide the range of each unknown of one system is, given its equations
     (values >= 0), as far as it matters: at least K, or exactly.
 
-    Every point an LP returns satisfies the equations, and so do the true values:
-    the range of an unknown is at least as wide as the values it takes at those
-    points. An unknown that they already spread over K needs no LP of its own
-    (each LP's point moves a rectangle's other corners too: far fewer LPs, the same
-    verdict; an unknown narrower than K never gets there and is solved exactly).
-    Otherwise the highest value first: when it is K above the true value the range
-    is at least K wide (the lowest is at most the true value), and the second LP is
-    not needed."""
+    The true values satisfy the equations, and so does every point an LP returns
+    or a direction the equations allow reaches (`along`): the range of an unknown
+    is at least as wide as the values it takes at those points. An unknown they
+    already spread over K needs no LP of its own (far fewer LPs, the same verdict;
+    an unknown narrower than K never gets there and is solved exactly). Otherwise
+    the highest value first: when it is K above the true value the range is at
+    least K wide (the lowest is at most the true value), and the second LP is not
+    needed."""
 
     def __init__(self, a_eq: list[list[float]], b_eq: list[float], truth: list[float]) -> None:
         self.a_eq = a_eq or None
         self.b_eq = b_eq or None
         self.truth = truth
-        self.points: list[list[float]] = [truth]
+        self.high = list(truth)
+        self.low = list(truth)
+
+    def seen(self, point: dict[int, float]) -> None:
+        for j, value in point.items():
+            self.high[j] = max(self.high[j], value)
+            self.low[j] = min(self.low[j], value)
+
+    def along(self, direction: dict[int, int]) -> None:
+        """Values moved from the true ones along `direction`, both ways, as far as
+        none goes negative: used only if every equation sums it to zero (checked
+        here, exactly: the coefficients and the values are integers)."""
+        for row in self.a_eq or ():
+            if sum(row[j] * s for j, s in direction.items()) != 0:
+                return
+        inf = float("inf")
+        up = min((self.truth[j] / -s for j, s in direction.items() if s < 0), default=inf)
+        down = min((self.truth[j] / s for j, s in direction.items() if s > 0), default=inf)
+        for t in (up, -down):
+            self.seen({j: self.truth[j] + t * s for j, s in direction.items()})
 
     def span(self, i: int, k: int) -> float:
-        seen = [point[i] for point in self.points]
-        if max(seen) - min(seen) >= k:
-            return max(seen) - min(seen)
+        if self.high[i] - self.low[i] >= k:
+            return self.high[i] - self.low[i]
         c = [0.0] * len(self.truth)
         c[i] = -1.0
         high = linprog(c, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(0, None))
@@ -169,7 +196,7 @@ class Ranges:
         if high.status == 3:
             return float("inf")
         assert high.status == 0, high.message
-        self.points.append([float(v) for v in high.x])
+        self.seen(dict(enumerate(float(v) for v in high.x)))
         top = -high.fun
         if top - self.truth[i] >= k:
             return float(top - self.truth[i])
@@ -177,7 +204,7 @@ class Ranges:
         low = linprog(c, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(0, None))
         STATS["lps"] += 1
         assert low.status == 0, low.message
-        self.points.append([float(v) for v in low.x])
+        self.seen(dict(enumerate(float(v) for v in low.x)))
         STATS["narrowest"] = min(STATS["narrowest"], top - low.fun)
         return float(top - low.fun)
 
