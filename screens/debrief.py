@@ -60,6 +60,7 @@ from aoi_tui.screens.group_room import (
     in_debrief,
     names,
     short_names,
+    shown,
     the_group_present,
     validation_state,
     whom_in_short,
@@ -333,13 +334,14 @@ class DebriefScreen(AoiScreen[None]):
 
     def show_message_state(self) -> None:
         s = self.session
-        self.query_one("#message", TextArea).display = not self.aoi.sponsor_safe or reaches(
-            Message(s), self.ef.engagement()
-        )
+        # before the N+1 as the notes are: what reaches them (in a group, and concerns
+        # the group: it is in the room too, and a message may be about one person)
+        before_n1 = shown(Message(s), self.ef.engagement(), Room.SPONSOR)
+        self.query_one("#message", TextArea).display = not self.aoi.sponsor_safe or before_n1
         if self.aoi.sponsor_safe:  # the N+1 reads it: the same words, pending or not
             state = (
                 t("ui.debrief.message_validated")
-                if reaches(Message(s), self.ef.engagement())
+                if before_n1
                 else t("ui.debrief.message_none_shared")
             )
         elif not s.sponsor_message:

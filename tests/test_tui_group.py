@@ -843,6 +843,10 @@ async def test_a_message_for_the_n1_naming_someone_is_theirs_to_validate_one_to_
         assert debrief.query_one("#message", TextArea).text == "@lé a repris le planning CANARY-MSG"
         await pilot.press("f4")
         await pilot.pause()
+        # the N+1 joins, with the group: Léa's message is for the report, not the room
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not debrief.query_one("#message", TextArea).display
     ef = store.engagement(eid)
     assert [v.by for v in ef.session(screen.number).sponsor_message_validations] == [lea.id]
     report = build_group_report(ef, None)
