@@ -558,6 +558,13 @@ class History:
                             rows.append(row)
                             rhs.append(b)
             a_eq = [[row.get(i, 0.0) for i in range(len(unknowns))] for row in rows]
+            # the values each unknown takes at points that satisfy every equation:
+            # the true ones, then each LP's solution. An unknown they already spread
+            # over K is wide enough with no LP of its own (the same verdict)
+            truth = [0.0] * len(unknowns)
+            for (_, sg, m), i in unknowns.items():
+                truth[i] = float(sg[0][m])
+            most, least = list(truth), list(truth)
             for r, n, pos in figures:
                 table = self.tables[r][name]
                 if n != name:
@@ -567,16 +574,33 @@ class History:
                     if at is None:  # known from the reports together
                         found.append((name, pos))
                         break
+                    if most[at] - least[at] >= k:
+                        continue
                     goal = [0.0] * len(unknowns)
-                    goal[at] = 1.0
-                    low = linprog(goal, A_eq=a_eq or None, b_eq=rhs or None, bounds=(0, None))
                     goal[at] = -1.0
                     high = linprog(goal, A_eq=a_eq or None, b_eq=rhs or None, bounds=(0, None))
-                    top = float("inf") if high.status == 3 else -high.fun
+                    if high.status == 3:  # no upper bound
+                        continue
+                    if high.status != 0:
+                        found.append((name, pos))
+                        break
+                    _seen(high.x, most, least)
+                    top = -high.fun
+                    if top - truth[at] >= k:  # the lowest is at most the true value
+                        continue
+                    goal[at] = 1.0
+                    low = linprog(goal, A_eq=a_eq or None, b_eq=rhs or None, bounds=(0, None))
                     if low.status != 0 or top - low.fun < k - 1e-6:
                         found.append((name, pos))
                         break
+                    _seen(low.x, most, least)
         return found
+
+
+def _seen(point: Iterable[float], most: list[float], least: list[float]) -> None:
+    """The highest and lowest value each unknown took so far, with `point`."""
+    for i, v in enumerate(point):
+        most[i], least[i] = max(most[i], v), min(least[i], v)
 
 
 def relations(table: Table) -> list[dict[Pos, int]]:
