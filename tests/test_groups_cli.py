@@ -486,3 +486,79 @@ def test_a_prefix_of_one_id_and_another_name_names_no_one_even_to_erase(
     ok(aoi(env, data, "participant", "report", eid, "k3m4p7djvncv", "--attendance", "yes"))
     who = people(env, data, eid)
     assert who["Hugo Lenoir"]["report_attendance"] and not who["Eva Martin"]["report_own_items"]
+
+
+def test_a_group_item_naming_someone_who_withdrew_reaches_no_n1(
+    store: Store, env: dict[str, str]
+) -> None:
+    """Olivier withdrew; the group writes "Olivier Claireau nous a quittés" and all
+    who stay validate it: the N+1's report (every format) holds neither his name
+    nor the item (§3: no name after that day; a neutral word would still say that
+    someone left). The group's other validated items still go."""
+    data = store.root
+    people_args = [
+        a
+        for n in ("Olivier Claireau", "Sophie Marchal", "Hugo Lenoir")
+        for a in ("--participant", n)
+    ]
+    eid = ok_json(
+        aoi(
+            env,
+            data,
+            "engagement",
+            "new",
+            "--group",
+            "Atelier",
+            "--form",
+            "team",
+            "--sponsor",
+            "Marc Dubois",
+            *people_args,
+            "--json",
+        )
+    )["id"]
+    for who in ("olivier", "sophie", "hugo"):
+        ok(aoi(env, data, "participant", "consent", eid, who, "--date", "2026-11-01"))
+        ok(
+            aoi(
+                env,
+                data,
+                "participant",
+                "report",
+                eid,
+                who,
+                "--own-items",
+                "yes",
+                "--attendance",
+                "yes",
+            )
+        )
+    ok(aoi(env, data, "participant", "withdraw", eid, "olivier", "--date", "2026-11-22"))
+    ok(aoi(env, data, "session", "new", eid, "--present", "sophie", "--present", "hugo"))
+    ids = []
+    for text in (
+        "CANARY-NAMED Olivier Claireau nous a quittés, on réorganise",
+        "CANARY-PLAIN on réorganise",
+    ):
+        added = aoi(
+            env,
+            data,
+            "note",
+            "add",
+            eid,
+            "--session",
+            "1",
+            "--about",
+            "group",
+            "--shareable",
+            "--json",
+            text,
+        )
+        ids.append(ok_json(added)["id"])
+    for nid in ids:
+        ok(aoi(env, data, "note", "validate", eid, nid, "--by", "sophie", "--by", "hugo"))
+    for fmt in ("md", "json", "html"):
+        report = ok(aoi(env, data, "export", eid, "--shared", "--format", fmt, "-o", "-"))
+        assert "CANARY-PLAIN" in report, fmt
+        assert "CANARY-NAMED" not in report and "Claireau" not in report, fmt
+        assert "Olivier" not in report, fmt

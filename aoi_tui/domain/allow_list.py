@@ -43,10 +43,12 @@ coach (`Audience.CONFIDENTIAL`: everything).
   N+1 unless the charter says group items go to the N+1s and every participant
   agreed to the charter as it stands.
 - A participant who did not consent, or withdrew, appears in no output for an
-  N+1 from then on: no name, no item of theirs, and no attendance from which
-  their absence could be read: attendance (the sessions, who was there) is
-  reported only while every participant has consented, not withdrawn, and
-  agreed to it.
+  N+1 from then on: no name, no item of theirs, no item whose text names them
+  (a group's "Olivier left us", validated by those who stay: withheld whole,
+  since a neutral word would still say that someone left), and no attendance
+  from which their absence could be read: attendance (the sessions, who was
+  there) is reported only while every participant has consented, not
+  withdrawn, and agreed to it.
 - Framing facts (objectives; competencies and FSAC marks where agreed) follow
   the same lines without a validation: a person's to their own N+1 where they
   agreed to report their own items, the group's where every participant still
@@ -68,7 +70,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from aoi_tui.domain.concerns import concerned
+from aoi_tui.domain.concerns import concerned, named_in
 from aoi_tui.domain.items import Closing, Item, Message, ObjectiveProgress, Validated, item_day
 from aoi_tui.domain.models import (
     Action,
@@ -240,11 +242,44 @@ def _to_sponsor(item: Item, engagement: Engagement, name: str) -> bool:
         return _session_to_sponsor(item, engagement, name)
     concern = concerned(item, engagement)
     if concern.group:
-        return _group_item_to_sponsor(item, engagement, name)
-    if not concern.people:
+        sent = _group_item_to_sponsor(item, engagement, name)
+    elif not concern.people:
         return False
-    people = [p for p in engagement.participants if p.id in concern.people]
-    return all(_own_item_to_sponsor(item, engagement, name, p) for p in people)
+    else:
+        people = [p for p in engagement.participants if p.id in concern.people]
+        sent = all(_own_item_to_sponsor(item, engagement, name, p) for p in people)
+    return sent and not _names_someone_unreported(item, engagement)
+
+
+def _names_someone_unreported(item: Item, engagement: Engagement) -> bool:
+    """Whether a group's item names in its text (their name, a part of it, their
+    @) a participant who may not figure in an output for an N+1: never consented,
+    or withdrew. Such an item reaches no N+1, however validated: a neutral word in
+    the name's place would still say that someone left, or was there."""
+    if engagement.individual:
+        return False
+    unreported = {p.id for p in engagement.participants if not _reportable(p, engagement)}
+    return bool(unreported) and any(
+        p.id in unreported
+        for text in _typed_texts(item, engagement)
+        if text
+        for p in named_in(text, engagement.participants)
+    )
+
+
+def _typed_texts(item: Item, engagement: Engagement) -> tuple[str, ...]:
+    """What the coach typed of an item, as a report for an N+1 would print it."""
+    if isinstance(item, Note | Action):
+        return (item.text,)
+    if isinstance(item, Message):
+        return (item.session.sponsor_message,)
+    if isinstance(item, Closing):
+        return (engagement.closing_synthesis, engagement.closing_next)
+    if isinstance(item, Objective):
+        return (item.statement, item.indicator, item.expected_result)
+    if isinstance(item, Competency):
+        return (item.name, *item.behaviours)
+    return ()
 
 
 def _own_item_to_sponsor(item: Item, engagement: Engagement, name: str, p: Participant) -> bool:
