@@ -292,3 +292,19 @@ def test_erasing_a_peer_named_in_the_charter_leaves_everyone_agreed_and_their_n1
     assert reached, "the group's item left Léa's N+1's report"
     log = {r.filename: r.recipient for r in fresh.all(ExportRecord)}
     assert log == {"someone_about_someone.md": None, "anne.md": "Anne Blanc"}
+
+
+def test_an_at_that_is_someone_elses_whole_name_is_not_the_erased_ones() -> None:
+    """`@Eva` names Eva (a whole name names one person), not Eva Martin: erasing Eva
+    Martin leaves it as typed; `@ev`, which named either, goes with her."""
+    from aoi_tui.store.participant_erasure import shorthands_of
+
+    data = {
+        "participants": {
+            "1": {"id": "aaaa", "name": "Eva"},
+            "2": {"id": "bbbb", "name": "Eva Martin"},
+        },
+        "notes": {"1": {"text": "@Eva aide @ev sur le planning"}},
+    }
+    assert shorthands_of(data, "bbbb") == {"ev"}
+    assert shorthands_of(data, "aaaa") == {"Eva", "ev"}

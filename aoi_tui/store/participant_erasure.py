@@ -132,9 +132,13 @@ def _people(data: Doc) -> list[Doc]:
 
 
 def _names(query: str, pid: str, people: list[tuple[str, str]]) -> bool:
-    """Whether `@query` names `pid`, alone or as one of several candidates."""
+    """Whether `@query` names `pid`, alone or as one of several candidates (an
+    exact id or whole name names one person: `find_participant`)."""
     if any(i == query for i, _ in people):
         return query == pid
+    exact = [i for i, n in people if same_person(n, query)]
+    if len(exact) == 1:
+        return exact[0] == pid
     folded = fold(query)
     return any(
         i == pid and (i.startswith(query.lower()) or fold(n).startswith(folded)) for i, n in people
