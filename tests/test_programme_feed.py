@@ -1087,7 +1087,10 @@ def test_no_typed_string_reaches_a_feed_whatever_it_is(
     # the sealed file's clear part is its header (its armour is age's ciphertext,
     # where a short string may turn up by chance)
     header = seal_feed(feed, prog).decode("ascii").partition("-----BEGIN AGE")[0]
-    shown = clear_text(feed) + header
+    from aoi_tui.screens.programme_feed import in_words, summary
+
+    # and the feed screen's words for it (whatever the feed holds, in words)
+    shown = clear_text(feed) + header + summary(feed) + in_words(feed, prog)
     for typed in c.seen:
         assert typed not in shown
     counted = sum(len(e.participants) for e in feed.engagements)
