@@ -257,6 +257,36 @@ def test_a_peer_named_in_a_case_phase_is_added_to_the_case_bringer_not_put_in_th
     assert whom("@cla reorganises the shifts", None, e, s, "request").about == (claire.id,)
 
 
+def test_a_peer_named_in_a_one_to_one_session_is_added_to_its_participant() -> None:
+    """What Claire says of Bruno alone with the coach is hers too: `@bru` in her
+    one-to-one session concerns both, so it waits for her validation as well (it
+    was Bruno's alone, and reached his N+1 on his word: Claire never asked). A
+    note the coach says is the group's stays the group's."""
+    from aoi_tui.domain.models import (
+        GROUP,
+        Engagement,
+        Form,
+        Note,
+        Participant,
+        Session,
+        SessionKind,
+    )
+    from aoi_tui.screens.group_room import whom, whom_edited
+
+    claire, bruno = Participant(name="Claire Moreau"), Participant(name="Bruno Petit")
+    e = Engagement(
+        form=Form.TEAM, group="Ligne 3", sponsor="Marc Dubois", participants=[claire, bruno]
+    )
+    s = Session(kind=SessionKind.AOI, number=2, participant=claire.id)
+    text = "@bru ne lui passe pas les consignes"
+    assert whom(text, None, e, s, "review").about == (claire.id, bruno.id)
+    assert whom("rien de neuf", [bruno.id], e, s, "review").about == (claire.id, bruno.id)
+    assert whom("@cla prend le poste de nuit", None, e, s, "review").about == (claire.id,)
+    assert whom("la relève tient", [GROUP], e, s, "review").about == (GROUP,)
+    mine = Note(session=2, phase="review", text="la relève", about=[claire.id])
+    assert whom_edited(text, mine, e, s).about == (claire.id, bruno.id)
+
+
 def test_a_case_note_edited_to_name_a_peer_keeps_the_case_bringer() -> None:
     """Editing a note of the case phases (Enter on the list) follows its `@` as a
     new note does: the peer named is added to the case-bringer. The edit used to

@@ -163,20 +163,18 @@ def default_about(engagement: Engagement, session: Session, phase: str | None) -
 
 
 def with_the_case_bringer(about: list[str], session: Session, phase: str | None) -> list[str]:
-    """Whom a note about people concerns once a peer session's case is counted:
-    in the case's phases the case belongs to its bringer, so a peer named about
-    it is added to them, never put in their place (the case would reach that
-    peer's N+1 on their word alone). The group, or no one, stays as it is."""
-    bringer = session.case_bringer
-    if (
-        bringer is None
-        or about in ([], [GROUP])
-        or bringer in about
-        or phase is None
-        or not case_phase(session.kind.value, phase)
-    ):
+    """Whom a note about people concerns once whose words they are is counted: in
+    a peer session's case phases the case belongs to its bringer, and in a
+    group's one-to-one session what is said is its participant's; so a peer named
+    there is added to them, never put in their place (the case, or what Claire
+    said of Bruno alone with the coach, would reach Bruno's N+1 on his word
+    alone). The group, or no one, stays as it is."""
+    owner = session.participant
+    if owner is None and phase is not None and case_phase(session.kind.value, phase):
+        owner = session.case_bringer
+    if owner is None or about in ([], [GROUP]) or owner in about:
         return about
-    return [bringer, *about]
+    return [owner, *about]
 
 
 MENTION = re.compile(r"(?<![\w@])@([\w-]+)")
