@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from aoi_tui.config.i18n import plural, t
 from aoi_tui.domain import clock
-from aoi_tui.domain.allow_list import attendance_reported, named_for
+from aoi_tui.domain.allow_list import attendance_reported
 from aoi_tui.domain.models import (
     ActionStatus,
     Audience,
@@ -34,7 +34,7 @@ from aoi_tui.domain.vocabulary import INDIVIDUAL_KINDS, Room, collective, sessio
 from aoi_tui.live.live_session import open_session
 from aoi_tui.screens.attendance import participant_label
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, can_open, failures_said
-from aoi_tui.screens.group_room import in_progress_view, shown, whose
+from aoi_tui.screens.group_room import in_progress_view, named_in_the_room, shown, whose
 from aoi_tui.store.store import IndexNotUpdated
 
 if TYPE_CHECKING:
@@ -226,12 +226,23 @@ class EngagementScreen(AoiScreen[None]):
         Binding("slash", "search", t("ui.key.search"), id="engagement.search"),
         Binding("w", "withdraw", t("ui.key.withdraw"), id="engagement.withdraw", show=False),
         Binding("ctrl+e", "erase", t("ui.key.erase"), id="engagement.erase", show=False),
+        # a group may be in the room after its session ended: ctrl+b, it leaves
+        Binding(
+            "ctrl+b",
+            "toggle_group_safe",
+            t("ui.key.group_safe"),
+            id="engagement.group_safe",
+            tooltip=t("ui.palette.group_safe"),
+            show=False,
+        ),
     ]
 
     def __init__(self, engagement_id: str) -> None:
         super().__init__()
         self.engagement_id = engagement_id
         self.erased = False
+        self.group = False
+        """A team or a peer group (ctrl+b brings the group in, or out)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -266,9 +277,13 @@ class EngagementScreen(AoiScreen[None]):
         if not self.erased:
             self.reload()
 
+    def in_a_group(self) -> bool:
+        return self.group
+
     def reload(self) -> None:
         ef = self.aoi.unlocked.engagement(self.engagement_id)
         e = ef.engagement()
+        self.group = not e.individual
         summary = self.aoi.unlocked.summary(self.engagement_id)
         room = self.aoi.room
         # The N+1 sees sessions (dates, numbers, the agenda) only where the
@@ -377,16 +392,13 @@ class EngagementScreen(AoiScreen[None]):
         """A group's participants, each with their agreement in words (consent,
         what may be reported, withdrawal), and its charter with who agreed to it.
         With the N+1 or the group in the room: the names the N+1's report may
-        give (`allow_list.named_for`) or the group's members, no one's agreement."""
+        give or the group's members (`named_in_the_room`), no one's agreement."""
         group = not e.individual
         for wid in ("#people-title", "#people", "#charter-title", "#charter"):
             self.query_one(wid, Static).display = group
         if not group:
             return
-        if room is Room.SPONSOR:
-            people = named_for(e, e.sponsor)
-        else:
-            people = [p for p in e.participants if room is Room.COACH or p.withdrawn_on is None]
+        people = named_in_the_room(e, room)
         lines = [
             f"• {participant_label(p)}"
             + ("" if room is not Room.COACH else f" — {agreement_words(p)}")

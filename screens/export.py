@@ -38,6 +38,7 @@ from aoi_tui.exports.writing import (
     write_export,
 )
 from aoi_tui.screens.base import AoiScreen
+from aoi_tui.screens.group_room import named_in_the_room
 from aoi_tui.secure.durable import StoreWriteError
 
 if TYPE_CHECKING:
@@ -107,15 +108,24 @@ class ExportScreen(AoiScreen[None]):
 
     def offer_group_documents(self, engagement: Engagement) -> None:
         """What to export for a group, each document named by its reader; then
-        the case for supervision, the programme feed, a request for one's data."""
+        the case for supervision, the programme feed, a request for one's data.
+        With the N+1 or the group in the room, a participant's recap only for
+        those the engagement screen names there (`named_in_the_room`)."""
         self.add_class("-group")
-        self.documents = {f"group-{i}": d for i, d in enumerate(group_documents(engagement))}
+        named = {p.id for p in named_in_the_room(engagement, self.aoi.room)}
+        self.documents = {
+            f"group-{i}": d  # keyed by rank in the whole list: a choice outlives a room
+            for i, d in enumerate(group_documents(engagement))
+            if d.participant is None or d.participant in named
+        }
         options = [(self.reader_words(d, engagement), key) for key, d in self.documents.items()]
         elsewhere = (Audience.SUPERVISION, Audience.PROGRAMME, Audience.SUBJECT_ACCESS)
         options += [(t(f"audience.{a.value}"), a.value) for a in elsewhere]
         audience = self.query_one("#audience", Select)
+        chosen = audience.value
         audience.set_options(options)
-        audience.value = self.first_choice()
+        kept = chosen in self.documents or chosen in {a.value for a in elsewhere}
+        audience.value = chosen if kept else self.first_choice()
 
     @staticmethod
     def reader_words(document: GroupDocument, engagement: Engagement) -> str:
@@ -205,6 +215,10 @@ class ExportScreen(AoiScreen[None]):
         line.update(Text(destination_words(self.aoi.unlocked, typed, self.export.default_name)))
 
     def room_changed(self, room: Room) -> None:
+        if self.documents:  # a group's: the recaps of those named in this room
+            self.offer_group_documents(
+                self.aoi.unlocked.engagement(self.engagement_id).engagement()
+            )
         self.rebuild()  # what shows is what whoever came in may read
 
     def readable_in_the_room(self, audience: Audience, document: GroupDocument | None) -> bool:

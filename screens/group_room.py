@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from aoi_tui.config.i18n import t
-from aoi_tui.domain.allow_list import ForSponsor, Item, group_safe, reaches, sponsors
+from aoi_tui.domain.allow_list import ForSponsor, Item, group_safe, named_for, reaches, sponsors
 from aoi_tui.domain.concerns import (
     MENTION,
     concerned,
@@ -142,16 +142,30 @@ def shown(item: Item, engagement: Engagement, room: Room) -> bool:
     return before_the_n1s(item, engagement)
 
 
-def opening_room(engagement: Engagement, session: Session, room: Room) -> Room:
-    """Who is in the room as a session's screen opens: the group for a collective
+def opening_room(engagement: Engagement, session: Session, room: Room, phase: str) -> Room:
+    """Who is in the room as a session's screen opens, or opens again (resumed
+    after a crash, a dropped link, or Escape): the N+1 in a phase they attend (the
+    handover: `sponsor_joins`, as F6 brings them in); the group for a collective
     session (the group-safe view is on by default), the N+1 for a collective
     kickoff or closing (held with them, if the group has one); else as it was."""
+    if sponsor_joins(session, phase):
+        return Room.SPONSOR
     if engagement.individual or not session.collective or room is Room.SPONSOR:
         return room
     with_n1 = bool(engagement.sponsor.strip()) or any(p.sponsor for p in engagement.participants)
     if session.kind in (SessionKind.GROUP_KICKOFF, SessionKind.GROUP_CLOSING) and with_n1:
         return Room.SPONSOR
     return Room.GROUP
+
+
+def named_in_the_room(engagement: Engagement, room: Room) -> list[Participant]:
+    """The participants a group's screens name with `room` in the room: everyone
+    with the coach alone; before the N+1, those their report may name
+    (`allow_list.named_for`: not someone who withdrew or reports nothing); before
+    the group, those still in it. The engagement and export screens alike."""
+    if room is Room.SPONSOR:
+        return named_for(engagement, engagement.sponsor)
+    return [p for p in engagement.participants if room is Room.COACH or p.withdrawn_on is None]
 
 
 def framing_room(engagement: Engagement | None) -> Room:
@@ -404,6 +418,7 @@ __all__ = [
     "in_debrief",
     "in_progress_view",
     "masked",
+    "named_in_the_room",
     "names",
     "objective_progress_shown",
     "opening_room",

@@ -7,12 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from aoi_tui.config.i18n import plural, t
 from aoi_tui.domain.models import Note, Role, Session
 from aoi_tui.domain.vocabulary import Room
+from aoi_tui.screens.base import AoiScreen
 
 BAR = 24
 
@@ -35,10 +35,19 @@ def balance_text(session: Session, notes: list[Note]) -> Text:
     return text
 
 
-class RoleBalanceScreen(Screen[None]):
+class RoleBalanceScreen(AoiScreen[None]):
     BINDINGS = [
         Binding("enter,escape", "app.pop_screen", t("ui.key.done"), id="balance.done"),
         Binding("a", "plan", t("ui.agenda.plan_next"), id="balance.plan"),
+        # the group may still be in the room as the session ends: ctrl+b, it leaves
+        Binding(
+            "ctrl+b",
+            "toggle_group_safe",
+            t("ui.key.group_safe"),
+            id="balance.group_safe",
+            tooltip=t("ui.palette.group_safe"),
+            show=False,
+        ),
     ]
 
     def __init__(self, session: Session, notes: list[Note], plan_for: str | None = None) -> None:
@@ -50,6 +59,9 @@ class RoleBalanceScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.plan_for is not None if action == "plan" else True
+
+    def in_a_group(self) -> bool:
+        return self.session.collective
 
     def action_plan(self) -> None:
         """The next session, proposed at the agreed cadence."""
@@ -66,7 +78,7 @@ class RoleBalanceScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "room", self.room_changed)
+        self.room_changed(self.aoi.room)  # AoiScreen follows the room from now on
 
     def room_changed(self, room: Room) -> None:
         # it counts private notes too: for the coach alone, never the N+1 or the group

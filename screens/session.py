@@ -82,8 +82,8 @@ class SessionScreen(AoiScreen[None]):
     def on_mount(self) -> None:
         kind, engagement = t(f"session.kind.{self.session.kind.value}"), self.engagement
         self.sub_title = f"{engagement.coachee} · {kind} {self.number}"
-        if not self.live.ended:  # a collective session opens with the group in the room
-            self.aoi.room = opening_room(engagement, self.session, self.aoi.room)
+        if not self.live.ended:  # the group in the room; the N+1 too at a handover
+            self.aoi.room = opening_room(engagement, self.session, self.aoi.room, self.live.phase)
         self.notes_list.for_room(self.aoi.room, engagement)  # first: the notes listed once
         self.notes_list.set_notes(self.ef.notes(self.number))
         draft = self.live.start(self.resume)
@@ -275,7 +275,8 @@ class SessionScreen(AoiScreen[None]):
             return
         with failures_said(self):  # the session is saved; only the list may be behind
             self.aoi.unlocked.refresh_summary(self.engagement_id)
-        self.aoi.room = Room.COACH
+        # whoever is in the room stays (the N+1 at a handover or a closing, the group):
+        # the balance and the screens after it show what they may read, until F2 / ctrl+b
         # then the next session, proposed at the agreed cadence, unless the engagement ended
         ended = self.engagement.status in (Status.CLOSED, Status.WITHDRAWN)
         plan_for = None if ended else self.engagement_id
