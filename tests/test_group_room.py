@@ -317,3 +317,31 @@ def test_a_group_note_with_an_at_prefix_is_flagged_as_naming_that_person() -> No
     assert named_in("@cla a proposé le tableau", [claire, bruno]) == [claire]
     assert named_in("@zz a proposé le tableau", [claire, bruno]) == []  # names no one
     assert named_in("le tableau de l'équipe", [claire, bruno]) == []
+
+
+def test_a_session_opens_with_the_n1_in_the_phases_they_attend_whatever_the_room_before() -> None:
+    """Every kind, each of its phases, every room it may open from (after Escape,
+    after a restart, the N+1 already in): a phase the N+1 attends (a handover)
+    opens in the sponsor-safe view, as F6 brings them in; the N+1 already in the
+    room stays. A session resumed at its handover opened with the group, or the
+    coach alone."""
+    from aoi_tui.domain.models import Engagement, Form, Participant, Session, SessionKind
+    from aoi_tui.domain.phases import phases_for
+    from aoi_tui.screens.group_room import SPONSOR_PHASES, opening_room
+
+    people = [Participant(name="Léa Garnier"), Participant(name="Karim Benali")]
+    engagements = [
+        Engagement(coachee="Camille", sponsor="Marc Dubois"),
+        Engagement(form=Form.TEAM, group="Ligne 2", sponsor="Sandrine Caron", participants=people),
+    ]
+    attended = 0
+    for engagement in engagements:
+        for kind in SessionKind:
+            session = Session(kind=kind, number=1)
+            for phase in (p.id for p in phases_for(kind.value)):
+                for room in Room:
+                    opened = opening_room(engagement, session, room, phase)
+                    if phase in SPONSOR_PHASES or room is Room.SPONSOR:
+                        assert opened is Room.SPONSOR, (kind, phase, room)
+                        attended += phase in SPONSOR_PHASES
+    assert attended  # the handovers were there to try
