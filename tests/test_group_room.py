@@ -322,8 +322,8 @@ def test_a_group_note_with_an_at_prefix_is_flagged_as_naming_that_person() -> No
 def test_a_session_opens_with_the_n1_in_the_phases_they_attend_whatever_the_room_before() -> None:
     """Every kind, each of its phases, every room it may open from (after Escape,
     after a restart, the N+1 already in): a phase the N+1 attends (a handover)
-    opens in the sponsor-safe view, as F6 brings them in; the N+1 already in the
-    room stays. A session resumed at its handover opened with the group, or the
+    opens in the sponsor-safe view, as F6 brings them in, and so does a team's
+    kickoff or closing review; the N+1 already in the room stays. A session resumed at its handover opened with the group, or the
     coach alone."""
     from aoi_tui.domain.models import Engagement, Form, Participant, Session, SessionKind
     from aoi_tui.domain.phases import phases_for
@@ -341,7 +341,11 @@ def test_a_session_opens_with_the_n1_in_the_phases_they_attend_whatever_the_room
             for phase in (p.id for p in phases_for(kind.value)):
                 for room in Room:
                     opened = opening_room(engagement, session, room, phase)
-                    if phase in SPONSOR_PHASES or room is Room.SPONSOR:
+                    three_way = not engagement.individual and kind in (
+                        SessionKind.GROUP_KICKOFF,
+                        SessionKind.GROUP_CLOSING,
+                    )  # held with the team's N+1 from the start, resumed or not
+                    if phase in SPONSOR_PHASES or room is Room.SPONSOR or three_way:
                         assert opened is Room.SPONSOR, (kind, phase, room)
                         attended += phase in SPONSOR_PHASES
     assert attended  # the handovers were there to try
