@@ -17,8 +17,12 @@ class CardPanel(Vertical):
     """The card for the current role and phase, drawn from `deck` (by default the
     cards of the coach's language and the coach's own, `cards.toml`)."""
 
-    def __init__(self, deck: Deck | None = None, *, id: str | None = None) -> None:
+    def __init__(
+        self, deck: Deck | None = None, *, form: str | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
+        self.form = form
+        """Who is accompanied (individual, team, peers): a peer group sees no team's card."""
         self.problem: str | None = None
         """What is wrong with the coach's own cards, said at mount (no card then)."""
         if deck is None:
@@ -39,7 +43,7 @@ class CardPanel(Vertical):
 
     def draw(self, phase: str, role: Role) -> Card | None:
         """Another card of `role` for `phase` (none repeats while others fit), shown."""
-        card = self.deck.draw(phase, role)
+        card = self.deck.draw(phase, role, self.form)
         self.show(role, card)
         return card
 

@@ -66,7 +66,7 @@ class SessionScreen(AoiScreen[None]):
         self.stepper = PhaseStepper(id="stepper")
         self.review = SidePanel(id="review-panel")  # docked over the notes
         self.handover = SidePanel(id="handover-panel")
-        self.cards = CardPanel(id="cards")
+        self.cards = CardPanel(form=self.engagement.form, id="cards")
         self.banner = Banner(id="banner")
         self.next_note = NextNote(id="next", whom=None if self.engagement.individual else self.whom)
 

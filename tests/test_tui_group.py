@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 from aoi_tui.config import i18n
 from aoi_tui.demo import create_group_demo
 from aoi_tui.domain.models import Participant, SessionKind
-from aoi_tui.domain.vocabulary import Room
+from aoi_tui.domain.vocabulary import Role, Room
 from aoi_tui.screens.app import AoiApp
 from aoi_tui.screens.attendance import AttendanceScreen
 from aoi_tui.screens.engagement import EngagementScreen
@@ -32,6 +32,7 @@ from tests.tui_support import (
     screen_text,
     session_screen,
     settle,
+    text_of,
     wait_for,
 )
 
@@ -803,6 +804,9 @@ async def test_a_peer_who_never_consented_is_ticked_present_but_cannot_bring_the
         assert any("Bruno Petit has not consented" in n for n in notifications(pilot))
         await pilot.press("down", "enter")
         screen = await on_screen(pilot, SessionScreen)
+        # the news' card is one made for a peer group (it drew an individual's before)
+        made = screen.cards.deck.suited("news", Role.MIRROR, Form.PEERS)
+        assert text_of(screen, "#card-title") in {c.title for c in made}
     assert screen.session.case_bringer == claire.id
     assert screen.session.attendance == [bruno.id, claire.id]
 

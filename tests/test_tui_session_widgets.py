@@ -414,7 +414,7 @@ async def test_the_card_panel_draws_a_card_of_the_role_for_the_phase() -> None:
         assert panel.draw("review", Role.MIRROR) is None
         await pilot.pause()
         assert "Mirror" in text_of(pilot.app.screen, "#card-role")
-        assert text_of(pilot.app.screen, "#card-title") == "No card for this role."
+        assert text_of(pilot.app.screen, "#card-title") == "No card for this role in this phase."
 
 
 async def test_the_stepper_names_the_phases_that_fit() -> None:

@@ -27,9 +27,9 @@ from typing import Any
 
 from aoi_tui.config.i18n import LANGUAGES
 from aoi_tui.config.locations import config_dir
-from aoi_tui.domain.phases import phase_ids, session_kinds
+from aoi_tui.domain.phases import phase_def, phase_ids, session_kinds
 from aoi_tui.domain.text import clean, clean_line
-from aoi_tui.domain.vocabulary import Role
+from aoi_tui.domain.vocabulary import INDIVIDUAL_KINDS, Role
 
 PLANES = ("peers", "organisation", "team")
 USER_CARDS = "cards.toml"
@@ -173,6 +173,12 @@ def load_deck(lang: str, folder: Path | None = None) -> Deck:
     )
 
 
+def _phase(phase: str) -> tuple[str | None, bool]:
+    """The session kind of a phase id and whether the N+1 is in the room then."""
+    found = phase_def(phase)
+    return (found[0], found[1].sponsor) if found else (None, False)
+
+
 class Deck:
     """Draws cards suited to a phase and role, without repeating until the
     suitable ones are exhausted."""
@@ -182,12 +188,40 @@ class Deck:
         self._rng = random.Random(seed)
         self._seen: set[str] = set()
 
-    def suited(self, phase: str, role: Role) -> list[Card]:
-        return [c for c in self.cards if c.role is role and phase in c.phases]
+    def _for(self, role: Role, form: str | None) -> list[Card]:
+        """The cards of `role` a group of this form may see: with `form` (team, peers), a
+        collective card whose plane names the other form is left out."""
+        other = {"team": "peers", "peers": "team"}.get(form or "")
+        return [
+            c
+            for c in self.cards
+            if c.role is role
+            and not (
+                other is not None
+                and c.plane == other
+                and any(_phase(p)[0] not in INDIVIDUAL_KINDS for p in c.phases)
+            )
+        ]
 
-    def draw(self, phase: str, role: Role) -> Card | None:
-        """A card for this role in this phase; any card of the role when none fits."""
-        pool = self.suited(phase, role) or [c for c in self.cards if c.role is role]
+    def suited(self, phase: str, role: Role, form: str | None = None) -> list[Card]:
+        """The cards of `role` made for `phase` (for a group of `form`, if given)."""
+        return [c for c in self._for(role, form) if phase in c.phases]
+
+    def nearby(self, phase: str, role: Role, form: str | None = None) -> list[Card]:
+        """When no card is made for `phase`: those of `role` made for another phase of the
+        same kind of session, with the N+1 in the room as in `phase` or not as in it.
+        Never a card of an individual session in a group's, a team's in a peer group's,
+        or a card written without the N+1 in mind while the N+1 listens."""
+        kind, sponsor = _phase(phase)
+        if kind is None:
+            return []
+        return [
+            c for c in self._for(role, form) if any(_phase(p) == (kind, sponsor) for p in c.phases)
+        ]
+
+    def draw(self, phase: str, role: Role, form: str | None = None) -> Card | None:
+        """A card for this role in this phase, else one of `nearby`; None when none fits."""
+        pool = self.suited(phase, role, form) or self.nearby(phase, role, form)
         if not pool:
             return None
         fresh = [c for c in pool if c.id not in self._seen]

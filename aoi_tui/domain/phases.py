@@ -39,6 +39,8 @@ class PhaseDef:
     case: bool = False
     """A peer session's phase about the case: what is said then concerns the
     case-bringer (`concerns.default_about`)."""
+    sponsor: bool = False
+    """The N+1 is in the room (a kickoff, a handover, a closing review)."""
 
     def label(self, lang: str) -> str:
         return self.label_fr if lang == "fr" else self.label_en
@@ -59,6 +61,7 @@ def _all() -> dict[str, tuple[PhaseDef, ...]]:
                 label_en=p["en"],
                 debrief=bool(p.get("debrief", False)),
                 case=bool(p.get("case", False)),
+                sponsor=bool(p.get("sponsor", False)),
             )
             for p in phases
         )
@@ -89,3 +92,10 @@ def case_phase(kind: str, phase: str) -> bool:
 
 def session_kinds() -> list[str]:
     return list(_all())
+
+
+def phase_def(phase: str) -> tuple[str, PhaseDef] | None:
+    """The session kind a phase id belongs to, and the phase (ids are unique across kinds)."""
+    return next(
+        ((kind, p) for kind, phases in _all().items() for p in phases if p.id == phase), None
+    )
