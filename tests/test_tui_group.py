@@ -824,10 +824,15 @@ async def test_a_message_for_the_n1_naming_someone_is_theirs_to_validate_one_to_
     from aoi_tui.screens.debrief import DebriefScreen
 
     app, eid = group_app(store)
+    everyone = [p.id for p in people(store, eid).values()]
+    number = store.engagement(eid).new_session(SessionKind.TEAM_AOI, attendance=everyone).number
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start_team_session(pilot, eid)
-        await pilot.press("f9")
+        await pilot.pause()
+        app.push_screen(DebriefScreen(eid, number))
         debrief = await on_screen(pilot, DebriefScreen)
+        await pilot.press("ctrl+b")  # the group in the room, as after its session
+        await pilot.pause()
+        assert app.room is Room.GROUP
         debrief.query_one("#tabs").active = "tab-message"
         await pilot.pause()
         debrief.query_one("#message", TextArea).focus()
@@ -835,7 +840,7 @@ async def test_a_message_for_the_n1_naming_someone_is_theirs_to_validate_one_to_
         await pilot.press("f4")  # the group present: not theirs to validate
         await pilot.pause()
         lea = people(store, eid)["Léa"]
-        session = store.engagement(eid).session(screen.number)
+        session = store.engagement(eid).session(number)
         assert session.message_about == [lea.id] and session.sponsor_message_validations == []
         assert any("validate it with each person it names" in n for n in notifications(pilot))
         # the group leaves; Léa, one to one, chosen on another tab (b is a letter in
@@ -852,9 +857,9 @@ async def test_a_message_for_the_n1_naming_someone_is_theirs_to_validate_one_to_
         await pilot.pause()
         assert not debrief.query_one("#message", TextArea).display
     ef = store.engagement(eid)
-    assert [v.by for v in ef.session(screen.number).sponsor_message_validations] == [lea.id]
+    assert [v.by for v in ef.session(number).sponsor_message_validations] == [lea.id]
     report = build_group_report(ef, None)
-    recap = build_participant_recap(ef, screen.number, lea.id)
+    recap = build_participant_recap(ef, number, lea.id)
     assert (report.messages[-1].about, report.messages[-1].text) == (
         ["Léa Garnier"],
         "a repris le planning CANARY-MSG",
