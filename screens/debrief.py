@@ -31,7 +31,7 @@ from textual.widgets import (
 
 from aoi_tui.config.i18n import language, plural, t
 from aoi_tui.domain.allow_list import Message, reaches, validation_open, validation_open_for
-from aoi_tui.domain.concerns import concerned, default_about
+from aoi_tui.domain.concerns import concerned, default_about, with_the_case_bringer
 from aoi_tui.domain.cycle import next_in
 from aoi_tui.domain.items import Validated
 from aoi_tui.domain.models import (
@@ -718,8 +718,20 @@ class DebriefScreen(AoiScreen[None]):
                 self.notify(t("ui.debrief.bad_date", value=due_field.value), severity="error")
                 due_field.focus()
                 return
+        about: list[str] = []
+        if not self.engagement.individual:
+            # whom it concerns, as a note: those its @ names, else the group (a
+            # one-to-one's participant); without it, it concerned no one
+            e, s = self.engagement, self.session
+            whom = whom_unless_named(text, default_about(e, s, None), e)
+            if whom.problems:  # a person is never guessed: said, the text stays
+                group = self.aoi.room is not Room.COACH
+                said = t("ui.about.problem_hidden") if group else whom.problems[0]
+                self.notify(said, severity="error", timeout=10)
+                return
+            about = with_the_case_bringer(list(whom.about), s, None)
         owner = Owner(str(self.query_one("#action-owner", Select).value))
-        self.ef.insert(Action(session=self.number, text=text, owner=owner, due=due))
+        self.ef.insert(Action(session=self.number, text=text, owner=owner, due=due, about=about))
         text_field.value = ""
         due_field.value = ""
         text_field.focus()

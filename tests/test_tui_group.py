@@ -817,7 +817,8 @@ async def test_a_message_for_the_n1_naming_someone_is_theirs_to_validate_one_to_
     """The message's `@lé` makes it Léa's, as a note's: the group present cannot
     validate it, Léa validates it one to one, and the N+1 and Léa read it without
     the shorthand (it was the group's, validated by the group and sent to the N+1
-    with `@lé`)."""
+    with `@lé`). An action typed in the debrief says whom it concerns the same way
+    (it said no one: never in the group's recap nor to an N+1)."""
     from textual.widgets import TextArea
 
     from aoi_tui.exports.group_documents import build_group_report, build_participant_recap
@@ -833,6 +834,19 @@ async def test_a_message_for_the_n1_naming_someone_is_theirs_to_validate_one_to_
         await pilot.press("ctrl+b")  # the group in the room, as after its session
         await pilot.pause()
         assert app.room is Room.GROUP
+        # an action says whom it concerns as a note does (it concerned no one)
+        debrief.query_one("#tabs").active = "tab-actions"
+        await pilot.pause()
+        debrief.query_one("#action-text", Input).focus()
+        for text in ("@lé relance le fournisseur", "Afficher le planning"):
+            await typed(pilot, text)
+            await pilot.press("enter")
+        await pilot.pause()
+        by = people(store, eid)
+        assert sorted((a.text, a.about) for a in store.engagement(eid).actions(number)) == [
+            ("@lé relance le fournisseur", [by["Léa"].id]),
+            ("Afficher le planning", ["group"]),
+        ]
         debrief.query_one("#tabs").active = "tab-message"
         await pilot.pause()
         debrief.query_one("#message", TextArea).focus()
