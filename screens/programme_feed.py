@@ -149,7 +149,7 @@ def in_words(feed: Feed, programme: Programme) -> str:
     names = {c.id: c.name for c in referential(language(), programme.referential.id).competencies}
 
     def period(n: int) -> str:
-        return t("ui.programme.period", n=n, dates=programme.periods.label(n))
+        return t("ui.programme.period", number=n, dates=programme.periods.label(n))
 
     def yes(flag: bool | None) -> str:
         return t("ui.programme.yes" if flag else "ui.programme.no")
@@ -218,7 +218,7 @@ def in_words(feed: Feed, programme: Programme) -> str:
                     "    " + t("ui.programme.competencies") + ("" if p.competencies else " —")
                 )
                 for c in p.competencies:
-                    row = f"      {names.get(c.competency, c.competency)}: "
+                    row = f"      {names.get(c.competency, c.competency)}{t('ui.sep.colon')}"
                     row += f"{_level(c.start)} → {_level(c.latest)}"
                     if c.self_hot or c.self_cold:
                         row += " · " + t(
