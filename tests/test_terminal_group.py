@@ -66,7 +66,8 @@ def test_a_collective_session_of_five_from_start_to_handover(term: TerminalAoi) 
     ]
     assert notes[0].visibility.value == "shareable"
     screen = term.screen()
-    assert "briefing" in screen and "tour de table" in screen
+    # the note's start: the toast that flags Inès's name covers the list's right half
+    assert "briefing" in screen and "Inès a lancé" in screen
     assert "explique" not in screen and "retrait" not in screen  # nothing about a person
 
     # a note about Karim being typed: masked on screen, every key kept in the draft
