@@ -308,3 +308,32 @@ def test_an_at_that_is_someone_elses_whole_name_is_not_the_erased_ones() -> None
     }
     assert shorthands_of(data, "bbbb") == {"ev"}
     assert shorthands_of(data, "aaaa") == {"Eva", "ev"}
+
+
+def test_erasing_marc_leroy_leaves_marc_dubois_and_marc_dupont_their_names(
+    store: Store,
+) -> None:
+    """The erased one's first name is also the team's N+1's and another
+    participant's: their names, in their own fields and in the texts, stay whole
+    (the N+1 became 'someone Dubois', no longer the N+1 of any report, and Marc
+    Dupont 'someone Dupont'); the erased one's, whole or in part, goes."""
+    from aoi_tui.exports.group_documents import build_group_report
+
+    agreed = Agreement(consent_date=date(2026, 11, 2))
+    team = [
+        Participant(name=n, agreement=agreed, report_own_items=True)
+        for n in ("Marc Leroy", "Marc Dupont", "Léa Morin")
+    ]
+    ef = store.create_engagement(
+        Engagement(form=Form.TEAM, group="Atelier 2", sponsor="Marc Dubois", participants=team)
+    )
+    ef.new_session(SessionKind.TEAM_AOI, attendance=[p.id for p in team])
+    ef.add_note(1, "Marc Dupont et Marc Leroy en parlent à Marc Dubois ; Marc aussi")
+    erase_participant(reopen(store).engagement(ef.id), team[0].id)
+    fresh = reopen(store).engagement(ef.id)
+    eng = fresh.engagement()
+    assert eng.sponsor == "Marc Dubois"
+    assert [p.name for p in eng.participants] == ["Marc Dupont", "Léa Morin"]
+    [note] = fresh.notes()
+    assert note.text == "Marc Dupont et someone en parlent à Marc Dubois ; someone aussi"
+    assert build_group_report(fresh, "Marc Dubois").sponsor == "Marc Dubois"

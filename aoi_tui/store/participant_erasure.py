@@ -92,16 +92,38 @@ def _parts(name: str) -> list[str]:
     return [p for p in sorted({name.strip(), *words}, key=len, reverse=True) if p]
 
 
-def name_pattern(name: str, shorthands: Collection[str] = ()) -> re.Pattern[str]:
+def name_pattern(
+    name: str, shorthands: Collection[str] = (), keep: Collection[str] = ()
+) -> re.Pattern[str]:
     """The participant's name as it may be typed in a text: the full name and each
     of its parts of three letters or more, whole words, in any case, with or
     without accents ("Élodie", "ELODIE", "elodie"); and each of `shorthands`
-    typed after an @ (`@elo`)."""
+    typed after an @ (`@elo`). The full names in `keep` (the others', N+1s
+    included) are matched first, as the group `keep`, to be left as they are
+    (`_reword`): erasing Marc Leroy leaves Marc Dubois his name."""
     alternatives = "|".join(_letters(p) for p in _parts(name))
     at = "|".join(re.escape(q) for q in sorted(shorthands, key=len, reverse=True))
     # an @ of theirs goes whole: "@gwe" is theirs as much as "Gwendal"
     said = rf"|(?<![\w@])@(?:{at})(?![\w-])" if at else ""
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w){said}")
+    kept = "|".join(_letters(k.strip()) for k in sorted(keep, key=len, reverse=True) if k.strip())
+    first = rf"(?P<keep>(?<!\w)(?:{kept})(?!\w))|" if kept else ""
+    return re.compile(rf"{first}(?<!\w)(?:{alternatives})(?!\w){said}")
+
+
+def _reword(pattern: re.Pattern[str], neutral: str, text: str) -> str:
+    """`text` with the neutral word for each match of `pattern`, but a name it keeps."""
+    if "keep" not in pattern.groupindex:
+        return pattern.sub(neutral, text)
+    return pattern.sub(lambda m: m.group("keep") or neutral, text)
+
+
+def _kept_names(data: Doc, pid: str) -> list[str]:
+    """The other people an engagement file names in fields of their own: the
+    other participants and every N+1 (theirs, the engagement's)."""
+    people = [p for p in _people(data) if p.get("id") != pid]
+    engagements = [e for e in data.get("engagement", {}).values() if isinstance(e, dict)]
+    names = [str(p.get(k) or "") for p in people for k in ("name", "sponsor")]
+    return [n for n in names + [str(e.get("sponsor") or "") for e in engagements] if n.strip()]
 
 
 def file_name_pattern(names: Collection[str]) -> re.Pattern[str]:
@@ -161,7 +183,7 @@ def _replace_names(value: Any, pattern: re.Pattern[str], neutral: str, key: str 
     if key in _REFERENCES:
         return value
     if isinstance(value, str):
-        return pattern.sub(neutral, value)
+        return _reword(pattern, neutral, value)
     if isinstance(value, list):
         return [_replace_names(v, pattern, neutral) for v in value]
     if isinstance(value, dict):
@@ -184,6 +206,7 @@ def scrub(data: Doc, pid: str, name: str, neutral: str) -> Doc:
     """`data` (an engagement file's contents, file version 2 or later) without the
     participant `pid` (see the module's docstring). A copy; `data` is unchanged."""
     shorthands = shorthands_of(data, pid)  # while they are still among the participants
+    keep = _kept_names(data, pid)
     data = copy.deepcopy(data)
     people = data.get("participants", {})
     their_n1 = _their_own_n1(data, pid)
@@ -237,7 +260,7 @@ def scrub(data: Doc, pid: str, name: str, neutral: str) -> Doc:
     for e in data.get("engagement", {}).values():
         if "closing_validations" in e:
             e["closing_validations"] = _without_them(e["closing_validations"], pid)
-    pattern = name_pattern(name, shorthands)
+    pattern = name_pattern(name, shorthands, keep)
     before = copy.deepcopy(data)
     data = {
         table: (
@@ -376,7 +399,8 @@ def erase_participant(ef: EngagementFile, pid: str) -> int:
                     count += 1
         drafts = store.root / "drafts"
         draft = drafts / f"{ef.id}.draft"
-        count += _scrub_draft(draft, ef, name_pattern(name, shorthands), neutral, pid, theirs)
+        keep = _kept_names(current, pid)
+        count += _scrub_draft(draft, ef, name_pattern(name, shorthands, keep), neutral, pid, theirs)
         for leftover in sorted(drafts.glob(f".{ef.id}.draft.*.tmp")) if drafts.is_dir() else []:
             leftover.unlink(missing_ok=True)  # a draft's write cut short
             count += 1
