@@ -21,7 +21,8 @@ What the change does (`scrub`):
   peer case they brought;
 - their name, wherever it is left in the texts of others (in any case, with
   or without accents, the full name or its parts, or the `@prefix` that named
-  them), becomes a neutral word; a
+  them), becomes a neutral word, but the full names of the others (participants
+  and N+1s: "Marc Dubois" when Marc Leroy is erased) stay whole; a
   validation that held for a text before the name left it holds for the text
   after (the people who validated it agreed to more than is left), and so does
   an agreement to the charter (the neutral word changes none of its terms);
