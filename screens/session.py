@@ -224,6 +224,9 @@ class SessionScreen(AoiScreen[None]):
                 self.aoi.room = Room.SPONSOR  # the N+1 joins for the handover
 
     def phase_changed(self) -> None:
+        # whom the note being typed concerns depends on the phase (a peer case's):
+        # said, and masked before the group, now, as Enter will save it
+        self.next_note.rework_about()
         self.action_draw_card()
         self.tick()
         self.show_panels()
