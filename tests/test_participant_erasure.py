@@ -81,7 +81,11 @@ def test_an_erased_participant_is_in_no_copy_and_the_group_keeps_its_items(
         ef.update(note)
         group_note = note.id
         # the export log: file names as the coach typed them, their own copy
-        for typed in (f"/srv/out/recap_Gwendal_{i}.md", f"/srv/Kervarec-Gwendal/rapport.{i}.md"):
+        for typed in (
+            f"/srv/out/recap_Gwendal_{i}.md",
+            f"/srv/Kervarec-Gwendal/rapport.{i}.md",
+            f"/srv/Gwendal{i}.md",
+        ):
             ef.insert(ExportRecord(audience=Audience.RECAP, format="md", filename=typed))
         ef.insert(
             ExportRecord(
@@ -124,6 +128,7 @@ def test_an_erased_participant_is_in_no_copy_and_the_group_keeps_its_items(
     log = fresh.all(ExportRecord)
     assert "/srv/out/recap_someone_0.md" in {r.filename for r in log}
     assert "/srv/someone-someone/rapport.1.md" in {r.filename for r in log}
+    assert "/srv/someone2.md" in {r.filename for r in log}
     assert not any(r.recipient for r in log)
 
 

@@ -129,11 +129,11 @@ def _kept_names(data: Doc, pid: str) -> list[str]:
 
 def file_name_pattern(names: Collection[str]) -> re.Pattern[str]:
     """`names` as a file name holds them: as `name_pattern` does, but an underscore,
-    a hyphen or a dot also ends a word ("recap_Eva.md", "Damien_Roux-notes"), and
-    joins the parts of a full name."""
+    a hyphen, a dot or a digit also ends a word ("recap_Eva.md", "Eva2.md",
+    "Damien_Roux-notes"), and the first three join the parts of a full name."""
     parts = sorted({p for n in names for p in _parts(n)}, key=len, reverse=True)
     alternatives = "|".join(_letters(p, r"[\s_.\-]+") for p in parts)
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+    return re.compile(rf"(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])")
 
 
 def shorthands_of(data: Doc, pid: str) -> set[str]:
