@@ -404,6 +404,29 @@ def test_directions_keep_every_total() -> None:
                     assert sum(c * d.get(p, 0) for p, c in rel.items()) == 0
 
 
+def test_a_report_registered_twice_is_rebuilt_once_as_a_rebuild_gives_it() -> None:
+    """The same report written again (in another format, or with no new feed) is
+    registered again with the same state and rows: its tables are built once for
+    both entries, and every figure of every earlier report (values, who contributed
+    what, what it published) is the one a report rebuilt on its own has."""
+    w = world(4, sites=4, engagements=80, coaches=2, k=3)
+    _, first = build_report(w.prog, w.feeds(0), [], w.today)
+    evolve(w, 5, 10)
+    _, second = build_report(w.prog, w.feeds(1), [first], w.today)
+    register = [first, second, {**second, "report": "written again"}]
+    together = earlier_reports(w.prog, register)
+    assert together[2].tables is together[1].tables
+    assert together[0].tables is not together[1].tables
+    for shared, entry in zip(together, register, strict=True):
+        [alone] = earlier_reports(w.prog, [entry])
+        assert (shared.published, shared.contrib) == (alone.published, alone.contrib)
+        for a, b in zip(shared.tables, alone.tables, strict=True):
+            assert a.name == b.name
+            assert {p: (f.values, f.contrib) for p, f in a.cells.items()} == {
+                p: (f.values, f.contrib) for p, f in b.cells.items()
+            }
+
+
 def test_a_tiny_programme_is_not_reported() -> None:
     w = world(5, sites=2, engagements=2, coaches=1, k=5)
     frozen = gc.get_freeze_count()

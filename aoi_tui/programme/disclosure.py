@@ -354,6 +354,9 @@ class History:
         ]
         self.hidden.append(set())
         self._sigs: dict[tuple[int, str, Pos], Sig] = {}
+        self._figure_sigs: dict[int, tuple[Figure, Sig]] = {}
+        """By the figure itself, for reports that share their tables (the figure is
+        kept: its id is never another's while it is here)."""
         self._contribs: dict[int, list[Mapping[str, Token]]] = {}
         self._hidden_in: dict[tuple[str, Sig], set[int]] = {}
         self._published: set[tuple[str, Sig]] = set()
@@ -400,6 +403,10 @@ class History:
         found = self._sigs.get(key)
         if found is None:
             fig = table.cells[pos]
+            shared = self._figure_sigs.get(id(fig))
+            if shared is not None and shared[0] is fig:  # a table two reports share
+                self._sigs[key] = shared[1]
+                return shared[1]
             h = hash(frozenset(fig.contrib.items()))
             same = self._contribs.setdefault(h, [])
             i = next((j for j, other in enumerate(same) if other == fig.contrib), len(same))
@@ -407,6 +414,7 @@ class History:
                 same.append(fig.contrib)
             found = (tuple(fig.values), h, i)
             self._sigs[key] = found
+            self._figure_sigs[id(fig)] = (fig, found)
         return found
 
     def hidden_before(self, fid: str) -> bool:

@@ -187,11 +187,19 @@ def _person(p: dict[str, Any]) -> SimpleNamespace:
 
 def earlier_reports(programme: Programme, register: list[dict[str, Any]]) -> list[Earlier]:
     """Each registered report rebuilt: what it published, and who contributed
-    what to each of its figures (from the feeds' state it was made from)."""
+    what to each of its figures (from the feeds' state it was made from). Reports
+    made from the same state with the same rows (the same report written in
+    another format, or again with no new feed) have the same tables: built once,
+    read by both (nothing changes a table once built)."""
     found = []
+    built: dict[tuple[str, tuple[str, ...], int], list[Table]] = {}
     for entry in register:
-        engagements = from_snapshot(entry["snapshot"])
-        tables, _ = _layout(programme, engagements, list(entry["shown"]), entry["last_period"])
+        same = (entry["snapshot"], tuple(entry["shown"]), entry["last_period"])
+        tables = built.get(same)
+        if tables is None:
+            engagements = from_snapshot(entry["snapshot"])
+            shown = list(entry["shown"])
+            tables = built[same] = _layout(programme, engagements, shown, entry["last_period"])[0]
         contrib = {t.fid(p): t.cells[p].contrib for t in tables for p in t.positions()}
         found.append(
             Earlier(
