@@ -5,7 +5,11 @@ report as `aoi programme report` makes it: decrypt and check every feed, merge,
 build the tables, disclosure control (against a register of one earlier report),
 render HTML, Markdown, JSON and CSV.
 
-    python benchmarks/programme.py [--engagements 5000] [--coaches 20] [--runs 3]
+    python benchmarks/programme.py [--engagements 5000] [--coaches 20] [--runs 3] [--earlier 1]
+
+`--earlier N` makes N reports before the one timed, with changes in between (the
+register grows by one entry with every report written: each earlier report is
+rebuilt from its entry and checked with the new one).
 
 Targets (issue 14): the report <= 2 s, peak memory <= 200 MiB (the process's
 peak RSS, Python and the libraries included). Prints the figures; asserts none."""
@@ -39,26 +43,28 @@ def peak_mib() -> float:
     return kib / 1024 if sys.platform != "darwin" else kib / 1024 / 1024
 
 
-def prepare(folder: Path, engagements: int, coaches: int, sites: int) -> None:
-    """Sealed feeds (a second round, after changes) and the register of a report
-    made from the first round, in `folder`."""
+def prepare(folder: Path, engagements: int, coaches: int, sites: int, earlier: int = 1) -> None:
+    """Sealed feeds (a round after changes) and the register of the reports made
+    from the `earlier` rounds before it, in `folder`."""
     keys = age.new_key_pair()
     w = world(14, sites=sites, engagements=engagements, coaches=coaches, k=5, tiny=2)
     w.prog = programme(sites, 5, lead_key=keys.public).model_copy(update={"id": w.prog.id})
-    first = w.feeds(0)
-    _, entry = build_report(w.prog, first, [], w.today)
-    evolve(w, 99, engagements // 20)
+    register: list[dict[str, object]] = []
+    for i in range(earlier):
+        _, entry = build_report(w.prog, w.feeds(i), register, w.today)
+        register.append(entry)
+        evolve(w, 99 + i, engagements // 20)
     t0 = time.perf_counter()
-    for i, (_, feed) in enumerate(w.feeds(1)):
+    for i, (_, feed) in enumerate(w.feeds(earlier)):
         (folder / f"feed{i:02d}.age").write_bytes(seal_feed(feed, w.prog))
     sealing = time.perf_counter() - t0
-    people = sum(len(e.participants) for _, f in w.feeds(1) for e in f.engagements)
+    people = sum(len(e.participants) for _, f in w.feeds(earlier) for e in f.engagements)
     (folder / "state.json").write_text(
         json.dumps(
             {
                 "programme": w.prog.model_dump(mode="json"),
                 "secret": keys.secret,
-                "register": [entry],
+                "register": register,
                 "today": w.today.isoformat(),
                 "people": people,
                 "sealing": sealing,
@@ -117,16 +123,18 @@ def main() -> None:
     parser.add_argument("--coaches", type=int, default=20)
     parser.add_argument("--sites", type=int, default=14)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--earlier", type=int, default=1, help="reports made before")
     parser.add_argument("--report-only", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.report_only:
         report(Path(args.report_only), args.runs)
         return
     with tempfile.TemporaryDirectory() as folder:
-        prepare(Path(folder), args.engagements, args.coaches, args.sites)
+        prepare(Path(folder), args.engagements, args.coaches, args.sites, args.earlier)
         print(
             f"programme: {args.engagements} engagements at first, {args.coaches} coaches, "
-            f"{args.sites} sites; a report made, then {args.engagements // 20} changes"
+            f"{args.sites} sites; {args.earlier} report(s) made, each followed by "
+            f"{args.engagements // 20} changes"
         )
         subprocess.run(
             [sys.executable, __file__, "--report-only", folder, "--runs", str(args.runs)],
