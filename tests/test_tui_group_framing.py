@@ -246,24 +246,16 @@ async def test_a_peer_group_with_no_n1_is_framed_with_the_group_in_the_room(
 ) -> None:
     """No one in a peer group has an N+1: no N+1 can be in the room, so its framing
     opens in the group-safe view, says so in its subtitle, and ctrl+b leaves the
-    coach alone with each one's agreement; a peer group where one person has an
-    N+1 opens in the sponsor-safe view, as a team's does."""
+    coach alone with each one's agreement (F2 off gives the room back to the group)."""
     alone = Engagement(
         form=Form.PEERS,
         group="Codév Nord",
         participants=[Participant(name="Anne Petit"), Participant(name="Bruno Lefèvre")],
     )
-    with_one_n1 = Engagement(
-        form=Form.PEERS,
-        group="Codév Sud",
-        participants=[Participant(name="Chloé Roy", sponsor="Denis Roy"), Participant(name="Eve")],
-    )
-    for e in (alone, with_one_n1):
-        store.create_engagement(e)
+    store.create_engagement(alone)
     app = make_app(store, demo=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        order = [s.id for s in store.list_engagements()]
-        framing = await open_framing(pilot, order.index(alone.id))
+        framing = await open_framing(pilot, 0)
         assert app.room is Room.GROUP
         assert framing.sub_title == "Kickoff with the group · group-safe view — Codév Nord"
         assert "Kickoff with the group · group-safe view" in screen_text(pilot)
@@ -278,13 +270,24 @@ async def test_a_peer_group_with_no_n1_is_framed_with_the_group_in_the_room(
         await pilot.press("ctrl+b")
         assert app.room is Room.COACH
         assert framing.sub_title == "Kickoff with the group — Codév Nord"
-        await pilot.press("escape")
-        await on_screen(pilot, EngagementScreen)
-        await pilot.press("escape")
-        await pilot.pause()
-        framing = await open_framing(pilot, order.index(with_one_n1.id))
-        assert app.room is Room.SPONSOR
-        assert framing.sub_title == "Three-way kickoff · sponsor-safe view — Codév Sud"
+
+
+def test_the_framing_opens_before_the_n1_wherever_someone_has_one() -> None:
+    """A team, a peer group where one person (or the group) has an N+1, and one
+    coachee are framed with the N+1 in the room, as before; a group with no N+1
+    at all, with the group."""
+    from aoi_tui.screens.group_room import framing_room
+
+    def peers(sponsor: str = "", own: str = "") -> Engagement:
+        people = [Participant(name="Chloé Roy", sponsor=own), Participant(name="Eve")]
+        return Engagement(form=Form.PEERS, group="Codév", sponsor=sponsor, participants=people)
+
+    team = Engagement(form=Form.TEAM, group="Ligne 2", sponsor="Sandrine Caron")
+    one = Engagement(coachee="Camille Lefèvre", sponsor="Marc Dubois")
+    for engagement in (team, one, peers(own="Denis Roy"), peers(sponsor="Denis Roy"), None):
+        assert framing_room(engagement) is Room.SPONSOR
+    assert framing_room(peers()) is Room.GROUP
+    assert framing_room(peers(own="  ")) is Room.GROUP
 
 
 async def test_the_individual_framing_sets_the_hours_log_and_shows_the_planned_sessions(
