@@ -355,6 +355,10 @@ class History:
         self.hidden.append(set())
         self._sigs: dict[tuple[int, str, Pos], Sig] = {}
         self._figure_sigs: dict[int, tuple[Figure, Sig]] = {}
+        self._widths: dict[
+            tuple[str, frozenset[tuple[Pos, int]], int], tuple[float, frozenset[int]]
+        ] = {}
+        """`joint_width` of the directions that move in earlier reports only."""
         """By the figure itself, for reports that share their tables (the figure is
         kept: its id is never another's while it is here)."""
         self._contribs: dict[int, list[Mapping[str, Token]]] = {}
@@ -438,6 +442,19 @@ class History:
         if self.now == 0:
             alone = self.tables[start][name]
             return width(alone.cells, direction, len(alone.measures)), {start}, set()
+        key = (name, frozenset(direction.items()), start)
+        known = self._widths.get(key)
+        if known is not None:
+            return known[0], set(known[1]), set()
+        found = self._joint_width(name, direction, start)
+        if self.now not in found[1]:
+            # earlier reports only: their suppression is fixed, so is the answer
+            self._widths[key] = (found[0], frozenset(found[1]))
+        return found
+
+    def _joint_width(
+        self, name: str, direction: Direction, start: int
+    ) -> tuple[float, set[int], set[Pos]]:
         moving, todo = {start}, [start]
         missing: set[Pos] = set()
         least = float("inf")
