@@ -105,8 +105,6 @@ class ClosingScreen(AoiScreen[None]):
         super().__init__()
         self.engagement_id = engagement_id
         self.ef = self.aoi.unlocked.engagement(engagement_id)
-        self.room_before = Room.COACH
-        """Who was in the room when the review opened: as it was again on leaving."""
         self.validator: str | None = None
         """A group's: whose validation F4 records, one participant's (one to one,
         the coach alone); None: the group present's."""
@@ -143,7 +141,6 @@ class ClosingScreen(AoiScreen[None]):
             objectives.add_column(t(f"ui.col.{key}"), key=key)
         for wid in ("#validating", "#takeaways-title", "#takeaways"):
             self.query_one(wid).display = group
-        self.room_before = self.aoi.room
         # three-way: the N+1 is in the room (a group without an N+1: the group)
         self.aoi.room = Room.SPONSOR if self.with_n1(e) else Room.GROUP
         self.show_all()
@@ -399,5 +396,4 @@ class ClosingScreen(AoiScreen[None]):
     @saves
     def action_leave(self) -> None:
         self.save()
-        self.aoi.room = self.room_before
-        self.app.pop_screen()
+        self.app.pop_screen()  # the N+1 (or the group) stays in the room until F2 / ctrl+b

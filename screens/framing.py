@@ -130,8 +130,6 @@ class FramingScreen(AoiScreen[str | None]):
     def __init__(self, engagement_id: str | None) -> None:
         super().__init__()
         self.engagement_id = engagement_id
-        self.room_before = Room.COACH
-        """Who was in the room when the framing opened: as it was again on leaving."""
         self.opening_room = Room.SPONSOR
         """Who comes into the room with the framing (`group_room.framing_room`)."""
         self.named = ""
@@ -330,7 +328,6 @@ class FramingScreen(AoiScreen[str | None]):
         from aoi_tui.screens.group_room import framing_room
 
         engagement = self.load()
-        self.room_before = self.aoi.room
         # a three-way meeting: the N+1 is in the room; a group with no N+1 at all, the group
         self.opening_room = framing_room(engagement)
         self.aoi.room = self.opening_room
@@ -1078,7 +1075,7 @@ class FramingScreen(AoiScreen[str | None]):
             self.go_back(self.engagement_id)
 
     def go_back(self, engagement_id: str | None) -> None:
-        self.aoi.room = self.room_before
+        # the N+1 (or the group) stays in the room until F2 / ctrl+b says they left
         self.dismiss(engagement_id)
 
     @saves

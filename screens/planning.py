@@ -27,7 +27,7 @@ from aoi_tui.domain.planning import (
     plan,
     proposed_day,
 )
-from aoi_tui.domain.vocabulary import SessionKind, counts_as_held, session_kinds_for
+from aoi_tui.domain.vocabulary import Room, SessionKind, counts_as_held, session_kinds_for
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
 
 NO_KIND = "-"
@@ -57,6 +57,15 @@ class PlanningScreen(AoiScreen[None]):
         Binding("f7", "cancel('coach')", t("ui.agenda.cancel_coach"), id="planning.coach"),
         Binding("f8", "no_show", t("ui.agenda.no_show"), id="planning.no_show"),
         Binding("escape", "app.pop_screen", t("ui.key.back"), id="planning.back"),
+        # a group's: the group may be in the room (ctrl+b, it leaves)
+        Binding(
+            "ctrl+b",
+            "toggle_group_safe",
+            t("ui.key.group_safe"),
+            id="planning.group_safe",
+            tooltip=t("ui.palette.group_safe"),
+            show=False,
+        ),
     ]
 
     def __init__(self, engagement_id: str) -> None:
@@ -64,12 +73,14 @@ class PlanningScreen(AoiScreen[None]):
         self.engagement_id = engagement_id
         self.zone = "UTC"
         """The zone sessions are planned in (the setting, else the machine's), at mount."""
+        self.group = False
+        """A team or a peer group (ctrl+b brings the group in, or out)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="planning-title", classes="screen-title")
-        # the days, who cancelled, a no-show: not the N+1's to read (the engagement
-        # screen shows them only where the agreement reports attendance)
+        # the days, who cancelled, a no-show: not for the N+1 nor the group to read
+        # (the engagement screen shows them only where the agreement reports attendance)
         with Container(classes="covered"):
             with Vertical(id="planning-body"):
                 yield OptionList(id="planning-list")
@@ -88,13 +99,15 @@ class PlanningScreen(AoiScreen[None]):
                     )
                 yield Input(placeholder=t("ui.agenda.place"), id="planning-place", compact=True)
                 yield Static("", id="planning-state", classes="message")
-            yield Static(t("ui.sponsor_safe.covered"), classes="cover")
+            yield Static(t("ui.agenda.covered"), classes="cover")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         store = self.aoi.unlocked
         ef = store.engagement(self.engagement_id)
         engagement = ef.engagement()
+        self.group = not engagement.individual
+        self.room_changed(self.aoi.room)
         self.zone = coach_zone(self.aoi.settings.time_zone)
         self.query_one("#planning-title", Static).update(
             t("ui.agenda.title", name=engagement.coachee)
@@ -118,6 +131,13 @@ class PlanningScreen(AoiScreen[None]):
         )
         self.reload()
         self.query_one("#planning-when", Input).focus()
+
+    def in_a_group(self) -> bool:
+        return self.group
+
+    def room_changed(self, room: Room) -> None:
+        # the sponsor-safe class covers it for the N+1 (`show_the_room`); a group too
+        self.set_class(room is Room.GROUP, "-group-in-room")
 
     def reload(self) -> None:
         ef = self.aoi.unlocked.engagement(self.engagement_id)

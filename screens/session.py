@@ -58,8 +58,6 @@ class SessionScreen(AoiScreen[None]):
         session = self.ef.session(number)
         self.engagement = self.ef.engagement()
         """The engagement as the session opened (its participants, for a group's notes)."""
-        self.room_before = self.aoi.room
-        """Who was in the room before the session: as it was again on leaving."""
         self.notes_list = NotesList(session.kind, id="notes", session=session)
         self.live = LiveRun(self.ef, session, self.notes_list)  # writes said on the list
         """The session record, its lease and its writes."""
@@ -287,6 +285,6 @@ class SessionScreen(AoiScreen[None]):
 
     def action_leave(self) -> None:
         self.live.drain()
-        if not self.engagement.individual:  # the group (or the N+1) left with the session
-            self.aoi.room = self.room_before
+        # whoever is in the room (the group, the N+1) stays until F2 / ctrl+b says
+        # they left: leaving the screen is not their leaving
         self.app.pop_screen()

@@ -223,8 +223,11 @@ async def test_the_n1_joins_at_the_handover_and_leaves_the_group_in_the_room(
         await pilot.press("f2")  # the N+1 leaves: the group stays
         await pilot.pause()
         assert app.room is Room.GROUP
-        await pilot.press("escape")  # leaving the session: the room as before it
+        await pilot.press("escape")  # leaving the session: the group is still there
         await on_screen(pilot, EngagementScreen)
+        assert app.room is Room.GROUP
+        await pilot.press("ctrl+b")  # until the coach says it left
+        await pilot.pause()
         assert app.room is Room.COACH
 
 

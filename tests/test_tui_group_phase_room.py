@@ -77,3 +77,64 @@ async def test_whom_the_note_being_typed_concerns_follows_the_phase_before_enter
             ("le planning", [damien.id]),
             ("son contrat", ["group"]),
         ]
+
+
+async def test_leaving_a_screen_leaves_whoever_is_in_the_room_there(store: Store) -> None:
+    """The team's session left with the group in the room (Escape), resumed and left
+    at its handover (the N+1 in); the closing review and the framing (held with the
+    N+1) left with Escape: whoever was in the room is still there on the
+    engagement screen, until F2 (the N+1 leaves) or ctrl+b (the group). Each
+    gave the room back to the coach alone, the N+1 or the group still there,
+    where an individual session's Escape kept the N+1's view. And the planning
+    (days, who cancelled) is covered for the group as it is for the N+1."""
+    from aoi_tui.demo import create_group_demo
+    from aoi_tui.domain.planning import CancelledBy, plan
+    from aoi_tui.screens.engagement import EngagementScreen
+    from aoi_tui.screens.planning import PlanningScreen
+    from aoi_tui.store.agenda import add_planned, mark_planned
+    from tests.tui_support import screen_text
+
+    eid, _ = create_group_demo(store)
+    planned = add_planned(store, eid, plan("2026-12-14 09:00", "UTC"))
+    mark_planned(store, eid, planned.id, by=CancelledBy.COACHEE)
+    app = make_app(store, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(EngagementScreen(eid))
+        await on_screen(pilot, EngagementScreen)
+        await pilot.press("n", "enter")  # a team's AOI session
+        await pilot.pause()
+        await pilot.press("enter")  # everyone there
+        await on_screen(pilot, SessionScreen)
+        assert app.room is Room.GROUP
+        await pilot.press("escape")
+        await on_screen(pilot, EngagementScreen)
+        assert app.room is Room.GROUP, "the group left with the session's screen"
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert app.room is Room.COACH
+        await pilot.press("r")  # resumed: the group again
+        await on_screen(pilot, SessionScreen)
+        await pilot.press("f6", "f6", "f6")  # to the handover: the N+1 in
+        await pilot.pause()
+        assert app.room is Room.SPONSOR
+        for key in ("escape", "c", "escape", "f", "escape"):  # the session, closing, framing
+            await pilot.press(key)
+            await pilot.pause()
+            if key == "escape":
+                await on_screen(pilot, EngagementScreen)
+                assert app.room is Room.SPONSOR, f"the N+1 left with {type(app.screen)}"
+                await pilot.press("f2")
+                await pilot.pause()
+                assert app.room is Room.COACH
+        await pilot.press("ctrl+b")  # the group comes in
+        await pilot.pause()
+        assert app.room is Room.GROUP
+        await pilot.press("a")
+        await on_screen(pilot, PlanningScreen)
+        seen = screen_text(pilot)
+        assert "2026-12-14" not in seen and "Hidden while" in seen, seen
+        await pilot.press("ctrl+b")  # the group leaves: the coach's planning
+        await pilot.pause()
+        assert app.room is Room.COACH
+        assert "2026-12-14" in screen_text(pilot)
