@@ -27,6 +27,7 @@ from aoi_tui.domain.concerns import (
     default_about,
     mentioned,
     named_in,
+    names_the_group,
     with_the_case_bringer,
 )
 from aoi_tui.domain.items import Closing, ObjectiveProgress, Validated, item_day
@@ -34,6 +35,7 @@ from aoi_tui.domain.models import (
     GROUP,
     Action,
     Audience,
+    Competency,
     Engagement,
     Note,
     Objective,
@@ -97,14 +99,17 @@ def _with_the_case(
 def whom_unless_named(text: str, about: Sequence[str], engagement: Engagement) -> Whom:
     """Whom a group's note with `text` concerns: whom its `@prefix` names, else
     `about` (what the coach chose, the session's default, or, for a note being
-    edited, whom it concerned)."""
+    edited, whom it concerned); `@group` (`@groupe`) says the group's."""
     people = engagement.participants
     found, problems = mentioned(text, people)
+    group = names_the_group(text, people)
+    if group and found:  # "@group @cla": whose is it? Never guessed
+        problems = [*problems, t("about.group_and_people")]
     if problems:
         return Whom(problems=tuple(problems))
     if found:
         return Whom(about=tuple(p.id for p in found), people=tuple(found))
-    if list(about) == [GROUP]:
+    if group or list(about) == [GROUP]:
         return Whom(about=(GROUP,), named=tuple(named_in(text, people)))
     by_id = {p.id: p for p in people}
     return Whom(about=tuple(about), people=tuple(by_id[a] for a in about if a in by_id))
@@ -166,6 +171,14 @@ def named_in_the_room(engagement: Engagement, room: Room) -> list[Participant]:
     if room is Room.SPONSOR:
         return named_for(engagement, engagement.sponsor)
     return [p for p in engagement.participants if room is Room.COACH or p.withdrawn_on is None]
+
+
+def listed_in_framing(item: Objective | Competency, engagement: Engagement, room: Room) -> bool:
+    """Whether an objective or a competency is listed in a group's framing: all of
+    them with the coach alone; with the N+1 or the group in the room, the group's
+    only, as the notes lists do (one participant's own are theirs: F2 or ctrl+b
+    lists them once the coach is alone). An individual engagement's: all."""
+    return room is Room.COACH or group_safe(item, engagement)
 
 
 def framing_room(engagement: Engagement | None) -> Room:
@@ -417,6 +430,7 @@ __all__ = [
     "framing_room",
     "in_debrief",
     "in_progress_view",
+    "listed_in_framing",
     "masked",
     "named_in_the_room",
     "names",

@@ -349,3 +349,39 @@ def test_a_session_opens_with_the_n1_in_the_phases_they_attend_whatever_the_room
                         assert opened is Room.SPONSOR, (kind, phase, room)
                         attended += phase in SPONSOR_PHASES
     assert attended  # the handovers were there to try
+
+
+def test_at_group_says_the_group_in_either_language_unless_a_name_starts_with_it() -> None:
+    """The notes list says a group note is `@group` (`@groupe` in French): typed
+    in a note, in the live input, an edit or the long-note editor (all `whom`), it
+    says the group's, even in a one-to-one session or a peer's case, where a note
+    is someone's by default. It was refused as naming no participant. Where a
+    participant's name starts with the word, `@group` is refused with both (the
+    group and them), never guessed; they are named with more letters."""
+    from aoi_tui.domain.concerns import concerned, spoken
+    from aoi_tui.domain.models import Engagement, Form, Note, Participant, Session, SessionKind
+    from aoi_tui.screens.group_room import whom_edited
+
+    claire, bruno = Participant(name="Claire Moreau"), Participant(name="Bruno Petit")
+    e = Engagement(form=Form.PEERS, group="Codev", participants=[claire, bruno])
+    case = Session(kind=SessionKind.PEER, number=1, case_bringer=claire.id)
+    alone = Session(kind=SessionKind.COACHING, number=2, participant=bruno.id)
+    for word in ("@group", "@groupe", "@Groupe", "@GROUP"):
+        for session, phase in ((case, "request"), (case, "news"), (alone, "review")):
+            said = whom(f"{word} wants a shorter news round", None, e, session, phase)
+            assert said.about == (GROUP,) and not said.problems, (word, phase)
+        note = Note(session=1, phase="request", text="x", about=[claire.id])
+        assert whom_edited(f"{word} x", note, e, case).about == (GROUP,)
+    # a group and a person at once: whose is it? Refused, as --about is
+    assert whom("@groupe @bru tension", None, e, case, "news").problems
+    # the N+1 reads the group's note without the coach's shorthand
+    note = Note(session=1, phase="news", text="@groupe L'équipe tient", about=[GROUP])
+    assert concerned(note, e).group
+    assert spoken(note.text, []) == "L'équipe tient"
+    # someone whose name starts with the word: the group or them, never guessed
+    gro = Participant(name="Groupil Léon")
+    e = Engagement(form=Form.PEERS, group="Codev", participants=[claire, bruno, gro])
+    said = whom("@group x", None, e, case, "news")
+    assert said.problems and "Groupil Léon" in said.problems[0]
+    assert whom("@groupi x", None, e, case, "news").about == (gro.id,)
+    assert concerned(Note(session=1, phase="news", text="@group x", about=[GROUP]), e).nobody

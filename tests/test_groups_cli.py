@@ -284,7 +284,8 @@ def test_a_recap_tells_a_participant_who_was_absent_that_they_were_not_there(
     for name in ("Sophie", "Yann"):
         ok(aoi(env, data, "participant", "add", eid, name))
         ok(aoi(env, data, "participant", "consent", eid, name, "--date", "2026-11-20"))
-    ok(aoi(env, data, "session", "new", eid, "--kind", "peer", "--present", "sophie"))
+    new = ("session", "new", eid, "--kind", "peer", "--present", "sophie")
+    ok(aoi(env, data, *new, "--case-bringer", "sophie"))
     for who, lang, absent in (("yann", "en", "were not at"), ("sophie", "fr", "n'étiez pas")):
         recap = ok(
             aoi(

@@ -299,6 +299,8 @@ def _session_people(args: argparse.Namespace, engagement: Any, kind: SessionKind
             raise CliError("--case-bringer is for a peer session (--kind peer)")
         present = [named(engagement, q).id for q in args.present or []]
         bringer = named(engagement, args.case_bringer).id if args.case_bringer else None
+        if kind is SessionKind.PEER and bringer is None:  # the TUI asks for one too
+            raise CliError(i18n.t("participant.case_bringer_needed"))
         return {"attendance": present if args.present else None, "case_bringer": bringer}
     if args.present or args.case_bringer:
         raise CliError("a one-to-one session has no --present or --case-bringer")

@@ -67,6 +67,8 @@ def _named_first(chosen: list[str] | None, named: list[str] | None) -> list[str]
     validations are asked)."""
     from aoi_tui.domain.models import GROUP
 
+    if named == [GROUP] and chosen not in (None, [GROUP]):
+        raise CliError(i18n.t("about.group_and_people"))  # @group, --about someone
     if not named or chosen is None:
         return chosen or named
     if chosen == [GROUP]:
@@ -79,14 +81,20 @@ def _mentions(engagement: Any, text: str) -> list[str] | None:
     the note concerns; none: `--about`, else the session's default
     (`concerns.default_about`). A name that matches no one, or several, is
     refused with the candidates, `--about` given or not (a live session's Enter
-    refuses it too)."""
-    from aoi_tui.domain.concerns import mentioned
+    refuses it too). `@group` (`@groupe`) says the group."""
+    from aoi_tui.domain.concerns import mentioned, names_the_group
+    from aoi_tui.domain.models import GROUP
 
     if engagement.individual:
         return None
     found, problems = mentioned(text, engagement.participants)
+    group = names_the_group(text, engagement.participants)
+    if group and found:
+        problems.append(i18n.t("about.group_and_people"))
     if problems:
         raise CliError(problems[0])
+    if group:  # @group, @groupe: the group's, as the notes list says it
+        return [GROUP]
     return [p.id for p in found] or None
 
 

@@ -178,9 +178,14 @@ def cmd_participant_consent(args: argparse.Namespace) -> int:
 
 
 def cmd_participant_report(args: argparse.Namespace) -> int:
-    from aoi_tui.domain.participants import set_reporting
+    from aoi_tui.config.i18n import t
+    from aoi_tui.domain.participants import AgreementRefused, set_reporting
 
     def change(e: Engagement, p: Participant) -> str:
+        if p.withdrawn_on is not None:  # nothing of theirs is reported: any flag is moot
+            raise AgreementRefused(
+                t("participant.withdrew_nothing_more", name=p.name, date=p.withdrawn_on.isoformat())
+            )
         set_reporting(
             p,
             own_items=args.own_items,

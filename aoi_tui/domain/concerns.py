@@ -12,6 +12,9 @@ knows and reaches no one but the coach.
 A typed text also says it: an item whose text names a participant with an
 `@prefix` concerns them, whatever the record holds (`_with_whom_it_names`: the
 live input's rule, for records a command line or an older version wrote).
+`@group` (or `@groupe`, as the French notes list says it) names the group, in
+either language, unless a participant's id or name starts with the word: then
+it is refused with the candidates, the group among them (`mentioned`).
 
 Who an item concerns by default is decided when it is written
 (`default_about`): the participant of a one-to-one session; in a peer session,
@@ -24,6 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from aoi_tui.config.i18n import t
 from aoi_tui.domain.items import Closing, Item, Message, ObjectiveProgress
 from aoi_tui.domain.models import (
     GROUP,
@@ -107,6 +111,10 @@ def _with_whom_it_names(item: Item, said: Concern, engagement: Engagement) -> Co
     named: set[str] = set()
     for match in MENTION.finditer(text):
         query = match.group(1)
+        if says_the_group(query):  # the group, or (if someone's name starts so) no one known
+            if _starting_with(engagement.participants, query):
+                return NOBODY
+            continue
         try:
             named.add(find_participant(engagement.participants, query).id)
         except NoSuchParticipant:
@@ -130,10 +138,26 @@ def _typed(item: Item) -> str:
 def _candidates(participants: Sequence[Participant], query: str) -> bool:
     """Whether an `@prefix` that names no one in particular may name several (a
     prefix of several ids or names), rather than no one."""
+    return bool(_starting_with(participants, query))
+
+
+def _starting_with(participants: Sequence[Participant], query: str) -> list[Participant]:
+    """The participants whose id or name starts with `query` (case and accents aside)."""
     folded = fold(query)
-    return any(
-        p.id.startswith(query.lower()) or fold(p.name).startswith(folded) for p in participants
-    )
+    return [
+        p for p in participants if p.id.startswith(query.lower()) or fold(p.name).startswith(folded)
+    ]
+
+
+GROUP_WORDS = frozenset({"group", "groupe"})
+"""`@group`, `@groupe`: the group, as the notes list says it in English and in
+French. Both in either language: a text means the same whichever language a
+document is read in."""
+
+
+def says_the_group(query: str) -> bool:
+    """Whether an `@prefix` is the group's word (case and accents aside)."""
+    return fold(query) in GROUP_WORDS
 
 
 def _people(ids: list[str], engagement: Engagement) -> Concern:
@@ -186,10 +210,24 @@ def mentioned(
 ) -> tuple[list[Participant], list[str]]:
     """The participants a note names with `@prefix` (an id, a unique prefix of an
     id, a unique prefix of a name: `find_participant`), each once, and what is
-    wrong with the others (no one, or several: the candidates are said)."""
+    wrong with the others (no one, or several: the candidates are said). The
+    group's word (`@group`, `@groupe`: `names_the_group`) is no one's, and no
+    problem unless a participant's id or name starts with it: the group or them,
+    never guessed, so refused with both."""
     found: list[Participant] = []
     problems: list[str] = []
     for match in MENTION.finditer(text):
+        if says_the_group(match.group(1)):
+            them = _starting_with(participants, match.group(1))
+            if them:
+                problems.append(
+                    t(
+                        "about.group_or_someone",
+                        query=match.group(1),
+                        candidates=", ".join(f"{p.name} ({p.id})" for p in them),
+                    )
+                )
+            continue
         try:
             p = find_participant(participants, match.group(1))
         except NoSuchParticipant as exc:
@@ -200,6 +238,15 @@ def mentioned(
     return found, problems
 
 
+def names_the_group(text: str, participants: Sequence[Participant]) -> bool:
+    """Whether a note says with `@group` (or `@groupe`) that it is the group's: the
+    word typed, and no participant's id or name starting with it."""
+    return any(
+        says_the_group(m.group(1)) and not _starting_with(participants, m.group(1))
+        for m in MENTION.finditer(text)
+    )
+
+
 LEADING = re.compile(r"(?:\s*@[\w-]+[\s,;:—–-]*)+")
 """The `@prefix`es a note starts with, and what separates them from the text."""
 
@@ -208,14 +255,15 @@ def spoken(text: str, concerned: Sequence[Participant]) -> str:
     """A note's text as someone other than the coach reads it: an `@prefix` is
     the coach's shorthand for whom it concerns, which the document says in words
     beside it. Those the note starts with go; one inside a sentence becomes the
-    name. Resolved among `concerned` only (a prefix never names anyone else); one
-    that names none of them stays as typed."""
+    name (`@group`: "the group", in the document's language). Resolved among
+    `concerned` only (a prefix never names anyone else); one that names none of
+    them stays as typed."""
 
     def name(match: re.Match[str]) -> str | None:
         try:
             return find_participant(concerned, match.group(1)).name
         except NoSuchParticipant:
-            return None
+            return t("about.the_group") if says_the_group(match.group(1)) else None
 
     lead = LEADING.match(text)
     if lead and all(name(m) for m in MENTION.finditer(lead.group())) and text[lead.end() :]:
@@ -231,6 +279,8 @@ def named_in(text: str, participants: Sequence[Participant]) -> list[Participant
     words = set(re.findall(r"\w+", fold(text)))
     at: set[str] = set()
     for match in MENTION.finditer(text):
+        if says_the_group(match.group(1)):
+            continue  # the group's word (or, if it starts a name too, refused as it is typed)
         try:
             at.add(find_participant(participants, match.group(1)).id)
         except NoSuchParticipant:
@@ -244,6 +294,7 @@ def named_in(text: str, participants: Sequence[Participant]) -> list[Participant
 
 
 __all__ = [
+    "GROUP_WORDS",
     "MENTION",
     "NOBODY",
     "THE_GROUP",
@@ -253,6 +304,8 @@ __all__ = [
     "default_about",
     "mentioned",
     "named_in",
+    "names_the_group",
+    "says_the_group",
     "spoken",
     "with_the_case_bringer",
 ]

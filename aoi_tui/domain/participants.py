@@ -302,19 +302,25 @@ def set_reporting(
     coach_supervised: bool | None = None,
 ) -> None:
     """What may be reported about `p` (None: left as it is), and whether their
-    agreement says the coach is supervised. Nothing more is turned on for someone
-    who withdrew."""
-    more = [
-        on and not before
-        for on, before in (
+    agreement says the coach is supervised. Someone who withdrew has nothing
+    reported from that day whatever their flags say, and a withdrawal is never
+    undone: a change to what is reported (programme statistics included) would
+    have no effect, so it is refused, said (the same flags given again are
+    not a change: the framing saves every flag)."""
+    changed = [
+        now is not None and now != before
+        for now, before in (
             (own_items, p.report_own_items),
             (attendance, p.agreement.report_attendance),
             (objective_status, p.agreement.report_objective_status),
             (competencies, p.agreement.report_competencies),
+            (programme_statistics, p.programme_statistics),
         )
     ]
-    if p.withdrawn_on is not None and any(more):
-        raise AgreementRefused(t("participant.withdrew_nothing_more", name=p.name))
+    if p.withdrawn_on is not None and any(changed):
+        raise AgreementRefused(
+            t("participant.withdrew_nothing_more", name=p.name, date=p.withdrawn_on.isoformat())
+        )
     if own_items is not None:
         p.report_own_items = own_items
     if programme_statistics is not None:

@@ -298,6 +298,9 @@ class EngagementFile:
             refused = case_bringer_refused(bringer, session.held_on) if bringer else None
             if refused:  # the case's notes would be about someone who did not agree
                 raise ValueError(refused)
+            if bringer and attendance is not None and bringer.id not in attendance:
+                # the request, the contract and the action plan are theirs, said in the room
+                raise ValueError(t("participant.case_bringer_absent", name=bringer.name))
             session.participant = participant
             session.attendance = attendance
             session.case_bringer = case_bringer
