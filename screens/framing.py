@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date
+from typing import TypeVar
 
 from pydantic import ValidationError
 from rich.text import Text
@@ -34,8 +35,10 @@ from textual.widgets import (
 
 from aoi_tui.config.i18n import language, plural, t
 from aoi_tui.domain import clock
+from aoi_tui.domain.concerns import spoken
 from aoi_tui.domain.cycle import next_in
 from aoi_tui.domain.models import (
+    GROUP,
     PLANNED_SESSIONS,
     Agreement,
     Area,
@@ -54,12 +57,15 @@ from aoi_tui.domain.problems import first_problem
 from aoi_tui.domain.referentials import referentials, to_competency
 from aoi_tui.domain.text import clean
 from aoi_tui.domain.vocabulary import Room
+from aoi_tui.screens import group_room
 from aoi_tui.screens.base import AoiScreen, failures_said, saves
 from aoi_tui.screens.fields import KeptInput
 from aoi_tui.screens.toggles import Tick
 from aoi_tui.store.store import Store
 
 LEVELS = [None, *Level]
+Roadmap = TypeVar("Roadmap", Objective, Competency)
+"""An objective or a competency: the two tables whose rows say whom they concern."""
 CHARTER_POINTS = ("confidentiality", "attendance", "recipients", "leaving")
 """The charter's points, each a text the group agrees to (`Charter`)."""
 MOTIVATION = ("low", "medium", "high")
@@ -125,6 +131,14 @@ class FramingScreen(AoiScreen[str | None]):
             tooltip=t("ui.palette.group_safe"),
             show=False,  # in the palette: a group's framing only (`check_action`)
         ),
+        Binding(
+            "ctrl+r",
+            "choose_about",
+            t("ui.key.about"),
+            id="framing.about",
+            tooltip=t("ui.palette.framing_about"),
+            show=False,  # in the palette and the tab's hint: a group's framing only
+        ),
     ]
 
     def __init__(self, engagement_id: str | None) -> None:
@@ -155,6 +169,11 @@ class FramingScreen(AoiScreen[str | None]):
         self.form = Form.INDIVIDUAL
         """Who is accompanied (read at compose): a group has participants and a
         charter where one coachee has the three-way agreement."""
+        self.group: Engagement | None = None
+        """A group's engagement as last read: whom its objectives and competencies
+        concern is said by its participants (None: one coachee's framing)."""
+        self.chosen_about: dict[str, tuple[str, ...]] = {"o": (GROUP,), "c": (GROUP,)}
+        """Whom the next objective ("o") and competency ("c") concern (ctrl+r)."""
 
     def field_label(self, field: str, form: Form | None = None) -> str:
         """A name field's label: a group's name, and a peer group's optional N+1."""
@@ -213,7 +232,8 @@ class FramingScreen(AoiScreen[str | None]):
                 yield TextArea(id="f-sponsor-exp", soft_wrap=True, classes="half")
             with TabPane(t("ui.framing.tab_objectives"), id="tab-objectives"):
                 yield DataTable(id="objectives", cursor_type="row")
-                yield Static(t("ui.framing.objective_hint"), classes="explain")
+                hint = "ui.framing.objective_hint_group" if group else "ui.framing.objective_hint"
+                yield Static(t(hint), classes="explain")
                 with Horizontal(classes="row"):
                     yield Select(
                         [(t(f"area.{a.value}"), a.value) for a in Area],
@@ -224,6 +244,8 @@ class FramingScreen(AoiScreen[str | None]):
                 with Horizontal(classes="row"):
                     yield KeptInput(placeholder=t("field.indicator"), id="o-indicator")
                     yield KeptInput(placeholder=t("field.expected_result"), id="o-expected")
+                if group:  # whom the next objective concerns, before Enter
+                    yield Static(id="o-whom", classes="explain")
             if group:
                 yield from self.compose_group()
             else:
@@ -298,6 +320,7 @@ class FramingScreen(AoiScreen[str | None]):
             yield from self.compose_hours_log()
 
     def compose_competencies(self) -> ComposeResult:
+        group = self.form is not Form.INDIVIDUAL
         with Horizontal(classes="row"):
             yield Select(
                 [(r.name, r.id) for r in referentials(language())],
@@ -305,8 +328,11 @@ class FramingScreen(AoiScreen[str | None]):
                 id="c-referential",
             )
             yield KeptInput(placeholder=t("ui.framing.own_competency"), id="c-own")
+        if group:
+            yield Static(id="c-whom", classes="explain")
         yield DataTable(id="competencies", cursor_type="row")
-        yield Static(t("ui.framing.competency_hint"), classes="explain")
+        hint = "ui.framing.competency_hint_group" if group else "ui.framing.competency_hint"
+        yield Static(t(hint), classes="explain")
         yield Static(t("ui.framing.strategy_title"), classes="section")
         with Horizontal(classes="row"):
             yield Select(
@@ -328,14 +354,17 @@ class FramingScreen(AoiScreen[str | None]):
         from aoi_tui.screens.group_room import framing_room
 
         engagement = self.load()
+        if engagement is not None and not engagement.individual:
+            self.group = engagement
         # a three-way meeting: the N+1 is in the room; a group with no N+1 at all, the group
         self.opening_room = framing_room(engagement)
         self.aoi.room = self.opening_room
         objectives = self.query_one("#objectives", DataTable)
-        for key in ("area", "statement", "status"):
+        whose = ("whose",) if self.group else ()  # one coachee's: all theirs, unsaid
+        for key in ("area", "statement", "status", *whose):
             objectives.add_column(t(f"ui.col.{key}"), key=key)
         competencies = self.query_one("#competencies", DataTable)
-        for key in ("competency", "start", "target"):
+        for key in ("competency", "start", "target", *whose):
             competencies.add_column(t(f"ui.col.{key}"), key=key)
         self.query_one("#f-programme", Select).set_options(programme_sites(self.aoi.unlocked))
         self.named = engagement.coachee if engagement else ""
@@ -555,6 +584,9 @@ class FramingScreen(AoiScreen[str | None]):
 
         ef = self.aoi.unlocked.engagement(self.engagement_id or "")
         e = e or ef.engagement()
+        if self.group is not None and e.participants != self.group.participants:
+            self.group = e  # someone added, renamed or erased: whom each item concerns
+            self.show_roadmap()
         alone = self.aoi.room is Room.COACH
         table = self.query_one("#participants", DataTable)
         if not table.columns:
@@ -599,9 +631,10 @@ class FramingScreen(AoiScreen[str | None]):
         self.show_the_view()
         if self.form is not Form.INDIVIDUAL and self.engagement_id is not None:
             self.show_group()
+            self.show_roadmap()  # one person's own items listed with the coach alone only
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "toggle_group_safe":
+        if action in ("toggle_group_safe", "choose_about"):
             return self.in_a_group()
         return super().check_action(action, parameters)
 
@@ -707,24 +740,116 @@ class FramingScreen(AoiScreen[str | None]):
     def show_objectives(self) -> None:
         table = self.query_one("#objectives", DataTable)
         table.clear()
-        for o in self.objectives:
+        for o in self.listed(self.objectives):
             table.add_row(
                 t(f"area.{o.area.value}") if o.area else "—",
                 Text(o.statement),
                 t(f"objective.{o.status.value}"),
+                *self.whose(o),
                 key=o.id,
             )
+        self.show_whom("o")
 
     def show_competencies(self) -> None:
         table = self.query_one("#competencies", DataTable)
         table.clear()
-        for c in self.competencies:
+        for c in self.listed(self.competencies):
             table.add_row(
                 Text(c.name),
                 t(f"level.{c.start_level.value}") if c.start_level else "—",
                 t(f"level.{c.target.value}") if c.target else "—",
+                *self.whose(c),
                 key=c.id,
             )
+        self.show_whom("c")
+
+    def show_roadmap(self) -> None:
+        self.show_objectives()
+        self.show_competencies()
+
+    def listed(self, records: list[Roadmap]) -> list[Roadmap]:
+        """What a table lists with whoever is in the room (`group_room.listed_in_framing`)."""
+        if self.group is None:
+            return records
+        room = self.aoi.room
+        return [r for r in records if group_room.listed_in_framing(r, self.group, room)]
+
+    def whose(self, record: Objective | Competency) -> tuple[str, ...]:
+        """A group's table's last cell: whom the item concerns, as the notes list says it."""
+        if self.group is None:
+            return ()
+        short = group_room.short_names(self.group)
+        return (group_room.whom_in_short(record, self.group, self.aoi.room, short),)
+
+    # -- whom an objective or a competency concerns (a group's) -----------------------------
+
+    WHOM_FIELDS = {"o": "#o-statement", "c": "#c-own"}
+    """Where the next objective's and competency's text is typed (an @ there names whom)."""
+
+    def whom_of(self, kind: str, text: str) -> group_room.Whom:
+        """Whom the next item concerns: an `@prefix` typed in its text, else the
+        person or the group chosen with ctrl+r (the live input's rule)."""
+        assert self.group is not None
+        return group_room.whom_unless_named(text, self.chosen_about[kind], self.group)
+
+    def show_whom(self, kind: str) -> None:
+        """The line that says whom the next item concerns; with the N+1 or the group
+        in the room, a person's name is not said and what is typed is masked."""
+        from aoi_tui.screens.note_input import about_line
+
+        if self.group is None:
+            return
+        field = self.query_one(self.WHOM_FIELDS[kind], Input)
+        about = self.whom_of(kind, field.value)
+        hidden = self.aoi.room is not Room.COACH and (not about.group or "@" in field.value)
+        field.password = hidden
+        line = Text(t("ui.framing.about_hidden")) if hidden else about_line(about)
+        self.query_one(f"#{kind}-whom", Static).update(line)
+
+    @on(Input.Changed, "#o-statement")
+    @on(Input.Changed, "#c-own")
+    def typed_whom(self, event: Input.Changed) -> None:
+        self.show_whom("o" if event.input.id == "o-statement" else "c")
+
+    def action_choose_about(self) -> None:
+        """ctrl+r: on a row, whom that objective or competency concerns; in the form,
+        whom the next one concerns: the group, then each participant, round."""
+        if self.group is None:
+            return
+        tab = self.query_one("#framing-tabs", TabbedContent).active
+        kind = {"tab-objectives": "o", "tab-competencies": "c"}.get(tab)
+        if kind is None:
+            return
+        options = [tuple(o) for o in group_room.choices(self.group)]
+        table_id = "objectives" if kind == "o" else "competencies"
+        record = self._cursor_record(table_id) if self.focused is self._table(table_id) else None
+        if record is None:
+            now = self.chosen_about[kind]
+            self.chosen_about[kind] = (
+                options[(options.index(now) + 1) % len(options)] if now in options else options[0]
+            )
+            self.show_whom(kind)
+            return
+        now = tuple(record.about)
+        record.about = list(
+            options[(options.index(now) + 1) % len(options)] if now in options else options[0]
+        )
+        self.show_roadmap()
+        self._move_to(table_id, record.id)
+
+    def resolved(self, kind: str, text: str) -> tuple[str, list[str]] | None:
+        """An item's text and whom it concerns, its `@prefix`es spoken as names; None
+        (said) when an @ names no one or several people: a person is never guessed."""
+        if self.group is None:
+            return text, []
+        about = self.whom_of(kind, text)
+        if about.problems:
+            hidden = self.aoi.room is not Room.COACH
+            self.say(t("ui.framing.about_problem_hidden") if hidden else about.problems[0])
+            return None
+        if about.people:
+            text = spoken(text, about.people)
+        return text, list(about.about)
 
     @on(Input.Submitted, "#o-statement")
     @on(Input.Submitted, "#o-indicator")
@@ -735,10 +860,16 @@ class FramingScreen(AoiScreen[str | None]):
             self.say(t("ui.framing.statement_needed"))
             self.query_one("#o-statement", Input).focus()
             return
+        said = self.resolved("o", statement)
+        if said is None:
+            self.query_one("#o-statement", Input).focus()
+            return
+        statement, about = said
         area = self.query_one("#o-area", Select).value
         self.objectives.append(
             Objective(
                 statement=statement,
+                about=about,
                 area=Area(str(area)) if area is not Select.NULL else None,
                 indicator=self.query_one("#o-indicator", Input).value,
                 expected_result=self.query_one("#o-expected", Input).value,
@@ -771,8 +902,11 @@ class FramingScreen(AoiScreen[str | None]):
         if event.value is Select.NULL:
             return
         chosen = next(r for r in referentials(language()) if r.id == event.value)
-        have = {c.name for c in self.competencies}
-        self.competencies += [to_competency(c) for c in chosen.competencies if c.name not in have]
+        # for whom ctrl+r chose (the group's by default): a referential may serve each one
+        about = list(self.chosen_about["c"]) if self.group is not None else []
+        have = {c.name for c in self.competencies if c.about == about}
+        added = [to_competency(c) for c in chosen.competencies if c.name not in have]
+        self.competencies += [c.model_copy(update={"about": about}) for c in added]
         self.show_competencies()
 
     @on(DataTable.RowSelected, "#competencies")
@@ -781,8 +915,7 @@ class FramingScreen(AoiScreen[str | None]):
         engagement (first line the name, then one behaviour per line)."""
         from aoi_tui.screens.note_editor import NoteEditorScreen
 
-        row = event.cursor_row
-        competency = self.competencies[row]
+        competency = next(c for c in self.competencies if c.id == event.row_key.value)
         text = "\n".join([competency.name, *(f"- {b}" for b in competency.behaviours)])
 
         def edited(result: tuple[str, bool] | None) -> None:
@@ -791,18 +924,32 @@ class FramingScreen(AoiScreen[str | None]):
             lines = [line.strip() for line in result[0].splitlines() if line.strip()]
             if not lines:
                 return
-            competency.name = lines[0]
+            name = lines[0]
+            if self.group is not None:  # an @ in the name says whom it concerns now
+                about = group_room.whom_unless_named(name, competency.about, self.group)
+                if about.problems:
+                    self.say(
+                        about.problems[0]
+                        if self.aoi.room is Room.COACH
+                        else t("ui.framing.about_problem_hidden")
+                    )
+                    return
+                name = spoken(name, about.people) if about.people else name
+                competency.about = list(about.about)
+            competency.name = name
             competency.behaviours = [line.lstrip("-•* ").strip() for line in lines[1:]]
             self.show_competencies()
-            self.query_one("#competencies", DataTable).move_cursor(row=row)
+            self._move_to("competencies", competency.id)
 
         self.app.push_screen(NoteEditorScreen(text, t("ui.framing.edit_competency")), edited)
 
     @on(Input.Submitted, "#c-own")
     def add_own_competency(self, event: Input.Submitted) -> None:
         name = clean(event.value).strip()
-        if name:
-            self.competencies.append(Competency(name=name, target=Level.ACQUIRED))
+        said = self.resolved("c", name) if name else None
+        if said is not None:
+            name, about = said
+            self.competencies.append(Competency(name=name, target=Level.ACQUIRED, about=about))
             event.input.value = ""
             self.show_competencies()
 
@@ -810,42 +957,64 @@ class FramingScreen(AoiScreen[str | None]):
         table = self.query_one(f"#{table_id}", DataTable)
         return table.cursor_row if table.row_count else None
 
+    def _table(self, table_id: str) -> DataTable[object]:
+        return self.query_one(f"#{table_id}", DataTable)
+
+    def _cursor_record(self, table_id: str) -> Objective | Competency | None:
+        """The objective or competency under the cursor, by its row's key: a group's
+        table lists only what the room may see, so its rows are not the list's."""
+        table = self._table(table_id)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        records = self.objectives if table_id == "objectives" else self.competencies
+        return next((r for r in records if r.id == key), None)
+
+    def _move_to(self, table_id: str, record_id: str) -> None:
+        table = self._table(table_id)
+        with contextlib.suppress(Exception):  # no longer listed (moved to a person)
+            table.move_cursor(row=table.get_row_index(record_id))
+
     def action_cycle(self) -> None:
         """F7: objective status, or a competency's starting level."""
         tab = self.query_one("#framing-tabs", TabbedContent).active
-        if tab == "tab-objectives" and (row := self._row("objectives")) is not None:
-            o = self.objectives[row]
+        if tab == "tab-objectives" and isinstance(
+            o := self._cursor_record("objectives"), Objective
+        ):
             o.status = next_in(list(ObjectiveStatus), o.status)
             self.show_objectives()
-            self.query_one("#objectives", DataTable).move_cursor(row=row)
-        elif tab == "tab-competencies" and (row := self._row("competencies")) is not None:
-            c = self.competencies[row]
+            self._move_to("objectives", o.id)
+        elif tab == "tab-competencies" and isinstance(
+            c := self._cursor_record("competencies"), Competency
+        ):
             c.start_level = next_in(LEVELS, c.start_level)
             self.show_competencies()
-            self.query_one("#competencies", DataTable).move_cursor(row=row)
+            self._move_to("competencies", c.id)
 
     def action_cycle_target(self) -> None:
         """F8: a competency's target level."""
-        row = self._row("competencies")
-        if (
-            self.query_one("#framing-tabs", TabbedContent).active != "tab-competencies"
-            or row is None
-        ):
+        c = self._cursor_record("competencies")
+        if self.query_one(
+            "#framing-tabs", TabbedContent
+        ).active != "tab-competencies" or not isinstance(c, Competency):
             return
-        c = self.competencies[row]
         c.target = next_in(LEVELS, c.target)
         self.show_competencies()
-        self.query_one("#competencies", DataTable).move_cursor(row=row)
+        self._move_to("competencies", c.id)
 
     def action_remove(self) -> None:
         tab = self.query_one("#framing-tabs", TabbedContent).active
-        if tab == "tab-objectives" and (row := self._row("objectives")) is not None:
-            removed = self.objectives.pop(row)
-            self.removed.append((Objective, removed.id))
+        if tab == "tab-objectives" and isinstance(
+            o := self._cursor_record("objectives"), Objective
+        ):
+            self.objectives.remove(o)
+            self.removed.append((Objective, o.id))
             self.show_objectives()
-        elif tab == "tab-competencies" and (row := self._row("competencies")) is not None:
-            removed_c = self.competencies.pop(row)
-            self.removed.append((Competency, removed_c.id))
+        elif tab == "tab-competencies" and isinstance(
+            c := self._cursor_record("competencies"), Competency
+        ):
+            self.competencies.remove(c)
+            self.removed.append((Competency, c.id))
             self.show_competencies()
         elif tab == "tab-participants":
             self.erase_participant()

@@ -1,0 +1,129 @@
+"""A group's roadmap in the framing (issue 13 §2, §3): each participant may have
+their own objectives and competencies beside the group's. Whom one concerns is
+chosen as a note's is (ctrl+r, or an `@prefix` typed in it; an ambiguous one
+refused with the candidates), the tables say whom, and with the N+1 or the
+group in the room a participant's own are not listed. Keys only, at 80x24."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from aoi_tui.demo import create_group_demo
+from aoi_tui.domain.models import GROUP, Competency, Objective, Participant
+from aoi_tui.domain.vocabulary import Room
+from aoi_tui.screens.framing import FramingScreen
+from aoi_tui.store.store import Store
+from tests.test_tui_group_framing import group_id, open_framing
+from tests.test_tui_lifecycle import go_to_tab
+from tests.tui_support import freeze, make_app, screen_text
+
+KARIM_OBJECTIVE = "Un briefing de lancement clair"
+"""The demo team's objective about Karim alone (data/demo/equipe.json)."""
+
+
+@pytest.fixture(autouse=True)
+def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    freeze(monkeypatch)
+
+
+def table_text(framing: FramingScreen, table_id: str) -> str:
+    table = framing.query_one(f"#{table_id}", DataTable)
+    return "\n".join(
+        " | ".join(str(cell) for cell in table.get_row_at(row)) for row in range(table.row_count)
+    )
+
+
+async def type_in(pilot: Pilot[Any], text: str) -> None:
+    await pilot.press(*text)
+
+
+async def test_a_team_roadmap_says_whom_each_item_concerns_and_hides_a_persons_before_others(
+    store: Store,
+) -> None:
+    create_group_demo(store)
+    eid = group_id(store, "Équipe ligne 2")
+    store.engagement(eid).add_participant(Participant(name="Karine Morel"))  # @kar: two
+    ids = {p.name.split()[0]: p.id for p in store.engagement(eid).engagement().participants}
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        framing = await open_framing(pilot, 2)
+        assert app.room is Room.SPONSOR  # the three-way kickoff: the N+1 is in the room
+        await go_to_tab(pilot, "framing-tabs", "tab-objectives")
+        listed = table_text(framing, "objectives")
+        # the N+1 sees the group's objectives, not Karim's own
+        assert "passations de poste" in listed and KARIM_OBJECTIVE not in listed
+        assert "Karim" not in listed and "group" in listed
+
+        # an objective for Karim typed in front of the N+1: masked, its whom unsaid
+        statement = framing.query_one("#o-statement", Input)
+        statement.focus()
+        await type_in(pilot, "@karim Annoncer les arrets")
+        assert statement.password
+        assert "Karim" not in str(framing.query_one("#o-whom", Static).render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert statement.value == ""
+        assert "Annoncer" not in table_text(framing, "objectives")
+
+        # the N+1 leaves (F2): everyone's, each with whom it concerns
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.room is Room.COACH
+        listed = table_text(framing, "objectives")
+        assert KARIM_OBJECTIVE in listed and "Annoncer les arrets" in listed
+        assert "@karim" not in listed  # the shorthand became whom the row says
+        rows = listed.splitlines()
+        assert all(r.endswith("Karim") for r in rows if "Annoncer" in r or KARIM_OBJECTIVE in r)
+
+        # one key chooses whom the next objective concerns: the group, then Léa
+        statement.focus()
+        await pilot.press("ctrl+r")
+        assert "Léa Garnier" in str(framing.query_one("#o-whom", Static).render())
+        await type_in(pilot, "Tenir le tableau a jour")
+        await pilot.press("enter")
+        # an ambiguous @ is refused with the candidates, the text kept
+        await type_in(pilot, "@kar flou")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert statement.value == "@kar flou"
+        refused = str(framing.query_one("#framing-message", Static).render())
+        assert "Karim Benali" in refused and "Karine Morel" in refused
+        statement.value = ""
+
+        # on a row, ctrl+r says whom that objective concerns: the group's becomes Léa's
+        table = framing.query_one("#objectives", DataTable)
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("ctrl+r")
+
+        # a competency of Karim's own, typed with its @
+        await go_to_tab(pilot, "framing-tabs", "tab-competencies")
+        framing.query_one("#c-own", Input).focus()
+        await type_in(pilot, "@karim Animer le briefing")
+        await pilot.press("enter")
+        await pilot.pause()
+        competencies = table_text(framing, "competencies")
+        assert "Animer le briefing" in competencies and "Karim" in competencies
+
+        # the group comes in (ctrl+b): only the group's competencies and objectives
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert app.room is Room.GROUP
+        assert "Animer le briefing" not in table_text(framing, "competencies")
+        assert "Animer le briefing" not in screen_text(pilot)
+        await pilot.press("ctrl+o")  # saved
+        await pilot.pause()
+
+    ef = store.engagement(eid)
+    about = {o.statement: o.about for o in ef.all(Objective)}
+    assert about["Annoncer les arrets"] == [ids["Karim"]]
+    assert about["Tenir le tableau a jour"] == [ids["Léa"]]
+    first = next(o for o in ef.all(Objective) if o.statement.startswith("Des passations"))
+    assert first.about == [ids["Léa"]]  # its row's ctrl+r
+    assert not any("flou" in s for s in about)
+    assert {c.name: c.about for c in ef.all(Competency)} == {"Animer le briefing": [ids["Karim"]]}
+    assert GROUP not in about["Annoncer les arrets"]
