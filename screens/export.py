@@ -110,13 +110,16 @@ class ExportScreen(AoiScreen[None]):
         """What to export for a group, each document named by its reader; then
         the case for supervision, the programme feed, a request for one's data.
         With the N+1 or the group in the room, a participant's recap only for
-        those the engagement screen names there (`named_in_the_room`)."""
+        those the engagement screen names there (`named_in_the_room`); with the
+        N+1 in the room, neither the confidential file nor another N+1's report
+        (`listed_before_the_n1`)."""
         self.add_class("-group")
         named = {p.id for p in named_in_the_room(engagement, self.aoi.room)}
         self.documents = {
             f"group-{i}": d  # keyed by rank in the whole list: a choice outlives a room
             for i, d in enumerate(group_documents(engagement))
-            if d.participant is None or d.participant in named
+            if (d.participant is None or d.participant in named)
+            and (self.aoi.room is not Room.SPONSOR or listed_before_the_n1(d, engagement))
         }
         options = [(self.reader_words(d, engagement), key) for key, d in self.documents.items()]
         elsewhere = (Audience.SUPERVISION, Audience.PROGRAMME, Audience.SUBJECT_ACCESS)
@@ -275,6 +278,16 @@ class ExportScreen(AoiScreen[None]):
             return
         target = self.query_one("#path", Input).value.strip() or None
         write_and_say(self, self.engagement_id, self.export, target)
+
+
+def listed_before_the_n1(document: GroupDocument, engagement: Engagement) -> bool:
+    """Whether the export list names `document` while an N+1 is in the room: not
+    the confidential file, and an N+1's report only where the group has one N+1
+    (with several, the one in the room would read the others' names, and which
+    one is there is not known). The recaps, as the engagement screen names them."""
+    if document.audience is Audience.CONFIDENTIAL:
+        return False
+    return document.for_sponsor is None or len(sponsors(engagement)) == 1
 
 
 def destination_words(store: Store, typed: str, default_name: str) -> str:

@@ -32,6 +32,7 @@ from aoi_tui.domain.models import (
     Participant,
     SessionKind,
 )
+from aoi_tui.domain.vocabulary import Room
 from aoi_tui.exports.group_export import build_group_export
 from aoi_tui.screens.export import ExportScreen
 from aoi_tui.secure import durable
@@ -358,7 +359,6 @@ async def test_the_preview_shows_only_what_whoever_is_in_the_room_may_read(store
     """The N+1 coming in (F2) or the group in the room: the confidential file and a
     participant's recap leave the screen (their preview stayed, whole); the N+1
     still reads their own report, the group its recap; the coach alone, all."""
-    from aoi_tui.domain.vocabulary import Room
 
     eid, _ = create_group_demo(store)
     app = make_app(store, demo=False)
@@ -379,7 +379,9 @@ async def test_the_preview_shows_only_what_whoever_is_in_the_room_may_read(store
             await choose(pilot, screen, "confidential file")
             app.room = room
             await pilot.pause()
-            assert seen() == "" and "Léa" not in state(screen), room
+            # before the N+1 the file leaves the list: their report shows in its place
+            assert seen() != confidential and "Léa" not in state(screen), room
+            assert (room is Room.SPONSOR) is ("confidential file" not in labels(screen))
             await choose(pilot, screen, hidden)
             assert seen() == "" and "Léa" not in state(screen), room
             await choose(pilot, screen, readable)
@@ -455,3 +457,33 @@ def test_where_the_file_goes_is_said_as_the_writer_decides_it(store: Store, tmp_
     assert "terminal" in said("-") and "terminal" in said("/dev/stdout")
     i18n.set_language("fr")
     assert said(str(tmp_path)) == f"Écrit dans {tmp_path / 'aoi-report.md'} avec ctrl+o."
+
+
+async def test_before_an_n1_the_list_names_no_other_n1_nor_the_confidential_file(
+    store: Store,
+) -> None:
+    """A peer group with two N+1s, one in the room: the export list read 'Report for
+    Anne Blanc (N+1)' and 'Report for Bernard Roy (N+1)', naming one N+1 in front
+    of the other, and offered the confidential file. Before the N+1 it now lists
+    neither; a team with one N+1 keeps that N+1's report (the one they may read),
+    without the confidential file. The coach alone sees everything again."""
+    eid, _ = peer_group(store)
+    team, _ = create_group_demo(store)
+    app = make_app(store, demo=False)
+    confidential = i18n.t("audience.confidential")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for group, n1s in ((eid, ["Anne Blanc", "Bernard Roy"]), (team, ["Sandrine Caron"])):
+            app.room = Room.COACH
+            screen = await export_screen(pilot, group)
+            reports = [i18n.t("ui.export.group_report", name=n) for n in n1s]
+            assert set(reports) <= set(labels(screen)) and confidential in labels(screen)
+            app.room = Room.SPONSOR
+            await pilot.pause()
+            assert confidential not in labels(screen)
+            listed = [r for r in reports if r in labels(screen)]
+            assert listed == (reports if len(n1s) == 1 else []), labels(screen)
+            app.room = Room.COACH
+            await pilot.pause()
+            assert set(reports) <= set(labels(screen)) and confidential in labels(screen)
+            app.pop_screen()
+            await pilot.pause()
