@@ -171,7 +171,8 @@ def cmd_engagement_list(args: argparse.Namespace) -> int:
                 "cli.engagement_line",
                 id=r["id"],
                 coachee=r["coachee"],
-                sponsor=r["sponsor"],
+                # a peer group may have no N+1 of its own (each peer may have theirs)
+                sponsor=r["sponsor"].strip() or i18n.t("cli.no_group_sponsor"),
                 status=i18n.t(f"status.{r['status']}"),
                 held=r["sessions_held"],
                 planned=r["planned_sessions"],
