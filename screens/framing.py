@@ -361,10 +361,11 @@ class FramingScreen(AoiScreen[str | None]):
         self.aoi.room = self.opening_room
         objectives = self.query_one("#objectives", DataTable)
         whose = ("whose",) if self.group else ()  # one coachee's: all theirs, unsaid
-        for key in ("area", "statement", "status", *whose):
+        # whose before the text: a long statement or name runs past 80 columns
+        for key in ("area", *whose, "statement", "status"):
             objectives.add_column(t(f"ui.col.{key}"), key=key)
         competencies = self.query_one("#competencies", DataTable)
-        for key in ("competency", "start", "target", *whose):
+        for key in (*whose, "competency", "start", "target"):
             competencies.add_column(t(f"ui.col.{key}"), key=key)
         self.query_one("#f-programme", Select).set_options(programme_sites(self.aoi.unlocked))
         self.named = engagement.coachee if engagement else ""
@@ -743,9 +744,9 @@ class FramingScreen(AoiScreen[str | None]):
         for o in self.listed(self.objectives):
             table.add_row(
                 t(f"area.{o.area.value}") if o.area else "—",
+                *self.whose(o),
                 Text(o.statement),
                 t(f"objective.{o.status.value}"),
-                *self.whose(o),
                 key=o.id,
             )
         self.show_whom("o")
@@ -755,10 +756,10 @@ class FramingScreen(AoiScreen[str | None]):
         table.clear()
         for c in self.listed(self.competencies):
             table.add_row(
+                *self.whose(c),
                 Text(c.name),
                 t(f"level.{c.start_level.value}") if c.start_level else "—",
                 t(f"level.{c.target.value}") if c.target else "—",
-                *self.whose(c),
                 key=c.id,
             )
         self.show_whom("c")

@@ -77,7 +77,9 @@ async def test_a_team_roadmap_says_whom_each_item_concerns_and_hides_a_persons_b
         assert KARIM_OBJECTIVE in listed and "Annoncer les arrets" in listed
         assert "@karim" not in listed  # the shorthand became whom the row says
         rows = listed.splitlines()
-        assert all(r.endswith("Karim") for r in rows if "Annoncer" in r or KARIM_OBJECTIVE in r)
+        assert all(
+            r.split(" | ")[1] == "Karim" for r in rows if "Annoncer" in r or KARIM_OBJECTIVE in r
+        )
 
         # one key chooses whom the next objective concerns: the group, then Léa
         statement.focus()
@@ -127,3 +129,25 @@ async def test_a_team_roadmap_says_whom_each_item_concerns_and_hides_a_persons_b
     assert not any("flou" in s for s in about)
     assert {c.name: c.about for c in ef.all(Competency)} == {"Animer le briefing": [ids["Karim"]]}
     assert GROUP not in about["Annoncer les arrets"]
+
+
+async def roadmap_with_the_coach_alone(pilot: Pilot[Any]) -> None:
+    framing = await open_framing(pilot, 2)
+    await pilot.press("f2")  # the N+1 has left: Karim's own objective is listed
+    await go_to_tab(pilot, "framing-tabs", "tab-objectives")
+    framing.query_one("#objectives", DataTable).focus()
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_snapshot_of_a_team_roadmap_with_a_persons_objective(
+    store: Store, snap_compare: Any
+) -> None:
+    """What the coach alone sees of a team's roadmap at 80x24: the group's
+    objectives and Karim's own, each row saying whose, the keys to choose whom."""
+    from pytest_textual_snapshot import SVGImageExtension
+
+    SVGImageExtension.file_extension = "svg"
+    create_group_demo(store)
+    app = make_app(store)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=roadmap_with_the_coach_alone)
