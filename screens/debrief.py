@@ -123,8 +123,9 @@ class DebriefScreen(AoiScreen[None]):
         ),
         Binding("escape", "back", t("ui.key.back"), id="debrief.back"),
         # a group's: whose validation F4 records (the group present, or one person)
+        # F9 too: b is a letter in the message and the action's text
         Binding(
-            "b",
+            "b,f9",
             "by_whom",
             t("ui.key.by_whom"),
             id="debrief.by_whom",
@@ -204,14 +205,15 @@ class DebriefScreen(AoiScreen[None]):
                 with Horizontal(id="new-action"):
                     yield Input(placeholder=t("ui.debrief.action_text"), id="action-text")
                     yield Select(
-                        [(t(f"owner.{o.value}"), o.value) for o in Owner],
+                        [(self.owner_words(o), o.value) for o in Owner],
                         value=Owner.COACHEE.value,
                         allow_blank=False,
                         id="action-owner",
                     )
                     yield Input(placeholder=t("ui.debrief.due"), id="action-due")
             with TabPane(t("ui.debrief.tab_fsac"), id="tab-fsac"), VerticalScroll():
-                yield Static(t("ui.debrief.feeling"), classes="section")
+                group = not self.engagement.individual
+                yield Static(t(f"ui.debrief.feeling{'_group' if group else ''}"), classes="section")
                 with RadioSet(id="feeling"):
                     for n in range(1, 6):
                         yield Choice(t(f"ui.feeling.{n}"), id=f"feeling-{n}")
@@ -296,7 +298,7 @@ class DebriefScreen(AoiScreen[None]):
                 vis, state = visibility_words(a)
             actions.add_row(
                 t(f"action.{a.status.value}"),
-                t(f"owner.{a.owner.value}"),
+                self.owner_words(a.owner),
                 a.due.isoformat() if a.due else "—",
                 vis,
                 state,
@@ -304,7 +306,7 @@ class DebriefScreen(AoiScreen[None]):
                 key=a.id,
             )
             due = f", {a.due.isoformat()}" if a.due else ""
-            self.details[a.id] = f"{clean(a.text)} ({t(f'owner.{a.owner.value}')}{due})"
+            self.details[a.id] = f"{clean(a.text)} ({self.owner_words(a.owner)}{due})"
         if actions.row_count:
             actions.move_cursor(row=min(row, actions.row_count - 1))
         self.show_note_detail()
@@ -334,18 +336,19 @@ class DebriefScreen(AoiScreen[None]):
 
     def show_message_state(self) -> None:
         s = self.session
+        group = "" if self.engagement.individual else "_group"  # a group's words
         # before the N+1 as the notes are: what reaches them (in a group, and concerns
         # the group: it is in the room too, and a message may be about one person)
         before_n1 = shown(Message(s), self.ef.engagement(), Room.SPONSOR)
         self.query_one("#message", TextArea).display = not self.aoi.sponsor_safe or before_n1
         if self.aoi.sponsor_safe:  # the N+1 reads it: the same words, pending or not
             state = (
-                t("ui.debrief.message_validated")
+                t(f"ui.debrief.message_validated{group}")
                 if before_n1
                 else t("ui.debrief.message_none_shared")
             )
         elif not s.sponsor_message:
-            state = t("ui.debrief.message_empty")
+            state = t(f"ui.debrief.message_empty{group}")
         elif not self.engagement.individual:
             present = the_group_present(self.engagement, self.session)
             state = validation_state(
@@ -432,7 +435,7 @@ class DebriefScreen(AoiScreen[None]):
             # the coach alone sees who; the group sees only how many
             said = names(present, 15) if self.aoi.room is Room.COACH else str(len(present))
             text = t("ui.validating.group", names=said)
-        line.update(Text(text + "  (b)", style="bold"))
+        line.update(Text(text + "  (F9)", style="bold"))  # b too, where it types nothing
 
     def action_by_whom(self) -> None:
         """b: whose validation F4 records, the group present's then each participant's
@@ -454,6 +457,11 @@ class DebriefScreen(AoiScreen[None]):
 
     def in_a_group(self) -> bool:
         return not self.engagement.individual
+
+    def owner_words(self, owner: Owner) -> str:
+        """Who owns an action, in words: a group has participants, not one coachee."""
+        group = owner is Owner.COACHEE and not self.engagement.individual
+        return t("ui.debrief.owner_participants") if group else t(f"owner.{owner.value}")
 
     def validate_for_the_group(self, item: Validated) -> bool:
         """F4 in a group's debrief, on `item`: the group present validates a group
@@ -478,7 +486,7 @@ class DebriefScreen(AoiScreen[None]):
                 return False
             people = [person] if validation_open_for(person, e) else []
         if not people:
-            self.notify(t("ui.debrief.withdrawn"), severity="warning", timeout=8)
+            self.notify(t("ui.validating.no_one"), severity="warning", timeout=8)
             return False
         # with the group in the room, "the group present", not a list of names
         said = names(people, 15) if self.aoi.room is Room.COACH else t("ui.validating.the_group")
@@ -528,6 +536,9 @@ class DebriefScreen(AoiScreen[None]):
         else:
             person = e.member(who)
             people = [person] if person is not None and validation_open_for(person, e) else []
+        if not people:  # as F4 says it: no one here may validate
+            self.notify(t("ui.validating.no_one"), severity="warning", timeout=8)
+            return
         actions = self._active_tab() == "tab-actions"
         count = 0
         with self.ef.batch():
@@ -549,8 +560,10 @@ class DebriefScreen(AoiScreen[None]):
                 if missing:
                     self.ef.update(item)
                     count += 1
-        key = "ui.debrief.validated_actions_n" if actions else "ui.debrief.validated_n"
-        self.notify(plural(key, count))
+        # for whom, as F4 says it (the group present, not names, with the group in)
+        said = names(people, 15) if room is Room.COACH else t("ui.validating.the_group")
+        key = "ui.validating.actions_n" if actions else "ui.validating.notes_n"
+        self.notify(plural(key, count, names=said))
         self.reload()
 
     def validate_in_group(self) -> None:
@@ -558,7 +571,7 @@ class DebriefScreen(AoiScreen[None]):
         if tab == "tab-message":
             self.save_message()
             if not self.session.sponsor_message:
-                self.notify(t("ui.debrief.message_empty"), severity="warning")
+                self.notify(t("ui.debrief.message_empty_group"), severity="warning")
                 return
             problems = self.message_whom().problems
             if problems:  # a person is never guessed: said, nothing validated

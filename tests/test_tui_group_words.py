@@ -1,0 +1,61 @@
+"""A group's screens speak of the group and its participants, never of "the
+coachee" (issue 13 §4, words a reviewer found), and the keys they name work
+wherever the coach is typing."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Select, Static, TextArea
+
+from aoi_tui.domain.models import GROUP, Note, SessionKind, Visibility
+from aoi_tui.domain.vocabulary import Room
+from aoi_tui.screens.debrief import DebriefScreen
+from aoi_tui.store.store import Store
+from tests.test_tui_group import group_app, people
+from tests.tui_support import freeze, notifications, on_screen
+
+
+@pytest.fixture(autouse=True)
+def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    freeze(monkeypatch)
+
+
+async def test_a_group_s_debrief_says_the_group_and_f9_chooses_whose_while_typing(
+    store: Store,
+) -> None:
+    """F5 with the group in the room: '1 note validated for the group present'
+    (it said 'by the coachee'); the feeling is the group's, an action's owner the
+    participants'; in the message, F9 chooses whose validation F4 records and
+    types nothing ('b', the only key, typed a letter there)."""
+    app, eid = group_app(store)
+    everyone = [p.id for p in people(store, eid).values()]
+    ef = store.engagement(eid)
+    number = ef.new_session(SessionKind.TEAM_AOI, attendance=everyone).number
+    note = Note(session=number, phase="team_review", text="le briefing tient", about=[GROUP])
+    note.visibility = Visibility.SHAREABLE
+    ef.insert(note)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(DebriefScreen(eid, number))
+        debrief = await on_screen(pilot, DebriefScreen)
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert app.room is Room.GROUP
+        await pilot.press("f5")
+        await pilot.pause()
+        assert "1 note validated for the group present." in notifications(pilot)
+        said = [str(s.content) for s in debrief.query(Static)]
+        owners = [str(label) for label, _ in debrief.query_one("#action-owner", Select)._options]
+        words = " ".join([*notifications(pilot), *said, *owners]).lower()
+        assert "coachee" not in words, words
+        assert "How the group felt about this session" in said and "participants" in owners
+
+        await pilot.press("ctrl+b")  # the coach alone: one to one, chosen while typing
+        debrief.query_one("#tabs").active = "tab-message"
+        await pilot.pause()
+        message = debrief.query_one("#message", TextArea)
+        message.focus()
+        await pilot.press(*"bien", "f9")
+        await pilot.pause()
+        assert message.text == "bien"
+        assert debrief.validator == everyone[0]
