@@ -688,13 +688,32 @@ class FramingScreen(AoiScreen[str | None]):
         def answer(yes: bool | None) -> None:
             if not yes:
                 return
+            # what is typed is saved first, then everything read again from the
+            # erased store: a copy kept here (their own objective, their name in a
+            # text, the snapshot Escape goes back to) would write them back
+            if self._form_state() != self.saved_state and not self.save():
+                return
             with failures_said(self):
                 erase_participant(ef, person.id)
                 self.notify(t("ui.framing.erased", name=person.name))
-            self.show_group()
+            self.read_again()
 
         question = t("ui.framing.erase_question", name=person.name)
         self.app.push_screen(ConfirmScreen(t("ui.framing.erase_title"), question), answer)
+
+    def read_again(self) -> None:
+        """The framing as the store holds it now (after an erasure), and the state
+        Escape goes back to with it."""
+        engagement = self.load()
+        if engagement is not None and not engagement.individual:
+            self.group = engagement
+        self.removed.clear()
+        self.fill(engagement)
+        for field in self.query(KeptInput):
+            field.forget_changes()  # ctrl+z must not bring an erased name back
+        if self.opened is not None and engagement is not None:
+            self.opened = (engagement, list(self.objectives), list(self.competencies))
+        self.saved_state = self._form_state()
 
     # -- planned sessions: the planning screen's (F9) ---------------------------------------------
 

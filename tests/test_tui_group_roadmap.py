@@ -151,3 +151,37 @@ def test_snapshot_of_a_team_roadmap_with_a_persons_objective(
     create_group_demo(store)
     app = make_app(store)
     assert snap_compare(app, terminal_size=(80, 24), run_before=roadmap_with_the_coach_alone)
+
+
+async def test_a_participant_erased_in_the_framing_leaves_none_of_their_roadmap(
+    store: Store,
+) -> None:
+    """Erasing Karim (F6, a GDPR request) with the framing open: his own objective
+    and competency must not come back with the framing's next save, nor with
+    Escape's 'go back to what was saved', nor his name with them."""
+    create_group_demo(store)
+    eid = group_id(store, "Équipe ligne 2")
+    ef = store.engagement(eid)
+    karim = next(p for p in ef.engagement().participants if p.name.startswith("Karim"))
+    ef.insert(Competency(name="Karim Benali anime le briefing", about=[karim.id]))
+    ef.update(ef.engagement().model_copy(update={"coachee_expectations": "Que Karim ose"}))
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        framing = await open_framing(pilot, 2)
+        await pilot.press("f2")
+        await go_to_tab(pilot, "framing-tabs", "tab-participants")
+        table = framing.query_one("#participants", DataTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index(karim.id))
+        await pilot.press("f6", "y")
+        await pilot.pause()
+        await pilot.press("ctrl+o")  # the framing saved after the erasure
+        await pilot.pause()
+        await pilot.press("escape", "r")  # and 'go back to what was saved at opening'
+        await pilot.pause()
+    ef = store.engagement(eid)
+    left = [*ef.all(Objective), *ef.all(Competency)]
+    assert not [r for r in left if karim.id in r.about]
+    assert not [r for r in left if "Karim" in r.model_dump_json()]
+    assert KARIM_OBJECTIVE not in " ".join(o.statement for o in ef.all(Objective))
+    assert "Karim" not in ef.engagement().coachee_expectations  # the framing's field too
