@@ -207,7 +207,8 @@ class FramingScreen(AoiScreen[str | None]):
                     yield KeptInput(id=f"f-{field}")
                 yield Label(t("field.format"))
                 yield Select(
-                    [(t(f"format.{f.value}"), f.value) for f in Format],
+                    # a group's format is never "individual"
+                    [(t(f"format{'_group' if group else ''}.{f.value}"), f.value) for f in Format],
                     allow_blank=False,
                     id="f-format",
                 )
@@ -612,7 +613,9 @@ class FramingScreen(AoiScreen[str | None]):
         """The subtitle: the kickoff, the view the screen is in (whoever is in the
         room besides the coach), then the engagement's name (cut first at 80 columns)."""
         with_the_group = self.opening_room is Room.GROUP
-        words = [t("ui.framing.kickoff_group" if with_the_group else "session.kind.kickoff")]
+        group = self.form is not Form.INDIVIDUAL  # a group's kickoff is no three-way one
+        with_n1 = "session.kind.group_kickoff" if group else "session.kind.kickoff"
+        words = [t("ui.framing.kickoff_group" if with_the_group else with_n1)]
         if self.aoi.room is not Room.COACH:
             view = VIEW_WORDS[self.aoi.room]
             words[0] += f" · {t(view)}"

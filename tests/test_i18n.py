@@ -41,6 +41,7 @@ KEY = re.compile(r"[a-z_0-9]+(?:\.[a-z_0-9]+)*")
 ENUM_PREFIXES: dict[str, type[Enum]] = {
     "status.": Status,
     "format.": Format,
+    "format_group.": Format,
     "session.kind.": SessionKind,
     "area.": Area,
     "objective.": ObjectiveStatus,

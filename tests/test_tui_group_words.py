@@ -59,3 +59,30 @@ async def test_a_group_s_debrief_says_the_group_and_f9_chooses_whose_while_typin
         await pilot.pause()
         assert message.text == "bien"
         assert debrief.validator == everyone[0]
+
+
+async def test_a_group_s_framing_is_its_collective_kickoff_in_a_collective_format(
+    store: Store,
+) -> None:
+    """A team's framing was titled as a three-way kickoff ('Entretien tripartite de
+    lancement') and offered 'Accompagnement opérationnel individuel'; its
+    confidential file said the same format. Now the group's words, in both languages."""
+    from aoi_tui.config import i18n
+    from aoi_tui.config.i18n import t
+    from aoi_tui.exports.confidential_file import build_confidential_file
+    from aoi_tui.exports.group_markdown import group_confidential_markdown
+    from aoi_tui.screens.framing import FramingScreen
+
+    app, eid = group_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(FramingScreen(eid))
+        framing = await on_screen(pilot, FramingScreen)
+        assert framing.sub_title.startswith("Collective kickoff with the N+1"), framing.sub_title
+        formats = [str(label) for label, _ in framing.query_one("#f-format", Select)._options]
+        assert formats[0] == "Collective operational coaching (AOI)", formats
+    confidential = build_confidential_file(store.engagement(eid))
+    for lang in i18n.LANGUAGES:
+        words = group_confidential_markdown(confidential, lang)
+        assert t("format_group.aoi", lang) in words
+        assert t("format.aoi", lang) not in words, lang

@@ -266,7 +266,7 @@ def group_confidential_markdown(cf: ConfidentialFile, lang: str) -> str:
         field("field.sponsor", inline(eng.sponsor) or "—", lang),
         field("field.coach", inline(eng.coach) or "—", lang),
         field("field.organisation", inline(eng.organisation) or "—", lang),
-        field("field.format", t(f"format.{eng.format.value}", lang), lang),
+        field("field.format", t(f"format_group.{eng.format.value}", lang), lang),
         field("field.status", t(f"status.{eng.status.value}", lang), lang),
         field("field.opened_on", day(eng.created_at.date(), lang), lang),
         field("field.planned_sessions", str(eng.planned_sessions), lang),

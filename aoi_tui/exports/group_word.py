@@ -254,7 +254,7 @@ def group_confidential_word(cf: ConfidentialFile, lang: str) -> WordDocument:
     doc.fact("field.sponsor", inline(eng.sponsor) or "—")
     doc.fact("field.coach", inline(eng.coach) or "—")
     doc.fact("field.organisation", inline(eng.organisation) or "—")
-    doc.fact("field.format", t(f"format.{eng.format.value}", lang))
+    doc.fact("field.format", t(f"format_group.{eng.format.value}", lang))
     doc.fact("field.status", t(f"status.{eng.status.value}", lang))
     doc.fact("field.opened_on", day(eng.created_at.date(), lang))
     doc.fact("field.planned_sessions", str(eng.planned_sessions))
