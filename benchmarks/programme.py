@@ -100,6 +100,9 @@ def report(folder: Path, runs: int) -> None:
         parts["report"].append(t2 - t1)
         parts["render"].append(t3 - t2)
         suppressed = made.decision.count
+        # the lead's process makes one report: this run's go before the next is made
+        # (kept, the peak was two reports')
+        del feeds, made
     size = sum(len(b) for _, b in blobs)
     print(
         f"{len(blobs)} feeds, {size / 1024:.0f} KiB sealed, {state['people']} people "

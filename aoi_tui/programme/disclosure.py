@@ -48,7 +48,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from aoi_tui.programme.definition import ProgrammeError
-from aoi_tui.programme.tables import OTHER, Figure, Pos, T, Table, Token
+from aoi_tui.programme.tables import OTHER, Entries, Figure, Pos, T, Table, Token
 
 FEW = "few"
 SAME = "same"
@@ -63,7 +63,7 @@ class Earlier:
     at: str
     published: dict[str, list[int]]
     """Figure id -> the values it showed."""
-    contrib: dict[str, dict[str, Token]]
+    contrib: Mapping[str, Mapping[str, Token]]
     """Figure id -> what each person contributed to it then (every figure)."""
     tables: list[Table] = field(default_factory=list)
     """Its tables as rebuilt from the register (values of hidden figures too)."""
@@ -92,6 +92,8 @@ class Decision:
 
 def changed(a: Mapping[str, Token], b: Mapping[str, Token]) -> int:
     """How many people contribute differently to two versions of a figure."""
+    if isinstance(a, Entries) or isinstance(b, Entries):
+        return Entries.of(a).changed(Entries.of(b))
     if a == b:
         return 0
     # a person whose token changed is in both sides of the difference: counted once
@@ -411,7 +413,7 @@ class History:
             if shared is not None and shared[0] is fig:  # a table two reports share
                 self._sigs[key] = shared[1]
                 return shared[1]
-            h = hash(frozenset(fig.contrib.items()))
+            h = hash(Entries.of(fig.contrib))
             same = self._contribs.setdefault(h, [])
             i = next((j for j, other in enumerate(same) if other == fig.contrib), len(same))
             if i == len(same):

@@ -134,7 +134,11 @@ def from_snapshot(text: str) -> list[FeedEngagement]:
     lead's store: they are rebuilt as plain attribute holders, not validated
     again (pydantic's construction was most of a large report's time)."""
     raw = json.loads(zlib.decompress(base64.b64decode(text)))
-    return [cast(FeedEngagement, _engagement(e)) for e in raw]
+    raw.reverse()
+    found = []
+    while raw:  # each one's JSON dropped as it is rebuilt: not both in memory
+        found.append(cast(FeedEngagement, _engagement(raw.pop())))
+    return found
 
 
 _FORMATS = {f.value: f for f in Format}
@@ -190,7 +194,9 @@ def earlier_reports(programme: Programme, register: list[dict[str, Any]]) -> lis
     what to each of its figures (from the feeds' state it was made from). Reports
     made from the same state with the same rows (the same report written in
     another format, or again with no new feed) have the same tables: built once,
-    read by both (nothing changes a table once built)."""
+    read by both (nothing changes a table once built). Each is rebuilt in turn, its
+    people dropped before the next: only its tables stay, their figures' people
+    kept compact (`tables.Entries`), as the checks across reports read them."""
     found = []
     built: dict[tuple[str, tuple[str, ...], int], list[Table]] = {}
     for entry in register:
@@ -200,6 +206,7 @@ def earlier_reports(programme: Programme, register: list[dict[str, Any]]) -> lis
             engagements = from_snapshot(entry["snapshot"])
             shown = list(entry["shown"])
             tables = built[same] = _layout(programme, engagements, shown, entry["last_period"])[0]
+            del engagements  # one earlier report's people at a time
         contrib = {t.fid(p): t.cells[p].contrib for t in tables for p in t.positions()}
         found.append(
             Earlier(
@@ -251,6 +258,8 @@ def _build_report(
     for earlier_entry in register:
         used.update(earlier_entry.get("coaches", {}))
     engagements = merge(feeds, used)
+    # kept for the register now, while little else is in memory (its JSON is large)
+    kept = snapshot(engagements)
     current = [e for e in engagements if e.status.value != "withdrawn"]
     people: dict[str | None, dict[str, Token]] = {}
     for e in current:
@@ -289,7 +298,7 @@ def _build_report(
         "shown": shown,
         "last_period": last_period,
         "published": report.published(),
-        "snapshot": snapshot(engagements),
+        "snapshot": kept,
         "coaches": {**used, **_latest_written(feeds)},
     }
     return report, entry
