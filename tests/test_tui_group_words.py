@@ -86,3 +86,24 @@ async def test_a_group_s_framing_is_its_collective_kickoff_in_a_collective_forma
         words = group_confidential_markdown(confidential, lang)
         assert t("format_group.aoi", lang) in words
         assert t("format.aoi", lang) not in words, lang
+
+
+async def test_an_at_that_names_no_one_says_what_to_do_on_the_screen(store: Store) -> None:
+    """'@zz' in a team's live note: the line above the input said the CLI's
+    'see aoi participant list ENGAGEMENT'; it says to type the start of a name, or
+    ctrl+r."""
+    from aoi_tui.screens.session import SessionScreen
+    from tests.test_tui_group import about_shown
+
+    app, eid = group_app(store)
+    everyone = [p.id for p in people(store, eid).values()]
+    number = store.engagement(eid).new_session(SessionKind.TEAM_AOI, attendance=everyone).number
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(SessionScreen(eid, number, resume=False))
+        await on_screen(pilot, SessionScreen)
+        await pilot.press("ctrl+b", *"@zz bien")  # the coach alone: the problem in words
+        await pilot.pause()
+        said = about_shown(app.screen)
+        assert said.startswith("no participant is named 'zz'") and "ctrl+r" in said, said
+        assert "aoi participant list" not in said

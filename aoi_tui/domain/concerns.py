@@ -231,7 +231,10 @@ def mentioned(
         try:
             p = find_participant(participants, match.group(1))
         except NoSuchParticipant as exc:
-            problems.append(str(exc))
+            # where to look next said where the @ is typed (a screen, or aoi note add),
+            # not `aoi participant list`, which no screen offers
+            unknown = not _starting_with(participants, match.group(1))
+            problems.append(t("about.no_one", query=match.group(1)) if unknown else str(exc))
             continue
         if p not in found:
             found.append(p)
