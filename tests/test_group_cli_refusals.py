@@ -110,5 +110,8 @@ def test_a_withdrawn_participants_agreement_is_not_changed(
     for lang, words in (("en", "never undone"), ("fr", "jamais annulé")):
         consent = ("participant", "consent", eid, "ana", "--date", "2026-11-23")
         fails(aoi({**env, "AOI_LANG": lang}, data, *consent), "2026-11-22", words)
+    # agreeing to the charter: "record their consent first" could not be done
+    ok(aoi(env, data, "engagement", "charter", eid, "--confidentiality", "ce qui se dit reste ici"))
+    fails(aoi(env, data, "participant", "charter", eid, "ana"), "2026-11-22", "never undone")
     assert ok_json(aoi(env, data, "participant", "list", eid, "--json")) == before
     ok(aoi(env, data, "participant", "report", eid, "bea", "--own-items", "yes"))

@@ -342,7 +342,11 @@ def agree_to_charter(p: Participant, charter: Charter | None, at: datetime | Non
     to again): only while their consent holds."""
     if charter is None:
         raise AgreementRefused(t("participant.no_charter"))
-    if p.agreement.consent_date is None or p.withdrawn_on is not None:
+    if p.withdrawn_on is not None:  # "record their consent first" could not be done
+        raise AgreementRefused(
+            t("participant.withdrew_nothing_more", name=p.name, date=p.withdrawn_on.isoformat())
+        )
+    if p.agreement.consent_date is None:
         raise AgreementRefused(t("participant.charter_needs_consent", name=p.name))
     p.charter_agreement = Validation(at=at or clock.now(), text_sha256=charter.sha256(), by=p.id)
 
