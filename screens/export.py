@@ -25,6 +25,7 @@ from aoi_tui.domain.models import Audience, Engagement
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.exports.group_documents import NoConsentYet, NoSuchRecipient
 from aoi_tui.exports.group_export import GroupDocument, build_group_export, group_documents
+from aoi_tui.exports.markdown_parts import capital
 from aoi_tui.exports.shared_report import ConsentMissing
 from aoi_tui.exports.writing import (
     EXPORT_FORMATS,
@@ -123,7 +124,8 @@ class ExportScreen(AoiScreen[None]):
         }
         options = [(self.reader_words(d, engagement), key) for key, d in self.documents.items()]
         elsewhere = (Audience.SUPERVISION, Audience.PROGRAMME, Audience.SUBJECT_ACCESS)
-        options += [(t(f"audience.{a.value}"), a.value) for a in elsewhere]
+        # capitalised as the readers' names above them ("Dossier confidentiel")
+        options += [(capital(t(f"audience.{a.value}")), a.value) for a in elsewhere]
         audience = self.query_one("#audience", Select)
         chosen = audience.value
         audience.set_options(options)
@@ -139,7 +141,7 @@ class ExportScreen(AoiScreen[None]):
             return t("ui.export.participant_recap", name=person.name if person else "?")
         if document.audience is Audience.RECAP:
             return t("ui.export.group_recap")
-        return t(f"audience.{document.audience.value}")
+        return capital(t(f"audience.{document.audience.value}"))
 
     def first_choice(self) -> str:
         """The sponsor's report (an N+1's, for a group); a recap when the screen

@@ -87,13 +87,13 @@ async def test_the_screen_offers_a_group_what_the_cli_makes_built_the_same_way(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await export_screen(pilot, eid)
         assert labels(screen) == [
-            "confidential file",
+            "Confidential file",
             "Report for Sandrine Caron (N+1)",
             "Recap for the group",
             *(f"Recap for {name}" for name in people),
-            "case for supervision",
-            "programme feed",
-            "access request",
+            "Case for supervision",
+            "Programme feed",
+            "Access request",
         ]
         # opened on the N+1's report: what she will receive, named
         assert screen.export is not None and screen.export.recipient == "Sandrine Caron"
@@ -102,7 +102,7 @@ async def test_the_screen_offers_a_group_what_the_cli_makes_built_the_same_way(
             "Report for Sandrine Caron (N+1)": (Audience.SHARED, "Sandrine Caron", None),
             "Recap for the group": (Audience.RECAP, None, None),
             "Recap for Léa Garnier": (Audience.RECAP, None, people["Léa Garnier"]),
-            "confidential file": (Audience.CONFIDENTIAL, None, None),
+            "Confidential file": (Audience.CONFIDENTIAL, None, None),
         }
         for label, (audience, n1, participant) in expected.items():
             for fmt in ("md", "json"):
@@ -369,25 +369,25 @@ async def test_the_preview_shows_only_what_whoever_is_in_the_room_may_read(store
         def seen() -> str:
             return str(preview.text)  # type: ignore[attr-defined]
 
-        await choose(pilot, screen, "confidential file")
+        await choose(pilot, screen, "Confidential file")
         confidential = seen()
         assert "Léa Garnier" in confidential
         for room, readable, hidden in (
             (Room.SPONSOR, "Report for Sandrine Caron (N+1)", "Recap for Léa Garnier"),
             (Room.GROUP, "Recap for the group", "Report for Sandrine Caron (N+1)"),
         ):
-            await choose(pilot, screen, "confidential file")
+            await choose(pilot, screen, "Confidential file")
             app.room = room
             await pilot.pause()
             # before the N+1 the file leaves the list: their report shows in its place
             assert seen() != confidential and "Léa" not in state(screen), room
-            assert (room is Room.SPONSOR) is ("confidential file" not in labels(screen))
+            assert (room is Room.SPONSOR) is ("Confidential file" not in labels(screen))
             await choose(pilot, screen, hidden)
             assert seen() == "" and "Léa" not in state(screen), room
             await choose(pilot, screen, readable)
             assert seen() != "" and "will receive" in state(screen), room
             app.room = Room.COACH
-            await choose(pilot, screen, "confidential file")
+            await choose(pilot, screen, "Confidential file")
             assert seen() == confidential
 
 
