@@ -115,3 +115,11 @@ def test_a_withdrawn_participants_agreement_is_not_changed(
     fails(aoi(env, data, "participant", "charter", eid, "ana"), "2026-11-22", "never undone")
     assert ok_json(aoi(env, data, "participant", "list", eid, "--json")) == before
     ok(aoi(env, data, "participant", "report", eid, "bea", "--own-items", "yes"))
+    # a withdrawn coachee counts in a programme as a withdrawal: they may leave it
+    one = ok(aoi(env, data, "engagement", "new", "--coachee", "Cy Lam", "--sponsor", "M")).strip()
+    ok(aoi(env, data, "engagement", "consent", one, "--date", "2026-11-20"))
+    ok(aoi(env, data, "participant", "report", one, "cy", "--programme-statistics", "yes"))
+    ok(aoi(env, data, "engagement", "withdraw", one))
+    fails(aoi(env, data, "participant", "report", one, "cy", "--programme-statistics", "yes"))
+    ok(aoi(env, data, "participant", "report", one, "cy", "--programme-statistics", "no"))
+    fails(aoi(env, data, "participant", "report", one, "cy", "--programme-statistics", "yes"))

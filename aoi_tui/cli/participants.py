@@ -182,7 +182,10 @@ def cmd_participant_report(args: argparse.Namespace) -> int:
     from aoi_tui.domain.participants import AgreementRefused, set_reporting
 
     def change(e: Engagement, p: Participant) -> str:
-        if p.withdrawn_on is not None:  # nothing of theirs is reported: any flag is moot
+        # nothing of theirs is reported: any flag is moot, but for a withdrawn
+        # coachee leaving the programme's count of withdrawals
+        leaving = e.individual and args.programme_statistics is False
+        if p.withdrawn_on is not None and not leaving:
             raise AgreementRefused(
                 t("participant.withdrew_nothing_more", name=p.name, date=p.withdrawn_on.isoformat())
             )

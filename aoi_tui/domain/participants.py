@@ -304,9 +304,10 @@ def set_reporting(
     """What may be reported about `p` (None: left as it is), and whether their
     agreement says the coach is supervised. Someone who withdrew has nothing
     reported from that day whatever their flags say, and a withdrawal is never
-    undone: a change to what is reported (programme statistics included) would
-    have no effect, so it is refused, said (the same flags given again are
-    not a change: the framing saves every flag)."""
+    undone: a change to what is reported would have no effect, so it is refused,
+    said (the same flags given again are not a change: the framing saves every
+    flag). Programme statistics may still be turned off: a withdrawn individual
+    engagement is counted as a withdrawal while they are on (`programme.sending`)."""
     changed = [
         now is not None and now != before
         for now, before in (
@@ -314,7 +315,7 @@ def set_reporting(
             (attendance, p.agreement.report_attendance),
             (objective_status, p.agreement.report_objective_status),
             (competencies, p.agreement.report_competencies),
-            (programme_statistics, p.programme_statistics),
+            (programme_statistics or None, p.programme_statistics),
         )
     ]
     if p.withdrawn_on is not None and any(changed):
