@@ -15,6 +15,7 @@ chosen, or an `@` typed: masked before the prefix is whole)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,6 @@ from dataclasses import dataclass, field
 from aoi_tui.config.i18n import t
 from aoi_tui.domain.allow_list import ForSponsor, Item, group_safe, named_for, reaches, sponsors
 from aoi_tui.domain.concerns import (
-    MENTION,
     concerned,
     default_about,
     mentioned,
@@ -124,12 +124,18 @@ def choices(engagement: Engagement) -> list[list[str]]:
 def masked(room: Room, about: Whom, text: str) -> bool:
     """Whether the note being typed is masked on screen: the N+1 in the room,
     always; the group, as soon as it may concern one person (an `@` typed, a
-    person chosen, or no one known yet)."""
+    person chosen, or no one known yet). `@groupe ` (`@group `) whole, with the
+    group's note it says, stays on screen: it names no one."""
     if room is Room.SPONSOR:
         return True
     if room is Room.GROUP:
-        return not about.group or MENTION.search(text) is not None or "@" in text
+        return not about.group or "@" in GROUP_SAID.sub("", text)
     return False
+
+
+GROUP_SAID = re.compile(r"(?<![\w@])@(?:groupe|group)(?=[^\w-])", re.IGNORECASE)
+"""The group's word typed whole (a separator after it: `@group` may still become
+`@groupil`), as `concerns.says_the_group` reads it."""
 
 
 def shown(item: Item, engagement: Engagement, room: Room) -> bool:

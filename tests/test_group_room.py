@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from aoi_tui.config.i18n import t
+from aoi_tui.domain.concerns import MENTION, says_the_group
 from aoi_tui.domain.models import GROUP
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens.group_room import (
@@ -56,7 +57,10 @@ def test_nothing_about_a_person_shows_while_the_group_or_the_n1_is_in_the_room(
 
 texts = st.lists(
     st.sampled_from(
-        ["@", "@al", "@b", "@zz", "Albane", "Basile", "le", "groupe", " ", "@@", "x@y"]
+        [
+            *("@", "@al", "@b", "@zz", "Albane", "Basile", "le", "groupe", " ", "@@", "x@y"),
+            *("@groupe", "@Group", "@group-x", "@groupes"),
+        ]
     ),
     max_size=6,
 ).map(" ".join)
@@ -74,8 +78,11 @@ def test_a_note_being_typed_shows_to_the_group_only_if_it_concerns_the_group(
     chosen = tuple(options[chosen_at]) if 0 <= chosen_at < len(options) else None
     about = whom(text, chosen, e, session, phase)
     assert masked(Room.SPONSOR, about, text)
-    if not masked(Room.GROUP, about, text):
-        assert about.about == (GROUP,) and "@" not in text and not about.problems
+    if not masked(Room.GROUP, about, text):  # no @ but the group's word typed whole
+        said = MENTION.findall(text)
+        assert about.about == (GROUP,) and not about.problems
+        assert all(says_the_group(w) for w in said) and text.count("@") == len(said)
+        assert not text.endswith(("@Group", "@groupe"))  # it may yet become a name
     if about.problems:
         assert about.about == ()  # never a guess: Enter refuses it
     for pid in about.about:
@@ -372,6 +379,9 @@ def test_at_group_says_the_group_in_either_language_unless_a_name_starts_with_it
             assert said.about == (GROUP,) and not said.problems, (word, phase)
         note = Note(session=1, phase="request", text="x", about=[claire.id])
         assert whom_edited(f"{word} x", note, e, case).about == (GROUP,)
+    # typed whole, in front of the group, it stays on screen: it names no one
+    for text, hidden in (("@groupe la relève tient", False), ("@groupe", True)):
+        assert masked(Room.GROUP, whom(text, None, e, case, "news"), text) is hidden
     # a group and a person at once: whose is it? Refused, as --about is
     assert whom("@groupe @bru tension", None, e, case, "news").problems
     # the N+1 reads the group's note without the coach's shorthand
