@@ -870,9 +870,8 @@ class FramingScreen(AoiScreen[str | None]):
             hidden = self.aoi.room is not Room.COACH
             self.say(t("ui.framing.about_problem_hidden") if hidden else about.problems[0])
             return None
-        if about.people:
-            text = spoken(text, about.people)
-        return text, list(about.about)
+        # the shorthand (`@kar`, `@groupe`) becomes what the row's whom says
+        return spoken(text, about.people), list(about.about)
 
     @on(Input.Submitted, "#o-statement")
     @on(Input.Submitted, "#o-indicator")
@@ -957,7 +956,7 @@ class FramingScreen(AoiScreen[str | None]):
                         else t("ui.framing.about_problem_hidden")
                     )
                     return
-                name = spoken(name, about.people) if about.people else name
+                name = spoken(name, about.people)
                 competency.about = list(about.about)
             competency.name = name
             competency.behaviours = [line.lstrip("-•* ").strip() for line in lines[1:]]

@@ -108,6 +108,8 @@ async def test_a_team_roadmap_says_whom_each_item_concerns_and_hides_a_persons_b
         framing.query_one("#c-own", Input).focus()
         await type_in(pilot, "@karim Animer")
         await pilot.press("enter")
+        await type_in(pilot, "@groupe Consignes")
+        await pilot.press("enter")
         await pilot.pause()
         competencies = table_text(framing, "competencies")
         assert "Animer" in competencies and "Karim" in competencies
@@ -128,7 +130,10 @@ async def test_a_team_roadmap_says_whom_each_item_concerns_and_hides_a_persons_b
     first = next(o for o in ef.all(Objective) if o.statement.startswith("Des passations"))
     assert first.about == [ids["Léa"]]  # its row's ctrl+r
     assert not any("flou" in s for s in about)
-    assert {c.name: c.about for c in ef.all(Competency)} == {"Animer": [ids["Karim"]]}
+    assert {c.name: c.about for c in ef.all(Competency)} == {
+        "Animer": [ids["Karim"]],
+        "Consignes": [GROUP],  # the group's word said it, and goes
+    }
     assert GROUP not in about["Arrets"]
 
 
