@@ -824,7 +824,10 @@ class FramingScreen(AoiScreen[str | None]):
             return
         field = self.query_one(self.WHOM_FIELDS[kind], Input)
         about = self.whom_of(kind, field.value)
-        hidden = self.aoi.room is not Room.COACH and (not about.group or "@" in field.value)
+        # before the N+1 as before the group: masked as a note is with the group in
+        hidden = self.aoi.room is not Room.COACH and group_room.masked(
+            Room.GROUP, about, field.value
+        )
         field.password = hidden
         line = Text(t("ui.framing.about_hidden")) if hidden else about_line(about)
         self.query_one(f"#{kind}-whom", Static).update(line)
