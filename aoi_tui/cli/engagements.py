@@ -207,11 +207,8 @@ def _one_coachee(e: Any, command: str) -> None:
     """`aoi engagement consent|withdraw` are an individual engagement's: in a group
     each participant has their own agreement."""
     if not e.individual:
-        raise CliError(
-            f"this is a collective engagement: each participant has their own agreement "
-            f"(aoi participant {command} ENGAGEMENT PARTICIPANT"
-            + (" --date YYYY-MM-DD)" if command == "consent" else ")")
-        )
+        date = " --date YYYY-MM-DD" if command == "consent" else ""
+        raise CliError(i18n.t("group_cli.consent_per_participant", command=command, date=date))
 
 
 def cmd_engagement_consent(args: argparse.Namespace) -> int:
@@ -286,28 +283,20 @@ def _session_people(args: argparse.Namespace, engagement: Any, kind: SessionKind
     given = args.participant or args.present or args.case_bringer
     if engagement.individual:
         if given:
-            raise CliError(
-                "--participant, --present and --case-bringer are for a collective engagement"
-            )
+            raise CliError(i18n.t("group_cli.collective_only"))
         return {}
     if collective(kind):
         if args.participant:
-            raise CliError(
-                f"a {kind.value} session is held with the group: --present says who came "
-                "(--participant is for a one-to-one session)"
-            )
+            raise CliError(i18n.t("group_cli.with_the_group", kind=kind.value))
         if args.case_bringer and kind is not SessionKind.PEER:
-            raise CliError("--case-bringer is for a peer session (--kind peer)")
+            raise CliError(i18n.t("group_cli.case_bringer_peer_only"))
         present = [named(engagement, q).id for q in args.present or []]
         bringer = named(engagement, args.case_bringer).id if args.case_bringer else None
         if kind is SessionKind.PEER and bringer is None:  # the TUI asks for one too
             raise CliError(i18n.t("participant.case_bringer_needed"))
         return {"attendance": present if args.present else None, "case_bringer": bringer}
     if args.present or args.case_bringer:
-        raise CliError("a one-to-one session has no --present or --case-bringer")
+        raise CliError(i18n.t("group_cli.one_to_one_no_present"))
     if not args.participant:
-        raise CliError(
-            f"a {kind.value} session in a group is held with one participant: add "
-            "--participant PARTICIPANT (or choose a collective kind)"
-        )
+        raise CliError(i18n.t("group_cli.one_to_one_needed", kind=kind.value))
     return {"participant": named(engagement, args.participant).id}

@@ -229,32 +229,29 @@ def _validate_in_group(args: argparse.Namespace, ef: Any) -> int:
     from aoi_tui.domain.validations import validate
 
     if not args.by:
-        raise CliError(
-            "in a group each participant validates for themselves: add --by PARTICIPANT "
-            "(repeatable)"
-        )
+        raise CliError(i18n.t("group_cli.validate_by_needed"))
     with ef.batch():
         engagement = ef.engagement()
         try:
             note = ef.get(Note, args.note)
         except KeyError:
-            raise CliError(f"no note {args.note} in this engagement") from None
+            raise CliError(i18n.t("group_cli.no_note", id=args.note)) from None
         if note.visibility is not Visibility.SHAREABLE:
-            raise CliError("this note is private: make it shareable before it is validated")
+            raise CliError(i18n.t("group_cli.private_first"))
         people = [named(engagement, b) for b in args.by]
         concern = concerned(note, engagement)
         for p in people:
             if not concern.group and p.id not in concern.people:
-                raise CliError(f"this note does not concern {p.name}: they do not validate it")
+                raise CliError(i18n.t("group_cli.not_theirs", name=p.name))
             if not validation_open_for(p, engagement):
-                raise CliError(f"{p.name} withdrew: nothing more is validated by them")
+                raise CliError(i18n.t("group_cli.withdrew", name=p.name))
             validate(note, p, engagement)
         ef.update(note)
     names = ", ".join(p.name for p in people)
     out(
         args,
         {"id": note.id, "validated_by": [p.id for p in people]},
-        f"Validated by {names}.",
+        i18n.t("group_cli.validated_by", names=names),
     )
     return 0
 

@@ -445,7 +445,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         # for its problems are imported before one: the CLI starts without them
         from aoi_tui.domain.problems import Invalid, first_problem
 
-        fail(str(first_problem(exc)) if isinstance(exc, Invalid) else str(exc))
+        fail(first_problem(exc).plainly() if isinstance(exc, Invalid) else str(exc))
     except BrokenPipeError:
         raise  # said nothing of: `main`
     except OSError as exc:

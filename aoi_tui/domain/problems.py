@@ -29,6 +29,14 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}" if self.where else self.reason
 
+    def plainly(self) -> str:
+        """Said to the coach: aoi's own words alone where a validator of ours said
+        what is wrong ("a name is at most 120 characters"), without pydantic's
+        "name: Value error, " in front; pydantic's own, after their field."""
+        if self.kind == "value_error":
+            return self.reason.removeprefix("Value error, ")
+        return str(self)
+
 
 def first_problem(exc: Invalid) -> Problem:
     """The first of the problems pydantic found."""

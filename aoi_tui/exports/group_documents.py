@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from pydantic import Field
 
+from aoi_tui.config.i18n import t
 from aoi_tui.domain.allow_list import (
     Closing,
     ForParticipant,
@@ -216,7 +217,7 @@ def the_sponsor(engagement: Engagement, name: str | None) -> str:
         if same_person(n, name):
             return n
     raise NoSuchRecipient(
-        f"{name} is no N+1 of this group" + (f" ({', '.join(known)})" if known else "")
+        t("group_cli.no_such_n1", name=name) + (f" ({', '.join(known)})" if known else "")
     )
 
 

@@ -284,9 +284,10 @@ class EngagementFile:
         with self.batch():
             engagement = self.engagement()
             if kind not in session_kinds_for(engagement.form):
+                kinds = ", ".join(k.value for k in session_kinds_for(engagement.form))
+                form = engagement.form.value
                 raise ValueError(
-                    f"a {engagement.form.value} engagement holds no {kind.value} session "
-                    f"({', '.join(k.value for k in session_kinds_for(engagement.form))})"
+                    t("group_cli.kind_not_held", form=form, kind=kind.value, kinds=kinds)
                 )
             known = {p.id for p in engagement.participants}
             for pid in [participant, case_bringer, *(attendance or [])]:
