@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from aoi_tui.domain.ids import new_id
 from aoi_tui.domain.vocabulary import Area, Format, Level, ObjectiveStatus, SessionKind, Status
@@ -136,8 +136,9 @@ def from_snapshot(text: str) -> list[FeedEngagement]:
     raw = json.loads(zlib.decompress(base64.b64decode(text)))
     raw.reverse()
     found = []
+    seen: _Seen = {}
     while raw:  # each one's JSON dropped as it is rebuilt: not both in memory
-        found.append(cast(FeedEngagement, _engagement(raw.pop())))
+        found.append(cast(FeedEngagement, _engagement(raw.pop(), seen)))
     return found
 
 
@@ -151,41 +152,72 @@ _LEVELS: dict[int | None, Level | None] = {None: None, **{level.value: level for
 of them in a large programme's register)."""
 
 
-def _engagement(e: dict[str, Any]) -> SimpleNamespace:
+class _Session(NamedTuple):
+    kind: SessionKind
+    period: int
+    handover: bool | None
+
+
+class _Objective(NamedTuple):
+    area: Area | None
+    status: ObjectiveStatus
+
+
+class _Competency(NamedTuple):
+    competency: str
+    start: Level | None
+    latest: Level | None
+
+
+class _Person(NamedTuple):
+    key: str
+    objectives: tuple[_Objective, ...] | None
+    competencies: tuple[_Competency, ...] | None
+    evaluation: None  # in no table
+
+
+_Seen = dict[tuple[Any, ...], Any]
+"""Parts already rebuilt, by value: a programme's thousands of sessions, objectives
+and competencies are a few hundred distinct ones, each kept once."""
+
+
+def _once(seen: _Seen, part: tuple[Any, ...]) -> Any:
+    return seen.setdefault(part, part)
+
+
+def _engagement(e: dict[str, Any], seen: _Seen) -> SimpleNamespace:
     return SimpleNamespace(
         **{
             **e,
             "format": _FORMATS[e["format"]],
             "status": _STATUSES[e["status"]],
             "sessions": tuple(
-                SimpleNamespace(kind=_KINDS[s["kind"]], period=s["period"], handover=s["handover"])
+                _once(seen, _Session(_KINDS[s["kind"]], s["period"], s["handover"]))
                 for s in e["sessions"]
             ),
-            "participants": tuple(_person(p) for p in e["participants"]),
+            "participants": tuple(_person(p, seen) for p in e["participants"]),
         }
     )
 
 
-def _person(p: dict[str, Any]) -> SimpleNamespace:
+def _person(p: dict[str, Any], seen: _Seen) -> _Person:
     objectives = p["objectives"]
     competencies = p["competencies"]
-    return SimpleNamespace(
+    return _Person(
         key=p["key"],
         objectives=None
         if objectives is None
         else tuple(
-            SimpleNamespace(area=_AREAS[o["area"]], status=_OBJECTIVE_STATUSES[o["status"]])
+            _once(seen, _Objective(_AREAS[o["area"]], _OBJECTIVE_STATUSES[o["status"]]))
             for o in objectives
         ),
         competencies=None
         if competencies is None
         else tuple(
-            SimpleNamespace(
-                competency=c["competency"], start=_LEVELS[c["start"]], latest=_LEVELS[c["latest"]]
-            )
+            _once(seen, _Competency(c["competency"], _LEVELS[c["start"]], _LEVELS[c["latest"]]))
             for c in competencies
         ),
-        evaluation=None,  # in no table
+        evaluation=None,
     )
 
 

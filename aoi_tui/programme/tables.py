@@ -26,7 +26,7 @@ from __future__ import annotations
 import weakref
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aoi_tui.domain.vocabulary import Area, ObjectiveStatus, Status, counts_as_held
@@ -232,7 +232,11 @@ class _Builder:
             sums[i] += value
         _fold(contrib, people)
 
-    def table(self) -> Table:
+    def table(self, anchors: Table | None = None) -> Table:
+        """The table; `anchors`: an anchored table built from the same engagements,
+        each in one cell of its row in both, so that the anchors (row totals and
+        grand total) are the same figures: that table's are taken, not folded and
+        kept again (six tables share them)."""
         t = self.template
         empty = [0] * len(t.measures)
         inner = self.inner
@@ -244,13 +248,24 @@ class _Builder:
             t.cells[pos] = Figure(values=values, contrib=contrib)
         if t.row_totals:
             for r in t.rows:
-                t.cells[(r, T)] = _sum(empty, [inner[(r, c)] for c in t.cols if (r, c) in inner])
+                parts = [inner[(r, c)] for c in t.cols if (r, c) in inner]
+                if anchors is None:
+                    t.cells[(r, T)] = _sum(empty, parts)
+                    continue
+                shared = anchors.cells[(r, T)]
+                if _sum(empty, [(v, {}) for v, _ in parts]).values != shared.values:
+                    raise ValueError(f"{t.name}: row {r} is not {anchors.name}'s")
+                t.cells[(r, T)] = shared
         if t.col_totals:
             for c in t.cols:
                 t.cells[(T, c)] = _sum(empty, [inner[(r, c)] for r in t.rows if (r, c) in inner])
             if t.row_totals:
                 rows = [t.cells[(r, T)] for r in t.rows]
-                t.cells[(T, T)] = _sum(empty, [(f.values, f.contrib) for f in rows])
+                t.cells[(T, T)] = (
+                    _sum(empty, [(f.values, f.contrib) for f in rows])
+                    if anchors is None
+                    else anchors.cells[(T, T)]
+                )
         # compact at once: the dictionaries go before the next table's are made
         self.inner = {}
         for figure in t.cells.values():
@@ -258,7 +273,7 @@ class _Builder:
         return t
 
 
-def _sum(empty: list[int], parts: list[tuple[list[int], Mapping[str, Token]]]) -> Figure:
+def _sum(empty: list[int], parts: Sequence[tuple[list[int], Mapping[str, Token]]]) -> Figure:
     sums = list(empty)
     folded: dict[str, Token] = {}
     for values, contrib in parts:
@@ -349,7 +364,8 @@ def build_tables(
             sessions.add(row, col, [n], _people_tokens(e, n))
         planned.add(row, "planned", [e.sessions_planned], _people_tokens(e, e.sessions_planned))
 
-    tables = [started.table(), status.table(), *(b.table() for b in outcomes.values())]
+    first = started.table()
+    tables = [first, status.table(first), *(b.table(first) for b in outcomes.values())]
     tables += [sessions.table(), planned.table()]
     tables.append(_objectives(current))
     tables.append(_competencies(programme, current))
