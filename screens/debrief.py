@@ -59,6 +59,7 @@ from aoi_tui.screens.group_room import (
     Whom,
     in_debrief,
     names,
+    owner_words,
     short_names,
     shown,
     the_group_present,
@@ -459,9 +460,7 @@ class DebriefScreen(AoiScreen[None]):
         return not self.engagement.individual
 
     def owner_words(self, owner: Owner) -> str:
-        """Who owns an action, in words: a group has participants, not one coachee."""
-        group = owner is Owner.COACHEE and not self.engagement.individual
-        return t("ui.debrief.owner_participants") if group else t(f"owner.{owner.value}")
+        return owner_words(owner, self.engagement)
 
     def validate_for_the_group(self, item: Validated) -> bool:
         """F4 in a group's debrief, on `item`: the group present validates a group

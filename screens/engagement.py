@@ -34,7 +34,13 @@ from aoi_tui.domain.vocabulary import INDIVIDUAL_KINDS, Room, collective, sessio
 from aoi_tui.live.live_session import open_session
 from aoi_tui.screens.attendance import participant_label
 from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, can_open, failures_said
-from aoi_tui.screens.group_room import in_progress_view, named_in_the_room, shown, whose
+from aoi_tui.screens.group_room import (
+    in_progress_view,
+    named_in_the_room,
+    owner_words,
+    shown,
+    whose,
+)
 from aoi_tui.store.store import IndexNotUpdated
 
 if TYPE_CHECKING:
@@ -345,7 +351,7 @@ class EngagementScreen(AoiScreen[None]):
         self.query_one("#actions", Static).update(
             Text(
                 "\n".join(
-                    f"• {a.text}  ({t(f'owner.{a.owner.value}')}"
+                    f"• {a.text}  ({owner_words(a.owner, e)}"
                     + (f", {a.due.isoformat()}" if a.due else "")
                     + ")"
                     for a in actions

@@ -39,6 +39,7 @@ from aoi_tui.domain.models import (
     Engagement,
     Note,
     Objective,
+    Owner,
     Participant,
     Session,
     SessionKind,
@@ -119,6 +120,13 @@ def choices(engagement: Engagement) -> list[list[str]]:
     """What the one key steps through: the group, then each participant still in
     the group (a withdrawn one is no longer spoken of in the room)."""
     return [[GROUP], *([p.id] for p in engagement.participants if p.withdrawn_on is None)]
+
+
+def owner_words(owner: Owner, engagement: Engagement) -> str:
+    """Who owns an action, in words: a group has participants, not one coachee."""
+    if owner is Owner.COACHEE and not engagement.individual:
+        return t("ui.debrief.owner_participants")
+    return t(f"owner.{owner.value}")
 
 
 def masked(room: Room, about: Whom, text: str) -> bool:
@@ -442,6 +450,7 @@ __all__ = [
     "names",
     "objective_progress_shown",
     "opening_room",
+    "owner_words",
     "short_names",
     "shown",
     "sponsor_joins",

@@ -88,7 +88,7 @@ def group_handover_text(
     """A group's handover, the N+1 and the group in the room: what reaches the N+1
     and concerns the group (`group_room.shown`), nothing about one person."""
     from aoi_tui.domain.vocabulary import Room
-    from aoi_tui.screens.group_room import shown
+    from aoi_tui.screens.group_room import owner_words, shown
 
     def item(words: str) -> str:
         return "\n• " + clean(words).replace("\n", "\n  ")
@@ -110,7 +110,7 @@ def group_handover_text(
         text.append("\n" + t("ui.handover.actions"), style="bold")
         for a in follow:
             due = f", {t('field.due')} {a.due.isoformat()}" if a.due else ""
-            text.append(item(a.text) + f" ({t(f'owner.{a.owner.value}')}{due})")
+            text.append(item(a.text) + f" ({owner_words(a.owner, engagement)}{due})")
     return text
 
 

@@ -107,3 +107,23 @@ async def test_an_at_that_names_no_one_says_what_to_do_on_the_screen(store: Stor
         said = about_shown(app.screen)
         assert said.startswith("no participant is named 'zz'") and "ctrl+r" in said, said
         assert "aoi participant list" not in said
+
+
+async def test_a_team_s_open_actions_are_its_participants_not_a_coachee_s(store: Store) -> None:
+    """The engagement screen listed a team's action as '(coachee)'; the handover
+    panel showed the N+1 the same word."""
+    from aoi_tui.domain.models import Action, Owner
+    from aoi_tui.screens.engagement import EngagementScreen
+    from tests.tui_support import text_of
+
+    app, eid = group_app(store)
+    store.engagement(eid).insert(
+        Action(session=1, text="Relancer le fournisseur", owner=Owner.COACHEE, about=[GROUP])
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(EngagementScreen(eid))
+        screen = await on_screen(pilot, EngagementScreen)
+        listed = text_of(screen, "#actions")
+        assert "Relancer le fournisseur  (participants" in listed, listed
+        assert "coachee" not in listed
