@@ -29,7 +29,7 @@ from scipy.optimize import linprog
 from aoi_tui.programme.definition import ProgrammeError
 from aoi_tui.programme.disclosure import Earlier, changed, directions, primary
 from aoi_tui.programme.report import Report, build_report, earlier_reports
-from aoi_tui.programme.tables import T, Table
+from aoi_tui.programme.tables import Entries, T, Table
 from tests.programme_support import evolve, world
 
 STATS = {"reports": 0, "refused": 0, "suppressed": 0, "narrowest": float("inf"), "lps": 0}
@@ -462,3 +462,26 @@ def test_a_figure_unchanged_since_a_report_with_fewer_periods_keeps_its_table() 
         for r, before in ((first, []), (second, earlier))
     ]
     Attacker([first, second], sensitive).check(k)
+
+
+people_tokens = st.dictionaries(
+    st.sampled_from(["p1", "p2", "p3", "p4", "p5"]),
+    st.one_of(st.integers(0, 3), st.sampled_from(["e1", "e2", "e1+e2"])),
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(a=people_tokens, b=people_tokens)
+def test_compact_figures_count_changed_people_as_dictionaries_do(
+    a: dict[str, str | int], b: dict[str, str | int]
+) -> None:
+    """A figure's people are kept compact once its table is built (`Entries`):
+    two figures are the same unknown, and differ for as many people, exactly as
+    their dictionaries say (a figure taken for another, or a change counted
+    short, would let a hidden figure be worked out)."""
+    x, y = Entries.of(a), Entries.of(b)
+    assert x == a and y == b and (x == y) == (a == b)
+    if a == b:
+        assert hash(x) == hash(y)
+    assert changed(x, y) == changed(a, b) == changed(a, y)
+    assert dict(x.items()) == a and len(x) == len(a) and set(x) == set(a)
