@@ -118,11 +118,24 @@ class Entries(Mapping[str, Token]):
         ids = _ids()
         data = ids.pack(contrib, learn=True)
         assert data is not None  # every pair was just learnt
+        return Entries._kept(data, ids)
+
+    @staticmethod
+    def _kept(data: bytes, ids: _Ids) -> Entries:
         found = ids.same.get(data)
         if found is None:
             found = Entries(data, ids)
             ids.same[data] = found
         return found
+
+    @staticmethod
+    def union(parts: Sequence[Entries]) -> Entries:
+        """The people of `parts` together, none of them in two parts (the caller
+        knows): their pairs, sorted again (the numbers, not the pairs, are read)."""
+        numbers = array("I")
+        for part in parts:
+            numbers.frombytes(part._data)
+        return Entries._kept(array("I", sorted(numbers)).tobytes(), _ids())
 
     def _numbers(self) -> array[int]:
         numbers = array("I")
@@ -242,45 +255,64 @@ class _Builder:
         inner = self.inner
         for pos in t.positions():
             t.cells[pos] = Figure(values=list(empty))
+        cells: dict[Pos, _Cell] = {}
         for pos, (values, contrib) in inner.items():
             if pos not in t.cells:
                 raise KeyError(f"{t.name}: no cell {pos}")
-            t.cells[pos] = Figure(values=values, contrib=contrib)
+            cells[pos] = (values, contrib, Entries.of(contrib))
+            t.cells[pos] = Figure(values=values, contrib=cells[pos][2])
         if t.row_totals:
             for r in t.rows:
-                parts = [inner[(r, c)] for c in t.cols if (r, c) in inner]
+                parts = [cells[(r, c)] for c in t.cols if (r, c) in cells]
                 if anchors is None:
                     t.cells[(r, T)] = _sum(empty, parts)
                     continue
                 shared = anchors.cells[(r, T)]
-                if _sum(empty, [(v, {}) for v, _ in parts]).values != shared.values:
+                if _added(empty, [v for v, _, _ in parts]) != shared.values:
                     raise ValueError(f"{t.name}: row {r} is not {anchors.name}'s")
                 t.cells[(r, T)] = shared
         if t.col_totals:
             for c in t.cols:
-                t.cells[(T, c)] = _sum(empty, [inner[(r, c)] for r in t.rows if (r, c) in inner])
+                t.cells[(T, c)] = _sum(empty, [cells[(r, c)] for r in t.rows if (r, c) in cells])
             if t.row_totals:
-                rows = [t.cells[(r, T)] for r in t.rows]
+                # the grand total folds every cell: tokens merge in any order alike
                 t.cells[(T, T)] = (
-                    _sum(empty, [(f.values, f.contrib) for f in rows])
-                    if anchors is None
-                    else anchors.cells[(T, T)]
+                    _sum(empty, list(cells.values())) if anchors is None else anchors.cells[(T, T)]
                 )
-        # compact at once: the dictionaries go before the next table's are made
-        self.inner = {}
-        for figure in t.cells.values():
+        for pos in t.positions():
+            figure = t.cells[pos]
             figure.contrib = Entries.of(figure.contrib)
+        self.inner = {}  # its dictionaries go before the next table's are made
         return t
 
 
-def _sum(empty: list[int], parts: Sequence[tuple[list[int], Mapping[str, Token]]]) -> Figure:
+_Cell = tuple[list[int], Mapping[str, Token], "Entries"]
+"""An inner cell while its table is built: values, people as a dictionary and compact."""
+
+
+def _added(empty: list[int], parts: list[list[int]]) -> list[int]:
     sums = list(empty)
-    folded: dict[str, Token] = {}
-    for values, contrib in parts:
+    for values in parts:
         for i, value in enumerate(values):
             sums[i] += value
+    return sums
+
+
+def _sum(empty: list[int], parts: Sequence[_Cell]) -> Figure:
+    """A margin's figure: its cells' values added up and their people together.
+    Where no one is in two of its cells (a row of the tables about people and
+    engagements, most columns), the cells' compact numbers are merged as they
+    are; else each person's tokens are merged (`_fold`), then made compact."""
+    sums = _added(empty, [values for values, _, _ in parts])
+    everyone: set[str] = set()
+    for _, contrib, _ in parts:
+        everyone.update(contrib)
+    if len(everyone) == sum(len(contrib) for _, contrib, _ in parts):
+        return Figure(values=sums, contrib=Entries.union([e for _, _, e in parts]))
+    folded: dict[str, Token] = {}
+    for _, contrib, _ in parts:
         _fold(folded, contrib)
-    return Figure(values=sums, contrib=folded)
+    return Figure(values=sums, contrib=Entries.of(folded))
 
 
 def _fold(contrib: dict[str, Token], people: Mapping[str, Token]) -> None:
