@@ -485,3 +485,39 @@ def test_compact_figures_count_changed_people_as_dictionaries_do(
         assert hash(x) == hash(y)
     assert changed(x, y) == changed(a, b) == changed(a, y)
     assert dict(x.items()) == a and len(x) == len(a) and set(x) == set(a)
+
+
+def test_an_earlier_report_keeps_a_competency_named_as_a_session_kind() -> None:
+    """The register's engagements are rebuilt with each distinct part kept once: a
+    competency 'aoi' from level 2, and an AOI session in period 2, hold equal
+    values and stay a competency and a session."""
+    from aoi_tui.programme.feed import FeedEngagement
+    from aoi_tui.programme.report import from_snapshot, snapshot
+
+    engagement = FeedEngagement.model_validate(
+        {
+            "key": "e" * 16,
+            "site": "S01",
+            "format": "aoi",
+            "form": "individual",
+            "people": 1,
+            "start_period": 2,
+            "status": "active",
+            "sessions_planned": 6,
+            "sessions": [{"kind": "aoi", "period": 2}],
+            "kickoff_held": True,
+            "closing_held": False,
+            "cadence_days": 21,
+            "cadence_kept": True,
+            "participants": [
+                {
+                    "key": "p" * 16,
+                    "competencies": [{"competency": "aoi", "start": 2, "latest": None}],
+                }
+            ],
+        }
+    )
+    [back] = from_snapshot(snapshot([engagement]))
+    assert back.sessions[0].kind == "aoi" and back.sessions[0].period == 2
+    [competency] = back.participants[0].competencies or ()
+    assert (competency.competency, competency.start, competency.latest) == ("aoi", 2, None)

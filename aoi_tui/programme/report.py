@@ -182,7 +182,8 @@ and competencies are a few hundred distinct ones, each kept once."""
 
 
 def _once(seen: _Seen, part: tuple[Any, ...]) -> Any:
-    return seen.setdefault(part, part)
+    # by kind too: a session and a competency may hold equal values
+    return seen.setdefault((type(part), part), part)
 
 
 def _engagement(e: dict[str, Any], seen: _Seen) -> SimpleNamespace:
