@@ -93,7 +93,8 @@ async def test_a_team_roadmap_says_whom_each_item_concerns_and_hides_a_persons_b
         await pilot.press("enter")
         await pilot.pause()
         assert statement.value == "@kar flou"
-        refused = str(framing.query_one("#framing-message", Static).render())
+        # said where the whom is, where the autosave's "Saved" does not replace it
+        refused = str(framing.query_one("#o-whom", Static).render())
         assert "Karim Benali" in refused and "Karine Morel" in refused
         statement.value = ""
 
