@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings, strategies as st
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from aoi_tui.demo import create_group_demo
 from aoi_tui.domain.models import GROUP, Competency, Objective, Participant
@@ -53,7 +53,8 @@ async def test_a_team_roadmap_says_whom_each_item_concerns_and_hides_a_persons_b
     async with app.run_test(size=(80, 24)) as pilot:
         framing = await open_framing(pilot, 2)
         assert app.room is Room.SPONSOR  # the three-way kickoff: the N+1 is in the room
-        await go_to_tab(pilot, "framing-tabs", "tab-objectives")
+        await pilot.press("f4", "f4")  # Frame, Expectations, Roadmap
+        assert framing.query_one("#framing-tabs", TabbedContent).active == "tab-objectives"
         listed = table_text(framing, "objectives")
         # the N+1 sees the group's objectives, not Karim's own
         assert "passations de poste" in listed and KARIM_OBJECTIVE not in listed
@@ -105,7 +106,8 @@ async def test_a_team_roadmap_says_whom_each_item_concerns_and_hides_a_persons_b
         await pilot.press("ctrl+r")
 
         # a competency of Karim's own, typed with its @
-        await go_to_tab(pilot, "framing-tabs", "tab-competencies")
+        await pilot.press("f4", "f4", "f4")  # Participants, Charter, Competencies
+        assert framing.query_one("#framing-tabs", TabbedContent).active == "tab-competencies"
         framing.query_one("#c-own", Input).focus()
         await type_in(pilot, "@karim Animer")
         await pilot.press("enter")
