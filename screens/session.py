@@ -222,9 +222,7 @@ class SessionScreen(AoiScreen[None]):
                 self.aoi.room = Room.SPONSOR  # the N+1 joins for the handover
 
     def phase_changed(self) -> None:
-        # whom the note being typed concerns depends on the phase (a peer case's):
-        # said, and masked before the group, now, as Enter will save it
-        self.next_note.rework_about()
+        self.next_note.rework_about()  # whom it concerns may follow the phase (a peer case)
         self.action_draw_card()
         self.tick()
         self.show_panels()
@@ -285,6 +283,4 @@ class SessionScreen(AoiScreen[None]):
 
     def action_leave(self) -> None:
         self.live.drain()
-        # whoever is in the room (the group, the N+1) stays until F2 / ctrl+b says
-        # they left: leaving the screen is not their leaving
-        self.app.pop_screen()
+        self.app.pop_screen()  # whoever is in the room stays until F2 / ctrl+b
