@@ -485,6 +485,8 @@ def test_compact_figures_count_changed_people_as_dictionaries_do(
         assert hash(x) == hash(y)
     assert changed(x, y) == changed(a, b) == changed(a, y)
     assert dict(x.items()) == a and len(x) == len(a) and set(x) == set(a)
+    assert sorted(map(str, x.values())) == sorted(map(str, a.values()))
+    assert all(p in x and x[p] == a[p] for p in a) and "nobody" not in x
 
 
 def test_an_earlier_report_keeps_a_competency_named_as_a_session_kind() -> None:

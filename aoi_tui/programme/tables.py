@@ -26,7 +26,16 @@ from __future__ import annotations
 import weakref
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    KeysView,
+    Mapping,
+    Sequence,
+    ValuesView,
+)
 from dataclasses import dataclass, field
 
 from aoi_tui.domain.vocabulary import Area, ObjectiveStatus, Status, counts_as_held
@@ -155,8 +164,18 @@ class Entries(Mapping[str, Token]):
                 return pair_of[n][1]
         raise KeyError(person)
 
+    # Mapping's own views and `in` look each person up in turn (quadratic here)
     def items(self) -> ItemsView[str, Token]:
-        return ItemsView(dict(self._pairs()))
+        return dict(self._pairs()).items()
+
+    def keys(self) -> KeysView[str]:
+        return dict(self._pairs()).keys()
+
+    def values(self) -> ValuesView[Token]:
+        return dict(self._pairs()).values()
+
+    def __contains__(self, person: object) -> bool:
+        return person in set(self)
 
     def _pairs(self) -> Iterator[tuple[str, Token]]:
         return map(self._ids.pair_of.__getitem__, self._numbers())
