@@ -54,3 +54,24 @@ def test_a_group_s_refusals_and_validations_are_said_in_french(
     )
     for line in said:  # none in English
         assert not {"the", "is", "this", "session"} & set(line.split()), line
+
+
+def test_an_individual_engagement_s_answers_are_said_in_french(
+    store: Store, env: dict[str, str]
+) -> None:
+    """`session new`, `engagement consent`, `participant consent` and `note validate`
+    on a coachee's engagement answered in English under AOI_LANG=fr."""
+    data = store.root
+    new = ("engagement", "new", "--coachee", "Camille Roy", "--sponsor", "Marc Vidal", "--json")
+    eid = ok_json(aoi(env, data, *new))["id"]
+    said = [ok(aoi(env, data, "engagement", "consent", eid, "--date", "2026-11-20")).strip()]
+    said.append(ok(aoi(env, data, "session", "new", eid)).strip())
+    add = ("note", "add", eid, "--session", "1", "--json")
+    private = ok_json(aoi(env, data, *add, "un pas"))["id"]
+    said.append(fails(aoi(env, data, "note", "validate", eid, private)))
+    shared = ok_json(aoi(env, data, *add, "--shareable", "un autre pas"))["id"]
+    said.append(ok(aoi(env, data, "note", "validate", eid, shared)).strip())
+    assert said[0] == "Consentement enregistré le 2026-11-20."
+    assert said[1].startswith("Séance 1 (") and said[1].endswith(") créée."), said[1]
+    assert "cette note est privée" in said[2]
+    assert said[3] == "Validée par la personne accompagnée."

@@ -34,7 +34,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     out(
         args,
         {"id": eid, "created": created},
-        f"Demo engagement {'created' if created else 'already there'}: {eid}"
+        i18n.t("cli_said.demo_created" if created else "cli_said.demo_there", id=eid)
         + ("" if args.group else " (and a team's: aoi demo --group prints its id)"),
     )
     return 0
@@ -217,7 +217,7 @@ def cmd_engagement_consent(args: argparse.Namespace) -> int:
         e.agreement = e.agreement.model_copy(update={"consent_date": args.date})
         if e.status is Status.FRAMING:
             e.status = Status.ACTIVE
-        return f"Consent recorded on {args.date.isoformat()}."
+        return i18n.t("cli_said.consent_recorded", date=args.date.isoformat())
 
     return _change_engagement(args, change)
 
@@ -253,14 +253,15 @@ def cmd_session_new(args: argparse.Namespace) -> int:
     ef = store.engagement(engagement_id(store, args.engagement))
     engagement = ef.engagement()
     if engagement.status is Status.WITHDRAWN:
-        raise CliError("the coachee withdrew from this engagement: no new session")
+        raise CliError(i18n.t("cli_said.coachee_withdrew_no_session"))
     kind = SessionKind(args.kind) if args.kind else _default_kind(engagement)
     who = _session_people(args, engagement, kind)
     try:
         session = ef.new_session(kind, args.settings.phase_minutes, **who)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    out(args, {"number": session.number}, f"Session {session.number} ({kind.value}) created.")
+    said = i18n.t("cli_said.session_created", number=session.number, kind=kind.value)
+    out(args, {"number": session.number}, said)
     return 0
 
 

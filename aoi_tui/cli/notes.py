@@ -210,12 +210,10 @@ def cmd_note_validate(args: argparse.Namespace) -> int:
         except KeyError:
             raise CliError(f"no note {args.note} in this engagement") from None
         if note.visibility is not Visibility.SHAREABLE:
-            raise CliError(
-                "this note is private: make it shareable before the coachee validates it"
-            )
+            raise CliError(i18n.t("cli_said.private_note_validate"))
         note.validate_by_coachee()
         ef.update(note)
-    out(args, {"id": note.id, "validated": True}, "Validated by the coachee.")
+    out(args, {"id": note.id, "validated": True}, i18n.t("cli_said.validated_by_coachee"))
     return 0
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from aoi_tui.cli.common import CliError, engagement_id, open_the_store, out
+from aoi_tui.config import i18n
 
 if TYPE_CHECKING:
     from aoi_tui.domain.models import Engagement, Participant
@@ -172,7 +173,7 @@ def cmd_participant_consent(args: argparse.Namespace) -> int:
         give_consent(p, args.date)
         if e.status is Status.FRAMING:
             e.status = Status.ACTIVE
-        return f"Consent of {p.name} recorded on {args.date.isoformat()}."
+        return i18n.t("cli_said.participant_consent", name=p.name, date=args.date.isoformat())
 
     return _change_participant(args, change)
 
