@@ -1,8 +1,12 @@
 """A slow link, for the end-to-end tests: runs a command in a pseudo-terminal of
 its own and passes it the keys typed here in bursts, every 50-300 ms (what a
 laggy SSH link does), cut wherever the buffer happens to be, inside a UTF-8
-character or an escape sequence included. What the command prints comes back
-at once. `tc netem` may not exist where the tests run; this does.
+character included, but never inside one key's escape sequence (F4 is ESC O S):
+SSH carries the bytes a terminal writes for one key in one packet, and a pause
+longer than the escape delay (Textual's ESCDELAY, 100 ms, as curses') inside one
+is the Escape key then "OS" typed for every terminal program (it failed CI once).
+What the command prints comes back at once. `tc netem` may not exist where the
+tests run; this does.
 
     python tests/slow_link.py MIN_SECONDS MAX_SECONDS -- COMMAND [ARGS...]"""
 
@@ -24,6 +28,23 @@ import tty
 def copy_size(source: int, target: int) -> None:
     size = fcntl.ioctl(source, termios.TIOCGWINSZ, b"\0" * 8)
     fcntl.ioctl(target, termios.TIOCSWINSZ, size)
+
+
+def outside_a_key(buffer: bytes, cut: int) -> int:
+    """`cut`, or the end of the key's escape sequence it falls inside: ESC and one
+    character, ESC O and one, or ESC [ up to its final byte (0x40-0x7E)."""
+    start = buffer.rfind(b"\x1b", 0, cut)
+    if start < 0:
+        return cut
+    end = start + 2  # ESC and the character after it
+    if buffer[start + 1 : start + 2] == b"O":
+        end = start + 3
+    elif buffer[start + 1 : start + 2] == b"[":
+        end = start + 2
+        while end < len(buffer) and not 0x40 <= buffer[end] <= 0x7E:
+            end += 1
+        end += 1
+    return max(cut, min(end, len(buffer)))
 
 
 def main() -> int:
@@ -63,7 +84,7 @@ def main() -> int:
                 os.write(stdout, data)
             if pending and time.monotonic() >= release_at:
                 # a random part of what waits, cut anywhere, then the rest later
-                cut = random.randint(1, len(pending))
+                cut = outside_a_key(pending, random.randint(1, len(pending)))
                 os.write(child, pending[:cut])
                 pending = pending[cut:]
                 release_at = time.monotonic() + random.uniform(low, high)
