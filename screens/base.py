@@ -9,6 +9,7 @@ import functools
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
+from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen, ScreenResultType
 from textual.widgets import Footer as TextualFooter
@@ -108,6 +109,20 @@ def saves(method: Callable[..., T]) -> Callable[..., T | None]:
         return None
 
     return run
+
+
+def group_safe_binding(screen: str, *, priority: bool = False) -> Binding:
+    """ctrl+b, in the palette only: the group comes into the room or leaves
+    (`AoiScreen.action_toggle_group_safe`, a no-op on an individual's screen)."""
+    return Binding(
+        "ctrl+b",
+        "toggle_group_safe",
+        t("ui.key.group_safe"),
+        id=f"{screen}.group_safe",
+        tooltip=t("ui.palette.group_safe"),
+        priority=priority,
+        show=False,
+    )
 
 
 def show_the_room(screen: Screen[Any], room: Room) -> None:

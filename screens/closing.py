@@ -37,7 +37,7 @@ from aoi_tui.domain.models import (
 from aoi_tui.domain.text import clean
 from aoi_tui.domain.validations import toggle_validation, validation_by
 from aoi_tui.domain.vocabulary import Room
-from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said, saves
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, failures_said, group_safe_binding, saves
 from aoi_tui.screens.group_room import (
     closing_present,
     closing_state,
@@ -83,15 +83,7 @@ class ClosingScreen(AoiScreen[None]):
             priority=True,
             show=False,
         ),
-        Binding(
-            "ctrl+b",
-            "toggle_group_safe",
-            t("ui.key.group_safe"),
-            id="closing.group_safe",
-            tooltip=t("ui.palette.group_safe"),
-            priority=True,
-            show=False,
-        ),
+        group_safe_binding("closing", priority=True),
         Binding(
             "f10",
             "close_engagement",

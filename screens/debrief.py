@@ -53,7 +53,7 @@ from aoi_tui.domain.validations import toggle_validation, validate, validation_b
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.exports.render_markdown import shared_markdown
 from aoi_tui.exports.shared_report import ConsentMissing, build_shared_report
-from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, Footer, saves
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, Footer, group_safe_binding, saves
 from aoi_tui.screens.debrief_notes import DebriefNotes, visibility_words
 from aoi_tui.screens.group_room import (
     Whom,
@@ -133,14 +133,7 @@ class DebriefScreen(AoiScreen[None]):
             tooltip=t("ui.palette.by_whom"),
             show=False,
         ),
-        Binding(
-            "ctrl+b",
-            "toggle_group_safe",
-            t("ui.key.group_safe"),
-            id="debrief.group_safe",
-            tooltip=t("ui.palette.group_safe"),
-            show=False,
-        ),
+        group_safe_binding("debrief"),
         Binding("ctrl+q", "app.quit", t("ui.key.quit"), id="debrief.quit", show=False),
     ]
 

@@ -33,7 +33,13 @@ from aoi_tui.domain.participants import case_bringer_refused
 from aoi_tui.domain.vocabulary import INDIVIDUAL_KINDS, Room, collective, session_kinds_for
 from aoi_tui.live.live_session import open_session
 from aoi_tui.screens.attendance import participant_label
-from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, can_open, failures_said
+from aoi_tui.screens.base import (
+    STORE_FAILURES,
+    AoiScreen,
+    can_open,
+    failures_said,
+    group_safe_binding,
+)
 from aoi_tui.screens.group_room import (
     in_progress_view,
     named_in_the_room,
@@ -233,14 +239,7 @@ class EngagementScreen(AoiScreen[None]):
         Binding("w", "withdraw", t("ui.key.withdraw"), id="engagement.withdraw", show=False),
         Binding("ctrl+e", "erase", t("ui.key.erase"), id="engagement.erase", show=False),
         # a group may be in the room after its session ended: ctrl+b, it leaves
-        Binding(
-            "ctrl+b",
-            "toggle_group_safe",
-            t("ui.key.group_safe"),
-            id="engagement.group_safe",
-            tooltip=t("ui.palette.group_safe"),
-            show=False,
-        ),
+        group_safe_binding("engagement"),
     ]
 
     def __init__(self, engagement_id: str) -> None:

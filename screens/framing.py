@@ -58,7 +58,7 @@ from aoi_tui.domain.referentials import referentials, to_competency
 from aoi_tui.domain.text import clean
 from aoi_tui.domain.vocabulary import Room
 from aoi_tui.screens import group_room
-from aoi_tui.screens.base import AoiScreen, failures_said, saves
+from aoi_tui.screens.base import AoiScreen, failures_said, group_safe_binding, saves
 from aoi_tui.screens.fields import KeptInput
 from aoi_tui.screens.toggles import Tick
 from aoi_tui.store.store import Store
@@ -123,14 +123,7 @@ class FramingScreen(AoiScreen[str | None]):
             show=False,  # in the palette: at 80 columns the footer keeps F2 first
         ),
         Binding("ctrl+q", "app.quit", t("ui.key.quit"), id="framing.quit", show=False),
-        Binding(
-            "ctrl+b",
-            "toggle_group_safe",
-            t("ui.key.group_safe"),
-            id="framing.group_safe",
-            tooltip=t("ui.palette.group_safe"),
-            show=False,  # in the palette: a group's framing only (`check_action`)
-        ),
+        group_safe_binding("framing"),  # in the palette: a group's framing only (`check_action`)
         Binding(
             "ctrl+r",
             "choose_about",

@@ -28,7 +28,7 @@ from aoi_tui.domain.planning import (
     proposed_day,
 )
 from aoi_tui.domain.vocabulary import Room, SessionKind, counts_as_held, session_kinds_for
-from aoi_tui.screens.base import STORE_FAILURES, AoiScreen
+from aoi_tui.screens.base import STORE_FAILURES, AoiScreen, group_safe_binding
 
 NO_KIND = "-"
 
@@ -58,14 +58,7 @@ class PlanningScreen(AoiScreen[None]):
         Binding("f8", "no_show", t("ui.agenda.no_show"), id="planning.no_show"),
         Binding("escape", "app.pop_screen", t("ui.key.back"), id="planning.back"),
         # a group's: the group may be in the room (ctrl+b, it leaves)
-        Binding(
-            "ctrl+b",
-            "toggle_group_safe",
-            t("ui.key.group_safe"),
-            id="planning.group_safe",
-            tooltip=t("ui.palette.group_safe"),
-            show=False,
-        ),
+        group_safe_binding("planning"),
     ]
 
     def __init__(self, engagement_id: str) -> None:

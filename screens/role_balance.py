@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Static
 from aoi_tui.config.i18n import plural, t
 from aoi_tui.domain.models import Note, Role, Session
 from aoi_tui.domain.vocabulary import Room
-from aoi_tui.screens.base import AoiScreen
+from aoi_tui.screens.base import AoiScreen, group_safe_binding
 
 BAR = 24
 
@@ -40,14 +40,7 @@ class RoleBalanceScreen(AoiScreen[None]):
         Binding("enter,escape", "app.pop_screen", t("ui.key.done"), id="balance.done"),
         Binding("a", "plan", t("ui.agenda.plan_next"), id="balance.plan"),
         # the group may still be in the room as the session ends: ctrl+b, it leaves
-        Binding(
-            "ctrl+b",
-            "toggle_group_safe",
-            t("ui.key.group_safe"),
-            id="balance.group_safe",
-            tooltip=t("ui.palette.group_safe"),
-            show=False,
-        ),
+        group_safe_binding("balance"),
     ]
 
     def __init__(self, session: Session, notes: list[Note], plan_for: str | None = None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 
 from aoi_tui.config.i18n import t
+from aoi_tui.screens.base import group_safe_binding
 
 PHASE_KEYS = Binding.Group(t("ui.key.phase"), compact=True)
 
@@ -22,7 +23,7 @@ SESSION_KEYS: list[BindingType] = [
     Binding("f7", "next_role", t("ui.key.role"), id="session.role", show=False),
     Binding("f8", "draw_card(True)", t("ui.key.draw"), id="session.draw", tooltip=t("ui.palette.draw"), show=False),
     Binding("ctrl+q", "app.quit", t("ui.key.quit"), id="session.quit", show=False),
-    Binding("ctrl+b", "toggle_group_safe", t("ui.key.group_safe"), id="session.group_safe", tooltip=t("ui.palette.group_safe"), show=False),
+    group_safe_binding("session"),
     Binding("ctrl+r", "choose_about", t("ui.key.about"), id="session.about", tooltip=t("ui.palette.about"), show=False),
     Binding("ctrl+t", "toggle_tag", t("ui.key.tag"), id="session.tag", show=False),
     Binding("ctrl+o", "editor", t("ui.key.editor"), id="session.editor", show=False),
